@@ -1,0 +1,75 @@
+package io.github.dl4jserving.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The content of {@code model.json}: identity, input contract, output labels, held-out metrics and
+ * provenance. It carries no ND4J types, so it is also what the HTTP API returns.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelDescriptor(
+        String name,
+        int version,
+        ModelKind kind,
+        Instant createdAt,
+        String description,
+        InputSchema input,
+        List<String> labels,
+        Map<String, Double> metrics,
+        Provenance provenance) {
+
+    /** The same descriptor under another version number. */
+    public ModelDescriptor withVersion(int newVersion) {
+        return new ModelDescriptor(name, newVersion, kind, createdAt, description, input, labels, metrics,
+                provenance);
+    }
+
+    /** What a request must supply. Exactly one of the three parts is set, by kind. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record InputSchema(ImageInput image, List<FeatureRange> features, Integer latentDimension) {
+        public static InputSchema image(ImageInput image) {
+            return new InputSchema(image, null, null);
+        }
+
+        public static InputSchema features(List<FeatureRange> features) {
+            return new InputSchema(null, features, null);
+        }
+
+        public static InputSchema latent(int dimension) {
+            return new InputSchema(null, null, dimension);
+        }
+    }
+
+    /**
+     * The network's image input: {@code width x height}, {@code channels}, values in
+     * {@code [pixelMin, pixelMax]}, ink bright on a dark field. Requests may be any size and
+     * polarity: they are prepared to this.
+     */
+    public record ImageInput(int width, int height, int channels, double pixelMin, double pixelMax,
+            String polarity) {
+    }
+
+    /** A named feature and its valid closed range. */
+    public record FeatureRange(String name, double min, double max) {
+    }
+
+    /** Where the model came from, so it can be reproduced. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Provenance(
+            String dataset,
+            Map<String, String> datasetSha256,
+            String trainer,
+            Map<String, Object> hyperparameters,
+            long seed,
+            int epochs,
+            long trainingExamples,
+            double trainingSeconds,
+            String dl4jVersion,
+            String projectVersion,
+            String notes) {
+    }
+}

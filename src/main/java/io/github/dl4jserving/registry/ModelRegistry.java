@@ -1,0 +1,125 @@
+package io.github.dl4jserving.registry;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every version in the store, loaded into memory at start-up. A version that cannot be loaded
+ * (a missing, truncated or foreign file, a descriptor that does not match its directory) is skipped,
+ * logged and listed by {@link #failures()}; the others serve as usual.
+ */
+public class ModelRegistry {
+    private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+
+    private final ModelStore store;
+    private final Map<String, NavigableMap<Integer, LoadedModel>> models = new ConcurrentHashMap<>();
+    private final List<LoadFailure> failures = Collections.synchronizedList(new ArrayList<>());
+
+    public ModelRegistry(ModelStore store) {
+        this.store = store;
+        for (ModelStore.VersionDirectory dir : store.scan()) {
+            load(dir);
+        }
+        log.info("Model registry at {}: {} model(s), {} version(s) loaded, {} failed", store.root(), models.size(),
+                models.values().stream().mapToInt(Map::size).sum(), failures.size());
+    }
+
+    private void load(ModelStore.VersionDirectory dir) {
+        long start = System.nanoTime();
+        try {
+            ModelDescriptor descriptor = ModelStore.readDescriptor(dir.path());
+            if (!dir.name().equals(descriptor.name()) || dir.version() != descriptor.version()) {
+                throw new IOException("model.json names " + descriptor.name() + " version " + descriptor.version()
+                        + " but lies in " + dir.name() + "/" + dir.version());
+            }
+            if (descriptor.kind() == null || descriptor.input() == null) {
+                throw new IOException("model.json lacks the kind or the input schema");
+            }
+            var file = dir.path().resolve(ModelStore.MODEL_FILE).toFile();
+            MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(file, false);
+            DataNormalization normalizer = ModelSerializer.restoreNormalizerFromFile(file);
+            LoadedModel loaded = new LoadedModel(descriptor, network, normalizer, dir.path(),
+                    (System.nanoTime() - start) / 1e9);
+            models.computeIfAbsent(dir.name(), n -> new java.util.concurrent.ConcurrentSkipListMap<>())
+                    .put(dir.version(), loaded);
+            log.info("Loaded {} version {} in {} ms", dir.name(), dir.version(), (System.nanoTime() - start) / 1_000_000);
+        } catch (Exception | OutOfMemoryError e) {
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            failures.add(new LoadFailure(dir.name(), dir.version(), reason));
+            log.warn("Skipping {} version {} at {}: {}", dir.name(), dir.version(), dir.path(), reason);
+        }
+    }
+
+    /** The model names with at least one loaded version, sorted. */
+    public List<String> names() {
+        return models.keySet().stream().sorted().toList();
+    }
+
+    /** The loaded versions of {@code name}, ascending. */
+    public List<LoadedModel> versions(String name) {
+        NavigableMap<Integer, LoadedModel> v = models.get(name);
+        if (v == null) {
+            throw new ModelNotFoundException(unknownModel(name));
+        }
+        return List.copyOf(v.values());
+    }
+
+    /** The version that serves when none is asked for: the pinned one if it is loaded, else the highest. */
+    public LoadedModel defaultVersion(String name) {
+        NavigableMap<Integer, LoadedModel> v = models.get(name);
+        if (v == null || v.isEmpty()) {
+            throw new ModelNotFoundException(unknownModel(name));
+        }
+        Optional<Integer> pinned = store.pinnedDefault(name);
+        if (pinned.isPresent() && v.containsKey(pinned.get())) {
+            return v.get(pinned.get());
+        }
+        return v.lastEntry().getValue();
+    }
+
+    /** {@code version} of {@code name}, or the default version when {@code version} is null. */
+    public LoadedModel get(String name, Integer version) {
+        if (version == null) {
+            return defaultVersion(name);
+        }
+        NavigableMap<Integer, LoadedModel> v = models.get(name);
+        if (v == null) {
+            throw new ModelNotFoundException(unknownModel(name));
+        }
+        LoadedModel m = v.get(version);
+        if (m == null) {
+            throw new ModelNotFoundException("Model '" + name + "' has no loaded version " + version
+                    + "; loaded versions are " + v.keySet() + ".");
+        }
+        return m;
+    }
+
+    /** Versions that are on disk but could not be loaded. */
+    public List<LoadFailure> failures() {
+        synchronized (failures) {
+            return List.copyOf(failures);
+        }
+    }
+
+    private String unknownModel(String name) {
+        String shown = name == null ? "" : name.length() > 64 ? name.substring(0, 64) + "..." : name;
+        return "There is no model named '" + shown + "'. Loaded models: " + names() + ".";
+    }
+
+    /** A version on disk that failed to load, and why. */
+    public record LoadFailure(String name, int version, String reason) {
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.dl4jserving.registry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The layout of the models directory. A new version is written into a hidden temporary directory
+ * and renamed into place in one step, so a reader (or a restart after a crash) sees either the
+ * whole version or none of it.
+ */
+public class ModelStore {
+    public static final String MODEL_FILE = "model.zip";
+    public static final String DESCRIPTOR_FILE = "model.json";
+    /** Holds the pinned default version of a model, when one is pinned. */
+    public static final String DEFAULT_FILE = "default-version";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private final Path root;
+
+    public ModelStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /** Every version directory on disk, by model name and ascending version. */
+    public List<VersionDirectory> scan() {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<VersionDirectory> found = new ArrayList<>();
+        try (DirectoryStream<Path> models = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path modelDir : models) {
+                String name = modelDir.getFileName().toString();
+                if (!isValidName(name)) {
+                    continue;
+                }
+                try (Stream<Path> versions = Files.list(modelDir)) {
+                    versions.filter(Files::isDirectory)
+                            .map(p -> p.getFileName().toString())
+                            .filter(v -> v.matches("[1-9][0-9]{0,8}"))
+                            .forEach(v -> found.add(new VersionDirectory(name, Integer.parseInt(v),
+                                    modelDir.resolve(v))));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + root, e);
+        }
+        found.sort(Comparator.comparing(VersionDirectory::name).thenComparingInt(VersionDirectory::version));
+        return found;
+    }
+
+    public static ModelDescriptor readDescriptor(Path versionDir) throws IOException {
+        try {
+            return JSON.readValue(versionDir.resolve(DESCRIPTOR_FILE).toFile(), ModelDescriptor.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new IOException("model.json in " + versionDir + " is not a valid descriptor: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static String toJson(ModelDescriptor descriptor) {
+        return JSON.writeValueAsString(descriptor);
+    }
+
+    /** The pinned default version of {@code name}, if a valid one is pinned. */
+    public Optional<Integer> pinnedDefault(String name) {
+        Path file = root.resolve(name).resolve(DEFAULT_FILE);
+        try {
+            if (Files.isRegularFile(file)) {
+                return Optional.of(Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim()));
+            }
+        } catch (IOException | NumberFormatException e) {
+            // an unreadable pin is ignored: the highest version serves
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Writes {@code network} as the next version of the descriptor's model and returns the
+     * descriptor with its assigned version. Versions are never reused, even those on disk that
+     * failed to load.
+     */
+    public synchronized ModelDescriptor writeNewVersion(ModelDescriptor descriptor, MultiLayerNetwork network,
+            DataNormalization normalizer) throws IOException {
+        String name = descriptor.name();
+        if (!isValidName(name)) {
+            throw new IllegalArgumentException("Invalid model name: " + name);
+        }
+        Path modelDir = root.resolve(name);
+        Files.createDirectories(modelDir);
+        Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
+        Files.createDirectory(tmp);
+        try {
+            ModelSerializer.writeModel(network, tmp.resolve(MODEL_FILE).toFile(), false);
+            if (normalizer != null) {
+                // writeModel(..., normalizer) fails in 1.0.0-M2.1 (deeplearning4j#10154): the
+                // normalizer serializer closes the zip stream under it. Adding it afterwards works.
+                ModelSerializer.addNormalizerToModel(tmp.resolve(MODEL_FILE).toFile(), normalizer);
+            }
+            int version = nextVersion(name);
+            ModelDescriptor versioned = descriptor.withVersion(version);
+            Files.writeString(tmp.resolve(DESCRIPTOR_FILE), toJson(versioned) + "\n", StandardCharsets.UTF_8);
+            Path target = modelDir.resolve(Integer.toString(version));
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target);
+            }
+            return versioned;
+        } finally {
+            deleteRecursively(tmp);
+        }
+    }
+
+    private int nextVersion(String name) {
+        return scan().stream().filter(v -> v.name().equals(name)).mapToInt(VersionDirectory::version)
+                .max().orElse(0) + 1;
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** A version directory found on disk, not yet loaded. */
+    public record VersionDirectory(String name, int version, Path path) {
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.dl4jserving.registry;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.github.dl4jserving.platform.ServingProperties;
+
+/** Wires the store and the registry on {@code dl4j-serving.models-dir}. */
+@Configuration(proxyBeanMethods = false)
+class RegistryConfiguration {
+
+    @Bean
+    ModelStore modelStore(ServingProperties properties) {
+        return new ModelStore(properties.modelsPath());
+    }
+
+    @Bean
+    ModelRegistry modelRegistry(ModelStore store) {
+        return new ModelRegistry(store);
+    }
+
+    @Bean
+    ModelRegistryHealthIndicator modelRegistryHealthIndicator(ModelRegistry registry) {
+        return new ModelRegistryHealthIndicator(registry);
+    }
+}

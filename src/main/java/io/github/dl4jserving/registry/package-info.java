@@ -1,0 +1,7 @@
+/**
+ * The models on disk: {@code <models-dir>/<name>/<version>/model.zip} (a DL4J ModelSerializer
+ * archive, with its normalizer where one is used) beside {@code model.json}, the descriptor that
+ * says what the model takes, what it answers, how good it is and where it came from. The registry
+ * loads every version at start-up, keeps going past broken ones and reports them.
+ */
+package io.github.dl4jserving.registry;
