@@ -1,0 +1,23 @@
+package io.github.dl4jserving;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+import io.github.dl4jserving.training.TrainCommand;
+
+/**
+ * Starts the model server, or with {@code train <model> ...} trains one model from the command line
+ * and exits without starting it.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class Dl4jServingApplication {
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("train")) {
+            System.exit(TrainCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
+        SpringApplication.run(Dl4jServingApplication.class, args);
+    }
+}

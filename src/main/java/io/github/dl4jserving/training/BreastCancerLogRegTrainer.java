@@ -1,0 +1,221 @@
+package io.github.dl4jserving.training;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import io.github.dl4jserving.datasets.BreastCancerCsvReader;
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetFile;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
+
+/**
+ * Logistic regression on the nine Breast Cancer Wisconsin features: one sigmoid unit with binary
+ * cross-entropy on standardized inputs. The split is stratified 80/20 with a fixed seed. The 16
+ * missing {@code bare_nuclei} values are replaced by the median of that feature over the training
+ * split only, so nothing about the test rows leaks into training; the value used is recorded in
+ * the descriptor. The standardizer is fitted on the training split and stored in the model zip.
+ */
+public class BreastCancerLogRegTrainer implements Trainer {
+    static final double THRESHOLD = 0.5;
+
+    @Override
+    public String modelName() {
+        return "breast-cancer-logreg";
+    }
+
+    @Override
+    public TrainedModel train(DataDirectory data, TrainingOptions options, TrainingProgress progress)
+            throws IOException {
+        int epochs = options.epochsOr(200);
+        int batchSize = options.batchSizeOr(32);
+        double learningRate = options.learningRateOr(0.01);
+        // The split decides much of the score on 140 test rows: seeds 1 to 7 give 96.4% to 98.6%
+        // (mean 97.5%), seed 42 gives 95.7%. Seed 1 is the first of those, not the best.
+        long seed = options.seedOr(1);
+        double l2 = options.l2Or(1e-4);
+        long start = System.nanoTime();
+
+        List<BreastCancerCsvReader.Row> rows = BreastCancerCsvReader.read(data);
+        Split split = stratifiedSplit(rows, 0.8, seed);
+        int bareNuclei = BreastCancerCsvReader.FEATURES.indexOf("bare_nuclei");
+        double median = median(split.train(), bareNuclei);
+        DataSet train = toDataSet(split.train(), bareNuclei, median);
+        DataSet test = toDataSet(split.test(), bareNuclei, median);
+        NormalizerStandardize normalizer = new NormalizerStandardize();
+        normalizer.fit(train);
+        normalizer.transform(train);
+        normalizer.transform(test);
+
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(learningRate))
+                .weightInit(WeightInit.XAVIER)
+                .l2(l2)
+                .list()
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(9).nOut(1)
+                        .activation(Activation.SIGMOID).build())
+                .build());
+        net.init();
+        List<DataSet> examples = train.asList();
+        Random shuffle = new Random(seed + 1);
+        long iterationsPerEpoch = (examples.size() + batchSize - 1) / batchSize;
+        long iteration = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            Collections.shuffle(examples, shuffle);
+            double lossSum = 0;
+            int batches = 0;
+            for (int from = 0; from < examples.size(); from += batchSize) {
+                if (progress.cancelRequested()) {
+                    throw new TrainingCancelledException();
+                }
+                net.fit(DataSet.merge(examples.subList(from, Math.min(examples.size(), from + batchSize))));
+                lossSum += net.score();
+                batches++;
+                iteration++;
+                progress.iteration(epoch, iteration, net.score(), iteration / (double) (iterationsPerEpoch * epochs));
+            }
+            progress.epoch(epoch, lossSum / batches, binaryMetrics(net, test, THRESHOLD));
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        binaryMetrics(net, test, THRESHOLD).forEach((k, v) -> metrics.put("test_" + k, v));
+        metrics.put("threshold", THRESHOLD);
+        metrics.put("test_examples", (double) split.test().size());
+        metrics.put("imputed_bare_nuclei", median);
+
+        Map<String, Object> hyper = new LinkedHashMap<>();
+        hyper.put("epochs", epochs);
+        hyper.put("batchSize", batchSize);
+        hyper.put("learningRate", learningRate);
+        hyper.put("optimizer", "adam");
+        hyper.put("l2", l2);
+        hyper.put("split", "stratified 80/20");
+        ModelDescriptor descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
+                "Breast Cancer Wisconsin (Original) logistic regression; probability is P(malignant)",
+                ModelDescriptor.InputSchema.features(BreastCancerCsvReader.FEATURES.stream()
+                        .map(f -> new ModelDescriptor.FeatureRange(f, 1, 10)).toList()),
+                BreastCancerCsvReader.LABELS,
+                metrics,
+                new ModelDescriptor.Provenance("breast-cancer-wisconsin",
+                        MnistSamples.sha256(data, List.of(DatasetFile.BREAST_CANCER)), getClass().getSimpleName(),
+                        hyper, seed, epochs, split.train().size(), (System.nanoTime() - start) / 1e9,
+                        BuildVersions.DL4J, BuildVersions.PROJECT,
+                        "16 missing bare_nuclei values imputed with the training-split median (" + median
+                                + "); features standardized with the training split's mean and deviation."));
+        return new TrainedModel(net, normalizer, descriptor);
+    }
+
+    /** Accuracy, precision, recall and F1 for the positive (malignant) class, and ROC AUC. */
+    static Map<String, Double> binaryMetrics(MultiLayerNetwork net, DataSet normalizedSet, double threshold) {
+        INDArray p = net.output(normalizedSet.getFeatures(), false);
+        INDArray y = normalizedSet.getLabels();
+        int tp = 0;
+        int fp = 0;
+        int tn = 0;
+        int fn = 0;
+        int n = (int) p.size(0);
+        double[] scores = new double[n];
+        boolean[] positive = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            scores[i] = p.getDouble(i, 0);
+            positive[i] = y.getDouble(i, 0) > 0.5;
+            boolean predicted = scores[i] >= threshold;
+            if (predicted && positive[i]) {
+                tp++;
+            } else if (predicted) {
+                fp++;
+            } else if (positive[i]) {
+                fn++;
+            } else {
+                tn++;
+            }
+        }
+        double precision = tp + fp == 0 ? 0 : tp / (double) (tp + fp);
+        double recall = tp + fn == 0 ? 0 : tp / (double) (tp + fn);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("accuracy", (tp + tn) / (double) n);
+        m.put("precision", precision);
+        m.put("recall", recall);
+        m.put("f1", precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall));
+        m.put("roc_auc", auc(scores, positive));
+        m.put("loss", net.score(normalizedSet, false));
+        return m;
+    }
+
+    private static double auc(double[] scores, boolean[] positive) {
+        long pairs = 0;
+        double wins = 0;
+        for (int i = 0; i < scores.length; i++) {
+            for (int j = 0; j < scores.length; j++) {
+                if (positive[i] && !positive[j]) {
+                    pairs++;
+                    wins += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+                }
+            }
+        }
+        return pairs == 0 ? Double.NaN : wins / pairs;
+    }
+
+    record Split(List<BreastCancerCsvReader.Row> train, List<BreastCancerCsvReader.Row> test) {
+    }
+
+    /** Shuffles each class with {@code seed} and puts the first {@code fraction} of each in training. */
+    static Split stratifiedSplit(List<BreastCancerCsvReader.Row> rows, double fraction, long seed) {
+        List<BreastCancerCsvReader.Row> train = new ArrayList<>();
+        List<BreastCancerCsvReader.Row> test = new ArrayList<>();
+        Random random = new Random(seed);
+        for (boolean cls : new boolean[] {false, true}) {
+            List<BreastCancerCsvReader.Row> ofClass = new ArrayList<>(rows.stream()
+                    .filter(r -> r.malignant() == cls).toList());
+            Collections.shuffle(ofClass, random);
+            int cut = (int) Math.round(ofClass.size() * fraction);
+            train.addAll(ofClass.subList(0, cut));
+            test.addAll(ofClass.subList(cut, ofClass.size()));
+        }
+        return new Split(train, test);
+    }
+
+    static double median(List<BreastCancerCsvReader.Row> rows, int feature) {
+        double[] values = rows.stream().mapToDouble(r -> r.features()[feature]).filter(v -> !Double.isNaN(v))
+                .sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static DataSet toDataSet(List<BreastCancerCsvReader.Row> rows, int imputeFeature, double imputeValue) {
+        float[] x = new float[rows.size() * 9];
+        float[] y = new float[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            double[] f = Arrays.copyOf(rows.get(r).features(), 9);
+            if (Double.isNaN(f[imputeFeature])) {
+                f[imputeFeature] = imputeValue;
+            }
+            for (int c = 0; c < 9; c++) {
+                x[r * 9 + c] = (float) f[c];
+            }
+            y[r] = rows.get(r).malignant() ? 1f : 0f;
+        }
+        return new DataSet(Nd4j.create(x, new long[] {rows.size(), 9}, DataType.FLOAT),
+                Nd4j.create(y, new long[] {rows.size(), 1}, DataType.FLOAT));
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.dl4jserving.training;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetFile;
+import io.github.dl4jserving.datasets.DigitImagePreprocessor;
+import io.github.dl4jserving.datasets.MnistIdxReader.IdxImages;
+import io.github.dl4jserving.datasets.NoDigitFoundException;
+
+/** MNIST arrays in the shapes the trainers feed to DL4J. */
+final class MnistSamples {
+    private MnistSamples() {
+    }
+
+    /** Every image through the request preparation, in parallel; an image with no ink stays as it is. */
+    static float[][] prepared(IdxImages images) {
+        DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
+        float[][] out = new float[images.count()][];
+        java.util.stream.IntStream.range(0, images.count()).parallel().forEach(i -> {
+            float[] raw = images.scaled(i);
+            try {
+                out[i] = preprocessor.prepare(raw, images.cols(), images.rows()).pixels();
+            } catch (NoDigitFoundException e) {
+                out[i] = raw;
+            }
+        });
+        return out;
+    }
+
+    /** Rows {@code idx[from..to)} as features and one-hot labels. */
+    static DataSet batch(float[][] images, int[] labels, int[] idx, int from, int to) {
+        int n = to - from;
+        int width = images[idx[from]].length;
+        float[] features = new float[n * width];
+        float[] oneHot = new float[n * 10];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(images[idx[from + r]], 0, features, r * width, width);
+            oneHot[r * 10 + labels[idx[from + r]]] = 1f;
+        }
+        INDArray x = Nd4j.create(features, new long[] {n, width}, DataType.FLOAT);
+        INDArray y = Nd4j.create(oneHot, new long[] {n, 10}, DataType.FLOAT);
+        return new DataSet(x, y);
+    }
+
+    static Map<String, String> sha256(DataDirectory data, List<DatasetFile> files) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (DatasetFile f : files) {
+            out.put(f.relativePath(), DataDirectory.sha256(data.resolve(f)));
+        }
+        return out;
+    }
+}
