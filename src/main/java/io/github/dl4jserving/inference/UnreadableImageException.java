@@ -1,0 +1,8 @@
+package io.github.dl4jserving.inference;
+
+/** The bytes are not an image in a supported format, or are a damaged one. */
+public class UnreadableImageException extends RuntimeException {
+    public UnreadableImageException(String message) {
+        super(message);
+    }
+}

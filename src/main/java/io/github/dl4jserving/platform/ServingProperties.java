@@ -1,0 +1,42 @@
+package io.github.dl4jserving.platform;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code dl4j-serving.*} settings. Names are stable: scripts and docs use them.
+ *
+ * @param modelsDir           the model registry ({@code DL4J_SERVING_MODELS_DIR})
+ * @param dataDir             where data sets are read and downloaded to ({@code DL4J_SERVING_DATA_DIR})
+ * @param maxBodySize         the largest request body accepted, multipart or raw
+ * @param maxImageDimension   the largest width or height an uploaded image may declare
+ * @param workersPerModel     network replicas per loaded version: how many requests run at once
+ * @param defaultImageModel   the model {@code POST /predict} sends images to
+ * @param defaultTabularModel the model {@code POST /predict} sends table rows to
+ * @param defaultGeneratorModel the model {@code GET /generate} draws with
+ * @param maxBatch            the most inputs (images, rows, latent vectors) one request may carry
+ */
+@ConfigurationProperties("dl4j-serving")
+public record ServingProperties(
+        @DefaultValue("models") String modelsDir,
+        @DefaultValue("data") String dataDir,
+        @DefaultValue("10MB") DataSize maxBodySize,
+        @DefaultValue("4096") int maxImageDimension,
+        @DefaultValue("2") int workersPerModel,
+        @DefaultValue("mnist-mlp") String defaultImageModel,
+        @DefaultValue("breast-cancer-logreg") String defaultTabularModel,
+        @DefaultValue("mnist-dcgan") String defaultGeneratorModel,
+        @DefaultValue("256") int maxBatch) {
+
+    // Paths are bound as strings: Spring's Path conversion reads "../x" as a resource location.
+    public Path modelsPath() {
+        return Path.of(modelsDir);
+    }
+
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.dl4jserving.web;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+/** PNG encoding of single images and of a grid of equally sized tiles. */
+final class Png {
+    static final int GAP = 2;
+
+    private Png() {
+    }
+
+    static byte[] encode(BufferedImage image) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The tiles row by row in a near-square grid, {@code GAP} grey pixels apart. */
+    static BufferedImage grid(List<BufferedImage> tiles) {
+        int n = tiles.size();
+        int columns = (int) Math.ceil(Math.sqrt(n));
+        int rows = (n + columns - 1) / columns;
+        int tw = tiles.get(0).getWidth();
+        int th = tiles.get(0).getHeight();
+        BufferedImage grid = new BufferedImage(columns * tw + (columns + 1) * GAP, rows * th + (rows + 1) * GAP,
+                BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = grid.createGraphics();
+        try {
+            g.setColor(new Color(96, 96, 96));
+            g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+            for (int i = 0; i < n; i++) {
+                g.drawImage(tiles.get(i), GAP + (i % columns) * (tw + GAP), GAP + (i / columns) * (th + GAP), null);
+            }
+        } finally {
+            g.dispose();
+        }
+        return grid;
+    }
+}

@@ -1,0 +1,193 @@
+package io.github.dl4jserving.web;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.github.dl4jserving.datasets.PreparedDigit;
+import io.github.dl4jserving.inference.Answers;
+import io.github.dl4jserving.inference.InferenceService;
+import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.TabularRows;
+import io.github.dl4jserving.platform.ServingProperties;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
+
+/**
+ * {@code POST /predict} and {@code POST /predict/{model}} in every accepted form (multipart, raw
+ * image, JSON, CSV), and {@code GET /generate} for a browser. Without a model in the path, images
+ * go to the default image classifier, rows to the default tabular classifier and generator
+ * requests to the default generator; {@code ?model=} or a {@code "model"} JSON field chooses
+ * another.
+ */
+@RestController
+class PredictController {
+    static final String IMAGE_TYPES = "image/png, image/jpeg, image/gif, image/bmp";
+
+    private final InferenceService inference;
+    private final ServingProperties properties;
+
+    PredictController(InferenceService inference, ServingProperties properties) {
+        this.inference = inference;
+        this.properties = properties;
+    }
+
+    @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    Answers.Classification multipart(@PathVariable(required = false) String model,
+            @RequestParam(name = "model", required = false) String modelParam,
+            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "3") int k,
+            @RequestPart(name = "image", required = false) List<MultipartFile> images) throws IOException {
+        if (images == null || images.isEmpty()) {
+            throw new InvalidInputException("image", "The multipart body has no 'image' part. Send the file as "
+                    + "-F image=@digit.png (curl) or files={\"image\": f} (Python requests).");
+        }
+        List<PreparedDigit> digits = new ArrayList<>(images.size());
+        for (MultipartFile image : images) {
+            digits.add(inference.prepare(image.getBytes()));
+        }
+        return inference.classifyDigits(imageModel(model, modelParam), version, digits, k);
+    }
+
+    @PostMapping(path = {"/predict", "/predict/{model}"},
+            consumes = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE, MediaType.IMAGE_GIF_VALUE, "image/bmp",
+                "image/x-ms-bmp", MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    Answers.Classification rawImage(@PathVariable(required = false) String model,
+            @RequestParam(name = "model", required = false) String modelParam,
+            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "3") int k,
+            @RequestBody byte[] body) {
+        return inference.classifyDigits(imageModel(model, modelParam), version, List.of(inference.prepare(body)), k);
+    }
+
+    @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = "text/csv")
+    Answers.TabularClassification csv(@PathVariable(required = false) String model,
+            @RequestParam(name = "model", required = false) String modelParam,
+            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "0.5") double threshold,
+            @RequestBody byte[] body) {
+        String name = firstNonNull(model, modelParam, properties.defaultTabularModel());
+        List<ModelDescriptor.FeatureRange> schema = inference.featureSchema(name, version);
+        List<double[]> rows = TabularRows.fromCsv(new String(body, StandardCharsets.UTF_8), schema,
+                properties.maxBatch());
+        return inference.classifyRows(name, version, rows, threshold);
+    }
+
+    @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> json(@PathVariable(required = false) String model,
+            @RequestParam(name = "model", required = false) String modelParam,
+            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "3") int k,
+            @RequestParam(defaultValue = "0.5") double threshold,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+            @RequestBody Object body) {
+        Map<?, ?> request = JsonInputs.object(body);
+        Object named = request.get("model");
+        if (named != null && !(named instanceof String)) {
+            throw new InvalidInputException("model", "model must be a string naming a model.");
+        }
+        String name = firstNonNull(model, modelParam, (String) named);
+        ModelKind kind = name != null ? inference.describe(name, version).kind() : JsonInputs.guessKind(request);
+        return switch (kind) {
+            case IMAGE_CLASSIFIER -> ResponseEntity.ok(classifyJsonImages(
+                    firstNonNull(name, properties.defaultImageModel()), version, request, k));
+            case TABULAR_CLASSIFIER -> ResponseEntity.ok(classifyJsonRows(
+                    firstNonNull(name, properties.defaultTabularModel()), version, request, threshold));
+            case IMAGE_GENERATOR -> generateJson(firstNonNull(name, properties.defaultGeneratorModel()), version,
+                    request, accept);
+        };
+    }
+
+    @GetMapping(path = "/generate", produces = MediaType.IMAGE_PNG_VALUE)
+    ResponseEntity<byte[]> generateGrid(@RequestParam(name = "model", required = false) String model,
+            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "16") int count,
+            @RequestParam(required = false) Long seed) {
+        long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
+        Answers.GeneratedDigits digits = inference.generate(firstNonNull(model, properties.defaultGeneratorModel()),
+                version, count, s);
+        return grid(digits);
+    }
+
+    private Answers.Classification classifyJsonImages(String name, Integer version, Map<?, ?> request, int k) {
+        List<PreparedDigit> digits = new ArrayList<>();
+        for (JsonInputs.ImageInput input : JsonInputs.images(request)) {
+            digits.add(input.file() != null ? inference.prepare(input.file()) : inference.preparePixels(input.pixels()));
+        }
+        return inference.classifyDigits(name, version, digits, k);
+    }
+
+    private Answers.TabularClassification classifyJsonRows(String name, Integer version, Map<?, ?> request,
+            double threshold) {
+        List<ModelDescriptor.FeatureRange> schema = inference.featureSchema(name, version);
+        List<Object> raw = JsonInputs.rows(request);
+        List<double[]> rows = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            rows.add(TabularRows.fromJson(raw.get(i), schema, JsonInputs.rowField(request, i)));
+        }
+        return inference.classifyRows(name, version, rows, threshold);
+    }
+
+    private ResponseEntity<?> generateJson(String name, Integer version, Map<?, ?> request, String accept) {
+        Answers.GeneratedDigits digits;
+        if (request.containsKey("z")) {
+            digits = inference.generate(name, version, JsonInputs.latent(request.get("z")));
+        } else {
+            int count = request.containsKey("count") ? wholeNumber(request.get("count"), "count") : 16;
+            long seed = request.containsKey("seed") ? wholeNumber(request.get("seed"), "seed")
+                    : ThreadLocalRandom.current().nextLong(1L << 31);
+            digits = inference.generate(name, version, count, seed);
+        }
+        if (accept != null && accept.contains(MediaType.IMAGE_PNG_VALUE)) {
+            return grid(digits);
+        }
+        List<String> pngs = digits.images().stream().map(i -> Base64.getEncoder().encodeToString(Png.encode(i))).toList();
+        return ResponseEntity.ok(new GeneratedResponse(digits.model(), digits.version(), digits.seed(), pngs.size(),
+                "image/png", pngs));
+    }
+
+    private static ResponseEntity<byte[]> grid(Answers.GeneratedDigits digits) {
+        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
+                .header("X-Model", digits.model())
+                .header("X-Model-Version", Integer.toString(digits.version()))
+                .header("X-Seed", String.valueOf(digits.seed()))
+                .body(Png.encode(Png.grid(digits.images())));
+    }
+
+    private static int wholeNumber(Object value, String field) {
+        double d = JsonInputs.number(value, field);
+        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+            throw new InvalidInputException(field, field + " must be a whole number, not " + d + ".");
+        }
+        return (int) d;
+    }
+
+    private String imageModel(String model, String modelParam) {
+        return firstNonNull(model, modelParam, properties.defaultImageModel());
+    }
+
+    private static String firstNonNull(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** Generated digits as base64 PNGs, each 28x28, white on black. */
+    record GeneratedResponse(String model, int version, Long seed, int count, String mediaType, List<String> images) {
+    }
+}

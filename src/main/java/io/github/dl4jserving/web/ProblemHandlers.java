@@ -1,0 +1,147 @@
+package io.github.dl4jserving.web;
+
+import io.github.dl4jserving.platform.PayloadTooLargeException;
+
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.ServiceBusyException;
+import io.github.dl4jserving.inference.UnreadableImageException;
+import io.github.dl4jserving.inference.UnsupportedInputException;
+import io.github.dl4jserving.registry.ModelNotFoundException;
+
+/**
+ * Maps every failure to an RFC 9457 problem with a {@code detail} that says what to fix. Spring
+ * MVC's own exceptions (415, 405, 406, missing parts, unreadable bodies) go through the base class;
+ * anything unexpected becomes a 500 whose detail carries no stack trace or internal message.
+ */
+@RestControllerAdvice
+class ProblemHandlers extends ResponseEntityExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandlers.class);
+
+    @ExceptionHandler(ModelNotFoundException.class)
+    ResponseEntity<Object> notFound(ModelNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Model not found", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(InvalidInputException.class)
+    ResponseEntity<Object> invalid(InvalidInputException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid input", e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(NoDigitFoundException.class)
+    ResponseEntity<Object> noDigit(NoDigitFoundException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "No digit in the image", e.getMessage(), "image");
+    }
+
+    @ExceptionHandler(UnreadableImageException.class)
+    ResponseEntity<Object> unreadable(UnreadableImageException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Unreadable image", e.getMessage(), "image");
+    }
+
+    @ExceptionHandler(UnsupportedInputException.class)
+    ResponseEntity<Object> unsupported(UnsupportedInputException e) {
+        return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    ResponseEntity<Object> tooLarge(PayloadTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(ServiceBusyException.class)
+    ResponseEntity<Object> busy(ServiceBusyException e) {
+        ResponseEntity<Object> r = problem(HttpStatus.SERVICE_UNAVAILABLE, "Busy", e.getMessage(), null);
+        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "1").body(r.getBody());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> badParameter(MethodArgumentTypeMismatchException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Bad parameter", "The parameter '" + e.getName()
+                + "' must be " + describe(e.getRequiredType()) + ".", e.getName());
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> multipart(MultipartException e) {
+        if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
+            return tooLarge(tooLarge);
+        }
+        if (e instanceof org.springframework.web.multipart.MaxUploadSizeExceededException) {
+            return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large",
+                    "The upload is larger than dl4j-serving.max-body-size. Send a smaller file.", null);
+        }
+        return problem(HttpStatus.BAD_REQUEST, "Malformed multipart request",
+                "The multipart body could not be parsed. Send a multipart/form-data body with an 'image' file part.",
+                null);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e) {
+        if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
+            return tooLarge(tooLarge);
+        }
+        log.error("Unexpected failure", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "The server failed to handle this request. It has been logged; try again later.", null);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
+            return tooLarge(tooLarge);
+        }
+        return problem(HttpStatus.BAD_REQUEST, "Unreadable request body",
+                "The request body could not be parsed: send well-formed JSON (or CSV with Content-Type: text/csv).",
+                null);
+    }
+
+    private static ResponseEntity<Object> problem(HttpStatus status, String title, String detail, String field) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setTitle(title);
+        if (field != null) {
+            p.setProperty("field", field);
+        }
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        for (int i = 0; i < 20 && t.getCause() != null && t.getCause() != t; i++) {
+            if (t instanceof PayloadTooLargeException) {
+                return t;
+            }
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "of another type";
+        }
+        return switch (type.getSimpleName().toLowerCase(Locale.ROOT)) {
+            case "integer", "int", "long" -> "a whole number";
+            case "double", "float" -> "a number";
+            default -> "a " + type.getSimpleName();
+        };
+    }
+}

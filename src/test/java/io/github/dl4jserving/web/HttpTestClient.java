@@ -1,0 +1,85 @@
+package io.github.dl4jserving.web;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A plain HTTP client against the running server, as curl or Python requests would be. */
+final class HttpTestClient {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    HttpTestClient(int port) {
+        this.base = "http://localhost:" + port;
+    }
+
+    HttpResponse<byte[]> get(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.build());
+    }
+
+    HttpResponse<byte[]> post(String path, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.build());
+    }
+
+    HttpResponse<byte[]> postJson(String path, String json, String... headers) {
+        return post(path, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** A multipart/form-data body with one file part per entry, all under {@code field}. */
+    HttpResponse<byte[]> postFiles(String path, String field, List<byte[]> files, String fileContentType) {
+        String boundary = "----dl4j" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field
+                        + "\"; filename=\"digit" + i + "\"\r\nContent-Type: " + fileContentType + "\r\n\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                body.write(files.get(i));
+                body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+            body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return post(path, "multipart/form-data; boundary=" + boundary, body.toByteArray());
+    }
+
+    static JsonNode json(HttpResponse<byte[]> response) {
+        return JSON.readTree(response.body());
+    }
+
+    static String contentType(HttpResponse<byte[]> response) {
+        return response.headers().firstValue("Content-Type").orElse("");
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

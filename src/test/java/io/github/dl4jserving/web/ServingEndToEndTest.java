@@ -1,0 +1,208 @@
+package io.github.dl4jserving.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import tools.jackson.databind.JsonNode;
+
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.datasets.MnistIdxReader;
+
+/** The whole service on a real port with the shipped models, driven over HTTP. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ServingEndToEndTest {
+    static final String MALIGNANT_ROW = "{\"features\": {\"clump_thickness\": 8, \"uniformity_cell_size\": 10, "
+            + "\"uniformity_cell_shape\": 10, \"marginal_adhesion\": 8, \"single_epithelial_cell_size\": 7, "
+            + "\"bare_nuclei\": 10, \"bland_chromatin\": 9, \"normal_nucleoli\": 7, \"mitoses\": 1}}";
+    static final String BENIGN_ROW = "{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}";
+
+    @LocalServerPort
+    int port;
+    HttpTestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new HttpTestClient(port);
+    }
+
+    static byte[] png(int index) {
+        MnistIdxReader.IdxImages images = TestData.mnistTestImages();
+        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] px = images.pixels()[index];
+        for (int p = 0; p < px.length; p++) {
+            img.getRaster().setSample(p % 28, p / 28, 0, px[p] & 0xFF);
+        }
+        return Png.encode(img);
+    }
+
+    static String label(int index) {
+        return Integer.toString(TestData.mnistTestLabels()[index]);
+    }
+
+    @Test
+    void keepsAtLeast975PercentAccuracyOnAllTenThousandTestImagesSentAsPngUploads() {
+        int correct = 0;
+        int batch = 200;
+        for (int from = 0; from < 10_000; from += batch) {
+            List<byte[]> files = new ArrayList<>();
+            for (int i = from; i < from + batch; i++) {
+                files.add(png(i));
+            }
+            HttpResponse<byte[]> response = client.postFiles("/predict", "image", files, "image/png");
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode predictions = HttpTestClient.json(response).get("predictions");
+            assertThat(predictions.size()).isEqualTo(batch);
+            for (int i = 0; i < batch; i++) {
+                if (predictions.get(i).get("label").asString().equals(label(from + i))) {
+                    correct++;
+                }
+            }
+        }
+        System.out.printf("mnist-mlp on 10,000 PNG uploads: %d correct (%.2f%%)%n", correct, correct / 100.0);
+        assertThat(correct).isGreaterThanOrEqualTo(9_750);
+    }
+
+    @Test
+    void classifiesAMultipartUploadAsCurlSendsIt() {
+        HttpResponse<byte[]> response = client.postFiles("/predict", "image", List.of(png(0)), "image/png");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = HttpTestClient.json(response);
+        assertThat(body.get("model").asString()).isEqualTo("mnist-mlp");
+        assertThat(body.get("version").asInt()).isPositive();
+        JsonNode p = body.get("predictions").get(0);
+        assertThat(p.get("label").asString()).isEqualTo(label(0));
+        assertThat(p.get("top").size()).isEqualTo(3);
+        assertThat(p.get("top").get(0).get("score").asDouble()).isEqualTo(p.get("score").asDouble());
+        assertThat(p.get("top").get(1).get("score").asDouble()).isLessThanOrEqualTo(p.get("score").asDouble());
+    }
+
+    @Test
+    void classifiesRawBase64AndPixelBodiesAlike() {
+        String expected = label(1);
+        HttpResponse<byte[]> raw = client.post("/predict/mnist-mlp?k=5", "image/png", png(1));
+        String b64 = Base64.getEncoder().encodeToString(png(1));
+        HttpResponse<byte[]> json = client.postJson("/predict", "{\"image\": \"data:image/png;base64," + b64 + "\"}");
+        byte[] px = TestData.mnistTestImages().pixels()[1];
+        String pixels = IntStream.range(0, 784).mapToObj(i -> Integer.toString(px[i] & 0xFF))
+                .collect(Collectors.joining(",", "[", "]"));
+        HttpResponse<byte[]> pixelBody = client.postJson("/predict", "{\"pixels\": " + pixels + "}");
+        HttpResponse<byte[]> batch = client.postJson("/predict",
+                "{\"instances\": [{\"image\": \"" + b64 + "\"}, {\"pixels\": " + pixels + "}]}");
+
+        for (HttpResponse<byte[]> r : List.of(raw, json, pixelBody)) {
+            assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+            assertThat(HttpTestClient.json(r).get("predictions").get(0).get("label").asString()).isEqualTo(expected);
+        }
+        assertThat(HttpTestClient.json(raw).get("predictions").get(0).get("top").size()).isEqualTo(5);
+        assertThat(HttpTestClient.json(batch).get("predictions").size()).isEqualTo(2);
+    }
+
+    @Test
+    void classifiesTableRowsAsJsonAndCsv() {
+        HttpResponse<byte[]> malignant = client.postJson("/predict", MALIGNANT_ROW);
+        HttpResponse<byte[]> benign = client.postJson("/predict?threshold=0.7", BENIGN_ROW);
+        String csv = "clump_thickness,uniformity_cell_size,uniformity_cell_shape,marginal_adhesion,"
+                + "single_epithelial_cell_size,bare_nuclei,bland_chromatin,normal_nucleoli,mitoses\n"
+                + "5,1,1,1,2,1,3,1,1\n8,10,10,8,7,10,9,7,1\n";
+        HttpResponse<byte[]> batch = client.post("/predict/breast-cancer-logreg", "text/csv",
+                csv.getBytes(StandardCharsets.UTF_8));
+
+        JsonNode m = HttpTestClient.json(malignant);
+        assertThat(m.get("model").asString()).isEqualTo("breast-cancer-logreg");
+        assertThat(m.get("predictions").get(0).get("label").asString()).isEqualTo("malignant");
+        assertThat(m.get("predictions").get(0).get("probability").asDouble()).isGreaterThan(0.9);
+        assertThat(m.get("predictions").get(0).get("threshold").asDouble()).isEqualTo(0.5);
+        JsonNode b = HttpTestClient.json(benign).get("predictions").get(0);
+        assertThat(b.get("label").asString()).isEqualTo("benign");
+        assertThat(b.get("probability").asDouble()).isLessThan(0.1);
+        assertThat(b.get("threshold").asDouble()).isEqualTo(0.7);
+        assertThat(HttpTestClient.json(batch).get("predictions")).extracting(p -> p.get("label").asString())
+                .containsExactly("benign", "malignant");
+    }
+
+    @Test
+    void generatesTheSameDigitsForTheSameSeed() throws IOException {
+        HttpResponse<byte[]> first = client.postJson("/predict/mnist-dcgan", "{\"count\": 4, \"seed\": 42}");
+        HttpResponse<byte[]> again = client.postJson("/predict/mnist-dcgan", "{\"count\": 4, \"seed\": 42}");
+        HttpResponse<byte[]> other = client.postJson("/predict/mnist-dcgan", "{\"count\": 4, \"seed\": 43}");
+
+        assertThat(first.statusCode()).as(new String(first.body())).isEqualTo(200);
+        JsonNode body = HttpTestClient.json(first);
+        assertThat(body.get("images").size()).isEqualTo(4);
+        assertThat(body.get("seed").asLong()).isEqualTo(42);
+        assertThat(HttpTestClient.json(again).get("images")).isEqualTo(body.get("images"));
+        assertThat(HttpTestClient.json(other).get("images")).isNotEqualTo(body.get("images"));
+        BufferedImage tile = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(
+                body.get("images").get(0).asString())));
+        assertThat(tile.getWidth()).isEqualTo(28);
+        assertThat(tile.getHeight()).isEqualTo(28);
+    }
+
+    @Test
+    void drawsAPngGridForBrowsersAndForAcceptImagePng() throws IOException {
+        HttpResponse<byte[]> get = client.get("/generate?count=16&seed=42");
+        HttpResponse<byte[]> post = client.postJson("/predict/mnist-dcgan", "{\"count\": 16, \"seed\": 42}",
+                "Accept", "image/png");
+        StringBuilder z = new StringBuilder("{\"z\": [");
+        for (int r = 0; r < 3; r++) {
+            double[] row = new double[100];
+            Arrays.fill(row, r * 0.5 - 0.5);
+            z.append(r > 0 ? "," : "").append(Arrays.toString(row));
+        }
+        HttpResponse<byte[]> explicit = client.postJson("/predict/mnist-dcgan", z.append("]}").toString());
+
+        assertThat(HttpTestClient.contentType(get)).startsWith("image/png");
+        assertThat(post.body()).isEqualTo(get.body());
+        BufferedImage grid = ImageIO.read(new ByteArrayInputStream(get.body()));
+        assertThat(grid.getWidth()).isEqualTo(4 * 28 + 5 * Png.GAP);
+        assertThat(grid.getHeight()).isEqualTo(4 * 28 + 5 * Png.GAP);
+        assertThat(HttpTestClient.json(explicit).get("images").size()).isEqualTo(3);
+        assertThat(HttpTestClient.json(explicit).get("seed").isNull()).isTrue();
+    }
+
+    @Test
+    void listsModelsAndVersionsWithoutNetworkInternals() {
+        JsonNode models = HttpTestClient.json(client.get("/models"));
+        assertThat(models).extracting(m -> m.get("name").asString())
+                .contains("breast-cancer-logreg", "mnist-dcgan", "mnist-mlp");
+
+        JsonNode mlp = HttpTestClient.json(client.get("/models/mnist-mlp"));
+        int version = mlp.get("defaultVersion").asInt();
+        JsonNode descriptor = HttpTestClient.json(client.get("/models/mnist-mlp/versions/" + version));
+        assertThat(descriptor.get("kind").asString()).isEqualTo("image-classifier");
+        assertThat(descriptor.get("input").get("image").get("width").asInt()).isEqualTo(28);
+        assertThat(descriptor.get("labels").size()).isEqualTo(10);
+        assertThat(descriptor.get("metrics").get("test_accuracy").asDouble()).isGreaterThanOrEqualTo(0.98);
+        assertThat(descriptor.get("provenance").get("datasetSha256").size()).isEqualTo(4);
+        assertThat(descriptor.get("provenance").get("dl4jVersion").asString()).isEqualTo("1.0.0-M2.1");
+    }
+
+    @Test
+    void reportsModelsInHealthDetails() {
+        JsonNode health = HttpTestClient.json(client.get("/actuator/health"));
+
+        assertThat(health.get("status").asString()).isEqualTo("UP");
+        JsonNode registry = health.get("components").get("modelRegistry").get("details");
+        assertThat(registry.get("models").has("mnist-mlp")).isTrue();
+        assertThat(registry.get("unavailable").isArray()).isTrue();
+    }
+}
