@@ -37,6 +37,7 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
         if (request.getContentLengthLong() > limit) {
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.setCharacterEncoding("UTF-8");
             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
                     + "\"detail\":\"" + new PayloadTooLargeException(limit).getMessage() + "\",\"instance\":\""
                     + request.getRequestURI().replace("\"", "") + "\"}");

@@ -97,6 +97,9 @@ class ProblemResponsesTest {
                 .asString()).isEqualTo("image");
         assertThat(problem(client.postJson("/predict", "{\"something\": 1}"), 422).get("detail").asString())
                 .contains("Cannot tell");
+        assertThat(problem(client.get("/generate?count=0"), 422).get("field").asString()).isEqualTo("count");
+        assertThat(problem(client.postJson("/predict/mnist-dcgan", "{\"count\": -4}", "Accept", "image/png"), 422)
+                .get("field").asString()).isEqualTo("count");
         assertThat(problem(client.postFiles("/predict?k=11", "image", List.of(ServingEndToEndTest.png(0)),
                 "image/png"), 422).get("field").asString()).isEqualTo("k");
         assertThat(problem(client.postFiles("/predict", "file", List.of(ServingEndToEndTest.png(0)), "image/png"),

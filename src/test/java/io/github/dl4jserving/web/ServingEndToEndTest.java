@@ -81,6 +81,29 @@ class ServingEndToEndTest {
     }
 
     @Test
+    void concurrentRequestsGetTheSameAnswersAsSequentialOnes() throws Exception {
+        int n = 160;
+        List<String> sequential = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sequential.add(new String(client.post("/predict", "image/png", png(i)).body(), StandardCharsets.UTF_8));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> new String(client.post("/predict", "image/png", png(index)).body(),
+                        StandardCharsets.UTF_8)));
+            }
+            for (int i = 0; i < n; i++) {
+                assertThat(futures.get(i).get()).as("request %d", i).isEqualTo(sequential.get(i));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void classifiesAMultipartUploadAsCurlSendsIt() {
         HttpResponse<byte[]> response = client.postFiles("/predict", "image", List.of(png(0)), "image/png");
 
