@@ -3,6 +3,7 @@ package io.github.dl4jserving;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 import io.github.dl4jserving.training.TrainCommand;
 
@@ -12,6 +13,7 @@ import io.github.dl4jserving.training.TrainCommand;
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@EnableScheduling
 public class Dl4jServingApplication {
 
     public static void main(String[] args) throws Exception {

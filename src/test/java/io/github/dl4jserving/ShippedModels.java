@@ -2,6 +2,8 @@ package io.github.dl4jserving;
 
 import org.springframework.util.unit.DataSize;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.platform.ServingProperties;
 import io.github.dl4jserving.registry.ModelRegistry;
@@ -29,7 +31,7 @@ public final class ShippedModels {
 
     public static synchronized InferenceService inference() {
         if (inference == null) {
-            inference = new InferenceService(registry(), properties());
+            inference = new InferenceService(registry(), properties(), new SimpleMeterRegistry());
         }
         return inference;
     }

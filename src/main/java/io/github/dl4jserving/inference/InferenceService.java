@@ -7,7 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,12 +17,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.springframework.stereotype.Service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import io.github.dl4jserving.datasets.DigitImagePreprocessor;
+import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PreparedDigit;
+import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.ServingProperties;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
+import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
@@ -36,11 +43,28 @@ public class InferenceService {
     private final ImageDecoder decoder;
     private final DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
     private final Map<String, NetworkPool> pools = new ConcurrentHashMap<>();
+    private final Set<String> warm = ConcurrentHashMap.newKeySet();
+    private final InferenceMetrics metrics;
 
-    public InferenceService(ModelRegistry registry, ServingProperties properties) {
+    public InferenceService(ModelRegistry registry, ServingProperties properties, MeterRegistry meters) {
         this.registry = registry;
         this.properties = properties;
         this.decoder = new ImageDecoder(properties.maxImageDimension());
+        this.metrics = new InferenceMetrics(meters, new Rejections(meters));
+        // Warm every default version as it loads, at start-up before readiness, and later when a
+        // rescan or a new version makes another version the default.
+        registry.onLoad(this::warmUpIfDefault);
+    }
+
+    private void warmUpIfDefault(LoadedModel m) {
+        try {
+            if (registry.defaultVersion(m.name()).version() == m.version()) {
+                warmUp(m.name(), m.version());
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(InferenceService.class)
+                    .warn("Warm-up of {} version {} failed: {}", m.name(), m.version(), e.toString());
+        }
     }
 
     /** The descriptor of the version a request to {@code model} and {@code version} would use. */
@@ -48,11 +72,16 @@ public class InferenceService {
         return registry.get(model, version).descriptor();
     }
 
-    /** Classifies digits prepared by {@link #prepare(byte[])} or {@link #preparePixels(float[])}. */
-    public Answers.Classification classifyDigits(String model, Integer version, List<PreparedDigit> digits, int k) {
-        LoadedModel m = require(model, version, ModelKind.IMAGE_CLASSIFIER, "images");
-        checkBatch(digits.size(), "image");
-        return classify(m, digits.stream().map(PreparedDigit::pixels).toList(), k);
+    /** Decodes, prepares and classifies images of digits, one prediction per image, in order. */
+    public Answers.Classification classifyImages(String model, Integer version, List<ImageInput> images, int k) {
+        return observed(model, version, ModelKind.IMAGE_CLASSIFIER, "images", m -> {
+            checkBatch(images.size(), "image");
+            List<float[]> prepared = new ArrayList<>(images.size());
+            for (ImageInput image : images) {
+                prepared.add((image.file() != null ? prepare(image.file()) : preparePixels(image.pixels())).pixels());
+            }
+            return classify(m, prepared, k);
+        });
     }
 
     /** Decodes an image file (PNG, JPEG, GIF, BMP) of any size and polarity and prepares it. */
@@ -65,7 +94,7 @@ public class InferenceService {
      * Prepares 28x28 grey levels from 0 to 255, row by row (MNIST's convention is ink 255 on 0, but
      * either polarity works).
      */
-    public PreparedDigit preparePixels(float[] pixels) {
+    private PreparedDigit preparePixels(float[] pixels) {
         float[] unit = new float[pixels.length];
         for (int i = 0; i < unit.length; i++) {
             unit[i] = pixels[i] / 255f;
@@ -91,10 +120,30 @@ public class InferenceService {
         return new Answers.Classification(m.name(), m.version(), predictions);
     }
 
-    /** Classifies rows already in the model's feature order (see {@link TabularRows}). */
-    public Answers.TabularClassification classifyRows(String model, Integer version, List<double[]> rows,
-            double threshold) {
-        LoadedModel m = require(model, version, ModelKind.TABULAR_CLASSIFIER, "table rows");
+    /**
+     * Classifies table rows given as JSON values (objects of feature name to number, or ordered
+     * arrays); {@code fields} names each row in error messages.
+     */
+    public Answers.TabularClassification classifyRows(String model, Integer version, List<?> rows,
+            List<String> fields, double threshold) {
+        return observed(model, version, ModelKind.TABULAR_CLASSIFIER, "table rows", m -> {
+            checkBatch(rows.size(), "row");
+            List<ModelDescriptor.FeatureRange> schema = m.descriptor().input().features();
+            List<double[]> parsed = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                parsed.add(TabularRows.fromJson(rows.get(i), schema, fields.get(i)));
+            }
+            return classifyRows(m, parsed, threshold);
+        });
+    }
+
+    /** Classifies the rows of a CSV text whose header names the features. */
+    public Answers.TabularClassification classifyCsv(String model, Integer version, String csv, double threshold) {
+        return observed(model, version, ModelKind.TABULAR_CLASSIFIER, "table rows", m -> classifyRows(m,
+                TabularRows.fromCsv(csv, m.descriptor().input().features(), properties.maxBatch()), threshold));
+    }
+
+    private Answers.TabularClassification classifyRows(LoadedModel m, List<double[]> rows, double threshold) {
         checkBatch(rows.size(), "row");
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new InvalidInputException("threshold", "threshold must be from 0 to 1, not " + threshold + ".");
@@ -119,14 +168,13 @@ public class InferenceService {
         return new Answers.TabularClassification(m.name(), m.version(), predictions);
     }
 
-    /** The schema rows must match for {@code model}; the web layer parses requests with it. */
-    public List<ModelDescriptor.FeatureRange> featureSchema(String model, Integer version) {
-        return require(model, version, ModelKind.TABULAR_CLASSIFIER, "table rows").descriptor().input().features();
-    }
-
     /** {@code count} digits from latent vectors drawn with {@code seed}: the same seed, the same digits. */
     public Answers.GeneratedDigits generate(String model, Integer version, int count, long seed) {
-        LoadedModel m = require(model, version, ModelKind.IMAGE_GENERATOR, "generator requests");
+        return observed(model, version, ModelKind.IMAGE_GENERATOR, "generator requests",
+                m -> generate(m, count, seed));
+    }
+
+    private Answers.GeneratedDigits generate(LoadedModel m, int count, long seed) {
         if (count < 1 || count > properties.maxBatch()) {
             throw new InvalidInputException("count", "count must be from 1 to " + properties.maxBatch() + ", not "
                     + count + ".");
@@ -142,7 +190,10 @@ public class InferenceService {
 
     /** Digits from explicit latent vectors, each of the model's latent dimension. */
     public Answers.GeneratedDigits generate(String model, Integer version, List<float[]> latent) {
-        LoadedModel m = require(model, version, ModelKind.IMAGE_GENERATOR, "generator requests");
+        return observed(model, version, ModelKind.IMAGE_GENERATOR, "generator requests", m -> generate(m, latent));
+    }
+
+    private Answers.GeneratedDigits generate(LoadedModel m, List<float[]> latent) {
         checkBatch(latent.size(), "latent vector");
         int dim = m.descriptor().input().latentDimension();
         float[] z = new float[latent.size() * dim];
@@ -172,9 +223,78 @@ public class InferenceService {
         return new Answers.GeneratedDigits(m.name(), m.version(), seed, images);
     }
 
+    /**
+     * Runs one dummy batch of the declared input shape, so the first user request does not pay for
+     * workspace allocation and JIT warm-up. Idempotent.
+     */
+    public void warmUp(String model, int version) {
+        LoadedModel m = registry.get(model, version);
+        if (warm.contains(key(m))) {
+            return;
+        }
+        ModelDescriptor.InputSchema input = m.descriptor().input();
+        int width = input.image() != null ? input.image().width() * input.image().height()
+                : input.features() != null ? input.features().size() : input.latentDimension();
+        INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, width);
+        if (input.features() != null && m.normalizer() != null) {
+            m.normalizer().transform(dummy);
+        }
+        run(m, dummy);
+        warm.add(key(m));
+    }
+
+    /** Whether {@link #warmUp} has run for this version. */
+    public boolean isWarm(String model, int version) {
+        return warm.contains(model + "@" + version);
+    }
+
+    private static String key(LoadedModel m) {
+        return m.name() + "@" + m.version();
+    }
+
+    /** Resolves the model, runs {@code work} and records the call's time and outcome. */
+    private <T> T observed(String model, Integer version, ModelKind kind, String what, Function<LoadedModel, T> work) {
+        long start = System.nanoTime();
+        String name = Rejections.UNKNOWN;
+        String ver = Rejections.UNKNOWN;
+        String outcome = "error";
+        try {
+            LoadedModel m = require(model, version, kind, what);
+            name = m.name();
+            ver = Integer.toString(m.version());
+            T result = work.apply(m);
+            outcome = "success";
+            return result;
+        } catch (ModelNotFoundException e) {
+            outcome = "not_found";
+            metrics.rejected(outcome, name, ver);
+            throw e;
+        } catch (InvalidInputException | UnreadableImageException | UnsupportedInputException
+                | NoDigitFoundException e) {
+            outcome = "bad_input";
+            metrics.rejected(outcome, name, ver);
+            if (e instanceof InvalidInputException invalid) {
+                invalid.markCounted();
+            }
+            throw e;
+        } catch (ServiceBusyException e) {
+            outcome = "queue_full";
+            metrics.rejected(outcome, name, ver);
+            throw e;
+        } finally {
+            metrics.request(name, ver, outcome, System.nanoTime() - start);
+        }
+    }
+
     private float[][] run(LoadedModel m, INDArray input) {
-        NetworkPool pool = pools.computeIfAbsent(m.name() + "@" + m.version(),
-                key -> new NetworkPool(key, m.network(), properties.workersPerModel(), MAX_WAIT_MILLIS));
+        NetworkPool pool = pools.computeIfAbsent(key(m), key -> {
+            String v = Integer.toString(m.version());
+            NetworkPool p = new NetworkPool(key, m.network(), properties.workersPerModel(), MAX_WAIT_MILLIS,
+                    metrics.queue(m.name(), v), metrics.forward(m.name(), v));
+            metrics.queueDepth(m.name(), v, p::waiting);
+            return p;
+        });
+        metrics.batchSize(m.name(), Integer.toString(m.version())).record(input.size(0));
         try (INDArray in = input) {
             return pool.run(net -> {
                 try (INDArray out = net.output(in, false)) {

@@ -3,9 +3,12 @@ package io.github.dl4jserving.inference;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import io.micrometer.core.instrument.Timer;
 
 /**
  * Replicas of one network version, each used by one thread at a time. Requests to different
@@ -16,10 +19,16 @@ final class NetworkPool {
     private final String label;
     private final BlockingQueue<MultiLayerNetwork> idle;
     private final long maxWaitMillis;
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final Timer queueTime;
+    private final Timer forwardTime;
 
-    NetworkPool(String label, MultiLayerNetwork network, int size, long maxWaitMillis) {
+    NetworkPool(String label, MultiLayerNetwork network, int size, long maxWaitMillis, Timer queueTime,
+            Timer forwardTime) {
         this.label = label;
         this.maxWaitMillis = maxWaitMillis;
+        this.queueTime = queueTime;
+        this.forwardTime = forwardTime;
         this.idle = new ArrayBlockingQueue<>(Math.max(1, size));
         idle.add(network);
         for (int i = 1; i < size; i++) {
@@ -27,21 +36,33 @@ final class NetworkPool {
         }
     }
 
+    /** Batches waiting for a replica right now. */
+    int waiting() {
+        return waiting.get();
+    }
+
     <T> T run(Function<MultiLayerNetwork, T> work) {
         MultiLayerNetwork net;
+        long start = System.nanoTime();
+        waiting.incrementAndGet();
         try {
             net = idle.poll(maxWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServiceBusyException("Interrupted while waiting for " + label);
+        } finally {
+            waiting.decrementAndGet();
+            queueTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
         if (net == null) {
             throw new ServiceBusyException("All replicas of " + label + " stayed busy for " + maxWaitMillis
                     + " ms. Retry shortly.");
         }
+        long forwardStart = System.nanoTime();
         try {
             return work.apply(net);
         } finally {
+            forwardTime.record(System.nanoTime() - forwardStart, TimeUnit.NANOSECONDS);
             idle.add(net);
         }
     }

@@ -26,15 +26,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class BodySizeLimitFilter extends OncePerRequestFilter {
     private final long limit;
+    private final Rejections rejections;
 
-    BodySizeLimitFilter(ServingProperties properties) {
+    BodySizeLimitFilter(ServingProperties properties, Rejections rejections) {
         this.limit = properties.maxBodySize().toBytes();
+        this.rejections = rejections;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
+            rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
             response.setCharacterEncoding("UTF-8");

@@ -1,20 +1,25 @@
 package io.github.dl4jserving.registry;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
  * Every version in the store, loaded into memory at start-up. A version that cannot be loaded
@@ -26,18 +31,64 @@ public class ModelRegistry {
 
     private final ModelStore store;
     private final Map<String, NavigableMap<Integer, LoadedModel>> models = new ConcurrentHashMap<>();
-    private final List<LoadFailure> failures = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, LoadFailure> failures = new ConcurrentHashMap<>();
+    private final List<Consumer<LoadedModel>> loadListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<LoadFailure>> failureListeners = new CopyOnWriteArrayList<>();
 
     public ModelRegistry(ModelStore store) {
         this.store = store;
-        for (ModelStore.VersionDirectory dir : store.scan()) {
-            load(dir);
-        }
+        refresh();
         log.info("Model registry at {}: {} model(s), {} version(s) loaded, {} failed", store.root(), models.size(),
                 models.values().stream().mapToInt(Map::size).sum(), failures.size());
     }
 
-    private void load(ModelStore.VersionDirectory dir) {
+    /**
+     * Loads version directories that appeared since the last scan, and retries failed ones whose
+     * files changed. Returns how many versions were newly loaded.
+     */
+    public synchronized int refresh() {
+        int loaded = 0;
+        for (ModelStore.VersionDirectory dir : store.scan()) {
+            NavigableMap<Integer, LoadedModel> versions = models.get(dir.name());
+            if (versions != null && versions.containsKey(dir.version())) {
+                continue;
+            }
+            LoadFailure failed = failures.get(dir.name() + "@" + dir.version());
+            if (failed != null && failed.stamp() == stamp(dir.path())) {
+                continue;
+            }
+            if (load(dir)) {
+                loaded++;
+            }
+        }
+        return loaded;
+    }
+
+    /** Called with every version loaded from now on, and at once with every version already loaded. */
+    public void onLoad(Consumer<LoadedModel> listener) {
+        loadListeners.add(listener);
+        models.values().forEach(v -> v.values().forEach(listener));
+    }
+
+    /** Called with every failed load from now on, and at once with every failure so far. */
+    public void onFailure(Consumer<LoadFailure> listener) {
+        failureListeners.add(listener);
+        failures.values().forEach(listener);
+    }
+
+    private static long stamp(Path dir) {
+        long stamp = 0;
+        for (String f : new String[] {ModelStore.MODEL_FILE, ModelStore.DESCRIPTOR_FILE}) {
+            try {
+                stamp = Math.max(stamp, Files.getLastModifiedTime(dir.resolve(f)).toMillis());
+            } catch (IOException e) {
+                // a missing file leaves the stamp as it is
+            }
+        }
+        return stamp;
+    }
+
+    private boolean load(ModelStore.VersionDirectory dir) {
         long start = System.nanoTime();
         try {
             ModelDescriptor descriptor = ModelStore.readDescriptor(dir.path());
@@ -53,13 +104,18 @@ public class ModelRegistry {
             DataNormalization normalizer = ModelSerializer.restoreNormalizerFromFile(file);
             LoadedModel loaded = new LoadedModel(descriptor, network, normalizer, dir.path(),
                     (System.nanoTime() - start) / 1e9);
-            models.computeIfAbsent(dir.name(), n -> new java.util.concurrent.ConcurrentSkipListMap<>())
-                    .put(dir.version(), loaded);
+            models.computeIfAbsent(dir.name(), n -> new ConcurrentSkipListMap<>()).put(dir.version(), loaded);
+            failures.remove(dir.name() + "@" + dir.version());
             log.info("Loaded {} version {} in {} ms", dir.name(), dir.version(), (System.nanoTime() - start) / 1_000_000);
+            loadListeners.forEach(l -> l.accept(loaded));
+            return true;
         } catch (Exception | OutOfMemoryError e) {
             String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            failures.add(new LoadFailure(dir.name(), dir.version(), reason));
+            LoadFailure failure = new LoadFailure(dir.name(), dir.version(), reason, stamp(dir.path()));
+            failures.put(dir.name() + "@" + dir.version(), failure);
+            failureListeners.forEach(l -> l.accept(failure));
             log.warn("Skipping {} version {} at {}: {}", dir.name(), dir.version(), dir.path(), reason);
+            return false;
         }
     }
 
@@ -109,9 +165,20 @@ public class ModelRegistry {
 
     /** Versions that are on disk but could not be loaded. */
     public List<LoadFailure> failures() {
-        synchronized (failures) {
-            return List.copyOf(failures);
+        return failures.values().stream()
+                .sorted(Comparator.comparing(LoadFailure::name).thenComparingInt(LoadFailure::version)).toList();
+    }
+
+    /** Whether the version that should be the default, the pinned one or else the highest on disk, failed. */
+    public boolean intendedDefaultFailed(String name) {
+        int intended = store.pinnedDefault(name).orElse(Integer.MIN_VALUE);
+        int highestLoaded = models.containsKey(name) ? models.get(name).lastKey() : Integer.MIN_VALUE;
+        for (LoadFailure f : failures.values()) {
+            if (f.name().equals(name) && (f.version() == intended || f.version() > highestLoaded)) {
+                return true;
+            }
         }
+        return false;
     }
 
     private String unknownModel(String name) {
@@ -120,6 +187,6 @@ public class ModelRegistry {
     }
 
     /** A version on disk that failed to load, and why. */
-    public record LoadFailure(String name, int version, String reason) {
+    public record LoadFailure(String name, int version, String reason, @JsonIgnore long stamp) {
     }
 }

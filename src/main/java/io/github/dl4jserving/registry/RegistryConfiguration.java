@@ -20,6 +20,17 @@ class RegistryConfiguration {
     }
 
     @Bean
+    RegistryMetrics registryMetrics(ModelRegistry registry) {
+        return new RegistryMetrics(registry);
+    }
+
+    /** Picks up versions written by other processes (the train command, another replica). */
+    @Bean
+    RegistryRescan registryRescan(ModelRegistry registry) {
+        return new RegistryRescan(registry);
+    }
+
+    @Bean
     ModelRegistryHealthIndicator modelRegistryHealthIndicator(ModelRegistry registry) {
         return new ModelRegistryHealthIndicator(registry);
     }

@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import io.github.dl4jserving.inference.ImageInput;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.registry.ModelKind;
 
@@ -67,9 +68,9 @@ final class JsonInputs {
                 if (item instanceof Map<?, ?> m) {
                     out.add(single(m, field));
                 } else if (item instanceof String s) {
-                    out.add(new ImageInput(base64(s, field), null));
+                    out.add(ImageInput.file(base64(s, field)));
                 } else {
-                    out.add(new ImageInput(null, pixels(item, field)));
+                    out.add(ImageInput.pixels(pixels(item, field)));
                 }
             }
             return out;
@@ -84,10 +85,10 @@ final class JsonInputs {
             if (!(m.get("image") instanceof String s)) {
                 throw new InvalidInputException(prefix + "image", prefix + "image must be a base64 string.");
             }
-            return new ImageInput(base64(s, prefix + "image"), null);
+            return ImageInput.file(base64(s, prefix + "image"));
         }
         if (m.containsKey("pixels")) {
-            return new ImageInput(null, pixels(m.get("pixels"), prefix + "pixels"));
+            return ImageInput.pixels(pixels(m.get("pixels"), prefix + "pixels"));
         }
         throw new InvalidInputException(field, field + " needs an \"image\" (base64) or \"pixels\" (784 numbers) field.");
     }
@@ -199,9 +200,5 @@ final class JsonInputs {
             return l;
         }
         throw new InvalidInputException(field, field + " must be a JSON array.");
-    }
-
-    /** An image given as an encoded file or as 784 grey levels; exactly one is set. */
-    record ImageInput(byte[] file, float[] pixels) {
     }
 }

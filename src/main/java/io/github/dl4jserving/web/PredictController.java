@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -21,13 +22,11 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import io.github.dl4jserving.datasets.PreparedDigit;
 import io.github.dl4jserving.inference.Answers;
+import io.github.dl4jserving.inference.ImageInput;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.inference.TabularRows;
 import io.github.dl4jserving.platform.ServingProperties;
-import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 
 /**
@@ -58,11 +57,11 @@ class PredictController {
             throw new InvalidInputException("image", "The multipart body has no 'image' part. Send the file as "
                     + "-F image=@digit.png (curl) or files={\"image\": f} (Python requests).");
         }
-        List<PreparedDigit> digits = new ArrayList<>(images.size());
+        List<ImageInput> inputs = new ArrayList<>(images.size());
         for (MultipartFile image : images) {
-            digits.add(inference.prepare(image.getBytes()));
+            inputs.add(ImageInput.file(image.getBytes()));
         }
-        return inference.classifyDigits(imageModel(model, modelParam), version, digits, k);
+        return inference.classifyImages(imageModel(model, modelParam), version, inputs, k);
     }
 
     @PostMapping(path = {"/predict", "/predict/{model}"},
@@ -72,7 +71,7 @@ class PredictController {
             @RequestParam(name = "model", required = false) String modelParam,
             @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "3") int k,
             @RequestBody byte[] body) {
-        return inference.classifyDigits(imageModel(model, modelParam), version, List.of(inference.prepare(body)), k);
+        return inference.classifyImages(imageModel(model, modelParam), version, List.of(ImageInput.file(body)), k);
     }
 
     @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = "text/csv")
@@ -80,11 +79,8 @@ class PredictController {
             @RequestParam(name = "model", required = false) String modelParam,
             @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "0.5") double threshold,
             @RequestBody byte[] body) {
-        String name = firstNonNull(model, modelParam, properties.defaultTabularModel());
-        List<ModelDescriptor.FeatureRange> schema = inference.featureSchema(name, version);
-        List<double[]> rows = TabularRows.fromCsv(new String(body, StandardCharsets.UTF_8), schema,
-                properties.maxBatch());
-        return inference.classifyRows(name, version, rows, threshold);
+        return inference.classifyCsv(firstNonNull(model, modelParam, properties.defaultTabularModel()), version,
+                new String(body, StandardCharsets.UTF_8), threshold);
     }
 
     @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -102,10 +98,15 @@ class PredictController {
         String name = firstNonNull(model, modelParam, (String) named);
         ModelKind kind = name != null ? inference.describe(name, version).kind() : JsonInputs.guessKind(request);
         return switch (kind) {
-            case IMAGE_CLASSIFIER -> ResponseEntity.ok(classifyJsonImages(
-                    firstNonNull(name, properties.defaultImageModel()), version, request, k));
-            case TABULAR_CLASSIFIER -> ResponseEntity.ok(classifyJsonRows(
-                    firstNonNull(name, properties.defaultTabularModel()), version, request, threshold));
+            case IMAGE_CLASSIFIER -> ResponseEntity.ok(inference.classifyImages(
+                    firstNonNull(name, properties.defaultImageModel()), version, JsonInputs.images(request), k));
+            case TABULAR_CLASSIFIER -> {
+                List<Object> rows = JsonInputs.rows(request);
+                List<String> fields = IntStream.range(0, rows.size()).mapToObj(i -> JsonInputs.rowField(request, i))
+                        .toList();
+                yield ResponseEntity.ok(inference.classifyRows(firstNonNull(name, properties.defaultTabularModel()),
+                        version, rows, fields, threshold));
+            }
             case IMAGE_GENERATOR -> generateJson(firstNonNull(name, properties.defaultGeneratorModel()), version,
                     request, accept);
         };
@@ -119,25 +120,6 @@ class PredictController {
         Answers.GeneratedDigits digits = inference.generate(firstNonNull(model, properties.defaultGeneratorModel()),
                 version, count, s);
         return grid(digits);
-    }
-
-    private Answers.Classification classifyJsonImages(String name, Integer version, Map<?, ?> request, int k) {
-        List<PreparedDigit> digits = new ArrayList<>();
-        for (JsonInputs.ImageInput input : JsonInputs.images(request)) {
-            digits.add(input.file() != null ? inference.prepare(input.file()) : inference.preparePixels(input.pixels()));
-        }
-        return inference.classifyDigits(name, version, digits, k);
-    }
-
-    private Answers.TabularClassification classifyJsonRows(String name, Integer version, Map<?, ?> request,
-            double threshold) {
-        List<ModelDescriptor.FeatureRange> schema = inference.featureSchema(name, version);
-        List<Object> raw = JsonInputs.rows(request);
-        List<double[]> rows = new ArrayList<>(raw.size());
-        for (int i = 0; i < raw.size(); i++) {
-            rows.add(TabularRows.fromJson(raw.get(i), schema, JsonInputs.rowField(request, i)));
-        }
-        return inference.classifyRows(name, version, rows, threshold);
     }
 
     private ResponseEntity<?> generateJson(String name, Integer version, Map<?, ?> request, String accept) {

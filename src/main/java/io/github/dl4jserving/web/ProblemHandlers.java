@@ -1,6 +1,7 @@
 package io.github.dl4jserving.web;
 
 import io.github.dl4jserving.platform.PayloadTooLargeException;
+import io.github.dl4jserving.platform.Rejections;
 
 import java.util.Locale;
 
@@ -35,6 +36,11 @@ import io.github.dl4jserving.registry.ModelNotFoundException;
 @RestControllerAdvice
 class ProblemHandlers extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandlers.class);
+    private final Rejections rejections;
+
+    ProblemHandlers(Rejections rejections) {
+        this.rejections = rejections;
+    }
 
     @ExceptionHandler(ModelNotFoundException.class)
     ResponseEntity<Object> notFound(ModelNotFoundException e) {
@@ -43,6 +49,10 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidInputException.class)
     ResponseEntity<Object> invalid(InvalidInputException e) {
+        if (!e.counted()) {
+            // refused while parsing the request, before any model was chosen
+            rejections.count("bad_input", Rejections.UNKNOWN, Rejections.UNKNOWN);
+        }
         return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid input", e.getMessage(), e.field());
     }
 
@@ -63,6 +73,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(PayloadTooLargeException.class)
     ResponseEntity<Object> tooLarge(PayloadTooLargeException e) {
+        rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage(), null);
     }
 
@@ -85,6 +96,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
             return tooLarge(tooLarge);
         }
         if (e instanceof org.springframework.web.multipart.MaxUploadSizeExceededException) {
+            rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
             return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large",
                     "The upload is larger than dl4j-serving.max-body-size. Send a smaller file.", null);
         }

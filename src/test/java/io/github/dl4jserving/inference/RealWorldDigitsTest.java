@@ -76,8 +76,8 @@ class RealWorldDigitsTest {
         int correct = 0;
         List<Integer> wrong = new ArrayList<>();
         for (int i = 0; i < DIGITS; i++) {
-            var prepared = inference.prepare(file.apply(i));
-            String label = inference.classifyDigits("mnist-mlp", null, List.of(prepared), 1).predictions().get(0).label();
+            String label = inference.classifyImages("mnist-mlp", null, List.of(ImageInput.file(file.apply(i))), 1)
+                    .predictions().get(0).label();
             if (label.equals(Integer.toString(labels[i]))) {
                 correct++;
             } else {

@@ -11,8 +11,11 @@ import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import io.github.dl4jserving.ShippedModels;
 import io.github.dl4jserving.inference.InferenceService;
+import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.ServingProperties;
 import io.github.dl4jserving.registry.ModelRegistry;
 
@@ -28,6 +31,11 @@ class ControllerSliceTest {
         @Bean
         ServingProperties servingProperties() {
             return ShippedModels.properties();
+        }
+
+        @Bean
+        Rejections rejections() {
+            return new Rejections(new SimpleMeterRegistry());
         }
 
         @Bean

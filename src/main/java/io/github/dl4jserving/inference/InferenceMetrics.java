@@ -1,0 +1,73 @@
+package io.github.dl4jserving.inference;
+
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import io.github.dl4jserving.platform.Rejections;
+
+/**
+ * The inference meters, all histograms so percentiles can be computed across instances, and all
+ * tagged only by model, version and outcome:
+ * {@code dl4j.inference.requests} (whole call, decoding included), {@code dl4j.inference.queue}
+ * (waiting for a replica), {@code dl4j.inference.forward} (the forward pass),
+ * {@code dl4j.inference.batch.size} and the {@code dl4j.inference.queue.depth} gauge.
+ */
+class InferenceMetrics {
+    private final MeterRegistry meters;
+    private final Rejections rejections;
+
+    InferenceMetrics(MeterRegistry meters, Rejections rejections) {
+        this.meters = meters;
+        this.rejections = rejections;
+    }
+
+    void request(String model, String version, String outcome, long nanos) {
+        Timer.builder("dl4j.inference.requests")
+                .description("Inference calls from decoding to answer")
+                .tags("model", model, "version", version, "outcome", outcome)
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    Timer queue(String model, String version) {
+        return Timer.builder("dl4j.inference.queue")
+                .description("Time a batch waited for a free network replica")
+                .tags("model", model, "version", version)
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    Timer forward(String model, String version) {
+        return Timer.builder("dl4j.inference.forward")
+                .description("Time in the network's forward pass")
+                .tags("model", model, "version", version)
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    DistributionSummary batchSize(String model, String version) {
+        return DistributionSummary.builder("dl4j.inference.batch.size")
+                .description("Inputs per forward pass")
+                .tags("model", model, "version", version)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue(1024.0)
+                .register(meters);
+    }
+
+    void queueDepth(String model, String version, Supplier<Number> waiting) {
+        Gauge.builder("dl4j.inference.queue.depth", waiting)
+                .description("Batches waiting for a free network replica")
+                .tags("model", model, "version", version)
+                .register(meters);
+    }
+
+    void rejected(String reason, String model, String version) {
+        rejections.count(reason, model, version);
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.dl4jserving.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import tools.jackson.databind.JsonNode;
+
+/** Metrics, health groups and info, scraped over HTTP after real traffic. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ObservabilityTest {
+    @LocalServerPort
+    int port;
+    HttpTestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new HttpTestClient(port);
+    }
+
+    @Test
+    void exposesInferenceHistogramsBatchSizesAndModelGaugesToPrometheus() {
+        assertThat(client.postFiles("/predict", "image", List.of(ServingEndToEndTest.png(0), ServingEndToEndTest.png(1)),
+                "image/png").statusCode()).isEqualTo(200);
+        assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode()).isEqualTo(200);
+        assertThat(client.postJson("/predict", "{\"features\": [1, 2]}").statusCode()).isEqualTo(422);
+        assertThat(client.get("/generate?count=4&seed=1").statusCode()).isEqualTo(200);
+
+        String scrape = new String(client.get("/actuator/prometheus").body(), StandardCharsets.UTF_8);
+
+        assertThat(scrape)
+                .containsPattern("dl4j_inference_requests_seconds_bucket\\{model=\"mnist-mlp\",outcome=\"success\","
+                        + "version=\"\\d+\",le=\"[^\"]+\"}")
+                .containsPattern("dl4j_inference_requests_seconds_count\\{model=\"breast-cancer-logreg\","
+                        + "outcome=\"success\",version=\"\\d+\"} 1")
+                .containsPattern("dl4j_inference_requests_seconds_count\\{model=\"breast-cancer-logreg\","
+                        + "outcome=\"bad_input\",version=\"\\d+\"} 1")
+                .containsPattern("dl4j_inference_rejected_total\\{model=\"breast-cancer-logreg\",reason=\"bad_input\","
+                        + "version=\"\\d+\"} 1")
+                .containsPattern("dl4j_inference_batch_size_bucket\\{model=\"mnist-mlp\",version=\"\\d+\",le=\"2.0\"}")
+                .containsPattern("dl4j_inference_batch_size_sum\\{model=\"mnist-dcgan\",version=\"\\d+\"} \\d")
+                .containsPattern("dl4j_inference_forward_seconds_bucket\\{model=\"mnist-mlp\",version=\"\\d+\",le=")
+                .containsPattern("dl4j_inference_queue_seconds_count\\{model=\"mnist-mlp\"")
+                .containsPattern("dl4j_inference_queue_depth\\{model=\"mnist-mlp\",version=\"\\d+\"} 0")
+                .containsPattern("dl4j_models_loaded \\d")
+                .containsPattern("dl4j_model_load_seconds_count\\{model=\"mnist-mlp\",version=\"\\d+\"} 1")
+                .containsPattern("dl4j_nd4j_offheap_used_bytes [1-9]")
+                .contains("http_server_requests_seconds", "jvm_memory_used_bytes", "process_cpu_usage");
+        assertThat(scrape).doesNotContain("request_id", "job_id");
+    }
+
+    @Test
+    void servesLivenessAndReadinessGroups() {
+        HttpResponse<byte[]> live = client.get("/actuator/health/liveness");
+        HttpResponse<byte[]> ready = client.get("/actuator/health/readiness");
+
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(HttpTestClient.json(live).get("status").asString()).isEqualTo("UP");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        JsonNode models = HttpTestClient.json(ready).get("components").get("modelsReady").get("details");
+        assertThat(models.get("mnist-mlp").asString()).startsWith("ready");
+        assertThat(models.get("mnist-dcgan").asString()).startsWith("ready");
+    }
+
+    @Test
+    void infoShowsTheBuildTheCommitAndTheModels() {
+        JsonNode info = HttpTestClient.json(client.get("/actuator/info"));
+
+        assertThat(info.get("build").get("version").asString()).isNotBlank();
+        assertThat(info.get("git").get("commit").get("id").asString()).isNotBlank();
+        assertThat(info.get("models").get("mnist-mlp").get("defaultVersion").asInt()).isPositive();
+        assertThat(info.get("models").get("breast-cancer-logreg").get("kind").asString()).isEqualTo("tabular-classifier");
+    }
+
+    @Test
+    void keepsSensitiveActuatorEndpointsClosed() {
+        for (String endpoint : List.of("env", "beans", "heapdump", "threaddump", "configprops", "loggers", "mappings",
+                "shutdown")) {
+            assertThat(client.get("/actuator/" + endpoint).statusCode()).as(endpoint).isEqualTo(404);
+        }
+        assertThat(client.get("/actuator/metrics").statusCode()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.dl4jserving.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import tools.jackson.databind.JsonNode;
+
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.registry.ModelRegistry;
+
+/**
+ * Readiness over a models directory of its own, which starts without the generator: not ready
+ * while a model is missing or its newest version is corrupt, ready once the registry has loaded it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "dl4j-serving.registry-rescan-interval=1h")
+class ReadinessTest {
+    @TempDir
+    static Path models;
+
+    @DynamicPropertySource
+    static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
+        copy("mnist-mlp");
+        copy("breast-cancer-logreg");
+        registry.add("dl4j-serving.models-dir", models::toString);
+    }
+
+    static void copy(String name) throws IOException {
+        Path source = TestData.MODELS_DIR.resolve(name);
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path target = models.resolve(name).resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ModelRegistry registry;
+    HttpTestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new HttpTestClient(port);
+    }
+
+    private JsonNode readiness(int status) {
+        HttpResponse<byte[]> r = client.get("/actuator/health/readiness");
+        assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(status);
+        return HttpTestClient.json(r).get("components").get("modelsReady").get("details");
+    }
+
+    @Test
+    void isNotReadyWhileAModelIsMissingOrCorruptAndReadyOnceLoaded() throws IOException {
+        assertThat(readiness(503).get("mnist-dcgan").asString()).isEqualTo("missing");
+        assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+
+        copy("mnist-dcgan");
+        assertThat(registry.refresh()).isEqualTo(1);
+        assertThat(readiness(200).get("mnist-dcgan").asString()).startsWith("ready");
+
+        Path broken = models.resolve("mnist-mlp").resolve("99");
+        Files.createDirectories(broken);
+        Path shipped = models.resolve("mnist-mlp").resolve("1");
+        byte[] zip = Files.readAllBytes(shipped.resolve("model.zip"));
+        Files.write(broken.resolve("model.zip"), Arrays.copyOf(zip, zip.length / 3));
+        Files.writeString(broken.resolve("model.json"), Files.readString(shipped.resolve("model.json"))
+                .replaceFirst("\"version\" : \\d+", "\"version\" : 99"));
+        assertThat(registry.refresh()).isZero();
+        assertThat(readiness(503).get("mnist-mlp").asString()).isEqualTo("default version failed to load");
+        assertThat(client.postFiles("/predict", "image", java.util.List.of(ServingEndToEndTest.png(0)), "image/png")
+                .statusCode()).as("the older version still serves").isEqualTo(200);
+
+        Files.write(broken.resolve("model.zip"), zip);
+        Files.setLastModifiedTime(broken.resolve("model.zip"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        assertThat(registry.refresh()).isEqualTo(1);
+        assertThat(readiness(200).get("mnist-mlp").asString()).isEqualTo("ready (version 99)");
+    }
+}
