@@ -6,6 +6,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelRegistry;
@@ -13,6 +16,7 @@ import io.github.dl4jserving.registry.ModelKind;
 
 /** Read-only views of the registry: descriptors, never networks. */
 @RestController
+@Tag(name = "Models", description = "The model registry: versions, descriptors, metrics and provenance")
 class ModelsController {
     private final ModelRegistry registry;
 
@@ -20,11 +24,13 @@ class ModelsController {
         this.registry = registry;
     }
 
+    @Operation(operationId = "listModels", summary = "List the models with their kind, default version and loaded versions")
     @GetMapping("/models")
     List<ModelSummary> list() {
         return registry.names().stream().map(this::summary).toList();
     }
 
+    @Operation(operationId = "getModel", summary = "Show a model and the descriptor of each loaded version")
     @GetMapping("/models/{name}")
     ModelDetails model(@PathVariable String name) {
         LoadedModel def = registry.defaultVersion(name);
@@ -32,6 +38,7 @@ class ModelsController {
                 registry.versions(name).stream().map(LoadedModel::descriptor).toList());
     }
 
+    @Operation(operationId = "getModelVersion", summary = "Show one version's descriptor: input schema, labels, metrics and provenance")
     @GetMapping("/models/{name}/versions/{version}")
     ModelDescriptor version(@PathVariable String name, @PathVariable int version) {
         return registry.get(name, version).descriptor();

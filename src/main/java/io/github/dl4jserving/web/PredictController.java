@@ -22,6 +22,13 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import io.github.dl4jserving.inference.Answers;
 import io.github.dl4jserving.inference.ImageInput;
 import io.github.dl4jserving.inference.InferenceService;
@@ -37,6 +44,7 @@ import io.github.dl4jserving.registry.ModelKind;
  * another.
  */
 @RestController
+@Tag(name = "Inference", description = "Classify digits and table rows, generate digits")
 class PredictController {
     static final String IMAGE_TYPES = "image/png, image/jpeg, image/gif, image/bmp";
 
@@ -112,10 +120,19 @@ class PredictController {
         };
     }
 
+    @Operation(operationId = "generateGrid", summary = "Draw generated digits as one PNG grid, for a browser",
+            description = "The same seed gives the same digits; without one a seed is drawn and returned in X-Seed.")
+    @ApiResponse(responseCode = "200", description = "A near-square grid of 28x28 digits",
+            content = @Content(mediaType = MediaType.IMAGE_PNG_VALUE,
+                    schema = @Schema(type = "string", format = "binary")))
     @GetMapping(path = "/generate", produces = MediaType.IMAGE_PNG_VALUE)
-    ResponseEntity<byte[]> generateGrid(@RequestParam(name = "model", required = false) String model,
-            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "16") int count,
-            @RequestParam(required = false) Long seed) {
+    ResponseEntity<byte[]> generateGrid(
+            @Parameter(description = "the generator; mnist-dcgan by default")
+            @RequestParam(name = "model", required = false) String model,
+            @Parameter(description = "a version of the generator; the default version when absent")
+            @RequestParam(required = false) Integer version,
+            @Parameter(description = "how many digits, 1 to 256") @RequestParam(defaultValue = "16") int count,
+            @Parameter(description = "the latent vectors' random seed") @RequestParam(required = false) Long seed) {
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
         Answers.GeneratedDigits digits = inference.generate(firstNonNull(model, properties.defaultGeneratorModel()),
                 version, count, s);

@@ -1,0 +1,222 @@
+package io.github.dl4jserving.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.examples.Example;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BinarySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.servers.Server;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import io.github.dl4jserving.inference.Answers;
+
+/**
+ * The OpenAPI document. {@code POST /predict} is served by one handler per content type, which
+ * springdoc merges into a single operation it cannot describe well, so that operation's request
+ * bodies (with examples that can be sent as they are), responses and errors are written out here.
+ * Every operation also gets the problem responses it can return.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+    static final String PROBLEM = "Problem";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Bean
+    OpenAPI dl4jServingOpenApi(ObjectProvider<BuildProperties> build) {
+        BuildProperties props = build.getIfAvailable();
+        return new OpenAPI()
+                .info(new Info().title("dl4j-serving")
+                        .version(props != null ? props.getVersion() : "dev")
+                        .description("Serves Deeplearning4j networks over REST: digit images, table rows and a "
+                                + "digit generator. Errors are RFC 9457 problem details."))
+                .servers(List.of(new Server().url("http://localhost:8080").description("a local instance")));
+    }
+
+    @Bean
+    OpenApiCustomizer predictOperations() {
+        return openApi -> {
+            Components components = openApi.getComponents() != null ? openApi.getComponents() : new Components();
+            openApi.setComponents(components);
+            components.addSchemas(PROBLEM, problemSchema());
+            for (Class<?> type : List.of(Answers.Classification.class, Answers.TabularClassification.class,
+                    PredictController.GeneratedResponse.class)) {
+                ModelConverters.getInstance().readAll(type).forEach(components::addSchemas);
+            }
+            for (Map.Entry<String, PathItem> path : openApi.getPaths().entrySet()) {
+                if (path.getKey().startsWith("/predict")) {
+                    describePredict(path.getValue().getPost(), path.getKey().contains("{model}"));
+                }
+                for (Operation op : path.getValue().readOperations()) {
+                    addProblems(op, path.getKey());
+                }
+            }
+        };
+    }
+
+    private static void describePredict(Operation op, boolean named) {
+        op.setSummary(named ? "Predict with a named model" : "Predict with the default model for the input");
+        op.setDescription((named ? "Runs the model in the path." : "Images go to the default image classifier "
+                + "(mnist-mlp), table rows and CSV to the default tabular classifier (breast-cancer-logreg), "
+                + "generator requests (count, seed, z) to the default generator (mnist-dcgan); ?model= or a "
+                + "\"model\" JSON field picks another.")
+                + " Images may be any size and polarity: they are prepared like MNIST (grey, inverted if dark "
+                + "on light, cropped, longest side 20 px, centred by mass in 28x28).");
+        op.setOperationId(named ? "predictWithModel" : "predict");
+        op.getParameters().removeIf(p -> p.getName().equals("Accept"));
+        for (var p : op.getParameters()) {
+            switch (p.getName()) {
+                case "model" -> p.setDescription(p.getIn().equals("path") ? "the model to run"
+                        : "the model to run instead of the default for the input");
+                case "version" -> p.setDescription("a version of the model; the default version when absent");
+                case "k" -> p.setDescription("how many labels 'top' lists (image classifiers), 1 to 10");
+                case "threshold" -> p.setDescription("probability of the positive label from which it is "
+                        + "predicted (tabular classifiers), 0 to 1");
+                default -> { }
+            }
+        }
+        Content content = new Content()
+                .addMediaType("multipart/form-data", new MediaType().schema(new ObjectSchema()
+                        .addProperty("image", new BinarySchema().description("an image file; repeat the field "
+                                + "for a batch"))
+                        .required(List.of("image"))))
+                .addMediaType("application/json", new MediaType().schema(jsonRequestSchema())
+                        .examples(jsonExamples(named)))
+                .addMediaType("text/csv", new MediaType().schema(new StringSchema()
+                        .description("a header row of feature names, then one row per sample"))
+                        .example(resource("tabular.csv")));
+        for (String type : List.of("image/png", "image/jpeg", "image/gif", "image/bmp", "image/x-ms-bmp",
+                "application/octet-stream")) {
+            content.addMediaType(type, new MediaType().schema(new BinarySchema().description("the image file")));
+        }
+        op.setRequestBody(new RequestBody().required(true).content(content)
+                .description("One or more images, table rows, or a generator request"));
+        Schema<?> answer = new Schema<>().oneOf(List.of(ref("Classification"), ref("TabularClassification"),
+                ref("GeneratedResponse")));
+        op.setResponses(new ApiResponses().addApiResponse("200", new ApiResponse()
+                .description("One prediction per input, in order; generated digits as base64 PNGs, or one PNG "
+                        + "grid with Accept: image/png")
+                .content(new Content()
+                        .addMediaType("application/json", new MediaType().schema(answer))
+                        .addMediaType("image/png", new MediaType().schema(new BinarySchema())))));
+    }
+
+    private static Schema<?> jsonRequestSchema() {
+        Schema<?> number = new NumberSchema();
+        return new ObjectSchema()
+                .description("Exactly one form: image, pixels, features, instances, count/seed or z")
+                .addProperty("model", new StringSchema().description("the model to run, instead of the default"))
+                .addProperty("image", new StringSchema().description("a PNG/JPEG/GIF/BMP file, base64; a data: URL "
+                        + "prefix is accepted"))
+                .addProperty("pixels", new ArraySchema().items(number)
+                        .description("784 grey levels 0-255 row by row, or 28 arrays of 28"))
+                .addProperty("features", new Schema<>().oneOf(List.of(
+                        new ObjectSchema().additionalProperties(number).description("feature name to value"),
+                        new ArraySchema().items(number).description("values in the model's feature order"))))
+                .addProperty("instances", new ArraySchema().items(new Schema<>())
+                        .description("a batch: items of any of the forms above"))
+                .addProperty("count", new IntegerSchema().minimum(BigDecimal.ONE).maximum(BigDecimal.valueOf(256))
+                        .description("generator: how many digits"))
+                .addProperty("seed", new IntegerSchema().format("int64")
+                        .description("generator: the same seed gives the same digits"))
+                .addProperty("z", new ArraySchema().items(new ArraySchema().items(number))
+                        .description("generator: latent vectors of 100 numbers each"));
+    }
+
+    private static Map<String, Example> jsonExamples(boolean named) {
+        Map<String, Example> examples = new LinkedHashMap<>();
+        if (named) {
+            examples.put("generator-seed", example("Generator (model mnist-dcgan): 16 digits from a seed",
+                    "generator-seed.json"));
+            examples.put("generator-z", example("Generator (model mnist-dcgan): explicit latent vectors",
+                    "generator-z.json"));
+        }
+        examples.put("image-base64", example("A base64 PNG of a handwritten 7", "image-base64.json"));
+        examples.put("image-pixels", example("28x28 grey levels of the same 7", "image-pixels.json"));
+        examples.put("image-batch", example("A batch of two base64 images", "image-batch.json"));
+        examples.put("tabular-features", example("A breast-cancer row by feature name", "tabular-features.json"));
+        examples.put("tabular-array", example("A breast-cancer row in feature order", "tabular-array.json"));
+        examples.put("tabular-batch", example("Two breast-cancer rows", "tabular-batch.json"));
+        return examples;
+    }
+
+    private static Example example(String summary, String file) {
+        return new Example().summary(summary).value(JSON.readValue(resource(file), Object.class));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = new ClassPathResource("openapi-examples/" + name).getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The problem responses an operation can give, by path. */
+    private static void addProblems(Operation op, String path) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        if (path.startsWith("/predict") || path.equals("/generate")) {
+            problems.put("400", "The image or the JSON cannot be read, or a parameter has the wrong type");
+            problems.put("404", "No such model or version");
+            if (path.startsWith("/predict")) {
+                problems.put("413", "The body is over dl4j-serving.max-body-size");
+                problems.put("415", "A content type this endpoint or model does not take");
+            }
+            problems.put("422", "An invalid value; 'field' names it");
+            problems.put("503", "Every replica of the model stayed busy; retry after Retry-After seconds");
+        } else if (path.startsWith("/models/")) {
+            problems.put("404", "No such model or version");
+        }
+        problems.forEach((status, description) -> op.getResponses().addApiResponse(status, new ApiResponse()
+                .description(description)
+                .content(new Content().addMediaType("application/problem+json",
+                        new MediaType().schema(ref(PROBLEM))))));
+    }
+
+    private static Schema<?> problemSchema() {
+        return new ObjectSchema()
+                .description("RFC 9457 problem details")
+                .addProperty("type", new StringSchema().example("about:blank"))
+                .addProperty("title", new StringSchema().example("Invalid input"))
+                .addProperty("status", new IntegerSchema().example(422))
+                .addProperty("detail", new StringSchema()
+                        .example("features.bare_nuclei is 11, outside its valid range 1 to 10."))
+                .addProperty("instance", new StringSchema().example("/predict"))
+                .addProperty("field", new StringSchema().example("features.bare_nuclei")
+                        .description("the request value at fault, when there is one"));
+    }
+
+    private static Schema<?> ref(String name) {
+        return new Schema<>().$ref("#/components/schemas/" + name);
+    }
+}
