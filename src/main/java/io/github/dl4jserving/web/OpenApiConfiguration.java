@@ -60,7 +60,8 @@ class OpenApiConfiguration {
                         .version(props != null ? props.getVersion() : "dev")
                         .description("Serves Deeplearning4j networks over REST: digit images, table rows and a "
                                 + "digit generator. Errors are RFC 9457 problem details."))
-                .servers(List.of(new Server().url("http://localhost:8080").description("a local instance")));
+                // Relative, so "Try it out" calls whichever host served the page.
+                .servers(List.of(new Server().url("/").description("this server")));
     }
 
     @Bean
