@@ -35,19 +35,17 @@ class InferenceMetrics {
     }
 
     Timer queue(String model, String version) {
-        return Timer.builder("dl4j.inference.queue")
-                .description("Time a batch waited for a free network replica")
-                .tags("model", model, "version", version)
-                .publishPercentileHistogram()
-                .register(meters);
+        return histogramTimer("dl4j.inference.queue", "Time a batch waited for a free network replica", model,
+                version);
     }
 
     Timer forward(String model, String version) {
-        return Timer.builder("dl4j.inference.forward")
-                .description("Time in the network's forward pass")
-                .tags("model", model, "version", version)
-                .publishPercentileHistogram()
-                .register(meters);
+        return histogramTimer("dl4j.inference.forward", "Time in the network's forward pass", model, version);
+    }
+
+    private Timer histogramTimer(String name, String description, String model, String version) {
+        return Timer.builder(name).description(description).tags("model", model, "version", version)
+                .publishPercentileHistogram().register(meters);
     }
 
     DistributionSummary batchSize(String model, String version) {

@@ -77,8 +77,19 @@ public class InferenceService {
         return observed(model, version, ModelKind.IMAGE_CLASSIFIER, "images", m -> {
             checkBatch(images.size(), "image");
             List<float[]> prepared = new ArrayList<>(images.size());
-            for (ImageInput image : images) {
-                prepared.add((image.file() != null ? prepare(image.file()) : preparePixels(image.pixels())).pixels());
+            for (int i = 0; i < images.size(); i++) {
+                ImageInput image = images.get(i);
+                try {
+                    prepared.add((image.file() != null ? prepare(image.file()) : preparePixels(image.pixels()))
+                            .pixels());
+                } catch (UnreadableImageException | NoDigitFoundException e) {
+                    if (images.size() == 1) {
+                        throw e;
+                    }
+                    String where = "Image " + (i + 1) + " of " + images.size() + ": ";
+                    throw e instanceof UnreadableImageException ? new UnreadableImageException(where + e.getMessage())
+                            : new NoDigitFoundException(where + e.getMessage());
+                }
             }
             return classify(m, prepared, k);
         });

@@ -144,8 +144,9 @@ class PredictController {
         if (request.containsKey("z")) {
             digits = inference.generate(name, version, JsonInputs.latent(request.get("z")));
         } else {
-            int count = request.containsKey("count") ? wholeNumber(request.get("count"), "count") : 16;
-            long seed = request.containsKey("seed") ? wholeNumber(request.get("seed"), "seed")
+            int count = request.containsKey("count") ? (int) wholeNumber(request.get("count"), "count",
+                    Integer.MAX_VALUE) : 16;
+            long seed = request.containsKey("seed") ? wholeNumber(request.get("seed"), "seed", 1L << 53)
                     : ThreadLocalRandom.current().nextLong(1L << 31);
             digits = inference.generate(name, version, count, seed);
         }
@@ -158,19 +159,23 @@ class PredictController {
     }
 
     private static ResponseEntity<byte[]> grid(Answers.GeneratedDigits digits) {
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
                 .header("X-Model", digits.model())
-                .header("X-Model-Version", Integer.toString(digits.version()))
-                .header("X-Seed", String.valueOf(digits.seed()))
-                .body(Png.encode(Png.grid(digits.images())));
+                .header("X-Model-Version", Integer.toString(digits.version()));
+        if (digits.seed() != null) {
+            ok.header("X-Seed", Long.toString(digits.seed()));
+        }
+        return ok.body(Png.encode(Png.grid(digits.images())));
     }
 
-    private static int wholeNumber(Object value, String field) {
+    /** A whole JSON number of at most {@code max} in magnitude (2^53 is where doubles stop being exact). */
+    private static long wholeNumber(Object value, String field, long max) {
         double d = JsonInputs.number(value, field);
-        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-            throw new InvalidInputException(field, field + " must be a whole number, not " + d + ".");
+        if (d != Math.rint(d) || Math.abs(d) > max) {
+            throw new InvalidInputException(field, field + " must be a whole number of at most " + max
+                    + " in magnitude, not " + d + ".");
         }
-        return (int) d;
+        return (long) d;
     }
 
     private String imageModel(String model, String modelParam) {

@@ -6,24 +6,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import tools.jackson.databind.JsonNode;
 
 /** Metrics, health groups and info, scraped over HTTP after real traffic. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ObservabilityTest {
-    @LocalServerPort
-    int port;
-    HttpTestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new HttpTestClient(port);
-    }
+class ObservabilityTest extends RunningServer {
 
     @Test
     void exposesInferenceHistogramsBatchSizesAndModelGaugesToPrometheus() {

@@ -11,7 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -23,17 +22,15 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
  * must equal the committed {@code openapi/openapi.yaml}; it must also parse cleanly.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class OpenApiSpecTest {
+class OpenApiSpecTest extends RunningServer {
     static final Path COMMITTED = Path.of("openapi", "openapi.yaml");
     static final Path GENERATED = Path.of("target", "openapi.yaml");
 
-    @LocalServerPort
-    int port;
     String served;
 
     @BeforeEach
     void fetch() throws IOException {
-        served = new String(new HttpTestClient(port).get("/v3/api-docs.yaml").body(), StandardCharsets.UTF_8);
+        served = new String(client.get("/v3/api-docs.yaml").body(), StandardCharsets.UTF_8);
         Files.createDirectories(GENERATED.getParent());
         Files.writeString(GENERATED, served);
         if (Boolean.getBoolean("openapi.update")) {
@@ -83,8 +80,6 @@ class OpenApiSpecTest {
 
     @Test
     void servesSwaggerUi() {
-        HttpTestClient client = new HttpTestClient(port);
-
         assertThat(client.get("/swagger-ui.html").statusCode()).isIn(200, 302);
         assertThat(new String(client.get("/swagger-ui/index.html").body(), StandardCharsets.UTF_8))
                 .contains("swagger-ui");

@@ -8,10 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import tools.jackson.databind.JsonNode;
 
@@ -21,15 +19,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "dl4j-serving.max-body-size=1MB")
-class ProblemResponsesTest {
-    @LocalServerPort
-    int port;
-    HttpTestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new HttpTestClient(port);
-    }
+class ProblemResponsesTest extends RunningServer {
 
     private static JsonNode problem(HttpResponse<byte[]> response, int status) {
         assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(status);
@@ -75,6 +65,9 @@ class ProblemResponsesTest {
         problem(client.post("/predict", "image/jpeg", "definitely not a jpeg".getBytes()), 400);
         problem(client.post("/predict", "image/png", new byte[0]), 400);
         problem(client.postJson("/predict", "{\"image\": "), 400);
+        assertThat(problem(client.postFiles("/predict", "image",
+                List.of(ServingEndToEndTest.png(0), Arrays.copyOf(png, 20)), "image/png"), 400)
+                .get("detail").asString()).startsWith("Image 2 of 2:");
     }
 
     @Test

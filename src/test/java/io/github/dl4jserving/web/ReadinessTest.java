@@ -10,12 +10,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,7 +28,7 @@ import io.github.dl4jserving.registry.ModelRegistry;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "dl4j-serving.registry-rescan-interval=1h")
-class ReadinessTest {
+class ReadinessTest extends RunningServer {
     @TempDir
     static Path models;
 
@@ -55,16 +53,8 @@ class ReadinessTest {
         }
     }
 
-    @LocalServerPort
-    int port;
     @Autowired
     ModelRegistry registry;
-    HttpTestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new HttpTestClient(port);
-    }
 
     private JsonNode readiness(int status) {
         HttpResponse<byte[]> r = client.get("/actuator/health/readiness");

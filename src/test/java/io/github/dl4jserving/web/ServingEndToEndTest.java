@@ -16,10 +16,8 @@ import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 import tools.jackson.databind.JsonNode;
 
@@ -28,20 +26,12 @@ import io.github.dl4jserving.datasets.MnistIdxReader;
 
 /** The whole service on a real port with the shipped models, driven over HTTP. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ServingEndToEndTest {
+class ServingEndToEndTest extends RunningServer {
     static final String MALIGNANT_ROW = "{\"features\": {\"clump_thickness\": 8, \"uniformity_cell_size\": 10, "
             + "\"uniformity_cell_shape\": 10, \"marginal_adhesion\": 8, \"single_epithelial_cell_size\": 7, "
             + "\"bare_nuclei\": 10, \"bland_chromatin\": 9, \"normal_nucleoli\": 7, \"mitoses\": 1}}";
     static final String BENIGN_ROW = "{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}";
 
-    @LocalServerPort
-    int port;
-    HttpTestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new HttpTestClient(port);
-    }
 
     static byte[] png(int index) {
         MnistIdxReader.IdxImages images = TestData.mnistTestImages();

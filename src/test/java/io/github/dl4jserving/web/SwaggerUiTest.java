@@ -17,13 +17,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** "Try it out" in Swagger UI, clicked through in a real headless Chromium against the real server. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SwaggerUiTest {
-    @LocalServerPort
-    int port;
+class SwaggerUiTest extends RunningServer {
     ChromeDriver driver;
     WebDriverWait wait;
 
