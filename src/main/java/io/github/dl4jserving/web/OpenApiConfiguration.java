@@ -162,7 +162,7 @@ class OpenApiConfiguration {
             examples.put("generator-z", example("Generator (model mnist-dcgan): explicit latent vectors",
                     "generator-z.json"));
         }
-        examples.put("image-base64", example("A base64 PNG of a handwritten 7", "image-base64.json"));
+        examples.put("image-base64", example("A base64 PNG of a drawn 7", "image-base64.json"));
         examples.put("image-pixels", example("28x28 grey levels of the same 7", "image-pixels.json"));
         examples.put("image-batch", example("A batch of two base64 images", "image-batch.json"));
         examples.put("tabular-features", example("A breast-cancer row by feature name", "tabular-features.json"));
