@@ -80,6 +80,8 @@ class ReadinessTest extends RunningServer {
                 .replaceFirst("\"version\" : \\d+", "\"version\" : 99"));
         assertThat(registry.refresh()).isZero();
         assertThat(readiness(503).get("mnist-mlp").asString()).isEqualTo("default version failed to load");
+        assertThat(HttpTestClient.json(client.get("/actuator/health/readiness")).get("components")
+                .get("modelRegistry").get("details").get("unavailable").get(0).get("version").asInt()).isEqualTo(99);
         assertThat(client.postFiles("/predict", "image", java.util.List.of(ServingEndToEndTest.png(0)), "image/png")
                 .statusCode()).as("the older version still serves").isEqualTo(200);
 
