@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build: the jar is built with the project's own wrapper and .mvn/maven.config (so only
+# linux-x86_64 natives are pulled), then unpacked into Spring Boot layers so a code change rebuilds
+# only the small application layer, not the ~150 MB of ND4J/OpenBLAS native libraries.
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+RUN ./mvnw -B -q dependency:go-offline
+COPY src/ src/
+RUN ./mvnw -B -q package -DskipTests \
+ && java -Djarmode=tools -jar target/dl4j-serving-*.jar extract --layers --application-filename dl4j-serving.jar --destination /extracted
+
+# DL4J's native libraries need glibc: a Debian/Ubuntu-based JRE, never Alpine/musl.
+FROM eclipse-temurin:17-jre AS runtime
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin dl4j
+WORKDIR /app
+COPY --from=build /extracted/dependencies/ ./
+COPY --from=build /extracted/spring-boot-loader/ ./
+COPY --from=build /extracted/snapshot-dependencies/ ./
+COPY --from=build /extracted/application/ ./
+# The shipped models seed the models volume: Docker copies them into an empty named volume on
+# first use. The data directory holds downloaded data sets.
+COPY --chown=dl4j:dl4j models/ /var/lib/dl4j-serving/models/
+RUN mkdir -p /var/lib/dl4j-serving/data && chown -R dl4j:dl4j /var/lib/dl4j-serving
+VOLUME ["/var/lib/dl4j-serving/models", "/var/lib/dl4j-serving/data"]
+
+ENV DL4J_SERVING_MODELS_DIR=/var/lib/dl4j-serving/models \
+    DL4J_SERVING_DATA_DIR=/var/lib/dl4j-serving/data \
+    SERVER_PORT=8080
+# Memory within the container's limit: the heap takes at most 40% of it. JavaCPP reads its "%"
+# values relative to the maximum heap, so maxbytes=100% caps ND4J's off-heap buffers at another
+# 40% of the limit, and maxphysicalbytes=210% caps the whole process (heap, off-heap and the rest)
+# at about 84%, leaving room for thread stacks and code. Override with JAVA_TOOL_OPTIONS.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.maxbytes=100% -Dorg.bytedeco.javacpp.maxphysicalbytes=210%"
+USER dl4j
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD curl -fsS http://localhost:8080/actuator/health/readiness || exit 1
+ENTRYPOINT ["java", "-jar", "/app/dl4j-serving.jar"]

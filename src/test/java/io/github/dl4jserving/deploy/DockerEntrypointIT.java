@@ -1,0 +1,125 @@
+package io.github.dl4jserving.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs after {@code package}: unpacks the built jar into layers exactly as the Dockerfile's build
+ * stage does, assembles them as the runtime stage does, and starts the Dockerfile's ENTRYPOINT
+ * with its ENV (paths moved to a temporary directory). Readiness must come UP and a PNG must be
+ * classified. The image itself is only built where Docker exists (DockerImageTest).
+ */
+class DockerEntrypointIT {
+    static final String APP_DIR = "/app/";
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theEntrypointCommandLineServesTheShippedModels() throws Exception {
+        Path jar;
+        try (Stream<Path> jars = Files.list(Path.of("target"))) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("dl4j-serving-.*\\.jar")).findFirst().orElseThrow();
+        }
+        Path extracted = work.resolve("extracted");
+        run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--layers", "--application-filename",
+                "dl4j-serving.jar", "--destination", extracted.toString()), null, Map.of()).waitFor();
+        Path app = work.resolve("app");
+        for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+            copyTree(extracted.resolve(layer), app);
+        }
+        Path models = work.resolve("models");
+        copyTree(Path.of("models"), models);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Map<String, String> env = new java.util.HashMap<>(DeploymentFiles.runtimeEnv());
+        env.put("DL4J_SERVING_MODELS_DIR", models.toString());
+        env.put("DL4J_SERVING_DATA_DIR", work.resolve("data").toString());
+        env.put("SERVER_PORT", Integer.toString(port));
+        List<String> command = new ArrayList<>();
+        for (String arg : DeploymentFiles.entrypoint()) {
+            command.add(arg.equals("java") ? java() : arg.replace(APP_DIR, app + "/"));
+        }
+
+        Process server = run(command, app.toFile(), env);
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://localhost:" + port;
+            HttpResponse<String> ready = null;
+            for (int i = 0; i < 120 && server.isAlive(); i++) {
+                try {
+                    ready = http.send(HttpRequest.newBuilder(URI.create(base + DeploymentFiles.healthcheckPath()))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    if (ready.statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // still starting
+                }
+                Thread.sleep(500);
+            }
+            assertThat(ready).as("readiness answered").isNotNull();
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            HttpResponse<String> predict = http.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
+                    .header("Content-Type", "image/png")
+                    .POST(HttpRequest.BodyPublishers.ofFile(Path.of("bench", "digit.png"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(predict.statusCode()).isEqualTo(200);
+            assertThat(predict.body()).contains("\"label\":\"7\"");
+            HttpResponse<String> memory = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(memory.body()).as("JAVA_TOOL_OPTIONS took effect").contains("dl4j_nd4j_offheap_max_bytes");
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private Process run(List<String> command, File dir, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(work.resolve("process-" + System.nanoTime() + ".log").toFile());
+        if (dir != null) {
+            pb.directory(dir);
+        }
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
