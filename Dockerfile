@@ -7,9 +7,9 @@ FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
-RUN ./mvnw -B -q dependency:go-offline
 COPY src/ src/
-RUN ./mvnw -B -q package -DskipTests \
+# The Maven repository is a BuildKit cache, kept between builds but not in the image.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests \
  && java -Djarmode=tools -jar target/dl4j-serving-*.jar extract --layers --application-filename dl4j-serving.jar --destination /extracted
 
 # DL4J's native libraries need glibc: a Debian/Ubuntu-based JRE, never Alpine/musl.

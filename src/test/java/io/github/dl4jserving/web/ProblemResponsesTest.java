@@ -111,6 +111,12 @@ class ProblemResponsesTest extends RunningServer {
     }
 
     @Test
+    void requestsTomcatRefusesItselfAreProblemsToo() {
+        problem(client.get("/predict/" + "x".repeat(10_000)), 400);
+        problem(client.get("/predict/..%2F..%2Fetc%2Fpasswd"), 400);
+    }
+
+    @Test
     void badQueryParametersAre400() {
         assertThat(problem(client.postFiles("/predict?version=abc", "image", List.of(ServingEndToEndTest.png(0)),
                 "image/png"), 400).get("field").asString()).isEqualTo("version");
