@@ -44,6 +44,7 @@ public class InferenceService {
     private final DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
     private final Map<String, NetworkPool> pools = new ConcurrentHashMap<>();
     private final Set<String> warm = ConcurrentHashMap.newKeySet();
+    private final Set<String> retired = ConcurrentHashMap.newKeySet();
     private final InferenceMetrics metrics;
 
     public InferenceService(ModelRegistry registry, ServingProperties properties, MeterRegistry meters) {
@@ -54,6 +55,61 @@ public class InferenceService {
         // Warm every default version as it loads, at start-up before readiness, and later when a
         // rescan or a new version makes another version the default.
         registry.onLoad(this::warmUpIfDefault);
+        registry.onDefaultChange(m -> warmUp(m.name(), m.version()));
+        registry.onUnload(this::retire);
+    }
+
+    /**
+     * Checks that a candidate version runs: one dummy batch of its declared input shape through its
+     * network, with an output of the shape its kind and labels promise. Used before an uploaded
+     * version is accepted.
+     */
+    public void validate(LoadedModel candidate) {
+        ModelDescriptor d = candidate.descriptor();
+        int expected = switch (d.kind()) {
+            case IMAGE_CLASSIFIER -> d.labels() == null ? -1 : d.labels().size();
+            case TABULAR_CLASSIFIER -> 1;
+            case IMAGE_GENERATOR -> DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE;
+        };
+        if (d.kind() == ModelKind.IMAGE_CLASSIFIER && (d.input().image() == null || d.input().image().width()
+                * d.input().image().height() != DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE)) {
+            throw new IllegalArgumentException("an image-classifier must declare a 28x28 image input");
+        }
+        if (d.kind() == ModelKind.TABULAR_CLASSIFIER && (d.labels() == null || d.labels().size() != 2
+                || d.input().features() == null || d.input().features().isEmpty())) {
+            throw new IllegalArgumentException("a tabular-classifier must declare its features and two labels");
+        }
+        if (d.kind() == ModelKind.IMAGE_GENERATOR && (d.input().latentDimension() == null
+                || d.input().latentDimension() < 1)) {
+            throw new IllegalArgumentException("an image-generator must declare its latent dimension");
+        }
+        try (INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, inputWidth(d.input()));
+                INDArray out = candidate.network().output(dummy, false)) {
+            long width = out.length() / out.size(0);
+            if (width != expected) {
+                throw new IllegalArgumentException("a dummy batch of the declared input gives outputs of " + width
+                        + " values, but the descriptor implies " + expected);
+            }
+        }
+    }
+
+    private static int inputWidth(ModelDescriptor.InputSchema input) {
+        return input.image() != null ? input.image().width() * input.image().height()
+                : input.features() != null ? input.features().size() : input.latentDimension();
+    }
+
+    /** Stops serving a removed version and frees its replicas once their in-flight batches end. */
+    private void retire(LoadedModel m) {
+        retired.add(key(m));
+        warm.remove(key(m));
+        NetworkPool pool = pools.remove(key(m));
+        if (pool != null) {
+            Thread closer = new Thread(pool::closeWhenIdle, "retire-" + key(m));
+            closer.setDaemon(true);
+            closer.start();
+        } else {
+            m.network().close();
+        }
     }
 
     private void warmUpIfDefault(LoadedModel m) {
@@ -244,9 +300,7 @@ public class InferenceService {
             return;
         }
         ModelDescriptor.InputSchema input = m.descriptor().input();
-        int width = input.image() != null ? input.image().width() * input.image().height()
-                : input.features() != null ? input.features().size() : input.latentDimension();
-        INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, width);
+        INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, inputWidth(input));
         if (input.features() != null && m.normalizer() != null) {
             m.normalizer().transform(dummy);
         }
@@ -298,6 +352,10 @@ public class InferenceService {
     }
 
     private float[][] run(LoadedModel m, INDArray input) {
+        if (retired.contains(key(m))) {
+            input.close();
+            throw new ModelNotFoundException("Version " + m.version() + " of '" + m.name() + "' was just deleted.");
+        }
         NetworkPool pool = pools.computeIfAbsent(key(m), key -> {
             String v = Integer.toString(m.version());
             NetworkPool p = new NetworkPool(key, m.network(), properties.workersPerModel(), MAX_WAIT_MILLIS,

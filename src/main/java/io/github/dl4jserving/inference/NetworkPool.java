@@ -20,6 +20,7 @@ final class NetworkPool {
     private final BlockingQueue<MultiLayerNetwork> idle;
     private final long maxWaitMillis;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final int size;
     private final Timer queueTime;
     private final Timer forwardTime;
 
@@ -29,10 +30,32 @@ final class NetworkPool {
         this.maxWaitMillis = maxWaitMillis;
         this.queueTime = queueTime;
         this.forwardTime = forwardTime;
-        this.idle = new ArrayBlockingQueue<>(Math.max(1, size));
+        this.size = Math.max(1, size);
+        this.idle = new ArrayBlockingQueue<>(this.size);
         idle.add(network);
         for (int i = 1; i < size; i++) {
             idle.add(network.clone());
+        }
+    }
+
+    /**
+     * Waits until every replica is back (in-flight batches done, up to a minute), then closes them
+     * all, releasing their native memory. The pool must already be unreachable for new requests.
+     */
+    void closeWhenIdle() {
+        int closed = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (closed < size && System.nanoTime() < deadline) {
+            try {
+                MultiLayerNetwork net = idle.poll(1, TimeUnit.SECONDS);
+                if (net != null) {
+                    net.close();
+                    closed++;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

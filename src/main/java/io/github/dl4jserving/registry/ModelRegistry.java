@@ -34,6 +34,8 @@ public class ModelRegistry {
     private final Map<String, LoadFailure> failures = new ConcurrentHashMap<>();
     private final List<Consumer<LoadedModel>> loadListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<LoadFailure>> failureListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<LoadedModel>> defaultListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<LoadedModel>> unloadListeners = new CopyOnWriteArrayList<>();
 
     public ModelRegistry(ModelStore store) {
         this.store = store;
@@ -68,6 +70,81 @@ public class ModelRegistry {
     public void onLoad(Consumer<LoadedModel> listener) {
         loadListeners.add(listener);
         models.values().forEach(v -> v.values().forEach(listener));
+    }
+
+    /** Called with the new default version each time one is set through {@link #setDefault}. */
+    public void onDefaultChange(Consumer<LoadedModel> listener) {
+        defaultListeners.add(listener);
+    }
+
+    /** Called with each version removed from service, so its native memory can be released. */
+    public void onUnload(Consumer<LoadedModel> listener) {
+        unloadListeners.add(listener);
+    }
+
+    /**
+     * Adds an uploaded {@code model.zip} as the next version: it must load through ModelSerializer
+     * and pass {@code check} (a forward pass of the declared input) before it becomes visible.
+     */
+    public synchronized LoadedModel upload(ModelDescriptor descriptor, Path modelZip,
+            java.util.function.Consumer<LoadedModel> check) throws IOException {
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicReference<LoadedModel> validated = new java.util.concurrent.atomic.AtomicReference<>();
+        ModelDescriptor written;
+        try {
+            written = store.writeUploadedVersion(descriptor, modelZip, (dir, versioned) -> {
+                try {
+                    var file = dir.resolve(ModelStore.MODEL_FILE).toFile();
+                    LoadedModel candidate = new LoadedModel(versioned,
+                            ModelSerializer.restoreMultiLayerNetwork(file, false),
+                            ModelSerializer.restoreNormalizerFromFile(file), dir, 0);
+                    validated.set(candidate);
+                    check.accept(candidate);
+                } catch (IOException | RuntimeException e) {
+                    throw new InvalidModelException("The uploaded model was refused: " + describe(e));
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            if (validated.get() != null) {
+                validated.get().network().close();
+            }
+            throw e;
+        }
+        LoadedModel loaded = new LoadedModel(written, validated.get().network(), validated.get().normalizer(),
+                store.root().resolve(written.name()).resolve(Integer.toString(written.version())),
+                (System.nanoTime() - start) / 1e9);
+        models.computeIfAbsent(written.name(), n -> new ConcurrentSkipListMap<>()).put(written.version(), loaded);
+        loadListeners.forEach(l -> l.accept(loaded));
+        log.info("Added uploaded {} version {}", written.name(), written.version());
+        return loaded;
+    }
+
+    /** Pins {@code version} as the default of {@code name}; it must be loaded. */
+    public synchronized LoadedModel setDefault(String name, int version) throws IOException {
+        LoadedModel target = get(name, version);
+        store.pinDefault(name, version);
+        defaultListeners.forEach(l -> l.accept(target));
+        return target;
+    }
+
+    /** Deletes a version from disk and from service; never the default or the last one. */
+    public synchronized void delete(String name, int version) throws IOException {
+        LoadedModel victim = get(name, version);
+        if (defaultVersion(name).version() == version) {
+            throw new ModelConflictException("Version " + version + " is the default of '" + name + "'. Make another "
+                    + "version the default first (PUT /models/" + name + "/default).");
+        }
+        if (models.get(name).size() == 1) {
+            throw new ModelConflictException("Version " + version + " is the last version of '" + name + "'.");
+        }
+        store.deleteVersion(name, version);
+        models.get(name).remove(version);
+        unloadListeners.forEach(l -> l.accept(victim));
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return message.length() > 300 ? message.substring(0, 300) + "..." : message;
     }
 
     /** Called with every failed load from now on, and at once with every failure so far. */

@@ -34,12 +34,19 @@ public class ModelStore {
     public static final String DESCRIPTOR_FILE = "model.json";
     /** Holds the pinned default version of a model, when one is pinned. */
     public static final String DEFAULT_FILE = "default-version";
+    static final String LAST_VERSION_FILE = ".last-version";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    /** For descriptors sent with an upload: the version and the provenance numbers may be left out. */
+    private static final JsonMapper UPLOAD_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     private final Path root;
@@ -92,6 +99,15 @@ public class ModelStore {
         }
     }
 
+    /** Parses a descriptor sent by a client; unknown fields are refused as they are on disk. */
+    public static ModelDescriptor parseDescriptor(String json) {
+        try {
+            return UPLOAD_JSON.readValue(json, ModelDescriptor.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new InvalidModelException("The descriptor is not valid model.json content: " + e.getOriginalMessage());
+        }
+    }
+
     public static String toJson(ModelDescriptor descriptor) {
         return JSON.writeValueAsString(descriptor);
     }
@@ -134,21 +150,108 @@ public class ModelStore {
             int version = nextVersion(name);
             ModelDescriptor versioned = descriptor.withVersion(version);
             Files.writeString(tmp.resolve(DESCRIPTOR_FILE), toJson(versioned) + "\n", StandardCharsets.UTF_8);
-            Path target = modelDir.resolve(Integer.toString(version));
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target);
-            }
+            publish(tmp, modelDir.resolve(Integer.toString(version)));
+            recordVersion(name, version);
             return versioned;
         } finally {
             deleteRecursively(tmp);
         }
     }
 
+    /**
+     * Adds an uploaded model file as the next version of {@code descriptor.name()}. {@code validate}
+     * is called on the complete temporary directory before it is renamed into place; when it (or
+     * anything else) fails, nothing is left on disk.
+     */
+    public synchronized ModelDescriptor writeUploadedVersion(ModelDescriptor descriptor, Path modelZip,
+            VersionValidator validate) throws IOException {
+        String name = descriptor.name();
+        if (!isValidName(name)) {
+            throw new IllegalArgumentException("Invalid model name: " + name);
+        }
+        Path modelDir = root.resolve(name);
+        Files.createDirectories(modelDir);
+        Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
+        Files.createDirectory(tmp);
+        try {
+            Files.copy(modelZip, tmp.resolve(MODEL_FILE));
+            ModelDescriptor versioned = descriptor.withVersion(nextVersion(name));
+            Files.writeString(tmp.resolve(DESCRIPTOR_FILE), toJson(versioned) + "\n", StandardCharsets.UTF_8);
+            validate.check(tmp, versioned);
+            publish(tmp, modelDir.resolve(Integer.toString(versioned.version())));
+            recordVersion(name, versioned.version());
+            return versioned;
+        } finally {
+            deleteRecursively(tmp);
+        }
+    }
+
+    /** Pins the default version of {@code name}, replacing the pin file in one rename. */
+    public synchronized void pinDefault(String name, int version) throws IOException {
+        Path modelDir = root.resolve(name);
+        Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
+        Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
+        try {
+            moveIntoPlace(tmp, modelDir.resolve(DEFAULT_FILE));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Removes a version directory: renamed away first, so it disappears in one step, then deleted. */
+    public synchronized void deleteVersion(String name, int version) throws IOException {
+        Path dir = root.resolve(name).resolve(Integer.toString(version));
+        Path trash = root.resolve(name).resolve(".deleted-" + UUID.randomUUID());
+        moveIntoPlace(dir, trash);
+        deleteRecursively(trash);
+    }
+
+    /** Renames a finished temporary version directory to its number, never over an existing one. */
+    private static void publish(Path tmp, Path target) throws IOException {
+        if (Files.exists(target)) {
+            throw new IOException(target + " appeared while this version was written (another writer?); try again");
+        }
+        moveIntoPlace(tmp, target);
+    }
+
+    private static void moveIntoPlace(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Checks a complete version directory before it becomes visible. */
+    @FunctionalInterface
+    public interface VersionValidator {
+        void check(Path versionDirectory, ModelDescriptor descriptor) throws IOException;
+    }
+
+    /**
+     * One more than any version this model ever had: the highest on disk, or the highest recorded
+     * in {@code .last-version}, which outlives deleted versions so their numbers are never reused.
+     */
     private int nextVersion(String name) {
-        return scan().stream().filter(v -> v.name().equals(name)).mapToInt(VersionDirectory::version)
-                .max().orElse(0) + 1;
+        int onDisk = scan().stream().filter(v -> v.name().equals(name)).mapToInt(VersionDirectory::version)
+                .max().orElse(0);
+        int recorded = 0;
+        try {
+            Path file = root.resolve(name).resolve(LAST_VERSION_FILE);
+            if (Files.isRegularFile(file)) {
+                recorded = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim());
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no usable record: the directories decide
+        }
+        return Math.max(onDisk, recorded) + 1;
+    }
+
+    private void recordVersion(String name, int version) throws IOException {
+        Path modelDir = root.resolve(name);
+        Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
+        Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
+        moveIntoPlace(tmp, modelDir.resolve(LAST_VERSION_FILE));
     }
 
     static void deleteRecursively(Path dir) throws IOException {

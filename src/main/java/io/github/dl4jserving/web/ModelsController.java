@@ -27,7 +27,7 @@ class ModelsController {
     @Operation(operationId = "listModels", summary = "List the models with their kind, default version and loaded versions")
     @GetMapping("/models")
     List<ModelSummary> list() {
-        return registry.names().stream().map(this::summary).toList();
+        return registry.names().stream().map(n -> summary(registry, n)).toList();
     }
 
     @Operation(operationId = "getModel", summary = "Show a model and the descriptor of each loaded version")
@@ -44,7 +44,7 @@ class ModelsController {
         return registry.get(name, version).descriptor();
     }
 
-    private ModelSummary summary(String name) {
+    static ModelSummary summary(ModelRegistry registry, String name) {
         LoadedModel def = registry.defaultVersion(name);
         return new ModelSummary(name, def.descriptor().kind(), def.version(),
                 registry.versions(name).stream().map(LoadedModel::version).toList(), def.descriptor().description(),

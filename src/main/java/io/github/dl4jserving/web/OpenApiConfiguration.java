@@ -197,6 +197,16 @@ class OpenApiConfiguration {
             problems.put("503", "Every replica of the model stayed busy; retry after Retry-After seconds");
         } else if (path.startsWith("/models/")) {
             problems.put("404", "No such model or version");
+            switch (String.valueOf(op.getOperationId())) {
+                case "uploadModelVersion" -> {
+                    problems.put("400", "A part is missing or the multipart body is malformed");
+                    problems.put("413", "The upload is over dl4j-serving.max-body-size");
+                    problems.put("422", "The zip does not load, or does not run the descriptor's input and output");
+                }
+                case "setDefaultVersion" -> problems.put("422", "No version number was given");
+                case "deleteModelVersion" -> problems.put("409", "The version is the default or the last one");
+                default -> { }
+            }
         }
         problems.forEach((status, description) -> op.getResponses().addApiResponse(status, new ApiResponse()
                 .description(description)

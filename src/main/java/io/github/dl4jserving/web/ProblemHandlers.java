@@ -26,6 +26,8 @@ import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.ServiceBusyException;
 import io.github.dl4jserving.inference.UnreadableImageException;
 import io.github.dl4jserving.inference.UnsupportedInputException;
+import io.github.dl4jserving.registry.InvalidModelException;
+import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 
 /**
@@ -45,6 +47,16 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ModelNotFoundException.class)
     ResponseEntity<Object> notFound(ModelNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "Model not found", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(ModelConflictException.class)
+    ResponseEntity<Object> conflict(ModelConflictException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(InvalidModelException.class)
+    ResponseEntity<Object> invalidModel(InvalidModelException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid model", e.getMessage(), "model");
     }
 
     @ExceptionHandler(InvalidInputException.class)

@@ -100,7 +100,8 @@ class ModelRegistryTest {
         assertThat(written.version()).isEqualTo(5);
         assertThat(root.resolve(NAME).resolve("5").resolve(ModelStore.MODEL_FILE)).isRegularFile();
         try (var entries = Files.list(root.resolve(NAME))) {
-            assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("1", "4", "5");
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("1", "4", "5", ModelStore.LAST_VERSION_FILE);
         }
         ModelRegistry reloaded = new ModelRegistry(store);
         assertThat(reloaded.get(NAME, 5).descriptor()).isEqualTo(written);

@@ -40,10 +40,13 @@ class ReadinessTest extends RunningServer {
     }
 
     static void copy(String name) throws IOException {
-        Path source = TestData.MODELS_DIR.resolve(name);
+        copyTree(TestData.MODELS_DIR.resolve(name), models.resolve(name));
+    }
+
+    static void copyTree(Path source, Path destination) throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = models.resolve(name).resolve(source.relativize(p).toString());
+                Path target = destination.resolve(source.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
                 } else {
