@@ -130,32 +130,16 @@ public class ModelStore {
      * descriptor with its assigned version. Versions are never reused, even those on disk that
      * failed to load.
      */
-    public synchronized ModelDescriptor writeNewVersion(ModelDescriptor descriptor, MultiLayerNetwork network,
+    public ModelDescriptor writeNewVersion(ModelDescriptor descriptor, MultiLayerNetwork network,
             DataNormalization normalizer) throws IOException {
-        String name = descriptor.name();
-        if (!isValidName(name)) {
-            throw new IllegalArgumentException("Invalid model name: " + name);
-        }
-        Path modelDir = root.resolve(name);
-        Files.createDirectories(modelDir);
-        Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
-        Files.createDirectory(tmp);
-        try {
-            ModelSerializer.writeModel(network, tmp.resolve(MODEL_FILE).toFile(), false);
+        return writeVersion(descriptor, zip -> {
+            ModelSerializer.writeModel(network, zip.toFile(), false);
             if (normalizer != null) {
                 // writeModel(..., normalizer) fails in 1.0.0-M2.1 (deeplearning4j#10154): the
                 // normalizer serializer closes the zip stream under it. Adding it afterwards works.
-                ModelSerializer.addNormalizerToModel(tmp.resolve(MODEL_FILE).toFile(), normalizer);
+                ModelSerializer.addNormalizerToModel(zip.toFile(), normalizer);
             }
-            int version = nextVersion(name);
-            ModelDescriptor versioned = descriptor.withVersion(version);
-            Files.writeString(tmp.resolve(DESCRIPTOR_FILE), toJson(versioned) + "\n", StandardCharsets.UTF_8);
-            publish(tmp, modelDir.resolve(Integer.toString(version)));
-            recordVersion(name, version);
-            return versioned;
-        } finally {
-            deleteRecursively(tmp);
-        }
+        }, (dir, versioned) -> { });
     }
 
     /**
@@ -163,7 +147,12 @@ public class ModelStore {
      * is called on the complete temporary directory before it is renamed into place; when it (or
      * anything else) fails, nothing is left on disk.
      */
-    public synchronized ModelDescriptor writeUploadedVersion(ModelDescriptor descriptor, Path modelZip,
+    public ModelDescriptor writeUploadedVersion(ModelDescriptor descriptor, Path modelZip,
+            VersionValidator validate) throws IOException {
+        return writeVersion(descriptor, zip -> Files.copy(modelZip, zip), validate);
+    }
+
+    private synchronized ModelDescriptor writeVersion(ModelDescriptor descriptor, ZipWriter writeZip,
             VersionValidator validate) throws IOException {
         String name = descriptor.name();
         if (!isValidName(name)) {
@@ -174,7 +163,7 @@ public class ModelStore {
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
         Files.createDirectory(tmp);
         try {
-            Files.copy(modelZip, tmp.resolve(MODEL_FILE));
+            writeZip.write(tmp.resolve(MODEL_FILE));
             ModelDescriptor versioned = descriptor.withVersion(nextVersion(name));
             Files.writeString(tmp.resolve(DESCRIPTOR_FILE), toJson(versioned) + "\n", StandardCharsets.UTF_8);
             validate.check(tmp, versioned);
@@ -184,6 +173,11 @@ public class ModelStore {
         } finally {
             deleteRecursively(tmp);
         }
+    }
+
+    @FunctionalInterface
+    private interface ZipWriter {
+        void write(Path zip) throws IOException;
     }
 
     /** Pins the default version of {@code name}, replacing the pin file in one rename. */
