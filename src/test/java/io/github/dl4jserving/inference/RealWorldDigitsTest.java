@@ -73,6 +73,8 @@ class RealWorldDigitsTest {
     }
 
     private double accuracy(IntFunction<byte[]> file) {
+        String variant = StackWalker.getInstance().walk(frames -> frames.skip(1).findFirst().orElseThrow())
+                .getMethodName();
         int correct = 0;
         List<Integer> wrong = new ArrayList<>();
         for (int i = 0; i < DIGITS; i++) {
@@ -84,7 +86,8 @@ class RealWorldDigitsTest {
                 wrong.add(i);
             }
         }
-        System.out.println(getClass().getSimpleName() + ": " + correct + "/" + DIGITS + " correct; wrong: " + wrong);
+        System.out.println(getClass().getSimpleName() + "." + variant + ": " + correct + "/" + DIGITS
+                + " correct; wrong: " + wrong);
         return correct / (double) DIGITS;
     }
 
