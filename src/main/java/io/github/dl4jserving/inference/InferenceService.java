@@ -152,7 +152,7 @@ public class InferenceService {
     }
 
     /** Decodes an image file (PNG, JPEG, GIF, BMP) of any size and polarity and prepares it. */
-    public PreparedDigit prepare(byte[] file) {
+    private PreparedDigit prepare(byte[] file) {
         BufferedImage image = decoder.decode(file);
         return preprocessor.prepare(image);
     }

@@ -10,7 +10,8 @@ import org.springframework.util.unit.DataSize;
  * The {@code dl4j-serving.*} settings. Names are stable: scripts and docs use them.
  *
  * @param modelsDir           the model registry ({@code DL4J_SERVING_MODELS_DIR})
- * @param dataDir             where data sets are read and downloaded to ({@code DL4J_SERVING_DATA_DIR})
+ * @param dataDir             where data sets are read and downloaded to ({@code DL4J_SERVING_DATA_DIR});
+ *                            the server reserves it for training jobs, the train command reads it today
  * @param maxBodySize         the largest request body accepted, multipart or raw
  * @param maxImageDimension   the largest width or height an uploaded image may declare
  * @param workersPerModel     network replicas per loaded version: how many requests run at once
@@ -34,9 +35,5 @@ public record ServingProperties(
     // Paths are bound as strings: Spring's Path conversion reads "../x" as a resource location.
     public Path modelsPath() {
         return Path.of(modelsDir);
-    }
-
-    public Path dataPath() {
-        return Path.of(dataDir);
     }
 }
