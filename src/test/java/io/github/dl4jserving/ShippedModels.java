@@ -4,6 +4,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.platform.ServingProperties;
 import io.github.dl4jserving.registry.ModelRegistry;
@@ -31,7 +32,8 @@ public final class ShippedModels {
 
     public static synchronized InferenceService inference() {
         if (inference == null) {
-            inference = new InferenceService(registry(), properties(), new SimpleMeterRegistry());
+            inference = new InferenceService(registry(), properties(),
+                    new BatchingSettings(64, java.time.Duration.ZERO, 256), new SimpleMeterRegistry());
         }
         return inference;
     }

@@ -42,14 +42,18 @@ public class InferenceService {
     private final ServingProperties properties;
     private final ImageDecoder decoder;
     private final DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
-    private final Map<String, NetworkPool> pools = new ConcurrentHashMap<>();
+    private final Map<String, BatchQueue> queues = new ConcurrentHashMap<>();
     private final Set<String> warm = ConcurrentHashMap.newKeySet();
     private final Set<String> retired = ConcurrentHashMap.newKeySet();
     private final InferenceMetrics metrics;
 
-    public InferenceService(ModelRegistry registry, ServingProperties properties, MeterRegistry meters) {
+    private final BatchingSettings batching;
+
+    public InferenceService(ModelRegistry registry, ServingProperties properties, BatchingSettings batching,
+            MeterRegistry meters) {
         this.registry = registry;
         this.properties = properties;
+        this.batching = batching;
         this.decoder = new ImageDecoder(properties.maxImageDimension());
         this.metrics = new InferenceMetrics(meters, new Rejections(meters));
         // Warm every default version as it loads, at start-up before readiness, and later when a
@@ -102,9 +106,9 @@ public class InferenceService {
     private void retire(LoadedModel m) {
         retired.add(key(m));
         warm.remove(key(m));
-        NetworkPool pool = pools.remove(key(m));
-        if (pool != null) {
-            Thread closer = new Thread(pool::closeWhenIdle, "retire-" + key(m));
+        BatchQueue queue = queues.remove(key(m));
+        if (queue != null) {
+            Thread closer = new Thread(queue::closeWhenIdle, "retire-" + key(m));
             closer.setDaemon(true);
             closer.start();
         } else {
@@ -174,7 +178,8 @@ public class InferenceService {
         if (k < 1 || k > labels.size()) {
             throw new InvalidInputException("k", "k must be from 1 to " + labels.size() + ", not " + k + ".");
         }
-        float[][] probabilities = run(m, stack(inputs, DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE));
+        float[][] probabilities = run(m, flatten(inputs, DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE),
+                inputs.size());
         List<Answers.Prediction> predictions = new ArrayList<>(probabilities.length);
         for (float[] p : probabilities) {
             List<Answers.LabelScore> top = IntStream.range(0, p.length).boxed()
@@ -222,11 +227,7 @@ public class InferenceService {
                 flat[r * width + c] = (float) rows.get(r)[c];
             }
         }
-        INDArray features = Nd4j.create(flat, new long[] {rows.size(), width}, DataType.FLOAT);
-        if (m.normalizer() != null) {
-            m.normalizer().transform(features);
-        }
-        float[][] out = run(m, features);
+        float[][] out = run(m, flat, rows.size());
         List<String> labels = m.descriptor().labels();
         List<Answers.TabularPrediction> predictions = Arrays.stream(out)
                 .map(p -> new Answers.TabularPrediction(p[0] >= threshold ? labels.get(1) : labels.get(0), p[0],
@@ -276,7 +277,7 @@ public class InferenceService {
 
     private Answers.GeneratedDigits generate(LoadedModel m, float[] z, int count, Long seed) {
         int dim = m.descriptor().input().latentDimension();
-        float[][] out = run(m, Nd4j.create(z, new long[] {count, dim}, DataType.FLOAT));
+        float[][] out = run(m, z, count);
         List<BufferedImage> images = new ArrayList<>(count);
         for (float[] pixels : out) {
             int side = (int) Math.round(Math.sqrt(pixels.length));
@@ -300,11 +301,7 @@ public class InferenceService {
             return;
         }
         ModelDescriptor.InputSchema input = m.descriptor().input();
-        INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, inputWidth(input));
-        if (input.features() != null && m.normalizer() != null) {
-            m.normalizer().transform(dummy);
-        }
-        run(m, dummy);
+        run(m, new float[2 * inputWidth(input)], 2);
         warm.add(key(m));
     }
 
@@ -351,26 +348,20 @@ public class InferenceService {
         }
     }
 
-    private float[][] run(LoadedModel m, INDArray input) {
+    /** Runs {@code rows} inputs, flat and row by row, through the version's batch queue. */
+    private float[][] run(LoadedModel m, float[] flat, int rows) {
         if (retired.contains(key(m))) {
-            input.close();
             throw new ModelNotFoundException("Version " + m.version() + " of '" + m.name() + "' was just deleted.");
         }
-        NetworkPool pool = pools.computeIfAbsent(key(m), key -> {
+        BatchQueue queue = queues.computeIfAbsent(key(m), key -> {
             String v = Integer.toString(m.version());
-            NetworkPool p = new NetworkPool(key, m.network(), properties.workersPerModel(), MAX_WAIT_MILLIS,
-                    metrics.queue(m.name(), v), metrics.forward(m.name(), v));
-            metrics.queueDepth(m.name(), v, p::waiting);
-            return p;
+            BatchQueue q = new BatchQueue(key, m.network(), m.normalizer(), inputWidth(m.descriptor().input()),
+                    properties.workersPerModel(), batching, MAX_WAIT_MILLIS, metrics.queue(m.name(), v),
+                    metrics.forward(m.name(), v), metrics.batchSize(m.name(), v));
+            metrics.queueDepth(m.name(), v, q::depth);
+            return q;
         });
-        metrics.batchSize(m.name(), Integer.toString(m.version())).record(input.size(0));
-        try (INDArray in = input) {
-            return pool.run(net -> {
-                try (INDArray out = net.output(in, false)) {
-                    return out.reshape(out.size(0), out.length() / out.size(0)).toFloatMatrix();
-                }
-            });
-        }
+        return queue.run(flat, rows);
     }
 
     private LoadedModel require(String model, Integer version, ModelKind kind, String what) {
@@ -392,11 +383,11 @@ public class InferenceService {
         }
     }
 
-    private static INDArray stack(List<float[]> rows, int width) {
+    private static float[] flatten(List<float[]> rows, int width) {
         float[] flat = new float[rows.size() * width];
         for (int r = 0; r < rows.size(); r++) {
             System.arraycopy(rows.get(r), 0, flat, r * width, width);
         }
-        return Nd4j.create(flat, new long[] {rows.size(), width}, DataType.FLOAT);
+        return flat;
     }
 }
