@@ -13,7 +13,7 @@ import io.github.dl4jserving.platform.Rejections;
  * The inference meters, all histograms so percentiles can be computed across instances, and all
  * tagged only by model, version and outcome:
  * {@code dl4j.inference.requests} (whole call, decoding included), {@code dl4j.inference.queue}
- * (waiting for a replica), {@code dl4j.inference.forward} (the forward pass),
+ * (waiting in the batch queue), {@code dl4j.inference.forward} (the forward pass),
  * {@code dl4j.inference.batch.size} and the {@code dl4j.inference.queue.depth} gauge.
  */
 class InferenceMetrics {
@@ -35,7 +35,7 @@ class InferenceMetrics {
     }
 
     Timer queue(String model, String version) {
-        return histogramTimer("dl4j.inference.queue", "Time a batch waited for a free network replica", model,
+        return histogramTimer("dl4j.inference.queue", "Time a request waited in its model's queue before its forward pass", model,
                 version);
     }
 
@@ -60,7 +60,7 @@ class InferenceMetrics {
 
     void queueDepth(String model, String version, Supplier<Number> waiting) {
         Gauge.builder("dl4j.inference.queue.depth", waiting)
-                .description("Batches waiting for a free network replica")
+                .description("Requests waiting in the model version's queue")
                 .tags("model", model, "version", version)
                 .register(meters);
     }

@@ -32,7 +32,7 @@ import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
  * The inference API. Inputs are decoded and validated on the caller's thread, then each request's
- * inputs run as one batch on a replica of the model version.
+ * inputs join the model version's batch queue, where they may share a forward pass with others.
  */
 @Service
 public class InferenceService {

@@ -1,6 +1,6 @@
 package io.github.dl4jserving.inference;
 
-/** Every replica of the model stayed busy for longer than a request may wait. */
+/** The model version's queue is full, or the request waited longer than it may. */
 public class ServiceBusyException extends RuntimeException {
     public ServiceBusyException(String message) {
         super(message);

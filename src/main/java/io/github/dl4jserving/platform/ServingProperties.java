@@ -14,7 +14,8 @@ import org.springframework.util.unit.DataSize;
  *                            the server reserves it for training jobs, the train command reads it today
  * @param maxBodySize         the largest request body accepted, multipart or raw
  * @param maxImageDimension   the largest width or height an uploaded image may declare
- * @param workersPerModel     network replicas per loaded version: how many requests run at once
+ * @param workersPerModel     network replicas per loaded version, each with a batching worker: how many
+ *                            forward passes of one version run at once
  * @param defaultImageModel   the model {@code POST /predict} sends images to
  * @param defaultTabularModel the model {@code POST /predict} sends table rows to
  * @param defaultGeneratorModel the model {@code GET /generate} draws with

@@ -194,7 +194,7 @@ class OpenApiConfiguration {
                 problems.put("415", "A content type this endpoint or model does not take");
             }
             problems.put("422", "An invalid value; 'field' names it");
-            problems.put("503", "Every replica of the model stayed busy; retry after Retry-After seconds");
+            problems.put("503", "The model's request queue is full; retry after Retry-After seconds");
         } else if (path.startsWith("/models/")) {
             problems.put("404", "No such model or version");
             switch (String.valueOf(op.getOperationId())) {
