@@ -27,6 +27,10 @@ public final class Answers {
     public record TabularPrediction(String label, double probability, double threshold) {
     }
 
+    /** Raw output rows of a model for raw input rows of {@code inputWidth} values. */
+    public record Tensor(String model, int version, int inputWidth, float[][] rows) {
+    }
+
     /** Generated 28x28 grey images; {@code seed} is null when explicit latent vectors were given. */
     public record GeneratedDigits(String model, int version, Long seed, List<BufferedImage> images) {
     }

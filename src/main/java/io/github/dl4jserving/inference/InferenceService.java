@@ -97,7 +97,8 @@ public class InferenceService {
         }
     }
 
-    private static int inputWidth(ModelDescriptor.InputSchema input) {
+    /** How many numbers one input row of this model has. */
+    public static int inputWidth(ModelDescriptor.InputSchema input) {
         return input.image() != null ? input.image().width() * input.image().height()
                 : input.features() != null ? input.features().size() : input.latentDimension();
     }
@@ -153,6 +154,34 @@ public class InferenceService {
             }
             return classify(m, prepared, k);
         });
+    }
+
+    /**
+     * Runs raw input tensors, {@code rows} rows of the model's input width given row by row, and
+     * returns its raw output rows: the tensor-level view the Open Inference Protocol needs. The
+     * model's normalizer, if it has one, is applied as for every other request.
+     */
+    public Answers.Tensor infer(String model, Integer version, float[] flat, int rows) {
+        return observed(model, version, null, "tensors", m -> {
+            checkBatch(rows, "row");
+            int width = inputWidth(m.descriptor().input());
+            if (rows < 1 || flat.length != (long) rows * width) {
+                throw new InvalidInputException("inputs", "The input has " + flat.length + " values for " + rows
+                        + " rows; the model takes rows of " + width + ".");
+            }
+            float[][] out = run(m, flat, rows);
+            return new Answers.Tensor(m.name(), m.version(), width, out);
+        });
+    }
+
+    /** Decodes and prepares encoded images into the 28x28 tensor rows an image classifier takes. */
+    public float[] prepareImages(List<byte[]> files) {
+        checkBatch(files.size(), "image");
+        List<float[]> prepared = new ArrayList<>(files.size());
+        for (byte[] file : files) {
+            prepared.add(prepare(file).pixels());
+        }
+        return flatten(prepared, DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE);
     }
 
     /** Decodes an image file (PNG, JPEG, GIF, BMP) of any size and polarity and prepares it. */
@@ -366,7 +395,7 @@ public class InferenceService {
 
     private LoadedModel require(String model, Integer version, ModelKind kind, String what) {
         LoadedModel m = registry.get(model, version);
-        if (m.descriptor().kind() != kind) {
+        if (kind != null && m.descriptor().kind() != kind) {
             throw new UnsupportedInputException("Model '" + m.name() + "' is an " + m.descriptor().kind().wireName()
                     + " and does not take " + what + ". Send them to an " + kind.wireName() + " instead.");
         }

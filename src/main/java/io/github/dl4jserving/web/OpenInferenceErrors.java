@@ -1,0 +1,49 @@
+package io.github.dl4jserving.web;
+
+import java.util.Map;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.ServiceBusyException;
+import io.github.dl4jserving.inference.UnreadableImageException;
+import io.github.dl4jserving.registry.ModelNotFoundException;
+
+/** Errors of the Open Inference Protocol endpoints, in the protocol's {@code {"error": "..."}} shape. */
+@RestControllerAdvice(assignableTypes = OpenInferenceController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class OpenInferenceErrors {
+
+    @ExceptionHandler(ModelNotFoundException.class)
+    ResponseEntity<Map<String, String>> notFound(ModelNotFoundException e) {
+        return error(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler({InvalidInputException.class, UnreadableImageException.class, NoDigitFoundException.class})
+    ResponseEntity<Map<String, String>> badRequest(RuntimeException e) {
+        return error(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+        return error(HttpStatus.BAD_REQUEST, "The request body is not a valid inference request JSON object.");
+    }
+
+    @ExceptionHandler(ServiceBusyException.class)
+    ResponseEntity<Map<String, String>> busy(ServiceBusyException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1")
+                .contentType(MediaType.APPLICATION_JSON).body(Map.of("error", e.getMessage()));
+    }
+
+    private static ResponseEntity<Map<String, String>> error(HttpStatus status, String message) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(Map.of("error", message));
+    }
+}
