@@ -8,6 +8,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes PNG, JPEG, GIF and BMP with ImageIO. The reader is asked for the declared size first,
@@ -24,7 +25,9 @@ public class ImageDecoder {
         if (bytes == null || bytes.length == 0) {
             throw new UnreadableImageException("The image is empty. Send the bytes of a PNG, JPEG, GIF or BMP file.");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // A memory cache, not ImageIO's default temporary file: no disk I/O per request, and no
+        // shutdown hook registered mid-request (which fails while the JVM is shutting down).
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new UnreadableImageException("The data is not an image in a supported format. "

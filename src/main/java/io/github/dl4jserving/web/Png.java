@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** PNG encoding of single images and of a grid of equally sized tiles. */
 final class Png {
@@ -17,10 +19,16 @@ final class Png {
     private Png() {
     }
 
+    /**
+     * Encodes through a memory cache: ImageIO's default cache is a temporary file whose stream
+     * registers a JVM shutdown hook, which fails (and failed requests) during graceful shutdown.
+     */
     static byte[] encode(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            if (!ImageIO.write(image, "png", stream)) {
+                throw new IllegalStateException("No PNG writer is available");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
