@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,12 +35,9 @@ class DockerEntrypointIT {
 
     @Test
     void theEntrypointCommandLineServesTheShippedModels() throws Exception {
-        Path jar;
-        try (Stream<Path> jars = Files.list(Path.of("target"))) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("dl4j-serving-.*\\.jar")).findFirst().orElseThrow();
-        }
+        Path jar = PackagedJar.path();
         Path extracted = work.resolve("extracted");
-        run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--layers", "--application-filename",
+        run(List.of(PackagedJar.java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--layers", "--application-filename",
                 "dl4j-serving.jar", "--destination", extracted.toString()), null, Map.of()).waitFor();
         Path app = work.resolve("app");
         for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
@@ -49,36 +45,21 @@ class DockerEntrypointIT {
         }
         Path models = work.resolve("models");
         copyTree(Path.of("models"), models);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = PackagedJar.freePort();
         Map<String, String> env = new java.util.HashMap<>(DeploymentFiles.runtimeEnv());
         env.put("DL4J_SERVING_MODELS_DIR", models.toString());
         env.put("DL4J_SERVING_DATA_DIR", work.resolve("data").toString());
         env.put("SERVER_PORT", Integer.toString(port));
         List<String> command = new ArrayList<>();
         for (String arg : DeploymentFiles.entrypoint()) {
-            command.add(arg.equals("java") ? java() : arg.replace(APP_DIR, app + "/"));
+            command.add(arg.equals("java") ? PackagedJar.java() : arg.replace(APP_DIR, app + "/"));
         }
 
         Process server = run(command, app.toFile(), env);
         try {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://localhost:" + port;
-            HttpResponse<String> ready = null;
-            for (int i = 0; i < 120 && server.isAlive(); i++) {
-                try {
-                    ready = http.send(HttpRequest.newBuilder(URI.create(base + DeploymentFiles.healthcheckPath()))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-                    if (ready.statusCode() == 200) {
-                        break;
-                    }
-                } catch (IOException notYet) {
-                    // still starting
-                }
-                Thread.sleep(500);
-            }
+            HttpResponse<String> ready = PackagedJar.awaitOk(http, base + DeploymentFiles.healthcheckPath(), server);
             assertThat(ready).as("readiness answered").isNotNull();
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
             HttpResponse<String> predict = http.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
@@ -94,10 +75,6 @@ class DockerEntrypointIT {
             server.destroy();
             server.waitFor();
         }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private Process run(List<String> command, File dir, Map<String, String> env) throws IOException {

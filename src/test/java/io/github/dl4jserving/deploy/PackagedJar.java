@@ -1,0 +1,51 @@
+package io.github.dl4jserving.deploy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** The jar that {@code package} built, and what the tests that run it as a child process share. */
+final class PackagedJar {
+    private PackagedJar() {
+    }
+
+    static Path path() throws IOException {
+        try (Stream<Path> jars = Files.list(Path.of("target"))) {
+            return jars.filter(p -> p.getFileName().toString().matches("dl4j-serving-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No packaged jar in target/: run after package"));
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Polls {@code path} until it answers 200, for at most a minute; returns the last response. */
+    static HttpResponse<String> awaitOk(HttpClient http, String url, Process server) throws InterruptedException {
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 120 && server.isAlive(); i++) {
+            try {
+                last = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+                if (last.statusCode() == 200) {
+                    return last;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(500);
+        }
+        return last;
+    }
+}
