@@ -70,11 +70,7 @@ public class InferenceService {
      */
     public void validate(LoadedModel candidate) {
         ModelDescriptor d = candidate.descriptor();
-        int expected = switch (d.kind()) {
-            case IMAGE_CLASSIFIER -> d.labels() == null ? -1 : d.labels().size();
-            case TABULAR_CLASSIFIER -> 1;
-            case IMAGE_GENERATOR -> DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE;
-        };
+        int expected = outputWidth(d);
         if (d.kind() == ModelKind.IMAGE_CLASSIFIER && (d.input().image() == null || d.input().image().width()
                 * d.input().image().height() != DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE)) {
             throw new IllegalArgumentException("an image-classifier must declare a 28x28 image input");
@@ -95,6 +91,15 @@ public class InferenceService {
                         + " values, but the descriptor implies " + expected);
             }
         }
+    }
+
+    /** How many numbers one output row of this model has, by its kind and labels (-1 without labels). */
+    public static int outputWidth(ModelDescriptor d) {
+        return switch (d.kind()) {
+            case IMAGE_CLASSIFIER -> d.labels() == null ? -1 : d.labels().size();
+            case TABULAR_CLASSIFIER -> 1;
+            case IMAGE_GENERATOR -> DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE;
+        };
     }
 
     /** How many numbers one input row of this model has. */

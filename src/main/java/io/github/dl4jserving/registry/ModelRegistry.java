@@ -94,10 +94,7 @@ public class ModelRegistry {
         try {
             written = store.writeUploadedVersion(descriptor, modelZip, (dir, versioned) -> {
                 try {
-                    var file = dir.resolve(ModelStore.MODEL_FILE).toFile();
-                    LoadedModel candidate = new LoadedModel(versioned,
-                            ModelSerializer.restoreMultiLayerNetwork(file, false),
-                            ModelSerializer.restoreNormalizerFromFile(file), dir, 0);
+                    LoadedModel candidate = restore(versioned, dir, System.nanoTime());
                     validated.set(candidate);
                     check.accept(candidate);
                 } catch (IOException | RuntimeException e) {
@@ -142,6 +139,14 @@ public class ModelRegistry {
         unloadListeners.forEach(l -> l.accept(victim));
     }
 
+    /** The network and normalizer of {@code dir}'s model.zip, through DL4J's ModelSerializer only. */
+    private static LoadedModel restore(ModelDescriptor descriptor, Path dir, long startNanos) throws IOException {
+        var file = dir.resolve(ModelStore.MODEL_FILE).toFile();
+        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(file, false);
+        DataNormalization normalizer = ModelSerializer.restoreNormalizerFromFile(file);
+        return new LoadedModel(descriptor, network, normalizer, dir, (System.nanoTime() - startNanos) / 1e9);
+    }
+
     private static String describe(Exception e) {
         String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;
@@ -176,11 +181,7 @@ public class ModelRegistry {
             if (descriptor.kind() == null || descriptor.input() == null) {
                 throw new IOException("model.json lacks the kind or the input schema");
             }
-            var file = dir.path().resolve(ModelStore.MODEL_FILE).toFile();
-            MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(file, false);
-            DataNormalization normalizer = ModelSerializer.restoreNormalizerFromFile(file);
-            LoadedModel loaded = new LoadedModel(descriptor, network, normalizer, dir.path(),
-                    (System.nanoTime() - start) / 1e9);
+            LoadedModel loaded = restore(descriptor, dir.path(), start);
             models.computeIfAbsent(dir.name(), n -> new ConcurrentSkipListMap<>()).put(dir.version(), loaded);
             failures.remove(dir.name() + "@" + dir.version());
             log.info("Loaded {} version {} in {} ms", dir.name(), dir.version(), (System.nanoTime() - start) / 1_000_000);

@@ -88,7 +88,7 @@ class OpenInferenceController {
         out.put("versions", registry.versions(m.name()).stream().map(x -> Integer.toString(x.version())).toList());
         out.put("platform", "deeplearning4j");
         out.put("inputs", inputs);
-        out.put("outputs", List.of(tensor(OUTPUT, "FP32", List.of(-1, outputWidth(d)))));
+        out.put("outputs", List.of(tensor(OUTPUT, "FP32", List.of(-1, InferenceService.outputWidth(d)))));
         return out;
     }
 
@@ -150,14 +150,6 @@ class OpenInferenceController {
         output.put("data", outData);
         response.put("outputs", List.of(output));
         return response;
-    }
-
-    private static int outputWidth(ModelDescriptor d) {
-        return switch (d.kind()) {
-            case IMAGE_CLASSIFIER -> d.labels().size();
-            case TABULAR_CLASSIFIER -> 1;
-            case IMAGE_GENERATOR -> 28 * 28;
-        };
     }
 
     private static Map<String, Object> tensor(String name, String datatype, List<Integer> shape) {
