@@ -40,8 +40,8 @@ final class BatchQueue {
     private final DistributionSummary batchSize;
     private volatile boolean closing;
 
-    BatchQueue(String label, MultiLayerNetwork network, DataNormalization normalizer, int width, int workers,
-            BatchingSettings settings, long maxWaitMillis, Timer queueTime, Timer forwardTime,
+    BatchQueue(String label, MultiLayerNetwork network, DataNormalization normalizer, int width,
+            BatchingSettings.Knobs settings, long maxWaitMillis, Timer queueTime, Timer forwardTime,
             DistributionSummary batchSize) {
         this.label = label;
         this.width = width;
@@ -53,7 +53,7 @@ final class BatchQueue {
         this.queueTime = queueTime;
         this.forwardTime = forwardTime;
         this.batchSize = batchSize;
-        for (int i = 0; i < Math.max(1, workers); i++) {
+        for (int i = 0; i < settings.workers(); i++) {
             MultiLayerNetwork replica = i == 0 ? network : network.clone();
             replicas.add(replica);
             Thread worker = new Thread(() -> work(replica), "batch-" + label + "-" + i);

@@ -390,7 +390,7 @@ public class InferenceService {
         BatchQueue queue = queues.computeIfAbsent(key(m), key -> {
             String v = Integer.toString(m.version());
             BatchQueue q = new BatchQueue(key, m.network(), m.normalizer(), inputWidth(m.descriptor().input()),
-                    properties.workersPerModel(), batching, MAX_WAIT_MILLIS, metrics.queue(m.name(), v),
+                    batching.forModel(m.name(), properties.workersPerModel()), MAX_WAIT_MILLIS, metrics.queue(m.name(), v),
                     metrics.forward(m.name(), v), metrics.batchSize(m.name(), v));
             metrics.queueDepth(m.name(), v, q::depth);
             return q;

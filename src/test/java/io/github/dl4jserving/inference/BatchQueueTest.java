@@ -24,7 +24,7 @@ class BatchQueueTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private BatchQueue queue(LoadedModel m, int width, BatchingSettings settings, DistributionSummary sizes) {
-        return new BatchQueue("test", m.network().clone(), m.normalizer(), width, 1, settings, 60_000,
+        return new BatchQueue("test", m.network().clone(), m.normalizer(), width, settings.forModel("test", 1), 60_000,
                 meters.timer("queue"), meters.timer("forward"), sizes);
     }
 
