@@ -134,6 +134,7 @@ class OpenInferenceController {
         } else {
             flat = numbers(data, datatype);
         }
+        int classification = classification(request.get("outputs"));
         Answers.Tensor result = inference.infer(model, v, flat, rows);
         int width = result.rows().length == 0 ? 0 : result.rows()[0].length;
         float[] outData = new float[result.rows().length * width];
@@ -146,10 +147,71 @@ class OpenInferenceController {
         if (request.get("id") != null) {
             response.put("id", request.get("id"));
         }
-        Map<String, Object> output = tensor(OUTPUT, "FP32", List.of(result.rows().length, width));
-        output.put("data", outData);
+        Map<String, Object> output;
+        if (classification > 0) {
+            List<String> labels = registry.get(result.model(), result.version()).descriptor().labels();
+            int k = Math.min(classification, width);
+            output = tensor(OUTPUT, "BYTES", List.of(result.rows().length, k));
+            output.put("data", topK(result.rows(), k, labels));
+        } else {
+            output = tensor(OUTPUT, "FP32", List.of(result.rows().length, width));
+            output.put("data", outData);
+        }
         response.put("outputs", List.of(output));
         return response;
+    }
+
+    /**
+     * The Triton classification extension: {@code "outputs": [{"name": "output", "parameters":
+     * {"classification": k}}]} asks for the top k classes per row instead of the raw scores.
+     * Returns k, or 0 when the request wants the raw tensor.
+     */
+    private static int classification(Object requested) {
+        if (requested == null) {
+            return 0;
+        }
+        if (!(requested instanceof List<?> outputs) || outputs.size() > 1) {
+            throw new InvalidInputException("outputs", "'outputs' must be an array of at most one tensor request.");
+        }
+        if (outputs.isEmpty()) {
+            return 0;
+        }
+        if (!(outputs.get(0) instanceof Map<?, ?> output) || !OUTPUT.equals(output.get("name"))) {
+            throw new InvalidInputException("outputs", "The only output tensor is named '" + OUTPUT + "'.");
+        }
+        Object parameters = output.get("parameters");
+        if (parameters == null) {
+            return 0;
+        }
+        if (!(parameters instanceof Map<?, ?> p)) {
+            throw new InvalidInputException("outputs", "'parameters' must be an object.");
+        }
+        Object k = p.get("classification");
+        if (k == null) {
+            return 0;
+        }
+        if (!(k instanceof Integer n) || n < 1) {
+            throw new InvalidInputException("classification", "'classification' must be a positive integer, not " + k + ".");
+        }
+        return n;
+    }
+
+    /** Per row, the k best classes as Triton writes them: {@code "<score>:<index>[:<label>]"}, best first. */
+    private static List<String> topK(float[][] rows, int k, List<String> labels) {
+        List<String> out = new ArrayList<>(rows.length * k);
+        for (float[] row : rows) {
+            Integer[] order = new Integer[row.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> Float.compare(row[b], row[a]));
+            for (int i = 0; i < k; i++) {
+                int c = order[i];
+                String label = labels != null && c < labels.size() ? ":" + labels.get(c) : "";
+                out.add(row[c] + ":" + c + label);
+            }
+        }
+        return out;
     }
 
     private static Map<String, Object> tensor(String name, String datatype, List<Integer> shape) {

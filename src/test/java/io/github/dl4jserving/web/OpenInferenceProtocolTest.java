@@ -100,6 +100,35 @@ class OpenInferenceProtocolTest extends RunningServer {
     }
 
     @Test
+    void theClassificationParameterAnswersTheTopKClassesAsTritonDoes() {
+        String b64 = Base64.getEncoder().encodeToString(ServingEndToEndTest.png(0));
+        String b64b = Base64.getEncoder().encodeToString(ServingEndToEndTest.png(1));
+        HttpResponse<byte[]> r = client.postJson("/v2/models/mnist-mlp/infer",
+                "{\"inputs\": [{\"name\": \"image\", \"shape\": [2], \"datatype\": \"BYTES\", \"data\": [\"" + b64
+                        + "\", \"" + b64b + "\"]}], \"outputs\": [{\"name\": \"output\", \"parameters\": {\"classification\": 3}}]}");
+
+        assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+        JsonNode out = HttpTestClient.json(r).get("outputs").get(0);
+        assertThat(out.get("datatype").asString()).isEqualTo("BYTES");
+        assertThat(out.get("shape").toString()).isEqualTo("[2,3]");
+        for (int row = 0; row < 2; row++) {
+            String[] best = out.get("data").get(row * 3).asString().split(":");
+            String[] third = out.get("data").get(row * 3 + 2).asString().split(":");
+            int label = TestData.mnistTestLabels()[row];
+            assertThat(best).as("score:index:label").hasSize(3);
+            assertThat(best[1]).isEqualTo(Integer.toString(label));
+            assertThat(best[2]).isEqualTo(Integer.toString(label));
+            assertThat(Double.parseDouble(best[0])).isGreaterThan(Double.parseDouble(third[0]));
+        }
+
+        HttpResponse<byte[]> zero = client.postJson("/v2/models/mnist-mlp/infer",
+                "{\"inputs\": [{\"name\": \"image\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"" + b64
+                        + "\"]}], \"outputs\": [{\"name\": \"output\", \"parameters\": {\"classification\": 0}}]}");
+        assertThat(zero.statusCode()).isEqualTo(400);
+        assertThat(HttpTestClient.json(zero).get("error").asString()).contains("classification");
+    }
+
+    @Test
     void answersErrorsInTheProtocolsShape() {
         for (var r : java.util.List.of(
                 client.postJson("/v2/models/nope/infer", "{\"inputs\": []}"),
