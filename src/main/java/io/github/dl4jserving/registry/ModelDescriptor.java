@@ -28,6 +28,15 @@ public record ModelDescriptor(
                 provenance);
     }
 
+    /** The same descriptor, recording the training job that produced it. */
+    public ModelDescriptor withJobId(String jobId) {
+        Provenance p = provenance;
+        return new ModelDescriptor(name, version, kind, createdAt, description, input, labels, metrics,
+                p == null ? null : new Provenance(p.dataset(), p.datasetSha256(), p.trainer(), p.hyperparameters(),
+                        p.seed(), p.epochs(), p.trainingExamples(), p.trainingSeconds(), p.dl4jVersion(),
+                        p.projectVersion(), p.notes(), jobId));
+    }
+
     /** What a request must supply. Exactly one of the three parts is set, by kind. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record InputSchema(ImageInput image, List<FeatureRange> features, Integer latentDimension) {
@@ -70,6 +79,7 @@ public record ModelDescriptor(
             double trainingSeconds,
             String dl4jVersion,
             String projectVersion,
-            String notes) {
+            String notes,
+            String jobId) {
     }
 }

@@ -116,6 +116,32 @@ public class ModelRegistry {
         return loaded;
     }
 
+    /**
+     * Writes a trained network as the next version of its model (atomically: a temporary directory,
+     * then a rename), loads it back from disk and, when {@code makeDefault}, pins it as the default.
+     * Otherwise the current default is pinned first, so the new version does not serve by being the
+     * highest.
+     */
+    public synchronized LoadedModel publish(ModelDescriptor descriptor, MultiLayerNetwork network,
+            DataNormalization normalizer, boolean makeDefault) throws IOException {
+        long start = System.nanoTime();
+        String name = descriptor.name();
+        if (!makeDefault && models.containsKey(name) && !models.get(name).isEmpty()) {
+            store.pinDefault(name, defaultVersion(name).version());
+        }
+        ModelDescriptor written = store.writeNewVersion(descriptor, network, normalizer);
+        LoadedModel loaded = restore(written, store.root().resolve(name).resolve(Integer.toString(written.version())),
+                start);
+        models.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(written.version(), loaded);
+        loadListeners.forEach(l -> l.accept(loaded));
+        log.info("Published {} version {}{}", name, written.version(), makeDefault ? " as the default" : "");
+        if (makeDefault) {
+            store.pinDefault(name, written.version());
+            defaultListeners.forEach(l -> l.accept(loaded));
+        }
+        return loaded;
+    }
+
     /** Pins {@code version} as the default of {@code name}; it must be loaded. */
     public synchronized LoadedModel setDefault(String name, int version) throws IOException {
         LoadedModel target = get(name, version);

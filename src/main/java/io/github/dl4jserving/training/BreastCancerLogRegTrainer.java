@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.FixedSchedule;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import io.github.dl4jserving.datasets.BreastCancerCsvReader;
@@ -45,6 +45,37 @@ public class BreastCancerLogRegTrainer implements Trainer {
     }
 
     @Override
+    public ModelKind kind() {
+        return ModelKind.TABULAR_CLASSIFIER;
+    }
+
+    @Override
+    public String description() {
+        return "Breast Cancer Wisconsin (Original) logistic regression; probability is P(malignant)";
+    }
+
+    @Override
+    public List<String> datasets() {
+        return List.of("breast-cancer-wisconsin");
+    }
+
+    @Override
+    public List<Hyperparameter> hyperparameters() {
+        return List.of(
+                Hyperparameter.integer("epochs", 200, 1, 10_000, "passes over the 559 training rows"),
+                Hyperparameter.integer("batchSize", 32, 1, 559, "rows per iteration"),
+                Hyperparameter.number("learningRate", 0.01, 1e-6, 10, "learning rate"),
+                Optimizers.hyperparameter("adam"),
+                Hyperparameter.integer("seed", 1, 0, Integer.MAX_VALUE, "stratified 80/20 split, init, shuffling"),
+                Hyperparameter.number("l2", 1e-4, 0, 1, "L2 weight decay"));
+    }
+
+    @Override
+    public PrimaryMetric primaryMetric() {
+        return new PrimaryMetric("test_accuracy", true);
+    }
+
+    @Override
     public TrainedModel train(DataDirectory data, TrainingOptions options, TrainingProgress progress)
             throws IOException {
         int epochs = options.epochsOr(200);
@@ -54,6 +85,7 @@ public class BreastCancerLogRegTrainer implements Trainer {
         // (mean 97.5%), seed 42 gives 95.7%. Seed 1 is the first of those, not the best.
         long seed = options.seedOr(1);
         double l2 = options.l2Or(1e-4);
+        String optimizer = options.optimizerOr("adam");
         long start = System.nanoTime();
 
         List<BreastCancerCsvReader.Row> rows = BreastCancerCsvReader.read(data);
@@ -69,7 +101,7 @@ public class BreastCancerLogRegTrainer implements Trainer {
 
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(new Adam(learningRate))
+                .updater(Optimizers.updater(optimizer, new FixedSchedule(learningRate)))
                 .weightInit(WeightInit.XAVIER)
                 .l2(l2)
                 .list()
@@ -87,6 +119,7 @@ public class BreastCancerLogRegTrainer implements Trainer {
             int batches = 0;
             for (int from = 0; from < examples.size(); from += batchSize) {
                 if (progress.cancelRequested()) {
+                    net.close();
                     throw new TrainingCancelledException();
                 }
                 net.fit(DataSet.merge(examples.subList(from, Math.min(examples.size(), from + batchSize))));
@@ -107,11 +140,11 @@ public class BreastCancerLogRegTrainer implements Trainer {
         hyper.put("epochs", epochs);
         hyper.put("batchSize", batchSize);
         hyper.put("learningRate", learningRate);
-        hyper.put("optimizer", "adam");
+        hyper.put("optimizer", optimizer);
         hyper.put("l2", l2);
         hyper.put("split", "stratified 80/20");
         ModelDescriptor descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
-                "Breast Cancer Wisconsin (Original) logistic regression; probability is P(malignant)",
+                description(),
                 ModelDescriptor.InputSchema.features(BreastCancerCsvReader.FEATURES.stream()
                         .map(f -> new ModelDescriptor.FeatureRange(f, 1, 10)).toList()),
                 BreastCancerCsvReader.LABELS,
@@ -121,7 +154,7 @@ public class BreastCancerLogRegTrainer implements Trainer {
                         hyper, seed, epochs, split.train().size(), (System.nanoTime() - start) / 1e9,
                         BuildVersions.DL4J, BuildVersions.PROJECT,
                         "16 missing bare_nuclei values imputed with the training-split median (" + median
-                                + "); features standardized with the training split's mean and deviation."));
+                                + "); features standardized with the training split's mean and deviation.", null));
         return new TrainedModel(net, normalizer, descriptor);
     }
 

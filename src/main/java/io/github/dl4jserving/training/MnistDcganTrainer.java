@@ -2,6 +2,7 @@ package io.github.dl4jserving.training;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,6 +62,37 @@ public class MnistDcganTrainer implements Trainer {
     }
 
     @Override
+    public ModelKind kind() {
+        return ModelKind.IMAGE_GENERATOR;
+    }
+
+    @Override
+    public String description() {
+        return "DCGAN generator: z in R^100 (standard normal) to a 28x28 MNIST-like digit";
+    }
+
+    @Override
+    public List<String> datasets() {
+        return List.of("mnist");
+    }
+
+    @Override
+    public List<Hyperparameter> hyperparameters() {
+        return List.of(
+                Hyperparameter.integer("epochs", 50, 1, 500, "passes over the training images, if time allows"),
+                Hyperparameter.integer("batchSize", 64, 2, 1024, "real images per discriminator step"),
+                Hyperparameter.number("learningRate", 1e-4, 1e-6, 1, "Adam rate, both networks"),
+                Hyperparameter.integer("seed", 42, 0, Integer.MAX_VALUE, "weight init, noise, shuffling"),
+                Hyperparameter.number("minutes", 20, 0.05, 1440, "stop after the iteration that passes this time"));
+    }
+
+    /** The discriminator's mean output on generated digits: 0.5 would mean it cannot tell them apart. */
+    @Override
+    public PrimaryMetric primaryMetric() {
+        return new PrimaryMetric("discriminator_mean_on_generated", true);
+    }
+
+    @Override
     public TrainedModel train(DataDirectory data, TrainingOptions options, TrainingProgress progress)
             throws IOException {
         int epochs = options.epochsOr(50);
@@ -82,7 +114,7 @@ public class MnistDcganTrainer implements Trainer {
         MultiLayerNetwork stacked = stack(generator, discriminator, seed, learningRate);
 
         Random shuffle = new Random(seed);
-        int[] order = MnistMlpTrainer.shuffled(train.count(), shuffle);
+        int[] order = MnistSamples.shuffled(train.count(), shuffle);
         long iterationsPerEpoch = train.count() / batchSize;
         long iteration = 0;
         long imagesSeen = 0;
@@ -91,7 +123,7 @@ public class MnistDcganTrainer implements Trainer {
         double gLoss = Double.NaN;
         boolean outOfTime = false;
         for (int epoch = 1; epoch <= epochs && !outOfTime; epoch++) {
-            MnistMlpTrainer.shuffleInPlace(order, shuffle);
+            MnistSamples.shuffleInPlace(order, shuffle);
             double dSum = 0;
             double gSum = 0;
             int batches = 0;
@@ -160,7 +192,7 @@ public class MnistDcganTrainer implements Trainer {
                         DatasetFile.MNIST_TRAIN_IMAGES)), getClass().getSimpleName(), hyper, seed, epochsDone,
                         imagesSeen, seconds, BuildVersions.DL4J, BuildVersions.PROJECT,
                         String.format("Trained %.1f minutes on 2 CPU cores: %d iterations, %d images seen "
-                                + "(%d full epochs).", seconds / 60, iteration, imagesSeen, epochsDone)));
+                                + "(%d full epochs).", seconds / 60, iteration, imagesSeen, epochsDone), null));
         return new TrainedModel(generator, null, descriptor);
     }
 

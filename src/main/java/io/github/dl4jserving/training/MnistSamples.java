@@ -11,28 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetFile;
-import io.github.dl4jserving.datasets.DigitImagePreprocessor;
-import io.github.dl4jserving.datasets.MnistIdxReader.IdxImages;
-import io.github.dl4jserving.datasets.NoDigitFoundException;
 
 /** MNIST arrays in the shapes the trainers feed to DL4J. */
 final class MnistSamples {
     private MnistSamples() {
-    }
-
-    /** Every image through the request preparation, in parallel; an image with no ink stays as it is. */
-    static float[][] prepared(IdxImages images) {
-        DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
-        float[][] out = new float[images.count()][];
-        java.util.stream.IntStream.range(0, images.count()).parallel().forEach(i -> {
-            float[] raw = images.scaled(i);
-            try {
-                out[i] = preprocessor.prepare(raw, images.cols(), images.rows()).pixels();
-            } catch (NoDigitFoundException e) {
-                out[i] = raw;
-            }
-        });
-        return out;
     }
 
     /** Rows {@code idx[from..to)} as features and one-hot labels. */
@@ -56,5 +38,20 @@ final class MnistSamples {
             out.put(f.relativePath(), DataDirectory.sha256(data.resolve(f)));
         }
         return out;
+    }
+
+    static int[] shuffled(int n, java.util.Random random) {
+        int[] idx = java.util.stream.IntStream.range(0, n).toArray();
+        shuffleInPlace(idx, random);
+        return idx;
+    }
+
+    static void shuffleInPlace(int[] idx, java.util.Random random) {
+        for (int i = idx.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
     }
 }

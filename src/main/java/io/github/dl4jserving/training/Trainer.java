@@ -1,13 +1,35 @@
 package io.github.dl4jserving.training;
 
 import java.io.IOException;
+import java.util.List;
 
 import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.registry.ModelKind;
 
 /** Trains one model type. Implementations hold no state between calls. */
 public interface Trainer {
     /** The registry name the result is written under. */
     String modelName();
 
+    ModelKind kind();
+
+    String description();
+
+    /** The built-in data sets it trains on; the first is the default. */
+    List<String> datasets();
+
+    /** Every hyperparameter it accepts, with defaults and ranges. */
+    List<Hyperparameter> hyperparameters();
+
+    /** The held-out metric in its descriptor that decides {@code promote: if-better}. */
+    PrimaryMetric primaryMetric();
+
     TrainedModel train(DataDirectory data, TrainingOptions options, TrainingProgress progress) throws IOException;
+
+    /** A metric name in {@code model.json} and which direction is better. */
+    record PrimaryMetric(String name, boolean higherIsBetter) {
+        public boolean better(double candidate, double current) {
+            return higherIsBetter ? candidate > current : candidate < current;
+        }
+    }
 }

@@ -29,6 +29,10 @@ import io.github.dl4jserving.inference.UnsupportedInputException;
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelNotFoundException;
+import io.github.dl4jserving.training.InvalidHyperparameterException;
+import io.github.dl4jserving.training.JobConflictException;
+import io.github.dl4jserving.training.JobNotFoundException;
+import io.github.dl4jserving.training.JobQueueFullException;
 
 /**
  * Maps every failure to an RFC 9457 problem with a {@code detail} that says what to fix. Spring
@@ -52,6 +56,28 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ModelConflictException.class)
     ResponseEntity<Object> conflict(ModelConflictException e) {
         return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ResponseEntity<Object> jobNotFound(JobNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Job not found", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(JobConflictException.class)
+    ResponseEntity<Object> jobConflict(JobConflictException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(JobQueueFullException.class)
+    ResponseEntity<Object> queueFull(JobQueueFullException e) {
+        ResponseEntity<Object> r = problem(HttpStatus.TOO_MANY_REQUESTS, "Training queue full", e.getMessage(), null);
+        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "30").body(r.getBody());
+    }
+
+    @ExceptionHandler(InvalidHyperparameterException.class)
+    ResponseEntity<Object> invalidTrainingRequest(InvalidHyperparameterException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid training request", e.getMessage(), e.field());
     }
 
     @ExceptionHandler(InvalidModelException.class)

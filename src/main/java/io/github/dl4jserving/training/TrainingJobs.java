@@ -1,0 +1,493 @@
+package io.github.dl4jserving.training;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelNotFoundException;
+import io.github.dl4jserving.registry.ModelRegistry;
+
+/**
+ * Training as asynchronous jobs, after H2O-3's {@code /3/Jobs}: a bounded executor (one job at a
+ * time by default) with a bounded wait queue, progress and per-epoch history, cancellation within
+ * one iteration, live events, and the result published to the registry as a new version under the
+ * job's promotion policy. Job records are saved atomically after every change of status and every
+ * epoch; a job that was queued or running when the process died is marked {@code FAILED}
+ * ("interrupted") at the next start. Jobs do not resume: a checkpoint per epoch is not kept.
+ */
+public class TrainingJobs implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
+    private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final int MAX_LOSS_POINTS = 400;
+
+    private final Map<String, Trainer> trainers = new LinkedHashMap<>();
+    private final ModelRegistry registry;
+    private final DataDirectory data;
+    private final JobStore store;
+    private final TrainingMetrics metrics;
+    private final TrainingSettings settings;
+    private final ThreadPoolExecutor executor;
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+
+    public TrainingJobs(List<Trainer> trainers, ModelRegistry registry, DataDirectory data, JobStore store,
+            TrainingMetrics metrics, TrainingSettings settings) {
+        trainers.forEach(t -> this.trainers.put(t.modelName(), t));
+        this.registry = registry;
+        this.data = data;
+        this.store = store;
+        this.metrics = metrics;
+        this.settings = settings;
+        BlockingQueue<Runnable> queue = settings.queueCapacity() == 0 ? new SynchronousQueue<>()
+                : new ArrayBlockingQueue<>(settings.queueCapacity());
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
+                queue, r -> {
+                    Thread t = new Thread(r, "training-" + threads.incrementAndGet());
+                    // Inference threads come first where the OS honours priorities.
+                    t.setPriority(Thread.MIN_PRIORITY);
+                    return t;
+                });
+        for (TrainingJob record : store.loadAll()) {
+            Job job = new Job(record);
+            if (!record.status().isFinal()) {
+                job.finish(JobStatus.FAILED, "interrupted: the service stopped while the job was "
+                        + record.status() + "; no version was written. Start it again.");
+                store.save(job.snapshot());
+                log.warn("Job {} ({}) was {} when the service stopped; marked FAILED", record.id(), record.model(),
+                        record.status());
+            }
+            jobs.put(record.id(), job);
+        }
+        for (JobStatus s : JobStatus.values()) {
+            metrics.jobsInState(s.name(), () -> jobs.values().stream().filter(j -> j.status == s).count());
+        }
+    }
+
+    /** Every trainable model type, in catalogue order. */
+    public List<Trainer> trainers() {
+        return List.copyOf(trainers.values());
+    }
+
+    /**
+     * Validates and queues a job. Throws {@link InvalidHyperparameterException} naming the field at
+     * fault, or {@link JobQueueFullException} when every slot and the queue are taken.
+     */
+    public TrainingJob submit(String model, String dataset, Map<String, ?> hyperparameters, String promote) {
+        Trainer trainer = model == null ? null : trainers.get(model);
+        if (trainer == null) {
+            throw new InvalidHyperparameterException("model", "There is no trainer for '" + shorten(model)
+                    + "'. Trainable models: " + trainers.keySet() + ".");
+        }
+        String ds = dataset == null ? trainer.datasets().get(0) : dataset;
+        if (!trainer.datasets().contains(ds)) {
+            throw new InvalidHyperparameterException("dataset", model + " trains on " + trainer.datasets() + ", not '"
+                    + shorten(ds) + "'.");
+        }
+        TrainingOptions.Parsed parsed = TrainingOptions.parse(hyperparameters, trainer.hyperparameters());
+        Promotion promotion = Promotion.parse(promote);
+        Job job = new Job(UUID.randomUUID().toString(), trainer, ds, parsed, promotion);
+        synchronized (this) {
+            jobs.put(job.id, job);
+            store.save(job.snapshot());
+            try {
+                executor.execute(job);
+            } catch (RejectedExecutionException e) {
+                jobs.remove(job.id);
+                store.delete(job.id);
+                throw new JobQueueFullException("The training queue is full: " + settings.concurrency()
+                        + " job(s) running and " + settings.queueCapacity() + " waiting. Retry later.");
+            }
+        }
+        log.info("Queued job {}: {} on {} with {}", job.id, model, ds, parsed.values());
+        return job.snapshot();
+    }
+
+    public TrainingJob get(String id) {
+        return find(id).snapshot();
+    }
+
+    /** Jobs, newest first, optionally only those with {@code status} and of {@code model}. */
+    public List<TrainingJob> list(JobStatus status, String model) {
+        return jobs.values().stream().map(Job::snapshot)
+                .filter(j -> status == null || j.status() == status)
+                .filter(j -> model == null || j.model().equals(model))
+                .sorted(Comparator.comparing(TrainingJob::createdAt).reversed()).toList();
+    }
+
+    /**
+     * Cancels a job: a queued one is removed at once, a running one stops at its next iteration
+     * ({@code CANCELLING}, then {@code CANCELLED}). Either way no version is written.
+     */
+    public TrainingJob cancel(String id) {
+        Job job = find(id);
+        synchronized (job) {
+            if (job.status.isFinal()) {
+                throw new JobConflictException("Job " + id + " has already finished: it is " + job.status + ".");
+            }
+            job.cancelRequested = true;
+            if (job.status == JobStatus.QUEUED && executor.remove(job)) {
+                job.finish(JobStatus.CANCELLED, null);
+            } else if (job.status != JobStatus.CANCELLING) {
+                job.status = JobStatus.CANCELLING;
+            }
+        }
+        store.save(job.snapshot());
+        job.emitStatus();
+        if (job.status == JobStatus.CANCELLED) {
+            metrics.jobFinished(job.model, "cancelled");
+        }
+        return job.snapshot();
+    }
+
+    /**
+     * Sends the job's current status to {@code listener} at once, then every event until the final
+     * status. Returns the call that unsubscribes.
+     */
+    public Runnable subscribe(String id, Consumer<JobEvent> listener) {
+        Job job = find(id);
+        synchronized (job) {
+            listener.accept(new JobEvent("status", job.statusData()));
+            if (job.status.isFinal()) {
+                return () -> { };
+            }
+            job.listeners.add(listener);
+        }
+        return () -> job.listeners.remove(listener);
+    }
+
+    /** Stops running jobs at their next iteration and marks every unfinished job as interrupted. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        for (Job job : jobs.values()) {
+            synchronized (job) {
+                if (job.status == JobStatus.QUEUED && executor.remove(job)) {
+                    job.finish(JobStatus.FAILED, "interrupted: the service shut down before the job started.");
+                    store.save(job.snapshot());
+                } else if (!job.status.isFinal()) {
+                    job.shuttingDown = true;
+                    job.cancelRequested = true;
+                }
+            }
+        }
+        try {
+            if (!executor.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Training jobs did not stop within {}", settings.shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Job find(String id) {
+        Job job = id == null ? null : jobs.get(id);
+        if (job == null) {
+            throw new JobNotFoundException("There is no job with id '" + shorten(id) + "'.");
+        }
+        return job;
+    }
+
+    private static String shorten(String s) {
+        return s == null ? "" : s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+
+    private record Decision(boolean promote, String reason) {
+    }
+
+    private Decision decide(Promotion promotion, Trainer trainer, ModelDescriptor candidate) {
+        LoadedModel current;
+        try {
+            current = registry.defaultVersion(candidate.name());
+        } catch (ModelNotFoundException e) {
+            return new Decision(true, "there was no version of " + candidate.name() + " yet");
+        }
+        String metric = trainer.primaryMetric().name();
+        Double now = current.descriptor().metrics() == null ? null : current.descriptor().metrics().get(metric);
+        Double cand = candidate.metrics() == null ? null : candidate.metrics().get(metric);
+        return switch (promotion) {
+            case ALWAYS -> new Decision(true, "promote=always");
+            case NEVER -> new Decision(false, "promote=never: version " + current.version() + " stays the default");
+            case IF_BETTER -> {
+                if (cand == null || cand.isNaN()) {
+                    yield new Decision(false, "the new version has no " + metric);
+                }
+                if (now == null || now.isNaN()) {
+                    yield new Decision(true, "the default (version " + current.version() + ") has no " + metric);
+                }
+                boolean better = trainer.primaryMetric().better(cand, now);
+                yield new Decision(better, metric + " " + cand + (better ? " beats " : " does not beat ")
+                        + "the default's (version " + current.version() + ") " + now);
+            }
+        };
+    }
+
+    /** One job's live state; {@link #snapshot()} is what leaves this class. */
+    private final class Job implements Runnable, TrainingProgress {
+        final String id;
+        final String model;
+        final String dataset;
+        final Map<String, Object> hyperparameters;
+        final Promotion promote;
+        final Instant createdAt;
+        final TrainingOptions options;
+        final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
+        volatile boolean cancelRequested;
+        volatile boolean shuttingDown;
+        volatile JobStatus status;
+        double progress;
+        int epoch;
+        final int epochs;
+        long iteration;
+        Double loss;
+        Double eta;
+        final List<TrainingJob.EpochStats> history = new ArrayList<>();
+        final List<double[]> losses = new ArrayList<>();
+        int lossStride = 1;
+        Instant startedAt;
+        Instant finishedAt;
+        Integer resultVersion;
+        Map<String, Double> resultMetrics;
+        Boolean promoted;
+        String promotionReason;
+        String error;
+        long startNanos;
+        long epochStartNanos;
+        long lastProgressEvent;
+
+        Job(String id, Trainer trainer, String dataset, TrainingOptions.Parsed parsed, Promotion promote) {
+            this.id = id;
+            this.model = trainer.modelName();
+            this.dataset = dataset;
+            this.hyperparameters = parsed.values();
+            this.options = parsed.options();
+            this.promote = promote;
+            this.createdAt = Instant.now();
+            this.status = JobStatus.QUEUED;
+            this.epochs = parsed.values().get("epochs") instanceof Integer e ? e : 1;
+        }
+
+        Job(TrainingJob r) {
+            this.id = r.id();
+            this.model = r.model();
+            this.dataset = r.dataset();
+            this.hyperparameters = r.hyperparameters();
+            this.options = null;
+            this.promote = r.promote();
+            this.createdAt = r.createdAt();
+            this.status = r.status();
+            this.progress = r.progress();
+            this.epoch = r.epoch();
+            this.epochs = r.epochs();
+            this.iteration = r.iteration();
+            this.loss = r.loss();
+            if (r.history() != null) {
+                history.addAll(r.history());
+            }
+            if (r.losses() != null) {
+                losses.addAll(r.losses());
+            }
+            this.startedAt = r.startedAt();
+            this.finishedAt = r.finishedAt();
+            this.resultVersion = r.resultVersion();
+            this.resultMetrics = r.metrics();
+            this.promoted = r.promoted();
+            this.promotionReason = r.promotionReason();
+            this.error = r.error();
+        }
+
+        synchronized TrainingJob snapshot() {
+            Double duration = startedAt == null ? null
+                    : Duration.between(startedAt, finishedAt != null ? finishedAt : Instant.now()).toMillis() / 1000.0;
+            return new TrainingJob(id, model, dataset, hyperparameters, promote, status, progress, epoch, epochs,
+                    iteration, loss, status.isFinal() ? null : eta, List.copyOf(history), List.copyOf(losses),
+                    createdAt, startedAt, finishedAt, duration, resultVersion, resultMetrics, promoted,
+                    promotionReason, error);
+        }
+
+        synchronized Map<String, Object> statusData() {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("id", id);
+            d.put("status", status.name());
+            d.put("progress", progress);
+            d.put("epoch", epoch);
+            d.put("iteration", iteration);
+            if (resultVersion != null) {
+                d.put("resultVersion", resultVersion);
+                d.put("promoted", promoted);
+                d.put("promotionReason", promotionReason);
+            }
+            if (error != null) {
+                d.put("error", error);
+            }
+            return d;
+        }
+
+        synchronized void finish(JobStatus end, String why) {
+            status = end;
+            error = why;
+            finishedAt = Instant.now();
+            if (end == JobStatus.SUCCEEDED) {
+                progress = 1.0;
+            }
+        }
+
+        void emit(JobEvent event) {
+            for (Consumer<JobEvent> l : listeners) {
+                try {
+                    l.accept(event);
+                } catch (RuntimeException e) {
+                    listeners.remove(l);
+                }
+            }
+        }
+
+        void emitStatus() {
+            emit(new JobEvent("status", statusData()));
+            if (status.isFinal()) {
+                listeners.clear();
+            }
+        }
+
+        @Override
+        public void run() {
+            Trainer trainer = trainers.get(model);
+            synchronized (this) {
+                if (cancelRequested) {
+                    finish(shuttingDown ? JobStatus.FAILED : JobStatus.CANCELLED,
+                            shuttingDown ? "interrupted: the service shut down before the job started." : null);
+                }
+                if (status.isFinal()) {
+                    store.save(snapshot());
+                    emitStatus();
+                    return;
+                }
+                status = JobStatus.RUNNING;
+                startedAt = Instant.now();
+                startNanos = System.nanoTime();
+                epochStartNanos = startNanos;
+            }
+            store.save(snapshot());
+            emitStatus();
+            String outcome;
+            try {
+                TrainedModel trained = trainer.train(data, options, metrics.observe(model, this));
+                if (cancelRequested) {
+                    trained.network().close();
+                    throw new TrainingCancelledException();
+                }
+                ModelDescriptor candidate = trained.descriptor().withJobId(id);
+                Decision decision = decide(promote, trainer, candidate);
+                LoadedModel published;
+                try {
+                    published = registry.publish(candidate, trained.network(), trained.normalizer(), decision.promote());
+                } finally {
+                    trained.network().close();
+                }
+                synchronized (this) {
+                    resultVersion = published.version();
+                    resultMetrics = published.descriptor().metrics();
+                    promoted = decision.promote();
+                    promotionReason = decision.reason();
+                    finish(JobStatus.SUCCEEDED, null);
+                }
+                outcome = "succeeded";
+                log.info("Job {} wrote {} version {} ({}): {}", id, model, resultVersion,
+                        promoted ? "promoted" : "not promoted", promotionReason);
+            } catch (TrainingCancelledException e) {
+                if (shuttingDown) {
+                    finish(JobStatus.FAILED, "interrupted: the service shut down during training; no version was"
+                            + " written. Start it again.");
+                    outcome = "failed";
+                } else {
+                    finish(JobStatus.CANCELLED, null);
+                    outcome = "cancelled";
+                }
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                log.warn("Job {} failed", id, e);
+                String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                finish(JobStatus.FAILED, message.length() > 500 ? message.substring(0, 500) + "..." : message);
+                outcome = "failed";
+            }
+            store.save(snapshot());
+            metrics.jobFinished(model, outcome);
+            emitStatus();
+        }
+
+        @Override
+        public void iteration(int epochNumber, long iterationNumber, double iterationLoss, double fraction) {
+            long now = System.nanoTime();
+            synchronized (this) {
+                epoch = epochNumber;
+                iteration = iterationNumber;
+                loss = iterationLoss;
+                progress = Math.min(1.0, fraction);
+                double elapsed = (now - startNanos) / 1e9;
+                eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : null;
+                if (iterationNumber % lossStride == 0) {
+                    losses.add(new double[] {iterationNumber, iterationLoss});
+                    if (losses.size() > MAX_LOSS_POINTS) {
+                        for (int i = losses.size() - 1; i > 0; i -= 2) {
+                            losses.remove(i);
+                        }
+                        lossStride *= 2;
+                    }
+                }
+            }
+            if (now - lastProgressEvent > PROGRESS_EVENT_NANOS && !listeners.isEmpty()) {
+                lastProgressEvent = now;
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("epoch", epochNumber);
+                d.put("iteration", iterationNumber);
+                d.put("loss", iterationLoss);
+                d.put("progress", progress);
+                d.put("etaSeconds", eta);
+                emit(new JobEvent("progress", d));
+            }
+        }
+
+        @Override
+        public void epoch(int epochNumber, double trainingLoss, Map<String, Double> validation) {
+            long now = System.nanoTime();
+            TrainingJob.EpochStats stats = new TrainingJob.EpochStats(epochNumber, trainingLoss,
+                    validation == null ? Map.of() : Map.copyOf(validation), (now - epochStartNanos) / 1e9);
+            synchronized (this) {
+                history.add(stats);
+                epochStartNanos = now;
+            }
+            store.save(snapshot());
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("epoch", stats.epoch());
+            d.put("trainingLoss", stats.trainingLoss());
+            d.put("validation", stats.validation());
+            d.put("seconds", stats.seconds());
+            emit(new JobEvent("epoch", d));
+        }
+
+        @Override
+        public boolean cancelRequested() {
+            return cancelRequested;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.github.dl4jserving.training;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code dl4j-serving.training.*}: how many jobs run at once and how many may wait.
+ *
+ * @param concurrency     jobs running at the same time; each trains on one thread of its own
+ * @param queueCapacity   jobs that may wait; beyond it {@code POST /jobs} answers 429
+ * @param shutdownTimeout how long shutdown waits for running jobs to stop and be marked
+ */
+@ConfigurationProperties("dl4j-serving.training")
+public record TrainingSettings(
+        @DefaultValue("1") int concurrency,
+        @DefaultValue("4") int queueCapacity,
+        @DefaultValue("20s") Duration shutdownTimeout) {
+
+    public TrainingSettings {
+        if (concurrency < 1 || concurrency > 16) {
+            throw new IllegalArgumentException("dl4j-serving.training.concurrency must be 1-16, not " + concurrency);
+        }
+        if (queueCapacity < 0) {
+            throw new IllegalArgumentException("dl4j-serving.training.queue-capacity must be >= 0, not " + queueCapacity);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.github.dl4jserving.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import io.github.dl4jserving.training.Hyperparameter;
+import io.github.dl4jserving.training.JobEvent;
+import io.github.dl4jserving.training.JobStatus;
+import io.github.dl4jserving.training.Trainer;
+import io.github.dl4jserving.training.TrainingJob;
+import io.github.dl4jserving.training.TrainingJobs;
+
+/** Training jobs over REST: the trainer catalogue, start, list, inspect, cancel, live events, loss chart. */
+@RestController
+@Tag(name = "Training")
+class TrainingController {
+    private static final long EVENT_STREAM_TIMEOUT_MS = 6 * 60 * 60 * 1000L;
+    private final TrainingJobs jobs;
+
+    TrainingController(TrainingJobs jobs) {
+        this.jobs = jobs;
+    }
+
+    /** One trainable model type as {@code GET /trainers} lists it. */
+    record TrainerInfo(String model, String kind, String description, List<String> datasets,
+            List<Hyperparameter> hyperparameters, String promotionMetric, boolean higherIsBetter) {
+    }
+
+    /**
+     * A request to train.
+     *
+     * @param promote always, never or if-better (the default)
+     */
+    record JobRequest(String model, String dataset, Map<String, Object> hyperparameters, String promote) {
+    }
+
+    @Operation(operationId = "listTrainers", summary = "Every trainable model type with its hyperparameters "
+            + "(types, defaults, ranges) and the datasets it accepts")
+    @GetMapping("/trainers")
+    List<TrainerInfo> trainers() {
+        return jobs.trainers().stream().map(TrainingController::info).toList();
+    }
+
+    private static TrainerInfo info(Trainer t) {
+        return new TrainerInfo(t.modelName(), t.kind().wireName(), t.description(), t.datasets(), t.hyperparameters(),
+                t.primaryMetric().name(), t.primaryMetric().higherIsBetter());
+    }
+
+    @Operation(operationId = "startJob", summary = "Start a training job; 202 with its Location, 429 when the "
+            + "queue is full, 422 naming a bad hyperparameter")
+    @PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<TrainingJob> start(@RequestBody JobRequest request) {
+        TrainingJob job = jobs.submit(request.model(), request.dataset(), request.hyperparameters(), request.promote());
+        return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(job);
+    }
+
+    @Operation(operationId = "listJobs", summary = "Jobs, newest first, optionally filtered by status and model")
+    @GetMapping("/jobs")
+    List<TrainingJob> list(@RequestParam(required = false) JobStatus status,
+            @RequestParam(required = false) String model) {
+        return jobs.list(status, model);
+    }
+
+    @Operation(operationId = "getJob", summary = "A job: status, progress, epoch, iteration, loss, ETA, per-epoch "
+            + "history, result version and promotion decision")
+    @GetMapping("/jobs/{id}")
+    TrainingJob get(@PathVariable String id) {
+        return jobs.get(id);
+    }
+
+    @Operation(operationId = "cancelJob", summary = "Cancel a job: removed if queued, stopped within one iteration if "
+            + "running; 409 if it already finished")
+    @PostMapping("/jobs/{id}/cancel")
+    ResponseEntity<TrainingJob> cancel(@PathVariable String id) {
+        return ResponseEntity.accepted().body(jobs.cancel(id));
+    }
+
+    @Operation(operationId = "jobEvents", summary = "Server-sent events: the current status, then progress, epoch "
+            + "and status events until the final status")
+    @GetMapping(path = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable String id) {
+        jobs.get(id); // 404 before the stream starts
+        SseEmitter emitter = new SseEmitter(EVENT_STREAM_TIMEOUT_MS);
+        AtomicLong sequence = new AtomicLong();
+        Runnable[] unsubscribe = new Runnable[1];
+        unsubscribe[0] = jobs.subscribe(id, event -> send(emitter, sequence.incrementAndGet(), event));
+        Runnable cleanup = () -> {
+            if (unsubscribe[0] != null) {
+                unsubscribe[0].run();
+            }
+        };
+        emitter.onCompletion(cleanup);
+        emitter.onTimeout(cleanup);
+        emitter.onError(e -> cleanup.run());
+        return emitter;
+    }
+
+    private static void send(SseEmitter emitter, long id, JobEvent event) {
+        try {
+            emitter.send(SseEmitter.event().id(Long.toString(id)).name(event.type()).data(event.data(),
+                    MediaType.APPLICATION_JSON));
+            if (event.type().equals("status") && JobStatus.valueOf((String) event.data().get("status")).isFinal()) {
+                emitter.complete();
+            }
+        } catch (IOException | IllegalStateException e) {
+            // The client went away; the listener is dropped by the caller.
+            throw new IllegalStateException("event stream closed", e);
+        }
+    }
+
+    @Operation(operationId = "jobChart", summary = "The job's loss curves as SVG: training loss by iteration, and "
+            + "the training and validation loss per epoch")
+    @GetMapping(path = "/jobs/{id}/chart", produces = "image/svg+xml")
+    ResponseEntity<String> chart(@PathVariable String id) {
+        TrainingJob job = jobs.get(id);
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("image/svg+xml"))
+                .cacheControl(CacheControl.noStore()).body(LossChart.svg(job));
+    }
+}
