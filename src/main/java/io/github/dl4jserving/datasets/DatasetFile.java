@@ -22,7 +22,13 @@ public enum DatasetFile {
             "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
     BREAST_CANCER("breast-cancer-wisconsin/breast-cancer-wisconsin.data",
             "https://archive.ics.uci.edu/ml/machine-learning-databases/breast-cancer-wisconsin/breast-cancer-wisconsin.data",
-            "402c585309c399237740f635ef9919dc512cca12cbeb20de5e563a4593f22b64");
+            "402c585309c399237740f635ef9919dc512cca12cbeb20de5e563a4593f22b64"),
+    // The 10-row teaching table, copied across many repositories with small differences; this copy
+    // has the rows of the data directory's README. The checksum decides: a differing copy is refused.
+    SALARY("salary/position_salaries.csv",
+            "https://raw.githubusercontent.com/bradleylee/DATA-ANALYSIS-from-SCRATCH-with-PYTHON-/"
+                    + "d39b997d4c44b2b5028dcec2d108209b4a904a0a/Position_Salaries.csv",
+            "b3e6ebde184d518d324617a29b651810da5ba907df954daca29717b98b667221");
 
     /** The files that make up the MNIST data set, in the order training reads them. */
     public static final List<DatasetFile> MNIST = List.of(MNIST_TRAIN_IMAGES, MNIST_TRAIN_LABELS,

@@ -27,6 +27,14 @@ public final class Answers {
     public record TabularPrediction(String label, double probability, double threshold) {
     }
 
+    /**
+     * A tabular regressor's answer: one predicted value per row, in request order, and the value
+     * itself as {@code prediction} when the request held a single row.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Regression(String model, int version, Double prediction, List<Double> predictions) {
+    }
+
     /** Raw output rows of a model for raw input rows of {@code inputWidth} values. */
     public record Tensor(String model, int version, int inputWidth, float[][] rows) {
     }

@@ -148,6 +148,9 @@ final class BatchQueue {
                 normalizer.transform(in);
             }
             try (INDArray result = net.output(in, false)) {
+                if (normalizer != null && normalizer.isFitLabel()) {
+                    normalizer.revertLabels(result); // a regressor trained on standardized targets
+                }
                 out = result.reshape(result.size(0), result.length() / result.size(0)).toFloatMatrix();
             }
         } finally {

@@ -79,11 +79,18 @@ public class InferenceService {
                 || d.input().features() == null || d.input().features().isEmpty())) {
             throw new IllegalArgumentException("a tabular-classifier must declare its features and two labels");
         }
+        if (d.kind() == ModelKind.TABULAR_REGRESSOR && (d.input().features() == null || d.input().features().isEmpty())) {
+            throw new IllegalArgumentException("a tabular-regressor must declare its features");
+        }
+        if (d.input().polynomialDegree() != null && (d.input().polynomialDegree() < 1
+                || d.input().polynomialDegree() > 16)) {
+            throw new IllegalArgumentException("polynomialDegree must be from 1 to 16");
+        }
         if (d.kind() == ModelKind.IMAGE_GENERATOR && (d.input().latentDimension() == null
                 || d.input().latentDimension() < 1)) {
             throw new IllegalArgumentException("an image-generator must declare its latent dimension");
         }
-        try (INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, inputWidth(d.input()));
+        try (INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, networkWidth(d.input()));
                 INDArray out = candidate.network().output(dummy, false)) {
             long width = out.length() / out.size(0);
             if (width != expected) {
@@ -97,7 +104,7 @@ public class InferenceService {
     public static int outputWidth(ModelDescriptor d) {
         return switch (d.kind()) {
             case IMAGE_CLASSIFIER -> d.labels() == null ? -1 : d.labels().size();
-            case TABULAR_CLASSIFIER -> 1;
+            case TABULAR_CLASSIFIER, TABULAR_REGRESSOR -> 1;
             case IMAGE_GENERATOR -> DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE;
         };
     }
@@ -106,6 +113,25 @@ public class InferenceService {
     public static int inputWidth(ModelDescriptor.InputSchema input) {
         return input.image() != null ? input.image().width() * input.image().height()
                 : input.features() != null ? input.features().size() : input.latentDimension();
+    }
+
+    /** How many numbers one row of the network's own input has: the features' powers for a polynomial model. */
+    static int networkWidth(ModelDescriptor.InputSchema input) {
+        int degree = input.polynomialDegree() == null ? 1 : input.polynomialDegree();
+        return inputWidth(input) * degree;
+    }
+
+    /** Each value's powers 1 to {@code degree}, value by value: [x, x^2, ..., y, y^2, ...]. */
+    static float[] polynomial(float[] flat, int degree) {
+        float[] out = new float[flat.length * degree];
+        for (int i = 0; i < flat.length; i++) {
+            double power = 1;
+            for (int d = 0; d < degree; d++) {
+                power *= flat[i];
+                out[i * degree + d] = (float) power;
+            }
+        }
+        return out;
     }
 
     /** Stops serving a removed version and frees its replicas once their in-flight batches end. */
@@ -249,19 +275,48 @@ public class InferenceService {
                 TabularRows.fromCsv(csv, m.descriptor().input().features(), properties.maxBatch()), threshold));
     }
 
-    private Answers.TabularClassification classifyRows(LoadedModel m, List<double[]> rows, double threshold) {
+    /** Predicts a value for each table row given as JSON values, as {@link #classifyRows} reads them. */
+    public Answers.Regression regressRows(String model, Integer version, List<?> rows, List<String> fields) {
+        return observed(model, version, ModelKind.TABULAR_REGRESSOR, "table rows", m -> {
+            checkBatch(rows.size(), "row");
+            List<ModelDescriptor.FeatureRange> schema = m.descriptor().input().features();
+            List<double[]> parsed = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                parsed.add(TabularRows.fromJson(rows.get(i), schema, fields.get(i)));
+            }
+            return regress(m, parsed);
+        });
+    }
+
+    /** Predicts a value for each row of a CSV text whose header names the features. */
+    public Answers.Regression regressCsv(String model, Integer version, String csv) {
+        return observed(model, version, ModelKind.TABULAR_REGRESSOR, "table rows", m -> regress(m,
+                TabularRows.fromCsv(csv, m.descriptor().input().features(), properties.maxBatch())));
+    }
+
+    private Answers.Regression regress(LoadedModel m, List<double[]> rows) {
         checkBatch(rows.size(), "row");
-        if (!(threshold >= 0 && threshold <= 1)) {
-            throw new InvalidInputException("threshold", "threshold must be from 0 to 1, not " + threshold + ".");
-        }
-        int width = m.descriptor().input().features().size();
+        float[][] out = run(m, flatRows(rows, m.descriptor().input().features().size()), rows.size());
+        List<Double> values = Arrays.stream(out).map(p -> (double) p[0]).toList();
+        return new Answers.Regression(m.name(), m.version(), values.size() == 1 ? values.get(0) : null, values);
+    }
+
+    private static float[] flatRows(List<double[]> rows, int width) {
         float[] flat = new float[rows.size() * width];
         for (int r = 0; r < rows.size(); r++) {
             for (int c = 0; c < width; c++) {
                 flat[r * width + c] = (float) rows.get(r)[c];
             }
         }
-        float[][] out = run(m, flat, rows.size());
+        return flat;
+    }
+
+    private Answers.TabularClassification classifyRows(LoadedModel m, List<double[]> rows, double threshold) {
+        checkBatch(rows.size(), "row");
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new InvalidInputException("threshold", "threshold must be from 0 to 1, not " + threshold + ".");
+        }
+        float[][] out = run(m, flatRows(rows, m.descriptor().input().features().size()), rows.size());
         List<String> labels = m.descriptor().labels();
         List<Answers.TabularPrediction> predictions = Arrays.stream(out)
                 .map(p -> new Answers.TabularPrediction(p[0] >= threshold ? labels.get(1) : labels.get(0), p[0],
@@ -387,15 +442,17 @@ public class InferenceService {
         if (retired.contains(key(m))) {
             throw new ModelNotFoundException("Version " + m.version() + " of '" + m.name() + "' was just deleted.");
         }
+        Integer degree = m.descriptor().input().polynomialDegree();
+        float[] input = degree == null ? flat : polynomial(flat, degree);
         BatchQueue queue = queues.computeIfAbsent(key(m), key -> {
             String v = Integer.toString(m.version());
-            BatchQueue q = new BatchQueue(key, m.network(), m.normalizer(), inputWidth(m.descriptor().input()),
+            BatchQueue q = new BatchQueue(key, m.network(), m.normalizer(), networkWidth(m.descriptor().input()),
                     batching.forModel(m.name(), properties.workersPerModel()), MAX_WAIT_MILLIS, metrics.queue(m.name(), v),
                     metrics.forward(m.name(), v), metrics.batchSize(m.name(), v));
             metrics.queueDepth(m.name(), v, q::depth);
             return q;
         });
-        return queue.run(flat, rows);
+        return queue.run(input, rows);
     }
 
     private LoadedModel require(String model, Integer version, ModelKind kind, String what) {

@@ -37,19 +37,28 @@ public record ModelDescriptor(
                         p.projectVersion(), p.notes(), jobId));
     }
 
-    /** What a request must supply. Exactly one of the three parts is set, by kind. */
+    /**
+     * What a request must supply. Exactly one of the three parts is set, by kind. A tabular model
+     * with a {@code polynomialDegree} d is fed each feature's powers 1 to d (x, x^2, ..., x^d,
+     * feature by feature) before its normalizer: requests still send the plain features.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record InputSchema(ImageInput image, List<FeatureRange> features, Integer latentDimension) {
+    public record InputSchema(ImageInput image, List<FeatureRange> features, Integer latentDimension,
+            Integer polynomialDegree) {
         public static InputSchema image(ImageInput image) {
-            return new InputSchema(image, null, null);
+            return new InputSchema(image, null, null, null);
         }
 
         public static InputSchema features(List<FeatureRange> features) {
-            return new InputSchema(null, features, null);
+            return new InputSchema(null, features, null, null);
+        }
+
+        public static InputSchema polynomial(List<FeatureRange> features, int degree) {
+            return new InputSchema(null, features, null, degree);
         }
 
         public static InputSchema latent(int dimension) {
-            return new InputSchema(null, null, dimension);
+            return new InputSchema(null, null, dimension, null);
         }
     }
 

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum ModelKind {
     IMAGE_CLASSIFIER("image-classifier"),
     IMAGE_GENERATOR("image-generator"),
-    TABULAR_CLASSIFIER("tabular-classifier");
+    TABULAR_CLASSIFIER("tabular-classifier"),
+    TABULAR_REGRESSOR("tabular-regressor");
 
     private final String wireName;
 

@@ -12,12 +12,12 @@ import io.github.dl4jserving.registry.ModelStore;
 
 /**
  * {@code java -jar dl4j-serving.jar train <model> [--epochs=N] [--batch-size=N] [--learning-rate=X]
- * [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME] [--examples=N] [--minutes=M] [--models-dir=DIR] [--data-dir=DIR]}: trains one
+ * [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME] [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--data-dir=DIR]}: trains one
  * model without starting the server and writes it as the model's next version.
  */
 public final class TrainCommand {
     public static final List<Trainer> TRAINERS = List.of(new MnistMlpTrainer(), new MnistSoftmaxTrainer(),
-            new BreastCancerLogRegTrainer(), new MnistDcganTrainer());
+            new BreastCancerLogRegTrainer(), new SalaryPolyRegTrainer(), new MnistDcganTrainer());
 
     private TrainCommand() {
     }
@@ -26,7 +26,7 @@ public final class TrainCommand {
         if (args.length < 1 || args[0].startsWith("--")) {
             System.err.println("usage: train <" + String.join("|", TRAINERS.stream().map(Trainer::modelName).toList())
                     + "> [--epochs=N] [--batch-size=N] [--learning-rate=X] [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME]"
-                    + " [--examples=N] [--minutes=M] [--models-dir=DIR] [--data-dir=DIR]");
+                    + " [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--data-dir=DIR]");
             return 2;
         }
         Trainer trainer = TRAINERS.stream().filter(t -> t.modelName().equals(args[0])).findFirst()
@@ -47,7 +47,7 @@ public final class TrainCommand {
                 doubleOpt(opts, "l2"), doubleOpt(opts, "dropout"),
                 opts.containsKey("minutes") ? Duration.ofSeconds(Math.round(Double.parseDouble(opts.get("minutes")) * 60))
                         : null,
-                opts.get("optimizer"), intOpt(opts, "examples"));
+                opts.get("optimizer"), intOpt(opts, "examples"), intOpt(opts, "degree"));
         TrainedModel trained = trainer.train(new DataDirectory(dataDir), options, TrainingProgress.NONE);
         ModelDescriptor written = new ModelStore(models).writeNewVersion(trained.descriptor(), trained.network(),
                 trained.normalizer());

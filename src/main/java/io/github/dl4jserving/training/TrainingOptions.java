@@ -12,12 +12,13 @@ import java.util.Map;
  * @param timeBudget stop after the iteration that passes this much wall time (GAN training)
  * @param optimizer  one of {@link Optimizers#NAMES}
  * @param examples   train on at most this many training examples (a quick job on a sample)
+ * @param degree     the highest power of a polynomial model's features
  */
 public record TrainingOptions(Integer epochs, Integer batchSize, Double learningRate, Long seed, Double l2,
-        Double dropout, Duration timeBudget, String optimizer, Integer examples) {
+        Double dropout, Duration timeBudget, String optimizer, Integer examples, Integer degree) {
 
     public static TrainingOptions defaults() {
-        return new TrainingOptions(null, null, null, null, null, null, null, null, null);
+        return new TrainingOptions(null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -50,7 +51,8 @@ public record TrainingOptions(Integer epochs, Integer batchSize, Double learning
                 resolved.get("seed") == null ? null : ((Integer) resolved.get("seed")).longValue(),
                 (Double) resolved.get("l2"), (Double) resolved.get("dropout"),
                 minutes == null ? null : Duration.ofMillis(Math.round(((Number) minutes).doubleValue() * 60_000)),
-                (String) resolved.get("optimizer"), (Integer) resolved.get("examples"));
+                (String) resolved.get("optimizer"), (Integer) resolved.get("examples"),
+                (Integer) resolved.get("degree"));
         return new Parsed(options, resolved);
     }
 

@@ -83,12 +83,16 @@ class PredictController {
     }
 
     @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = "text/csv")
-    Answers.TabularClassification csv(@PathVariable(required = false) String model,
+    Object csv(@PathVariable(required = false) String model,
             @RequestParam(name = "model", required = false) String modelParam,
             @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "0.5") double threshold,
             @RequestBody byte[] body) {
-        return inference.classifyCsv(firstNonNull(model, modelParam, properties.defaultTabularModel()), version,
-                new String(body, StandardCharsets.UTF_8), threshold);
+        String name = firstNonNull(model, modelParam, properties.defaultTabularModel());
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (inference.describe(name, version).kind() == ModelKind.TABULAR_REGRESSOR) {
+            return inference.regressCsv(name, version, text);
+        }
+        return inference.classifyCsv(name, version, text, threshold);
     }
 
     @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -114,6 +118,12 @@ class PredictController {
                         .toList();
                 yield ResponseEntity.ok(inference.classifyRows(firstNonNull(name, properties.defaultTabularModel()),
                         version, rows, fields, threshold));
+            }
+            case TABULAR_REGRESSOR -> {
+                List<Object> rows = JsonInputs.rows(request);
+                List<String> fields = IntStream.range(0, rows.size()).mapToObj(i -> JsonInputs.rowField(request, i))
+                        .toList();
+                yield ResponseEntity.ok(inference.regressRows(name, version, rows, fields));
             }
             case IMAGE_GENERATOR -> generateJson(firstNonNull(name, properties.defaultGeneratorModel()), version,
                     request, accept);

@@ -27,7 +27,7 @@ class TrainingMetricsTest {
         });
 
         new BreastCancerLogRegTrainer().train(TestData.dataDirectory(),
-                new TrainingOptions(5, null, null, 3L, null, null, null, null, null), progress);
+                new TrainingOptions(5, null, null, 3L, null, null, null, null, null, null), progress);
         metrics.jobFinished("breast-cancer-logreg", "succeeded");
         metrics.jobsInState("RUNNING", () -> 0);
 

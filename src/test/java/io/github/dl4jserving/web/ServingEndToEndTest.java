@@ -70,6 +70,54 @@ class ServingEndToEndTest extends RunningServer {
         assertThat(correct).isGreaterThanOrEqualTo(9_750);
     }
 
+    @Test
+    void theSoftmaxRegressionServesImagesLikeTheMlpAtAbout92Percent() {
+        int correct = 0;
+        int n = 2_000;
+        for (int from = 0; from < n; from += 250) {
+            List<byte[]> files = new ArrayList<>();
+            for (int i = from; i < from + 250; i++) {
+                files.add(png(i));
+            }
+            HttpResponse<byte[]> response = client.postFiles("/predict/mnist-softmax", "image", files, "image/png");
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode predictions = HttpTestClient.json(response).get("predictions");
+            for (int i = 0; i < 250; i++) {
+                if (predictions.get(i).get("label").asString().equals(label(from + i))) {
+                    correct++;
+                }
+            }
+        }
+        System.out.printf("mnist-softmax on the first %d test PNGs: %d correct%n", n, correct);
+        assertThat(correct).isGreaterThanOrEqualTo((int) (0.89 * n));
+    }
+
+    @Test
+    void theSalaryRegressorAnswersAPredictionFromJsonCsvAndTheOpenInferenceProtocol() {
+        HttpResponse<byte[]> json = client.postJson("/predict/salary-polyreg", "{\"features\": {\"level\": 6.5}}");
+        assertThat(json.statusCode()).as(new String(json.body())).isEqualTo(200);
+        double salary = HttpTestClient.json(json).get("prediction").asDouble();
+        // The least-squares degree-4 polynomial through the 10 rows gives 158,862 at level 6.5.
+        assertThat(salary).isBetween(150_000.0, 168_000.0);
+
+        HttpResponse<byte[]> csv = client.post("/predict/salary-polyreg", "text/csv",
+                "level\n1\n10\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(csv.statusCode()).as(new String(csv.body())).isEqualTo(200);
+        JsonNode both = HttpTestClient.json(csv).get("predictions");
+        assertThat(both.get(0).asDouble()).isBetween(20_000.0, 90_000.0);
+        assertThat(both.get(1).asDouble()).isBetween(950_000.0, 1_050_000.0);
+
+        HttpResponse<byte[]> oip = client.postJson("/v2/models/salary-polyreg/infer", "{\"inputs\": [{\"name\": "
+                + "\"input\", \"shape\": [1, 1], \"datatype\": \"FP32\", \"data\": [6.5]}]}");
+        assertThat(oip.statusCode()).as(new String(oip.body())).isEqualTo(200);
+        assertThat(HttpTestClient.json(oip).get("outputs").get(0).get("data").get(0).asDouble())
+                .isCloseTo(salary, org.assertj.core.data.Offset.offset(1.0));
+
+        HttpResponse<byte[]> outOfRange = client.postJson("/predict/salary-polyreg", "{\"features\": {\"level\": 11}}");
+        assertThat(outOfRange.statusCode()).isEqualTo(422);
+        assertThat(HttpTestClient.json(outOfRange).get("detail").asString()).contains("level");
+    }
+
     /**
      * With dynamic batching a request may share a forward pass with others. Each must still get its
      * own answer: the same labels in the same order as when it ran alone, and the same scores up to
