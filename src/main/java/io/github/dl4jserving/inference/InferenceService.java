@@ -1,5 +1,7 @@
 package io.github.dl4jserving.inference;
 
+import io.github.dl4jserving.datasets.UnreadableImageException;
+import io.github.dl4jserving.datasets.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -165,7 +167,7 @@ public class InferenceService {
     }
 
     /** Decodes, prepares and classifies images of digits, one prediction per image, in order. */
-    public Answers.Classification classifyImages(String model, Integer version, List<ImageInput> images, int k) {
+    public Answers.Classification classifyImages(String model, Integer version, List<ImageInput> images, Integer k) {
         return observed(model, version, ModelKind.IMAGE_CLASSIFIER, "images", m -> {
             checkBatch(images.size(), "image");
             List<float[]> prepared = new ArrayList<>(images.size());
@@ -233,8 +235,10 @@ public class InferenceService {
         return preprocessor.prepare(unit, DigitImagePreprocessor.SIZE, DigitImagePreprocessor.SIZE);
     }
 
-    private Answers.Classification classify(LoadedModel m, List<float[]> inputs, int k) {
+    /** {@code k} labels per input, best first; null asks for 3, or every label if there are fewer. */
+    private Answers.Classification classify(LoadedModel m, List<float[]> inputs, Integer requestedK) {
         List<String> labels = m.descriptor().labels();
+        int k = requestedK != null ? requestedK : Math.min(3, labels.size());
         if (k < 1 || k > labels.size()) {
             throw new InvalidInputException("k", "k must be from 1 to " + labels.size() + ", not " + k + ".");
         }

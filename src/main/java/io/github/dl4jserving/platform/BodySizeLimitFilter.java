@@ -25,17 +25,31 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class BodySizeLimitFilter extends OncePerRequestFilter {
-    private final long limit;
+    private final long bodyLimit;
+    private final long datasetLimit;
     private final Rejections rejections;
 
     BodySizeLimitFilter(ServingProperties properties, Rejections rejections) {
-        this.limit = properties.maxBodySize().toBytes();
+        this.bodyLimit = properties.maxBodySize().toBytes();
+        this.datasetLimit = Math.max(bodyLimit, properties.maxDatasetSize().toBytes());
         this.rejections = rejections;
+    }
+
+    /**
+     * Raw data set uploads may be larger; multipart ones may not, since Tomcat reads multipart
+     * bodies past this filter and only Spring's multipart limit (max-body-size) applies to them.
+     */
+    private long limitFor(HttpServletRequest request) {
+        String type = request.getContentType();
+        boolean rawDatasetUpload = "POST".equals(request.getMethod()) && "/datasets".equals(request.getRequestURI())
+                && type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/");
+        return rawDatasetUpload ? datasetLimit : bodyLimit;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = limitFor(request);
         if (request.getContentLengthLong() > limit) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
             response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());

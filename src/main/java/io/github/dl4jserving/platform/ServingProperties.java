@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param defaultTabularModel the model {@code POST /predict} sends table rows to
  * @param defaultGeneratorModel the model {@code GET /generate} draws with
  * @param maxBatch            the most inputs (images, rows, latent vectors) one request may carry
+ * @param maxDatasetSize      the largest raw (CSV or zip) body {@code POST /datasets} accepts; a zip may
+ *                            unpack to four times this. Multipart uploads stay under max-body-size.
  */
 @ConfigurationProperties("dl4j-serving")
 public record ServingProperties(
@@ -31,7 +33,8 @@ public record ServingProperties(
         @DefaultValue("mnist-mlp") String defaultImageModel,
         @DefaultValue("breast-cancer-logreg") String defaultTabularModel,
         @DefaultValue("mnist-dcgan") String defaultGeneratorModel,
-        @DefaultValue("256") int maxBatch) {
+        @DefaultValue("256") int maxBatch,
+        @DefaultValue("200MB") DataSize maxDatasetSize) {
 
     // Paths are bound as strings: Spring's Path conversion reads "../x" as a resource location.
     public Path modelsPath() {

@@ -28,6 +28,12 @@ public record ModelDescriptor(
                 provenance);
     }
 
+    /** The same descriptor under another model name. */
+    public ModelDescriptor withName(String newName) {
+        return new ModelDescriptor(newName, version, kind, createdAt, description, input, labels, metrics,
+                provenance);
+    }
+
     /** The same descriptor, recording the training job that produced it. */
     public ModelDescriptor withJobId(String jobId) {
         Provenance p = provenance;

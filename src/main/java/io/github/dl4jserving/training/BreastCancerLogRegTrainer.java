@@ -3,7 +3,6 @@ package io.github.dl4jserving.training;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,8 @@ import org.nd4j.linalg.schedule.FixedSchedule;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import io.github.dl4jserving.datasets.BreastCancerCsvReader;
-import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetInfo;
+import io.github.dl4jserving.datasets.TabularSet;
 import io.github.dl4jserving.datasets.DatasetFile;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
@@ -76,7 +76,12 @@ public class BreastCancerLogRegTrainer implements Trainer {
     }
 
     @Override
-    public TrainedModel train(DataDirectory data, TrainingOptions options, TrainingProgress progress)
+    public List<String> uploadKinds() {
+        return List.of(DatasetInfo.TABULAR_CSV);
+    }
+
+    @Override
+    public TrainedModel train(TrainingData data, TrainingOptions options, TrainingProgress progress)
             throws IOException {
         int epochs = options.epochsOr(200);
         int batchSize = options.batchSizeOr(32);
@@ -88,12 +93,22 @@ public class BreastCancerLogRegTrainer implements Trainer {
         String optimizer = options.optimizerOr("adam");
         long start = System.nanoTime();
 
-        List<BreastCancerCsvReader.Row> rows = BreastCancerCsvReader.read(data);
-        Split split = stratifiedSplit(rows, 0.8, seed);
-        int bareNuclei = BreastCancerCsvReader.FEATURES.indexOf("bare_nuclei");
-        double median = median(split.train(), bareNuclei);
-        DataSet train = toDataSet(split.train(), bareNuclei, median);
-        DataSet test = toDataSet(split.test(), bareNuclei, median);
+        TabularSet table = data.uploaded() ? data.uploads().tabular(data.dataset()) : breastCancer(data);
+        int width = table.features().size();
+        Split split = stratifiedSplit(table.classes(), 0.8, seed);
+        // Missing values (only bare_nuclei has them, 16 rows) get the training split's median, so
+        // nothing about the test rows leaks into training.
+        double[] medians = new double[width];
+        Map<String, Double> imputed = new LinkedHashMap<>();
+        for (int f = 0; f < width; f++) {
+            medians[f] = median(table.rows(), split.train(), f);
+            final int feature = f;
+            if (java.util.Arrays.stream(table.rows()).anyMatch(r -> Double.isNaN(r[feature]))) {
+                imputed.put("imputed_" + table.features().get(f), medians[f]);
+            }
+        }
+        DataSet train = toDataSet(table, split.train(), medians);
+        DataSet test = toDataSet(table, split.test(), medians);
         NormalizerStandardize normalizer = new NormalizerStandardize();
         normalizer.fit(train);
         normalizer.transform(train);
@@ -105,7 +120,7 @@ public class BreastCancerLogRegTrainer implements Trainer {
                 .weightInit(WeightInit.XAVIER)
                 .l2(l2)
                 .list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(9).nOut(1)
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(width).nOut(1)
                         .activation(Activation.SIGMOID).build())
                 .build());
         net.init();
@@ -133,8 +148,8 @@ public class BreastCancerLogRegTrainer implements Trainer {
         Map<String, Double> metrics = new LinkedHashMap<>();
         binaryMetrics(net, test, THRESHOLD).forEach((k, v) -> metrics.put("test_" + k, v));
         metrics.put("threshold", THRESHOLD);
-        metrics.put("test_examples", (double) split.test().size());
-        metrics.put("imputed_bare_nuclei", median);
+        metrics.put("test_examples", (double) split.test().length);
+        metrics.putAll(imputed);
 
         Map<String, Object> hyper = new LinkedHashMap<>();
         hyper.put("epochs", epochs);
@@ -143,19 +158,56 @@ public class BreastCancerLogRegTrainer implements Trainer {
         hyper.put("optimizer", optimizer);
         hyper.put("l2", l2);
         hyper.put("split", "stratified 80/20");
-        ModelDescriptor descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
-                description(),
-                ModelDescriptor.InputSchema.features(BreastCancerCsvReader.FEATURES.stream()
-                        .map(f -> new ModelDescriptor.FeatureRange(f, 1, 10)).toList()),
-                BreastCancerCsvReader.LABELS,
-                metrics,
-                new ModelDescriptor.Provenance("breast-cancer-wisconsin",
-                        MnistSamples.sha256(data, List.of(DatasetFile.BREAST_CANCER)), getClass().getSimpleName(),
-                        hyper, seed, epochs, split.train().size(), (System.nanoTime() - start) / 1e9,
-                        BuildVersions.DL4J, BuildVersions.PROJECT,
-                        "16 missing bare_nuclei values imputed with the training-split median (" + median
-                                + "); features standardized with the training split's mean and deviation.", null));
+        String notes = (imputed.isEmpty() ? "" : "Missing values imputed with the training-split median " + imputed
+                + "; ") + "features standardized with the training split's mean and deviation.";
+        ModelDescriptor descriptor;
+        if (data.uploaded()) {
+            descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
+                    "Logistic regression on uploaded data set " + data.dataset() + "; probability is P("
+                            + table.labels().get(1) + ")",
+                    ModelDescriptor.InputSchema.features(ranges(table)), table.labels(), metrics,
+                    new ModelDescriptor.Provenance(data.dataset(), Map.of("upload", data.upload().sha256()),
+                            getClass().getSimpleName(), hyper, seed, epochs, split.train().length,
+                            (System.nanoTime() - start) / 1e9, BuildVersions.DL4J, BuildVersions.PROJECT,
+                            notes + " Valid feature ranges are the observed ones widened by their width on each side.",
+                            null));
+        } else {
+            descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
+                    description(),
+                    ModelDescriptor.InputSchema.features(BreastCancerCsvReader.FEATURES.stream()
+                            .map(f -> new ModelDescriptor.FeatureRange(f, 1, 10)).toList()),
+                    BreastCancerCsvReader.LABELS, metrics,
+                    new ModelDescriptor.Provenance("breast-cancer-wisconsin",
+                            MnistSamples.sha256(data.directory(), List.of(DatasetFile.BREAST_CANCER)),
+                            getClass().getSimpleName(), hyper, seed, epochs, split.train().length,
+                            (System.nanoTime() - start) / 1e9, BuildVersions.DL4J, BuildVersions.PROJECT, notes,
+                            null));
+        }
         return new TrainedModel(net, normalizer, descriptor);
+    }
+
+    /** The Breast Cancer Wisconsin table as a binary table; malignant is the positive class. */
+    static TabularSet breastCancer(TrainingData data) throws IOException {
+        List<BreastCancerCsvReader.Row> rows = BreastCancerCsvReader.read(data.directory());
+        return new TabularSet(BreastCancerCsvReader.FEATURES,
+                rows.stream().map(BreastCancerCsvReader.Row::features).toArray(double[][]::new),
+                rows.stream().mapToInt(r -> r.malignant() ? 1 : 0).toArray(), BreastCancerCsvReader.LABELS);
+    }
+
+    /** Each feature's observed range, widened by its width on both sides (at least 1). */
+    private static List<ModelDescriptor.FeatureRange> ranges(TabularSet table) {
+        List<ModelDescriptor.FeatureRange> out = new ArrayList<>();
+        for (int f = 0; f < table.features().size(); f++) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (double[] r : table.rows()) {
+                min = Math.min(min, r[f]);
+                max = Math.max(max, r[f]);
+            }
+            double span = Math.max(1, max - min);
+            out.add(new ModelDescriptor.FeatureRange(table.features().get(f), min - span, max + span));
+        }
+        return out;
     }
 
     /** Accuracy, precision, recall and F1 for the positive (malignant) class, and ROC AUC. */
@@ -209,46 +261,54 @@ public class BreastCancerLogRegTrainer implements Trainer {
         return pairs == 0 ? Double.NaN : wins / pairs;
     }
 
-    record Split(List<BreastCancerCsvReader.Row> train, List<BreastCancerCsvReader.Row> test) {
+    /** Row indices of the training and test splits. */
+    record Split(int[] train, int[] test) {
     }
 
-    /** Shuffles each class with {@code seed} and puts the first {@code fraction} of each in training. */
-    static Split stratifiedSplit(List<BreastCancerCsvReader.Row> rows, double fraction, long seed) {
-        List<BreastCancerCsvReader.Row> train = new ArrayList<>();
-        List<BreastCancerCsvReader.Row> test = new ArrayList<>();
+    /** Shuffles each class's rows with {@code seed} and puts the first {@code fraction} of each in training. */
+    static Split stratifiedSplit(int[] classes, double fraction, long seed) {
+        List<Integer> train = new ArrayList<>();
+        List<Integer> test = new ArrayList<>();
         Random random = new Random(seed);
-        for (boolean cls : new boolean[] {false, true}) {
-            List<BreastCancerCsvReader.Row> ofClass = new ArrayList<>(rows.stream()
-                    .filter(r -> r.malignant() == cls).toList());
+        for (int cls : new int[] {0, 1}) {
+            List<Integer> ofClass = new ArrayList<>();
+            for (int i = 0; i < classes.length; i++) {
+                if (classes[i] == cls) {
+                    ofClass.add(i);
+                }
+            }
             Collections.shuffle(ofClass, random);
             int cut = (int) Math.round(ofClass.size() * fraction);
             train.addAll(ofClass.subList(0, cut));
             test.addAll(ofClass.subList(cut, ofClass.size()));
         }
-        return new Split(train, test);
+        return new Split(train.stream().mapToInt(Integer::intValue).toArray(),
+                test.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    static double median(List<BreastCancerCsvReader.Row> rows, int feature) {
-        double[] values = rows.stream().mapToDouble(r -> r.features()[feature]).filter(v -> !Double.isNaN(v))
+    /** The median of one feature over the rows at {@code idx}, missing values left out. */
+    static double median(double[][] rows, int[] idx, int feature) {
+        double[] values = java.util.Arrays.stream(idx).mapToDouble(i -> rows[i][feature]).filter(v -> !Double.isNaN(v))
                 .sorted().toArray();
         int n = values.length;
+        if (n == 0) {
+            return 0;
+        }
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
-    private static DataSet toDataSet(List<BreastCancerCsvReader.Row> rows, int imputeFeature, double imputeValue) {
-        float[] x = new float[rows.size() * 9];
-        float[] y = new float[rows.size()];
-        for (int r = 0; r < rows.size(); r++) {
-            double[] f = Arrays.copyOf(rows.get(r).features(), 9);
-            if (Double.isNaN(f[imputeFeature])) {
-                f[imputeFeature] = imputeValue;
+    private static DataSet toDataSet(TabularSet table, int[] idx, double[] impute) {
+        int width = table.features().size();
+        float[] x = new float[idx.length * width];
+        float[] y = new float[idx.length];
+        for (int r = 0; r < idx.length; r++) {
+            double[] f = table.rows()[idx[r]];
+            for (int c = 0; c < width; c++) {
+                x[r * width + c] = (float) (Double.isNaN(f[c]) ? impute[c] : f[c]);
             }
-            for (int c = 0; c < 9; c++) {
-                x[r * 9 + c] = (float) f[c];
-            }
-            y[r] = rows.get(r).malignant() ? 1f : 0f;
+            y[r] = table.classes()[idx[r]];
         }
-        return new DataSet(Nd4j.create(x, new long[] {rows.size(), 9}, DataType.FLOAT),
-                Nd4j.create(y, new long[] {rows.size(), 1}, DataType.FLOAT));
+        return new DataSet(Nd4j.create(x, new long[] {idx.length, width}, DataType.FLOAT),
+                Nd4j.create(y, new long[] {idx.length, 1}, DataType.FLOAT));
     }
 }

@@ -24,7 +24,9 @@ import org.nd4j.linalg.schedule.StepSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetInfo;
+import io.github.dl4jserving.datasets.ImageSet;
+import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.DatasetFile;
 import io.github.dl4jserving.datasets.DigitImagePreprocessor;
 import io.github.dl4jserving.registry.ModelDescriptor;
@@ -64,6 +66,11 @@ abstract class MnistClassifierTrainer implements Trainer {
     }
 
     @Override
+    public List<String> uploadKinds() {
+        return List.of(DatasetInfo.IMAGE_IDX, DatasetInfo.IMAGE_FOLDER);
+    }
+
+    @Override
     public PrimaryMetric primaryMetric() {
         return new PrimaryMetric("test_accuracy", true);
     }
@@ -88,7 +95,7 @@ abstract class MnistClassifierTrainer implements Trainer {
     }
 
     @Override
-    public TrainedModel train(DataDirectory data, TrainingOptions options, TrainingProgress progress)
+    public TrainedModel train(TrainingData data, TrainingOptions options, TrainingProgress progress)
             throws IOException {
         int epochs = options.epochsOr(defaultEpochs);
         int batchSize = options.batchSizeOr(128);
@@ -99,22 +106,17 @@ abstract class MnistClassifierTrainer implements Trainer {
         double dropout = hidden.isEmpty() ? 0 : options.dropoutOr(defaultDropout);
         long start = System.nanoTime();
 
-        PreparedMnist mnist = PreparedMnist.load(data);
-        int[] order = MnistSamples.shuffled(mnist.trainCount(), new Random(seed));
-        int examples = options.examplesOr(TRAINING_SIZE);
-        // A quick job on a sample validates on a fifth of its size (at least 100), not on 5,000.
-        int validationSize = examples >= TRAINING_SIZE ? VALIDATION_SIZE : Math.max(100, examples / 5);
-        int[] validationIdx = java.util.Arrays.copyOfRange(order, 0, validationSize);
-        int[] trainIdx = java.util.Arrays.copyOfRange(order, VALIDATION_SIZE, VALIDATION_SIZE + examples);
-        float[][] trainImages = mnist.trainImages(validationIdx);
-        mnist.trainImages(trainIdx);
+        Images images = data.uploaded() ? uploaded(data, seed, options) : mnist(data, seed, options);
+        int[] trainIdx = images.trainIdx();
+        int[] validationIdx = images.validationIdx();
+        float[][] trainImages = images.trainImages();
         log.info("{}: {} training and {} validation images prepared in {} s", modelName(), trainIdx.length,
                 validationIdx.length, (System.nanoTime() - start) / 1e9);
 
-        MultiLayerNetwork net = new MultiLayerNetwork(configuration(seed, learningRate, optimizer, l2, dropout));
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(seed, learningRate, optimizer, l2, dropout, images.labels().size()));
         net.init();
-        DataSet validation = MnistSamples.batch(trainImages, mnist.trainLabels(), validationIdx, 0,
-                validationIdx.length);
+        DataSet validation = MnistSamples.batch(trainImages, images.trainLabels(), validationIdx, 0,
+                validationIdx.length, images.labels().size());
         Random shuffle = new Random(seed + 1);
         long iterationsPerEpoch = (trainIdx.length + batchSize - 1) / batchSize;
         long iteration = 0;
@@ -127,8 +129,8 @@ abstract class MnistClassifierTrainer implements Trainer {
                     net.close();
                     throw new TrainingCancelledException();
                 }
-                DataSet batch = MnistSamples.batch(trainImages, mnist.trainLabels(), trainIdx, from,
-                        Math.min(trainIdx.length, from + batchSize));
+                DataSet batch = MnistSamples.batch(trainImages, images.trainLabels(), trainIdx, from,
+                        Math.min(trainIdx.length, from + batchSize), images.labels().size());
                 net.fit(batch);
                 double loss = net.score();
                 lossSum += loss;
@@ -136,16 +138,16 @@ abstract class MnistClassifierTrainer implements Trainer {
                 iteration++;
                 progress.iteration(epoch, iteration, loss, iteration / (double) (iterationsPerEpoch * epochs));
             }
-            Map<String, Double> val = evaluate(net, validation);
+            Map<String, Double> val = evaluate(net, validation, images.labels().size());
             log.info("{} epoch {}/{}: loss {} validation {}", modelName(), epoch, epochs, lossSum / batches, val);
             progress.epoch(epoch, lossSum / batches, val);
         }
 
-        float[][] testImages = mnist.testImages();
-        DataSet testSet = MnistSamples.batch(testImages, mnist.testLabels(),
-                IntStream.range(0, testImages.length).toArray(), 0, testImages.length);
+        float[][] testImages = images.testImages();
+        DataSet testSet = MnistSamples.batch(testImages, images.testLabels(),
+                IntStream.range(0, testImages.length).toArray(), 0, testImages.length, images.labels().size());
         Map<String, Double> metrics = new LinkedHashMap<>();
-        Map<String, Double> testMetrics = evaluate(net, testSet);
+        Map<String, Double> testMetrics = evaluate(net, testSet, images.labels().size());
         metrics.put("test_accuracy", testMetrics.get("accuracy"));
         metrics.put("test_loss", testMetrics.get("loss"));
         metrics.put("test_macro_f1", testMetrics.get("macro_f1"));
@@ -168,19 +170,78 @@ abstract class MnistClassifierTrainer implements Trainer {
                 description(),
                 ModelDescriptor.InputSchema.image(new ModelDescriptor.ImageInput(28, 28, 1, 0, 1,
                         "white ink on black, 20x20 box centred by mass")),
-                IntStream.range(0, 10).mapToObj(Integer::toString).toList(),
+                images.labels(),
                 metrics,
-                new ModelDescriptor.Provenance("mnist", MnistSamples.sha256(data, DatasetFile.MNIST),
+                new ModelDescriptor.Provenance(data.dataset(), images.sha256(),
                         getClass().getSimpleName(), hyper, seed, epochs, trainIdx.length, seconds,
-                        BuildVersions.DL4J, BuildVersions.PROJECT,
-                        "Trained on " + trainIdx.length + " MNIST training images prepared by DigitImagePreprocessor; "
-                                + validationSize + " held out for validation; metrics on the 10,000 test images.",
-                        null));
+                        BuildVersions.DL4J, BuildVersions.PROJECT, images.notes(), null));
         return new TrainedModel(net, null, descriptor);
     }
 
+    /** Images split for training: indices into the training arrays, and a separate test set. */
+    private record Images(float[][] trainImages, int[] trainLabels, int[] trainIdx, int[] validationIdx,
+            float[][] testImages, int[] testLabels, List<String> labels, Map<String, String> sha256, String notes) {
+    }
+
+    private Images mnist(TrainingData data, long seed, TrainingOptions options) throws IOException {
+        PreparedMnist mnist = PreparedMnist.load(data.directory());
+        int[] order = MnistSamples.shuffled(mnist.trainCount(), new Random(seed));
+        int examples = options.examplesOr(TRAINING_SIZE);
+        // A quick job on a sample validates on a fifth of its size (at least 100), not on 5,000.
+        int validationSize = examples >= TRAINING_SIZE ? VALIDATION_SIZE : Math.max(100, examples / 5);
+        int[] validationIdx = java.util.Arrays.copyOfRange(order, 0, validationSize);
+        int[] trainIdx = java.util.Arrays.copyOfRange(order, VALIDATION_SIZE, VALIDATION_SIZE + examples);
+        float[][] trainImages = mnist.trainImages(validationIdx);
+        mnist.trainImages(trainIdx);
+        return new Images(trainImages, mnist.trainLabels(), trainIdx, validationIdx, mnist.testImages(),
+                mnist.testLabels(), IntStream.range(0, 10).mapToObj(Integer::toString).toList(),
+                MnistSamples.sha256(data.directory(), DatasetFile.MNIST),
+                "Trained on " + trainIdx.length + " MNIST training images prepared by DigitImagePreprocessor; "
+                        + validationSize + " held out for validation; metrics on the 10,000 test images.");
+    }
+
+    /** An uploaded image set, shuffled with the seed: a tenth for validation, a tenth for testing. */
+    private Images uploaded(TrainingData data, long seed, TrainingOptions options) throws IOException {
+        ImageSet set = data.uploads().images(data.dataset());
+        int n = set.images().count();
+        float[][] all = new float[n][];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            float[] scaled = set.images().scaled(i);
+            if (set.prepared()) {
+                all[i] = scaled;
+            } else {
+                try {
+                    all[i] = new DigitImagePreprocessor().prepare(scaled, set.images().cols(), set.images().rows())
+                            .pixels();
+                } catch (NoDigitFoundException e) {
+                    all[i] = new float[DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE];
+                }
+            }
+            if (all[i].length != DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE) {
+                throw new IllegalStateException("image " + i + " did not prepare to 28x28");
+            }
+        });
+        int[] order = MnistSamples.shuffled(n, new Random(seed));
+        int tenth = Math.max(1, n / 10);
+        int[] testIdx = java.util.Arrays.copyOfRange(order, 0, tenth);
+        int[] validationIdx = java.util.Arrays.copyOfRange(order, tenth, 2 * tenth);
+        int[] trainIdx = java.util.Arrays.copyOfRange(order, 2 * tenth,
+                Math.min(n, 2 * tenth + options.examplesOr(n - 2 * tenth)));
+        float[][] test = new float[testIdx.length][];
+        int[] testLabels = new int[testIdx.length];
+        for (int i = 0; i < testIdx.length; i++) {
+            test[i] = all[testIdx[i]];
+            testLabels[i] = set.classes()[testIdx[i]];
+        }
+        return new Images(all, set.classes(), trainIdx, validationIdx, test, testLabels, set.labels(),
+                Map.of("upload", data.upload().sha256()),
+                "Trained on " + trainIdx.length + " images of uploaded data set " + data.dataset() + " ("
+                        + data.upload().kind() + "); " + validationIdx.length + " for validation and "
+                        + testIdx.length + " for the test metrics, split with the seed.");
+    }
+
     MultiLayerConfiguration configuration(long seed, double learningRate, String optimizer, double l2,
-            double dropout) {
+            double dropout, int classes) {
         double retain = 1.0 - dropout;
         var list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -198,7 +259,7 @@ abstract class MnistClassifierTrainer implements Trainer {
             list.layer(layer.build());
             in = hidden.get(i);
         }
-        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(10)
+        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(classes)
                 .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
         if (!hidden.isEmpty() && dropout > 0) {
             out.dropOut(retain);
@@ -207,10 +268,10 @@ abstract class MnistClassifierTrainer implements Trainer {
     }
 
     /** Accuracy, macro F1 and mean cross-entropy of {@code net} on {@code set}. */
-    static Map<String, Double> evaluate(MultiLayerNetwork net, DataSet set) {
+    static Map<String, Double> evaluate(MultiLayerNetwork net, DataSet set, int classes) {
         Map<String, Double> m = new LinkedHashMap<>();
         try (INDArray output = net.output(set.getFeatures(), false)) {
-            Evaluation eval = new Evaluation(10);
+            Evaluation eval = new Evaluation(classes);
             eval.eval(set.getLabels(), output);
             m.put("accuracy", eval.accuracy());
             m.put("macro_f1", eval.f1());

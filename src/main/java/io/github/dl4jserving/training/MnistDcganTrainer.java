@@ -93,8 +93,9 @@ public class MnistDcganTrainer implements Trainer {
     }
 
     @Override
-    public TrainedModel train(DataDirectory data, TrainingOptions options, TrainingProgress progress)
+    public TrainedModel train(TrainingData input, TrainingOptions options, TrainingProgress progress)
             throws IOException {
+        DataDirectory data = input.directory();
         int epochs = options.epochsOr(50);
         int batchSize = options.batchSizeOr(64);
         double learningRate = options.learningRateOr(1e-4);

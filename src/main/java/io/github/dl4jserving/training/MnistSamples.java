@@ -17,18 +17,18 @@ final class MnistSamples {
     private MnistSamples() {
     }
 
-    /** Rows {@code idx[from..to)} as features and one-hot labels. */
-    static DataSet batch(float[][] images, int[] labels, int[] idx, int from, int to) {
+    /** Rows {@code idx[from..to)} as features and one-hot labels over {@code classes} classes. */
+    static DataSet batch(float[][] images, int[] labels, int[] idx, int from, int to, int classes) {
         int n = to - from;
         int width = images[idx[from]].length;
         float[] features = new float[n * width];
-        float[] oneHot = new float[n * 10];
+        float[] oneHot = new float[n * classes];
         for (int r = 0; r < n; r++) {
             System.arraycopy(images[idx[from + r]], 0, features, r * width, width);
-            oneHot[r * 10 + labels[idx[from + r]]] = 1f;
+            oneHot[r * classes + labels[idx[from + r]]] = 1f;
         }
         INDArray x = Nd4j.create(features, new long[] {n, width}, DataType.FLOAT);
-        INDArray y = Nd4j.create(oneHot, new long[] {n, 10}, DataType.FLOAT);
+        INDArray y = Nd4j.create(oneHot, new long[] {n, classes}, DataType.FLOAT);
         return new DataSet(x, y);
     }
 

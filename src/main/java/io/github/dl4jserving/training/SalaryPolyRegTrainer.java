@@ -72,8 +72,9 @@ public class SalaryPolyRegTrainer implements Trainer {
     }
 
     @Override
-    public TrainedModel train(DataDirectory data, TrainingOptions options, TrainingProgress progress)
+    public TrainedModel train(TrainingData input, TrainingOptions options, TrainingProgress progress)
             throws IOException {
+        DataDirectory data = input.directory();
         int epochs = options.epochsOr(20_000);
         double learningRate = options.learningRateOr(0.1);
         String optimizer = options.optimizerOr("adam");

@@ -48,7 +48,8 @@ public final class TrainCommand {
                 opts.containsKey("minutes") ? Duration.ofSeconds(Math.round(Double.parseDouble(opts.get("minutes")) * 60))
                         : null,
                 opts.get("optimizer"), intOpt(opts, "examples"), intOpt(opts, "degree"));
-        TrainedModel trained = trainer.train(new DataDirectory(dataDir), options, TrainingProgress.NONE);
+        TrainedModel trained = trainer.train(TrainingData.builtIn(new DataDirectory(dataDir), trainer.datasets().get(0)), options,
+                TrainingProgress.NONE);
         ModelDescriptor written = new ModelStore(models).writeNewVersion(trained.descriptor(), trained.network(),
                 trained.normalizer());
         System.out.println("Wrote " + written.name() + " version " + written.version() + " to " + models.toAbsolutePath()

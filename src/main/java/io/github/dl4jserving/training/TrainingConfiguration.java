@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.platform.ServingProperties;
 import io.github.dl4jserving.registry.ModelRegistry;
 
@@ -25,10 +26,16 @@ class TrainingConfiguration {
         return new JobStore(properties.modelsPath());
     }
 
+    @Bean
+    DatasetStore datasetStore(ServingProperties properties) {
+        return new DatasetStore(properties.modelsPath(), properties.maxImageDimension(),
+                4 * properties.maxDatasetSize().toBytes());
+    }
+
     @Bean(destroyMethod = "close")
-    TrainingJobs trainingJobs(ModelRegistry registry, ServingProperties properties, JobStore store,
-            TrainingMetrics metrics, TrainingSettings settings) {
+    TrainingJobs trainingJobs(ModelRegistry registry, ServingProperties properties, DatasetStore datasets,
+            JobStore store, TrainingMetrics metrics, TrainingSettings settings) {
         return new TrainingJobs(TrainCommand.TRAINERS, registry, new DataDirectory(Path.of(properties.dataDir())),
-                store, metrics, settings);
+                datasets, store, metrics, settings);
     }
 }

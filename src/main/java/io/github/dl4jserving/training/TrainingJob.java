@@ -10,6 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * A training job as the API shows it and as the job store keeps it: what was asked, where it is,
  * what it produced.
  *
+ * @param model        the trainer (model type)
+ * @param name         the registry model the result is written to; the trainer's own name by default
  * @param progress     0 to 1 over the whole job
  * @param etaSeconds   estimated seconds left, from the rate so far
  * @param history      one entry per finished epoch
@@ -21,6 +23,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record TrainingJob(
         String id,
         String model,
+        String name,
         String dataset,
         Map<String, Object> hyperparameters,
         Promotion promote,

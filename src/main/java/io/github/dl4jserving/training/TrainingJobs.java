@@ -24,10 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetInfo;
+import io.github.dl4jserving.datasets.DatasetNotFoundException;
+import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.ModelStore;
 
 /**
  * Training as asynchronous jobs, after H2O-3's {@code /3/Jobs}: a bounded executor (one job at a
@@ -45,17 +49,19 @@ public class TrainingJobs implements AutoCloseable {
     private final Map<String, Trainer> trainers = new LinkedHashMap<>();
     private final ModelRegistry registry;
     private final DataDirectory data;
+    private final DatasetStore uploads;
     private final JobStore store;
     private final TrainingMetrics metrics;
     private final TrainingSettings settings;
     private final ThreadPoolExecutor executor;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
-    public TrainingJobs(List<Trainer> trainers, ModelRegistry registry, DataDirectory data, JobStore store,
-            TrainingMetrics metrics, TrainingSettings settings) {
+    public TrainingJobs(List<Trainer> trainers, ModelRegistry registry, DataDirectory data, DatasetStore uploads,
+            JobStore store, TrainingMetrics metrics, TrainingSettings settings) {
         trainers.forEach(t -> this.trainers.put(t.modelName(), t));
         this.registry = registry;
         this.data = data;
+        this.uploads = uploads;
         this.store = store;
         this.metrics = metrics;
         this.settings = settings;
@@ -91,23 +97,47 @@ public class TrainingJobs implements AutoCloseable {
     }
 
     /**
-     * Validates and queues a job. Throws {@link InvalidHyperparameterException} naming the field at
-     * fault, or {@link JobQueueFullException} when every slot and the queue are taken.
+     * Validates and queues a job. {@code dataset} is a built-in data set of the trainer or the id of
+     * an uploaded one of a kind it accepts; a job on an uploaded data set must {@code name} the model
+     * it writes, since its inputs or labels differ from the built-in model's. Throws
+     * {@link InvalidHyperparameterException} naming the field at fault, or
+     * {@link JobQueueFullException} when every slot and the queue are taken.
      */
-    public TrainingJob submit(String model, String dataset, Map<String, ?> hyperparameters, String promote) {
+    public TrainingJob submit(String model, String dataset, Map<String, ?> hyperparameters, String promote,
+            String name) {
         Trainer trainer = model == null ? null : trainers.get(model);
         if (trainer == null) {
             throw new InvalidHyperparameterException("model", "There is no trainer for '" + shorten(model)
                     + "'. Trainable models: " + trainers.keySet() + ".");
         }
         String ds = dataset == null ? trainer.datasets().get(0) : dataset;
+        DatasetInfo upload = null;
         if (!trainer.datasets().contains(ds)) {
-            throw new InvalidHyperparameterException("dataset", model + " trains on " + trainer.datasets() + ", not '"
-                    + shorten(ds) + "'.");
+            try {
+                upload = uploads.get(ds);
+            } catch (DatasetNotFoundException e) {
+                throw new InvalidHyperparameterException("dataset", model + " trains on " + trainer.datasets()
+                        + (trainer.uploadKinds().isEmpty() ? "" : " or an uploaded data set of kind "
+                                + trainer.uploadKinds()) + "; there is no data set '" + shorten(ds) + "'.");
+            }
+            if (!trainer.uploadKinds().contains(upload.kind())) {
+                throw new InvalidHyperparameterException("dataset", "Data set " + ds + " is " + upload.kind() + "; "
+                        + model + " trains on " + (trainer.uploadKinds().isEmpty() ? "built-in data only"
+                                : trainer.uploadKinds()) + ".");
+            }
+            if (name == null) {
+                throw new InvalidHyperparameterException("name", "Name the model this job writes (\"name\": "
+                        + "\"my-model\"): a model trained on an uploaded data set has its own inputs and labels.");
+            }
+        }
+        if (name != null && (!ModelStore.isValidName(name) || name.length() > 64)) {
+            throw new InvalidHyperparameterException("name", "Model names are 1 to 64 lower-case letters, digits, "
+                    + "'.', '_' or '-', starting with a letter or digit.");
         }
         TrainingOptions.Parsed parsed = TrainingOptions.parse(hyperparameters, trainer.hyperparameters());
         Promotion promotion = Promotion.parse(promote);
-        Job job = new Job(UUID.randomUUID().toString(), trainer, ds, parsed, promotion);
+        Job job = new Job(UUID.randomUUID().toString(), trainer, name != null ? name : trainer.modelName(), ds,
+                upload, parsed, promotion);
         synchronized (this) {
             jobs.put(job.id, job);
             store.save(job.snapshot());
@@ -247,7 +277,9 @@ public class TrainingJobs implements AutoCloseable {
     private final class Job implements Runnable, TrainingProgress {
         final String id;
         final String model;
+        final String target;
         final String dataset;
+        final DatasetInfo upload;
         final Map<String, Object> hyperparameters;
         final Promotion promote;
         final Instant createdAt;
@@ -276,10 +308,13 @@ public class TrainingJobs implements AutoCloseable {
         long epochStartNanos;
         long lastProgressEvent;
 
-        Job(String id, Trainer trainer, String dataset, TrainingOptions.Parsed parsed, Promotion promote) {
+        Job(String id, Trainer trainer, String target, String dataset, DatasetInfo upload,
+                TrainingOptions.Parsed parsed, Promotion promote) {
             this.id = id;
             this.model = trainer.modelName();
+            this.target = target;
             this.dataset = dataset;
+            this.upload = upload;
             this.hyperparameters = parsed.values();
             this.options = parsed.options();
             this.promote = promote;
@@ -291,7 +326,9 @@ public class TrainingJobs implements AutoCloseable {
         Job(TrainingJob r) {
             this.id = r.id();
             this.model = r.model();
+            this.target = r.name() != null ? r.name() : r.model();
             this.dataset = r.dataset();
+            this.upload = null;
             this.hyperparameters = r.hyperparameters();
             this.options = null;
             this.promote = r.promote();
@@ -320,7 +357,7 @@ public class TrainingJobs implements AutoCloseable {
         synchronized TrainingJob snapshot() {
             Double duration = startedAt == null ? null
                     : Duration.between(startedAt, finishedAt != null ? finishedAt : Instant.now()).toMillis() / 1000.0;
-            return new TrainingJob(id, model, dataset, hyperparameters, promote, status, progress, epoch, epochs,
+            return new TrainingJob(id, model, target, dataset, hyperparameters, promote, status, progress, epoch, epochs,
                     iteration, loss, status.isFinal() ? null : eta, List.copyOf(history), List.copyOf(losses),
                     createdAt, startedAt, finishedAt, duration, resultVersion, resultMetrics, promoted,
                     promotionReason, error);
@@ -392,12 +429,14 @@ public class TrainingJobs implements AutoCloseable {
             emitStatus();
             String outcome;
             try {
-                TrainedModel trained = trainer.train(data, options, metrics.observe(model, this));
+                TrainingData input = upload != null ? new TrainingData(data, dataset, upload, uploads)
+                        : TrainingData.builtIn(data, dataset);
+                TrainedModel trained = trainer.train(input, options, metrics.observe(model, this));
                 if (cancelRequested) {
                     trained.network().close();
                     throw new TrainingCancelledException();
                 }
-                ModelDescriptor candidate = trained.descriptor().withJobId(id);
+                ModelDescriptor candidate = trained.descriptor().withJobId(id).withName(target);
                 Decision decision = decide(promote, trainer, candidate);
                 LoadedModel published;
                 try {
@@ -413,7 +452,7 @@ public class TrainingJobs implements AutoCloseable {
                     finish(JobStatus.SUCCEEDED, null);
                 }
                 outcome = "succeeded";
-                log.info("Job {} wrote {} version {} ({}): {}", id, model, resultVersion,
+                log.info("Job {} wrote {} version {} ({}): {}", id, target, resultVersion,
                         promoted ? "promoted" : "not promoted", promotionReason);
             } catch (TrainingCancelledException e) {
                 if (shuttingDown) {

@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.ServiceBusyException;
-import io.github.dl4jserving.inference.UnreadableImageException;
+import io.github.dl4jserving.datasets.UnreadableImageException;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 
 /** Errors of the Open Inference Protocol endpoints, in the protocol's {@code {"error": "..."}} shape. */

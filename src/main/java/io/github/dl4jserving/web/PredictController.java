@@ -59,7 +59,7 @@ class PredictController {
     @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Answers.Classification multipart(@PathVariable(required = false) String model,
             @RequestParam(name = "model", required = false) String modelParam,
-            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "3") int k,
+            @RequestParam(required = false) Integer version, @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default") @RequestParam(required = false) Integer k,
             @RequestPart(name = "image", required = false) List<MultipartFile> images) throws IOException {
         if (images == null || images.isEmpty()) {
             throw new InvalidInputException("image", "The multipart body has no 'image' part. Send the file as "
@@ -77,7 +77,7 @@ class PredictController {
                 "image/x-ms-bmp", MediaType.APPLICATION_OCTET_STREAM_VALUE})
     Answers.Classification rawImage(@PathVariable(required = false) String model,
             @RequestParam(name = "model", required = false) String modelParam,
-            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "3") int k,
+            @RequestParam(required = false) Integer version, @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default") @RequestParam(required = false) Integer k,
             @RequestBody byte[] body) {
         return inference.classifyImages(imageModel(model, modelParam), version, List.of(ImageInput.file(body)), k);
     }
@@ -98,7 +98,7 @@ class PredictController {
     @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<?> json(@PathVariable(required = false) String model,
             @RequestParam(name = "model", required = false) String modelParam,
-            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "3") int k,
+            @RequestParam(required = false) Integer version, @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default") @RequestParam(required = false) Integer k,
             @RequestParam(defaultValue = "0.5") double threshold,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
             @RequestBody Object body) {

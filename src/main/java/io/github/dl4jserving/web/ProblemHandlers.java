@@ -21,10 +21,12 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import io.github.dl4jserving.datasets.DatasetNotFoundException;
+import io.github.dl4jserving.datasets.InvalidDatasetException;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.ServiceBusyException;
-import io.github.dl4jserving.inference.UnreadableImageException;
+import io.github.dl4jserving.datasets.UnreadableImageException;
 import io.github.dl4jserving.inference.UnsupportedInputException;
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.ModelConflictException;
@@ -78,6 +80,21 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidHyperparameterException.class)
     ResponseEntity<Object> invalidTrainingRequest(InvalidHyperparameterException e) {
         return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid training request", e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(InvalidDatasetException.class)
+    ResponseEntity<Object> invalidDataset(InvalidDatasetException e) {
+        ResponseEntity<Object> r = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid data set", e.getMessage(),
+                e.column());
+        if (e.row() != null && r.getBody() instanceof ProblemDetail p) {
+            p.setProperty("row", e.row());
+        }
+        return r;
+    }
+
+    @ExceptionHandler(DatasetNotFoundException.class)
+    ResponseEntity<Object> datasetNotFound(DatasetNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Data set not found", e.getMessage(), null);
     }
 
     @ExceptionHandler(InvalidModelException.class)
@@ -158,6 +175,10 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
             return tooLarge(tooLarge);
+        }
+        if (e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
+            return problem(HttpStatus.BAD_REQUEST, "Empty request body", "The request body is empty: send the data.",
+                    null);
         }
         return problem(HttpStatus.BAD_REQUEST, "Unreadable request body",
                 "The request body could not be parsed: send well-formed JSON (or CSV with Content-Type: text/csv).",

@@ -40,15 +40,20 @@ class TrainingController {
 
     /** One trainable model type as {@code GET /trainers} lists it. */
     record TrainerInfo(String model, String kind, String description, List<String> datasets,
-            List<Hyperparameter> hyperparameters, String promotionMetric, boolean higherIsBetter) {
+            List<String> uploadedDatasetKinds, List<Hyperparameter> hyperparameters, String promotionMetric,
+            boolean higherIsBetter) {
     }
 
     /**
      * A request to train.
      *
+     * @param model   the trainer (model type) to run
+     * @param dataset a built-in data set of the trainer, or an uploaded data set's id
      * @param promote always, never or if-better (the default)
+     * @param name    the registry model to write; the trainer's name by default, required for uploaded data
      */
-    record JobRequest(String model, String dataset, Map<String, Object> hyperparameters, String promote) {
+    record JobRequest(String model, String dataset, Map<String, Object> hyperparameters, String promote,
+            String name) {
     }
 
     @Operation(operationId = "listTrainers", summary = "Every trainable model type with its hyperparameters "
@@ -59,15 +64,16 @@ class TrainingController {
     }
 
     private static TrainerInfo info(Trainer t) {
-        return new TrainerInfo(t.modelName(), t.kind().wireName(), t.description(), t.datasets(), t.hyperparameters(),
-                t.primaryMetric().name(), t.primaryMetric().higherIsBetter());
+        return new TrainerInfo(t.modelName(), t.kind().wireName(), t.description(), t.datasets(), t.uploadKinds(),
+                t.hyperparameters(), t.primaryMetric().name(), t.primaryMetric().higherIsBetter());
     }
 
     @Operation(operationId = "startJob", summary = "Start a training job; 202 with its Location, 429 when the "
             + "queue is full, 422 naming a bad hyperparameter")
     @PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<TrainingJob> start(@RequestBody JobRequest request) {
-        TrainingJob job = jobs.submit(request.model(), request.dataset(), request.hyperparameters(), request.promote());
+        TrainingJob job = jobs.submit(request.model(), request.dataset(), request.hyperparameters(), request.promote(),
+                request.name());
         return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(job);
     }
 

@@ -43,15 +43,16 @@ class TrainCommandTest {
 
     @Test
     void theSplitIsStratifiedAndRepeatable() throws Exception {
-        var rows = io.github.dl4jserving.datasets.BreastCancerCsvReader.read(TestData.dataDirectory());
+        var table = BreastCancerLogRegTrainer.breastCancer(TrainingData.builtIn(TestData.dataDirectory(),
+                "breast-cancer-wisconsin"));
 
-        var a = BreastCancerLogRegTrainer.stratifiedSplit(rows, 0.8, 1);
-        var b = BreastCancerLogRegTrainer.stratifiedSplit(rows, 0.8, 1);
+        var a = BreastCancerLogRegTrainer.stratifiedSplit(table.classes(), 0.8, 1);
+        var b = BreastCancerLogRegTrainer.stratifiedSplit(table.classes(), 0.8, 1);
 
         assertThat(a.train()).isEqualTo(b.train());
         assertThat(a.test()).hasSize(140);
-        assertThat(a.test().stream().filter(r -> r.malignant())).hasSize(48);
-        assertThat(a.train().stream().filter(r -> r.malignant())).hasSize(193);
+        assertThat(java.util.Arrays.stream(a.test()).filter(i -> table.classes()[i] == 1)).hasSize(48);
+        assertThat(java.util.Arrays.stream(a.train()).filter(i -> table.classes()[i] == 1)).hasSize(193);
     }
 
     @Test

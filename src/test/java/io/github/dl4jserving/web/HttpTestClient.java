@@ -57,14 +57,30 @@ final class HttpTestClient {
 
     /** A multipart/form-data body with one file part per entry, all under {@code field}. */
     HttpResponse<byte[]> postFiles(String path, String field, List<byte[]> files, String fileContentType) {
+        List<Part> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            parts.add(new Part(field, "digit" + i, fileContentType, files.get(i)));
+        }
+        return postParts(path, parts);
+    }
+
+    /** One part of a multipart body; a null {@code filename} makes it a plain form field. */
+    record Part(String name, String filename, String contentType, byte[] content) {
+        static Part field(String name, String value) {
+            return new Part(name, null, null, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    HttpResponse<byte[]> postParts(String path, List<Part> parts) {
         String boundary = "----dl4j" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try {
-            for (int i = 0; i < files.size(); i++) {
-                body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field
-                        + "\"; filename=\"digit" + i + "\"\r\nContent-Type: " + fileContentType + "\r\n\r\n")
-                        .getBytes(StandardCharsets.UTF_8));
-                body.write(files.get(i));
+            for (Part p : parts) {
+                String disposition = "Content-Disposition: form-data; name=\"" + p.name() + "\""
+                        + (p.filename() != null ? "; filename=\"" + p.filename() + "\"" : "");
+                String type = p.contentType() != null ? "\r\nContent-Type: " + p.contentType() : "";
+                body.write(("--" + boundary + "\r\n" + disposition + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                body.write(p.content());
                 body.write("\r\n".getBytes(StandardCharsets.UTF_8));
             }
             body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));

@@ -1,4 +1,4 @@
-package io.github.dl4jserving.inference;
+package io.github.dl4jserving.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

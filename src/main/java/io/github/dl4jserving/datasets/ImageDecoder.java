@@ -1,4 +1,4 @@
-package io.github.dl4jserving.inference;
+package io.github.dl4jserving.datasets;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

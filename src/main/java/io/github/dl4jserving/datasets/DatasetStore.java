@@ -1,0 +1,405 @@
+package io.github.dl4jserving.datasets;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Uploaded data sets under {@code <models-dir>/.datasets/<id>/}, next to the job records, so one
+ * volume holds all of the service's state. Each upload is checked completely in a temporary
+ * directory, then renamed into place: a refused upload leaves nothing behind.
+ * <ul>
+ * <li>{@code tabular-csv}: a CSV with a header and a named target column with exactly two
+ * classes; every other column must be numeric.</li>
+ * <li>{@code image-idx}: an MNIST-style IDX image file and label file (gzip or not), labels 0-9.</li>
+ * <li>{@code image-folder}: a zip of PNG/JPEG/GIF/BMP files in one folder per label
+ * ({@code label/file.png}); each image is decoded (its declared size checked first) and prepared
+ * as requests are, and stored as 28x28 IDX.</li>
+ * </ul>
+ */
+public class DatasetStore {
+    private static final Logger log = LoggerFactory.getLogger(DatasetStore.class);
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String INFO = "dataset.json";
+    static final String CSV = "data.csv";
+    static final String IMAGES = "images.idx";
+    static final String LABELS = "labels.idx";
+    static final int MAX_ROWS = 1_000_000;
+    static final int MAX_COLUMNS = 1_000;
+    static final int MAX_ZIP_ENTRIES = 100_000;
+
+    private final Path root;
+    private final int maxImageDimension;
+    private final long maxUnzippedBytes;
+
+    public DatasetStore(Path modelsDir, int maxImageDimension, long maxUnzippedBytes) {
+        this.root = modelsDir.toAbsolutePath().normalize().resolve(".datasets");
+        this.maxImageDimension = maxImageDimension;
+        this.maxUnzippedBytes = maxUnzippedBytes;
+    }
+
+    public DatasetInfo uploadCsv(byte[] csv, String target) {
+        if (target == null || target.isBlank()) {
+            throw new InvalidDatasetException("Name the target column with the 'target' parameter.");
+        }
+        CsvTable table = CsvTable.parse(csv, MAX_ROWS, MAX_COLUMNS);
+        TabularSet set = tabular(table, target);
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("target", target);
+        schema.put("features", set.features());
+        return write(DatasetInfo.TABULAR_CSV, sha256(csv), csv.length, set.rows().length, schema, set.labels(),
+                counts(set.classes(), set.labels()), dir -> Files.write(dir.resolve(CSV), csv));
+    }
+
+    public DatasetInfo uploadIdx(byte[] images, byte[] labels) {
+        return write(DatasetInfo.IMAGE_IDX, sha256(images, labels), images.length + (long) labels.length, -1, null,
+                null, null, dir -> {
+                    Files.write(dir.resolve(IMAGES), images);
+                    Files.write(dir.resolve(LABELS), labels);
+                });
+    }
+
+    public DatasetInfo uploadZip(byte[] zip) {
+        return write(DatasetInfo.IMAGE_FOLDER, sha256(zip), zip.length, -1, null, null, null,
+                dir -> unpackImageFolders(zip, dir));
+    }
+
+    /** Every readable uploaded data set, newest first. */
+    public List<DatasetInfo> list() {
+        List<DatasetInfo> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path d : dirs) {
+                String name = d.getFileName().toString();
+                if (name.startsWith(".tmp-")) {
+                    continue;
+                }
+                try {
+                    out.add(JSON.readValue(d.resolve(INFO).toFile(), DatasetInfo.class));
+                } catch (RuntimeException e) {
+                    log.warn("Skipping unreadable data set {}: {}", d, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.sort(Comparator.comparing(DatasetInfo::createdAt).reversed());
+        return out;
+    }
+
+    public DatasetInfo get(String id) {
+        Path dir = dir(id);
+        if (!Files.isRegularFile(dir.resolve(INFO))) {
+            throw new DatasetNotFoundException("There is no uploaded data set '" + shorten(id) + "'.");
+        }
+        return JSON.readValue(dir.resolve(INFO).toFile(), DatasetInfo.class);
+    }
+
+    /** The table of an uploaded {@code tabular-csv} data set. */
+    public TabularSet tabular(String id) throws IOException {
+        DatasetInfo info = require(id, DatasetInfo.TABULAR_CSV);
+        CsvTable table = CsvTable.parse(Files.readAllBytes(dir(id).resolve(CSV)), MAX_ROWS, MAX_COLUMNS);
+        return tabular(table, (String) info.schema().get("target"));
+    }
+
+    /** The images of an uploaded {@code image-idx} or {@code image-folder} data set. */
+    public ImageSet images(String id) throws IOException {
+        DatasetInfo info = get(id);
+        if (info.kind().equals(DatasetInfo.TABULAR_CSV)) {
+            throw new InvalidDatasetException("Data set " + id + " is a table, not images.");
+        }
+        MnistIdxReader.IdxImages images = MnistIdxReader.readImages(dir(id).resolve(IMAGES));
+        int[] labels = MnistIdxReader.readLabels(dir(id).resolve(LABELS));
+        return new ImageSet(images, labels, info.labels(), info.kind().equals(DatasetInfo.IMAGE_FOLDER));
+    }
+
+    private DatasetInfo require(String id, String kind) {
+        DatasetInfo info = get(id);
+        if (!info.kind().equals(kind)) {
+            throw new InvalidDatasetException("Data set " + id + " is " + info.kind() + ", not " + kind + ".");
+        }
+        return info;
+    }
+
+    private Path dir(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new DatasetNotFoundException("There is no uploaded data set '" + shorten(id) + "'.");
+        }
+        Path dir = root.resolve(id).normalize();
+        if (!dir.getParent().equals(root)) {
+            throw new DatasetNotFoundException("There is no uploaded data set '" + shorten(id) + "'.");
+        }
+        return dir;
+    }
+
+    private static TabularSet tabular(CsvTable table, String target) {
+        List<String> classes = table.column(target);
+        List<String> features = table.header().stream().filter(h -> !h.equals(target)).toList();
+        if (features.isEmpty()) {
+            throw new InvalidDatasetException("The table has no feature columns besides '" + target + "'.", 0, null);
+        }
+        List<String> labels = classes.stream().distinct().sorted(DatasetStore::compareLabels).toList();
+        if (labels.size() != 2) {
+            throw new InvalidDatasetException("A logistic classifier needs exactly two classes in '" + target
+                    + "'; found " + labels.size() + (labels.size() <= 10 ? " " + labels : "") + ".", null, target);
+        }
+        double[][] rows = new double[table.rowCount()][features.size()];
+        for (int f = 0; f < features.size(); f++) {
+            double[] column = table.numericColumn(features.get(f));
+            for (int r = 0; r < rows.length; r++) {
+                rows[r][f] = column[r];
+            }
+        }
+        int[] cls = classes.stream().mapToInt(labels::indexOf).toArray();
+        return new TabularSet(features, rows, cls, labels);
+    }
+
+    /** Numbers in numeric order ("2" before "10"), anything else alphabetically. */
+    private static int compareLabels(String a, String b) {
+        try {
+            return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
+        } catch (NumberFormatException e) {
+            return a.compareTo(b);
+        }
+    }
+
+    private static Map<String, Integer> counts(int[] classes, List<String> labels) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        labels.forEach(l -> counts.put(l, 0));
+        for (int c : classes) {
+            counts.merge(labels.get(c), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private interface Writer {
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * Writes the files into a temporary directory, checks image data sets by reading them back, and
+     * renames the directory into place with its {@code dataset.json}.
+     */
+    private DatasetInfo write(String kind, String sha256, long bytes, int rows, Map<String, Object> schema,
+            List<String> labels, Map<String, Integer> classCounts, Writer files) {
+        String id = UUID.randomUUID().toString();
+        Path tmp = root.resolve(".tmp-" + id);
+        try {
+            Files.createDirectories(tmp);
+            files.write(tmp);
+            DatasetInfo info;
+            if (kind.equals(DatasetInfo.TABULAR_CSV)) {
+                info = new DatasetInfo(id, kind, Instant.now(), sha256, bytes, rows, schema, labels, classCounts);
+            } else {
+                info = checkImages(id, kind, sha256, bytes, tmp);
+            }
+            Files.write(tmp.resolve(INFO), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
+            Files.move(tmp, root.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+            log.info("Stored data set {} ({}, {} rows)", id, kind, info.rows());
+            return info;
+        } catch (IOException e) {
+            throw new InvalidDatasetException(readable(e));
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private DatasetInfo checkImages(String id, String kind, String sha256, long bytes, Path dir) throws IOException {
+        MnistIdxReader.IdxImages images = MnistIdxReader.readImages(dir.resolve(IMAGES));
+        int[] classes = MnistIdxReader.readLabels(dir.resolve(LABELS));
+        if (images.count() != classes.length) {
+            throw new InvalidDatasetException("The image file holds " + images.count() + " images but the label file "
+                    + classes.length + " labels.");
+        }
+        if (images.count() < 10) {
+            throw new InvalidDatasetException("The data set holds " + images.count() + " images; at least 10 are needed.");
+        }
+        List<String> labels;
+        if (kind.equals(DatasetInfo.IMAGE_IDX)) {
+            for (int i = 0; i < classes.length; i++) {
+                if (classes[i] > 9) {
+                    throw new InvalidDatasetException("Label " + (i + 1) + " is " + classes[i]
+                            + "; MNIST-style labels are digits 0-9.", i + 1, null);
+                }
+            }
+            labels = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+        } else {
+            labels = JSON.readValue(dir.resolve("labels.json").toFile(),
+                    JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("width", images.cols());
+        schema.put("height", images.rows());
+        schema.put("prepared", kind.equals(DatasetInfo.IMAGE_FOLDER));
+        return new DatasetInfo(id, kind, Instant.now(), sha256, bytes, images.count(), schema, labels,
+                counts(classes, labels));
+    }
+
+    private void unpackImageFolders(byte[] zip, Path dir) throws IOException {
+        ImageDecoder decoder = new ImageDecoder(maxImageDimension);
+        DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
+        TreeMap<String, List<byte[]>> byLabel = new TreeMap<>(DatasetStore::compareLabels);
+        long unzipped = 0;
+        int entries = 0;
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (++entries > MAX_ZIP_ENTRIES) {
+                    throw new InvalidDatasetException("The zip has more than " + MAX_ZIP_ENTRIES + " entries.");
+                }
+                String name = e.getName();
+                String[] parts = checkedPath(name);
+                if (e.isDirectory() || parts == null) {
+                    continue;
+                }
+                byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUnzippedBytes - unzipped + 1));
+                unzipped += data.length;
+                if (unzipped > maxUnzippedBytes) {
+                    throw new InvalidDatasetException("The zip unpacks to more than " + maxUnzippedBytes + " bytes.");
+                }
+                byte[] pixels;
+                try {
+                    BufferedImage image = decoder.decode(data);
+                    pixels = toBytes(preprocessor.prepare(image).pixels());
+                } catch (UnreadableImageException | NoDigitFoundException ex) {
+                    throw new InvalidDatasetException("Zip entry '" + shorten(name) + "': " + ex.getMessage());
+                }
+                byLabel.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(pixels);
+            }
+        } catch (ZipException e) {
+            throw new InvalidDatasetException("The upload is not a readable zip file: " + e.getMessage());
+        }
+        if (byLabel.size() < 2) {
+            throw new InvalidDatasetException("The zip needs image files in at least two label folders "
+                    + "(label/file.png); found " + byLabel.keySet() + ".");
+        }
+        List<String> labels = new ArrayList<>(byLabel.keySet());
+        List<byte[]> all = new ArrayList<>();
+        List<Integer> classes = new ArrayList<>();
+        for (int c = 0; c < labels.size(); c++) {
+            for (byte[] img : byLabel.get(labels.get(c))) {
+                all.add(img);
+                classes.add(c);
+            }
+        }
+        writeIdx(dir, all, classes);
+        Files.write(dir.resolve("labels.json"), JSON.writeValueAsBytes(labels));
+    }
+
+    /** {@code [label, file]} for an image entry, null for entries to skip; refuses paths that escape. */
+    private static String[] checkedPath(String name) {
+        if (name.startsWith("/") || name.contains("\\") || name.contains(":") || name.contains("\0")) {
+            throw new InvalidDatasetException("Zip entry '" + shorten(name) + "' has an absolute or foreign path.");
+        }
+        String[] parts = name.split("/");
+        for (String p : parts) {
+            if (p.equals("..") || p.equals(".")) {
+                throw new InvalidDatasetException("Zip entry '" + shorten(name) + "' escapes its folder.");
+            }
+        }
+        if (name.startsWith("__MACOSX/") || parts[parts.length - 1].startsWith(".") || name.endsWith("/")) {
+            return null;
+        }
+        if (parts.length != 2) {
+            throw new InvalidDatasetException("Zip entry '" + shorten(name) + "' is not in a label folder: entries "
+                    + "must be label/file.png, one folder per label.");
+        }
+        if (!LABEL.matcher(parts[0]).matches()) {
+            throw new InvalidDatasetException("Folder '" + shorten(parts[0]) + "' is not a usable label: use up to 64 "
+                    + "letters, digits, spaces, '.', '_' or '-'.");
+        }
+        return parts;
+    }
+
+    private static byte[] toBytes(float[] pixels) {
+        byte[] out = new byte[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            out[i] = (byte) Math.round(Math.max(0, Math.min(1, pixels[i])) * 255);
+        }
+        return out;
+    }
+
+    private static void writeIdx(Path dir, List<byte[]> images, List<Integer> classes) throws IOException {
+        try (OutputStream file = Files.newOutputStream(dir.resolve(IMAGES));
+                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(file))) {
+            out.writeInt(MnistIdxReader.IMAGE_MAGIC);
+            out.writeInt(images.size());
+            out.writeInt(DigitImagePreprocessor.SIZE);
+            out.writeInt(DigitImagePreprocessor.SIZE);
+            for (byte[] img : images) {
+                out.write(img);
+            }
+        }
+        try (OutputStream file = Files.newOutputStream(dir.resolve(LABELS));
+                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(file))) {
+            out.writeInt(MnistIdxReader.LABEL_MAGIC);
+            out.writeInt(classes.size());
+            for (int c : classes) {
+                out.writeByte(c);
+            }
+        }
+    }
+
+    private static String readable(IOException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // Never show the server's paths: keep what follows the temporary directory's name.
+        return m.replaceAll("/\\S*/\\.tmp-[0-9a-f-]+/", "");
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("Could not remove {}: {}", dir, e.toString());
+        }
+    }
+
+    static String sha256(byte[]... parts) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (byte[] p : parts) {
+                md.update(p);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String shorten(String s) {
+        return s == null ? "" : s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+}
