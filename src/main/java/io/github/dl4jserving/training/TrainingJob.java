@@ -12,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * @param model        the trainer (model type)
  * @param name         the registry model the result is written to; the trainer's own name by default
+ * @param comparison   the optimizer comparison the job belongs to; such jobs write no version
  * @param progress     0 to 1 over the whole job
  * @param etaSeconds   estimated seconds left, from the rate so far
  * @param history      one entry per finished epoch
@@ -25,6 +26,7 @@ public record TrainingJob(
         String model,
         String name,
         String dataset,
+        String comparison,
         Map<String, Object> hyperparameters,
         Promotion promote,
         JobStatus status,

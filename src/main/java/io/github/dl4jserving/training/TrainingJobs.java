@@ -105,11 +105,92 @@ public class TrainingJobs implements AutoCloseable {
      */
     public TrainingJob submit(String model, String dataset, Map<String, ?> hyperparameters, String promote,
             String name) {
+        Trainer trainer = trainer(model);
+        DatasetChoice data = dataset(trainer, dataset, name);
+        TrainingOptions.Parsed parsed = TrainingOptions.parse(hyperparameters, trainer.hyperparameters());
+        Promotion promotion = Promotion.parse(promote);
+        Job job = new Job(UUID.randomUUID().toString(), trainer, name != null ? name : trainer.modelName(), data,
+                parsed, promotion, null);
+        synchronized (this) {
+            if (freeSlots() < 1) {
+                throw queueFull();
+            }
+            enqueue(job);
+        }
+        log.info("Queued job {}: {} on {} with {}", job.id, model, data.name(), parsed.values());
+        return job.snapshot();
+    }
+
+    /**
+     * Queues one job per optimizer, all with the same model, data, seed and other hyperparameters,
+     * that write no version: their final loss, metrics and wall time are compared by
+     * {@link #comparison}. Refused as a whole with {@link JobQueueFullException} if they do not all fit.
+     */
+    public Comparison compare(String model, String dataset, List<String> optimizers, Map<String, ?> hyperparameters) {
+        Trainer trainer = trainer(model);
+        if (trainer.hyperparameters().stream().noneMatch(h -> h.name().equals("optimizer"))) {
+            throw new InvalidHyperparameterException("model", model + " has no optimizer to choose.");
+        }
+        if (optimizers == null || optimizers.isEmpty() || optimizers.size() > Optimizers.NAMES.size()
+                || optimizers.stream().distinct().count() != optimizers.size()) {
+            throw new InvalidHyperparameterException("optimizers", "optimizers must list 1 to "
+                    + Optimizers.NAMES.size() + " different names from " + Optimizers.NAMES + ".");
+        }
+        if (hyperparameters != null && hyperparameters.containsKey("optimizer")) {
+            throw new InvalidHyperparameterException("hyperparameters.optimizer",
+                    "The optimizers are the ones compared; leave optimizer out of the hyperparameters.");
+        }
+        DatasetChoice data = dataset(trainer, dataset, model);
+        String comparison = "cmp-" + UUID.randomUUID();
+        List<Job> batch = new ArrayList<>();
+        for (String optimizer : optimizers) {
+            Map<String, Object> values = new LinkedHashMap<>(hyperparameters == null ? Map.of() : hyperparameters);
+            values.put("optimizer", optimizer);
+            TrainingOptions.Parsed parsed = TrainingOptions.parse(values, trainer.hyperparameters());
+            batch.add(new Job(UUID.randomUUID().toString(), trainer, trainer.modelName(), data, parsed,
+                    Promotion.NEVER, comparison));
+        }
+        synchronized (this) {
+            if (freeSlots() < batch.size()) {
+                throw new JobQueueFullException("A comparison of " + batch.size() + " optimizers needs "
+                        + batch.size() + " free training slots; " + freeSlots() + " are free. Retry later.");
+            }
+            batch.forEach(this::enqueue);
+        }
+        log.info("Queued comparison {} of {} on {}: {}", comparison, model, data.name(), optimizers);
+        return comparison(comparison);
+    }
+
+    /** A comparison's jobs, one row per optimizer in request order. */
+    public Comparison comparison(String id) {
+        List<TrainingJob> members = jobs.values().stream().map(Job::snapshot)
+                .filter(j -> id != null && id.equals(j.comparison()))
+                .sorted(java.util.Comparator.comparing(TrainingJob::createdAt)).toList();
+        if (members.isEmpty()) {
+            throw new JobNotFoundException("There is no comparison with id '" + shorten(id) + "'.");
+        }
+        return new Comparison(id, members.get(0).model(), members.get(0).dataset(), members);
+    }
+
+    /** The jobs of one optimizer comparison, in the order the optimizers were given. */
+    public record Comparison(String id, String model, String dataset, List<TrainingJob> jobs) {
+    }
+
+    private Trainer trainer(String model) {
         Trainer trainer = model == null ? null : trainers.get(model);
         if (trainer == null) {
             throw new InvalidHyperparameterException("model", "There is no trainer for '" + shorten(model)
                     + "'. Trainable models: " + trainers.keySet() + ".");
         }
+        return trainer;
+    }
+
+    /** The data set a job reads: built in, or uploaded (then {@code name} is required). */
+    private record DatasetChoice(String name, DatasetInfo upload) {
+    }
+
+    private DatasetChoice dataset(Trainer trainer, String dataset, String name) {
+        String model = trainer.modelName();
         String ds = dataset == null ? trainer.datasets().get(0) : dataset;
         DatasetInfo upload = null;
         if (!trainer.datasets().contains(ds)) {
@@ -134,24 +215,29 @@ public class TrainingJobs implements AutoCloseable {
             throw new InvalidHyperparameterException("name", "Model names are 1 to 64 lower-case letters, digits, "
                     + "'.', '_' or '-', starting with a letter or digit.");
         }
-        TrainingOptions.Parsed parsed = TrainingOptions.parse(hyperparameters, trainer.hyperparameters());
-        Promotion promotion = Promotion.parse(promote);
-        Job job = new Job(UUID.randomUUID().toString(), trainer, name != null ? name : trainer.modelName(), ds,
-                upload, parsed, promotion);
-        synchronized (this) {
-            jobs.put(job.id, job);
-            store.save(job.snapshot());
-            try {
-                executor.execute(job);
-            } catch (RejectedExecutionException e) {
-                jobs.remove(job.id);
-                store.delete(job.id);
-                throw new JobQueueFullException("The training queue is full: " + settings.concurrency()
-                        + " job(s) running and " + settings.queueCapacity() + " waiting. Retry later.");
-            }
+        return new DatasetChoice(ds, upload);
+    }
+
+    /** Idle threads plus room in the queue; call while holding this. */
+    private int freeSlots() {
+        return settings.concurrency() - executor.getActiveCount() + executor.getQueue().remainingCapacity();
+    }
+
+    private JobQueueFullException queueFull() {
+        return new JobQueueFullException("The training queue is full: " + settings.concurrency()
+                + " job(s) running and " + settings.queueCapacity() + " waiting. Retry later.");
+    }
+
+    private void enqueue(Job job) {
+        jobs.put(job.id, job);
+        store.save(job.snapshot());
+        try {
+            executor.execute(job);
+        } catch (RejectedExecutionException e) {
+            jobs.remove(job.id);
+            store.delete(job.id);
+            throw queueFull();
         }
-        log.info("Queued job {}: {} on {} with {}", job.id, model, ds, parsed.values());
-        return job.snapshot();
     }
 
     public TrainingJob get(String id) {
@@ -280,6 +366,8 @@ public class TrainingJobs implements AutoCloseable {
         final String target;
         final String dataset;
         final DatasetInfo upload;
+        /** Set for the jobs of an optimizer comparison, which write no version. */
+        final String comparison;
         final Map<String, Object> hyperparameters;
         final Promotion promote;
         final Instant createdAt;
@@ -308,13 +396,14 @@ public class TrainingJobs implements AutoCloseable {
         long epochStartNanos;
         long lastProgressEvent;
 
-        Job(String id, Trainer trainer, String target, String dataset, DatasetInfo upload,
-                TrainingOptions.Parsed parsed, Promotion promote) {
+        Job(String id, Trainer trainer, String target, DatasetChoice data, TrainingOptions.Parsed parsed,
+                Promotion promote, String comparison) {
             this.id = id;
             this.model = trainer.modelName();
             this.target = target;
-            this.dataset = dataset;
-            this.upload = upload;
+            this.dataset = data.name();
+            this.upload = data.upload();
+            this.comparison = comparison;
             this.hyperparameters = parsed.values();
             this.options = parsed.options();
             this.promote = promote;
@@ -329,6 +418,7 @@ public class TrainingJobs implements AutoCloseable {
             this.target = r.name() != null ? r.name() : r.model();
             this.dataset = r.dataset();
             this.upload = null;
+            this.comparison = r.comparison();
             this.hyperparameters = r.hyperparameters();
             this.options = null;
             this.promote = r.promote();
@@ -357,7 +447,7 @@ public class TrainingJobs implements AutoCloseable {
         synchronized TrainingJob snapshot() {
             Double duration = startedAt == null ? null
                     : Duration.between(startedAt, finishedAt != null ? finishedAt : Instant.now()).toMillis() / 1000.0;
-            return new TrainingJob(id, model, target, dataset, hyperparameters, promote, status, progress, epoch, epochs,
+            return new TrainingJob(id, model, target, dataset, comparison, hyperparameters, promote, status, progress, epoch, epochs,
                     iteration, loss, status.isFinal() ? null : eta, List.copyOf(history), List.copyOf(losses),
                     createdAt, startedAt, finishedAt, duration, resultVersion, resultMetrics, promoted,
                     promotionReason, error);
@@ -437,6 +527,19 @@ public class TrainingJobs implements AutoCloseable {
                     throw new TrainingCancelledException();
                 }
                 ModelDescriptor candidate = trained.descriptor().withJobId(id).withName(target);
+                if (comparison != null) {
+                    trained.network().close();
+                    synchronized (this) {
+                        resultMetrics = candidate.metrics();
+                        promoted = false;
+                        promotionReason = "comparison run " + comparison + ": no version written";
+                        finish(JobStatus.SUCCEEDED, null);
+                    }
+                    store.save(snapshot());
+                    metrics.jobFinished(model, "succeeded");
+                    emitStatus();
+                    return;
+                }
                 Decision decision = decide(promote, trainer, candidate);
                 LoadedModel published;
                 try {

@@ -6,10 +6,7 @@ import java.util.Locale;
 
 import io.github.dl4jserving.training.TrainingJob;
 
-/**
- * A job's loss curves as a small self-contained SVG. The x axis is in epochs: iteration losses are
- * placed by the job's iterations per epoch, epoch means and validation losses at whole epochs.
- */
+/** Loss curves as a small self-contained SVG: one job's curves, or several jobs' overlaid. */
 final class LossChart {
     private static final int W = 640;
     private static final int H = 360;
@@ -17,13 +14,22 @@ final class LossChart {
     private static final int RIGHT = 20;
     private static final int TOP = 40;
     private static final int BOTTOM = 50;
+    private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+        "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+    /** One line: (x, y) points, a colour and a width. */
+    record Series(String name, String colour, int width, List<double[]> points) {
+    }
 
     private LossChart() {
     }
 
+    /**
+     * A job's training loss by iteration, and its training and validation loss per epoch; the x
+     * axis is in epochs, iterations placed by the job's iterations per epoch.
+     */
     static String svg(TrainingJob job) {
-        double itersPerEpoch = job.progress() > 0 && job.iteration() > 0
-                ? job.iteration() / (job.progress() * Math.max(1, job.epochs())) : 1;
+        double itersPerEpoch = iterationsPerEpoch(job);
         List<double[]> iterations = new ArrayList<>();
         for (double[] p : job.losses()) {
             iterations.add(new double[] {p[0] / itersPerEpoch, p[1]});
@@ -37,70 +43,94 @@ final class LossChart {
                 validation.add(new double[] {e.epoch(), v});
             }
         }
-        double maxX = Math.max(1, job.epochs());
+        return svg(job.model() + " - " + job.status() + " - epoch " + job.epoch() + "/" + job.epochs(), "epoch",
+                Math.max(1, job.epochs()), List.of(
+                        new Series("training loss (iterations)", "#9ecae1", 1, iterations),
+                        new Series("training loss (epoch mean)", "#08519c", 2, training),
+                        new Series("validation loss", "#e6550d", 2, validation)));
+    }
+
+    /** The iteration losses of several jobs (an optimizer comparison) on one chart, x in epochs. */
+    static String overlay(String title, List<TrainingJob> jobs) {
+        List<Series> series = new ArrayList<>();
+        double maxX = 1;
+        for (int i = 0; i < jobs.size(); i++) {
+            TrainingJob job = jobs.get(i);
+            double itersPerEpoch = iterationsPerEpoch(job);
+            List<double[]> points = new ArrayList<>();
+            for (double[] p : job.losses()) {
+                points.add(new double[] {p[0] / itersPerEpoch, p[1]});
+            }
+            maxX = Math.max(maxX, job.epochs());
+            Object optimizer = job.hyperparameters().get("optimizer");
+            series.add(new Series(String.valueOf(optimizer), PALETTE[i % PALETTE.length], 2, points));
+        }
+        return svg(title, "epoch", maxX, series);
+    }
+
+    private static double iterationsPerEpoch(TrainingJob job) {
+        return job.progress() > 0 && job.iteration() > 0
+                ? job.iteration() / (job.progress() * Math.max(1, job.epochs())) : 1;
+    }
+
+    private static String svg(String title, String xLabel, double maxX, List<Series> series) {
         double maxY = 0;
-        for (List<double[]> series : List.of(iterations, training, validation)) {
-            for (double[] p : series) {
+        for (Series line : series) {
+            for (double[] p : line.points()) {
                 if (Double.isFinite(p[1])) {
                     maxY = Math.max(maxY, p[1]);
                 }
             }
         }
         maxY = maxY <= 0 ? 1 : maxY * 1.05;
-
+        int plotW = W - LEFT - RIGHT;
+        int plotH = H - TOP - BOTTOM;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">", W, H, W, H));
-        s.append("<title>").append(escape("Loss of job " + job.id())).append("</title>");
+        s.append("<title>").append(escape(title)).append("</title>");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-        s.append(text(LEFT, 22, escape(job.model() + " - " + job.status() + " - epoch " + job.epoch() + "/"
-                + job.epochs()), "start", "14"));
-        int plotW = W - LEFT - RIGHT;
-        int plotH = H - TOP - BOTTOM;
+        s.append(text(LEFT, 22, escape(title), "start", "14"));
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
                 + "stroke=\"#888\"/>", LEFT, TOP, plotW, plotH));
         for (int i = 0; i <= 4; i++) {
-            double y = maxY * i / 4;
             double py = TOP + plotH - plotH * i / 4.0;
-            s.append(text(LEFT - 6, py + 4, format(y), "end", "11"));
+            s.append(text(LEFT - 6, py + 4, format(maxY * i / 4), "end", "11"));
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>",
                     LEFT, LEFT + plotW, py, py));
         }
-        int ticks = (int) Math.min(10, maxX);
+        int ticks = (int) Math.max(1, Math.min(10, maxX));
         for (int i = 0; i <= ticks; i++) {
-            double x = maxX * i / ticks;
-            s.append(text(LEFT + plotW * i / (double) ticks, TOP + plotH + 16, format(x), "middle", "11"));
+            s.append(text(LEFT + plotW * i / (double) ticks, TOP + plotH + 16, format(maxX * i / ticks), "middle", "11"));
         }
-        s.append(text(LEFT + plotW / 2.0, H - 12, "epoch", "middle", "12"));
-        s.append(polyline(iterations, maxX, maxY, plotW, plotH, "#9ecae1", 1));
-        s.append(polyline(training, maxX, maxY, plotW, plotH, "#08519c", 2));
-        s.append(polyline(validation, maxX, maxY, plotW, plotH, "#e6550d", 2));
-        s.append(legend(LEFT + plotW - 210, TOP + 12, "#9ecae1", "training loss (iterations)"));
-        s.append(legend(LEFT + plotW - 210, TOP + 28, "#08519c", "training loss (epoch mean)"));
-        s.append(legend(LEFT + plotW - 210, TOP + 44, "#e6550d", "validation loss"));
+        s.append(text(LEFT + plotW / 2.0, H - 12, xLabel, "middle", "12"));
+        for (Series line : series) {
+            s.append(polyline(line, maxX, maxY, plotW, plotH));
+        }
+        for (int i = 0; i < series.size(); i++) {
+            Series line = series.get(i);
+            double x = LEFT + plotW - 210;
+            double y = TOP + 12 + 16 * i;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                    + "stroke-width=\"3\"/>", x, x + 18, y - 4, y - 4, line.colour()));
+            s.append(text(x + 24, y, escape(line.name()), "start", "11"));
+        }
         return s.append("</svg>").toString();
     }
 
-    private static String polyline(List<double[]> points, double maxX, double maxY, int plotW, int plotH,
-            String colour, int width) {
-        if (points.isEmpty()) {
+    private static String polyline(Series line, double maxX, double maxY, int plotW, int plotH) {
+        if (line.points().isEmpty()) {
             return "";
         }
-        StringBuilder s = new StringBuilder("<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"" + width
-                + "\" points=\"");
-        for (double[] p : points) {
-            if (!Double.isFinite(p[1])) {
-                continue;
+        StringBuilder s = new StringBuilder("<polyline fill=\"none\" stroke=\"" + line.colour() + "\" stroke-width=\""
+                + line.width() + "\" points=\"");
+        for (double[] p : line.points()) {
+            if (Double.isFinite(p[1])) {
+                s.append(String.format(Locale.ROOT, "%.1f,%.1f ", LEFT + plotW * Math.min(p[0], maxX) / maxX,
+                        TOP + plotH - plotH * Math.min(p[1], maxY) / maxY));
             }
-            s.append(String.format(Locale.ROOT, "%.1f,%.1f ", LEFT + plotW * Math.min(p[0], maxX) / maxX,
-                    TOP + plotH - plotH * Math.min(p[1], maxY) / maxY));
         }
         return s.append("\"/>").toString();
-    }
-
-    private static String legend(double x, double y, String colour, String label) {
-        return String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-                + "stroke-width=\"3\"/>", x, x + 18, y - 4, y - 4, colour) + text(x + 24, y, label, "start", "11");
     }
 
     private static String text(double x, double y, String content, String anchor, String size) {

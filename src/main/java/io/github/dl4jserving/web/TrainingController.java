@@ -77,6 +77,64 @@ class TrainingController {
         return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(job);
     }
 
+    /**
+     * An optimizer comparison: the same model, data and seed once per optimizer.
+     *
+     * @param epochs shorthand for hyperparameters.epochs
+     */
+    record CompareRequest(String model, String dataset, List<String> optimizers, Integer epochs,
+            Map<String, Object> hyperparameters) {
+    }
+
+    /** One optimizer's outcome in a comparison. */
+    record ComparisonRow(String optimizer, String job, JobStatus status, Double finalTrainingLoss,
+            Double validationLoss, Double validationAccuracy, Map<String, Double> metrics, Double wallSeconds) {
+    }
+
+    /** A comparison as a table, one row per optimizer, and where its overlaid loss chart is. */
+    record ComparisonTable(String id, String model, String dataset, String chart, List<ComparisonRow> rows) {
+    }
+
+    @Operation(operationId = "compareOptimizers", summary = "Train the same model on the same data with the same "
+            + "seed once per optimizer (no versions written); 202 with the comparison table, filled in as the jobs run")
+    @PostMapping(path = "/jobs/compare", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<ComparisonTable> compare(@RequestBody CompareRequest request) {
+        Map<String, Object> hyper = new java.util.LinkedHashMap<>(
+                request.hyperparameters() == null ? Map.of() : request.hyperparameters());
+        if (request.epochs() != null) {
+            hyper.put("epochs", request.epochs());
+        }
+        TrainingJobs.Comparison c = jobs.compare(request.model(), request.dataset(), request.optimizers(), hyper);
+        return ResponseEntity.accepted().location(URI.create("/jobs/compare/" + c.id())).body(table(c));
+    }
+
+    @Operation(operationId = "getComparison", summary = "An optimizer comparison: final training loss, validation "
+            + "loss and accuracy, test metrics and wall time per optimizer")
+    @GetMapping("/jobs/compare/{id}")
+    ComparisonTable comparison(@PathVariable String id) {
+        return table(jobs.comparison(id));
+    }
+
+    @Operation(operationId = "comparisonChart", summary = "The compared jobs' training loss curves overlaid, as SVG")
+    @GetMapping(path = "/jobs/compare/{id}/chart", produces = "image/svg+xml")
+    ResponseEntity<String> comparisonChart(@PathVariable String id) {
+        TrainingJobs.Comparison c = jobs.comparison(id);
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("image/svg+xml"))
+                .cacheControl(CacheControl.noStore())
+                .body(LossChart.overlay(c.model() + " on " + c.dataset() + ": training loss by optimizer", c.jobs()));
+    }
+
+    private static ComparisonTable table(TrainingJobs.Comparison c) {
+        List<ComparisonRow> rows = c.jobs().stream().map(j -> {
+            TrainingJob.EpochStats last = j.history().isEmpty() ? null : j.history().get(j.history().size() - 1);
+            return new ComparisonRow(String.valueOf(j.hyperparameters().get("optimizer")), j.id(), j.status(),
+                    last == null ? null : last.trainingLoss(),
+                    last == null ? null : last.validation().get("loss"),
+                    last == null ? null : last.validation().get("accuracy"), j.metrics(), j.durationSeconds());
+        }).toList();
+        return new ComparisonTable(c.id(), c.model(), c.dataset(), "/jobs/compare/" + c.id() + "/chart", rows);
+    }
+
     @Operation(operationId = "listJobs", summary = "Jobs, newest first, optionally filtered by status and model")
     @GetMapping("/jobs")
     List<TrainingJob> list(@RequestParam(required = false) JobStatus status,

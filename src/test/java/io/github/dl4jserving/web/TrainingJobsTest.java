@@ -283,4 +283,43 @@ class TrainingJobsTest extends RunningServer {
             assertThat(interrupted.get("error").asString()).startsWith("interrupted");
         }
     }
+
+    @Test
+    @Order(7)
+    void comparesOptimizersOnTheSameDataWithoutWritingVersions() throws Exception {
+        List<String> before = versionDirs("mnist-softmax");
+        HttpResponse<byte[]> tooMany = client.postJson("/jobs/compare", "{\"model\": \"mnist-softmax\", "
+                + "\"optimizers\": [\"sgd\", \"adam\", \"rmsprop\"], \"epochs\": 1}");
+        assertThat(tooMany.statusCode()).as("three jobs do not fit one slot and one queue place").isEqualTo(429);
+        assertThat(client.postJson("/jobs/compare", "{\"model\": \"mnist-softmax\", \"optimizers\": [\"lbfgs\"]}")
+                .statusCode()).isEqualTo(422);
+
+        HttpResponse<byte[]> started = client.postJson("/jobs/compare", "{\"model\": \"mnist-softmax\", "
+                + "\"optimizers\": [\"sgd\", \"adam\"], \"epochs\": 1, \"hyperparameters\": {\"examples\": 500, "
+                + "\"batchSize\": 10, \"learningRate\": 0.01}}");
+        assertThat(started.statusCode()).as(new String(started.body())).isEqualTo(202);
+        String id = HttpTestClient.json(started).get("id").asString();
+        for (JsonNode row : HttpTestClient.json(started).get("rows")) {
+            waitFor(row.get("job").asString(), "SUCCEEDED", "FAILED");
+        }
+        JsonNode table = HttpTestClient.json(client.get("/jobs/compare/" + id));
+        assertThat(table.get("rows").size()).isEqualTo(2);
+        for (int i = 0; i < 2; i++) {
+            JsonNode row = table.get("rows").get(i);
+            assertThat(row.get("optimizer").asString()).isEqualTo(i == 0 ? "sgd" : "adam");
+            assertThat(row.get("status").asString()).isEqualTo("SUCCEEDED");
+            assertThat(row.get("finalTrainingLoss").asDouble()).isPositive();
+            assertThat(row.get("validationAccuracy").asDouble()).isBetween(0.1, 1.0);
+            assertThat(row.get("metrics").get("test_accuracy").asDouble()).isBetween(0.1, 1.0);
+            assertThat(row.get("wallSeconds").asDouble()).isPositive();
+        }
+        assertThat(table.get("rows").get(0).get("finalTrainingLoss").asDouble())
+                .as("different optimizers, different losses")
+                .isNotEqualTo(table.get("rows").get(1).get("finalTrainingLoss").asDouble());
+        String svg = new String(client.get("/jobs/compare/" + id + "/chart").body(), StandardCharsets.UTF_8);
+        assertThat(svg.split("<polyline", -1)).as("one curve per optimizer").hasSize(3);
+        assertThat(svg).contains(">sgd<", ">adam<");
+        assertThat(versionDirs("mnist-softmax")).as("comparison runs write no version").isEqualTo(before);
+        assertThat(client.get("/jobs/compare/cmp-nope").statusCode()).isEqualTo(404);
+    }
 }
