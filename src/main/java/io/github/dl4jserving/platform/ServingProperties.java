@@ -22,6 +22,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxBatch            the most inputs (images, rows, latent vectors) one request may carry
  * @param maxDatasetSize      the largest raw (CSV or zip) body {@code POST /datasets} accepts; a zip may
  *                            unpack to four times this. Multipart uploads stay under max-body-size.
+ * @param nd4jThreads         threads one ND4J operation may use; 0 keeps ND4J's default (one per core)
  */
 @ConfigurationProperties("dl4j-serving")
 public record ServingProperties(
@@ -34,7 +35,8 @@ public record ServingProperties(
         @DefaultValue("breast-cancer-logreg") String defaultTabularModel,
         @DefaultValue("mnist-dcgan") String defaultGeneratorModel,
         @DefaultValue("256") int maxBatch,
-        @DefaultValue("200MB") DataSize maxDatasetSize) {
+        @DefaultValue("200MB") DataSize maxDatasetSize,
+        @DefaultValue("1") int nd4jThreads) {
 
     // Paths are bound as strings: Spring's Path conversion reads "../x" as a resource location.
     public Path modelsPath() {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged jar as a child process: a SIGTERM that arrives while a slow request runs lets the
- * request finish with 200 before the process exits.
+ * request finish with 200 before the process exits, and a training job running at SIGTERM is
+ * stopped and recorded as interrupted, writing no version.
  */
 class GracefulShutdownIT {
     @TempDir
@@ -48,6 +49,51 @@ class GracefulShutdownIT {
             assertThat(response.body()).contains("\"count\":256");
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("the process exits").isTrue();
             assertThat(Files.readString(work.resolve("server.log"))).contains("Graceful shutdown complete");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aTrainingJobRunningAtSigtermIsStoppedAndMarkedInterrupted() throws Exception {
+        Path models = work.resolve("models");
+        Files.createDirectories(models.resolve("breast-cancer-logreg").resolve("1"));
+        for (String f : new String[] {"model.zip", "model.json"}) {
+            Files.copy(Path.of("models", "breast-cancer-logreg", "1", f),
+                    models.resolve("breast-cancer-logreg").resolve("1").resolve(f));
+        }
+        int port = PackagedJar.freePort();
+        Process server = new ProcessBuilder(PackagedJar.java(), "-jar", PackagedJar.path().toString(),
+                "--server.port=" + port, "--dl4j-serving.models-dir=" + models.toAbsolutePath(),
+                "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath())
+                .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://localhost:" + port;
+            // Readiness waits for the configured default models, which this directory lacks.
+            assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", server).statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\": \"breast-cancer-logreg\", \"hyperparameters\": {\"epochs\": 10000}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            String id = started.body().replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!http.send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + id)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"RUNNING\"")) {
+                assertThat(System.nanoTime()).as("the job starts").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            server.destroy(); // SIGTERM
+
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("the process exits").isTrue();
+            String record = Files.readString(models.resolve(".jobs").resolve(id + ".json"));
+            assertThat(record).contains("\"status\" : \"FAILED\"").contains("interrupted: the service shut down");
+            try (var versions = Files.list(models.resolve("breast-cancer-logreg"))) {
+                assertThat(versions.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".last")))
+                        .as("no new version, nothing half-written").containsExactly("1");
+            }
         } finally {
             server.destroyForcibly();
         }
