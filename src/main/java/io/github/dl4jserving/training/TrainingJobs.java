@@ -9,12 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +54,12 @@ public class TrainingJobs implements AutoCloseable {
     private final TrainingMetrics metrics;
     private final TrainingSettings settings;
     private final ThreadPoolExecutor executor;
+    /**
+     * Admission: one permit per running or waiting job. The executor's own queue cannot be the
+     * limit: a job offered to an idle worker sits in the queue until the worker takes it, so a
+     * second offer right after it would be refused although a slot is free.
+     */
+    private final Semaphore slots;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
     public TrainingJobs(List<Trainer> trainers, ModelRegistry registry, DataDirectory data, DatasetStore uploads,
@@ -65,8 +71,8 @@ public class TrainingJobs implements AutoCloseable {
         this.store = store;
         this.metrics = metrics;
         this.settings = settings;
-        BlockingQueue<Runnable> queue = settings.queueCapacity() == 0 ? new SynchronousQueue<>()
-                : new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.slots = new Semaphore(settings.concurrency() + settings.queueCapacity());
+        BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
                 queue, r -> {
@@ -111,12 +117,10 @@ public class TrainingJobs implements AutoCloseable {
         Promotion promotion = Promotion.parse(promote);
         Job job = new Job(UUID.randomUUID().toString(), trainer, name != null ? name : trainer.modelName(), data,
                 parsed, promotion, null);
-        synchronized (this) {
-            if (freeSlots() < 1) {
-                throw queueFull();
-            }
-            enqueue(job);
+        if (!slots.tryAcquire()) {
+            throw queueFull();
         }
+        enqueue(job);
         log.info("Queued job {}: {} on {} with {}", job.id, model, data.name(), parsed.values());
         return job.snapshot();
     }
@@ -150,13 +154,11 @@ public class TrainingJobs implements AutoCloseable {
             batch.add(new Job(UUID.randomUUID().toString(), trainer, trainer.modelName(), data, parsed,
                     Promotion.NEVER, comparison));
         }
-        synchronized (this) {
-            if (freeSlots() < batch.size()) {
-                throw new JobQueueFullException("A comparison of " + batch.size() + " optimizers needs "
-                        + batch.size() + " free training slots; " + freeSlots() + " are free. Retry later.");
-            }
-            batch.forEach(this::enqueue);
+        if (!slots.tryAcquire(batch.size())) {
+            throw new JobQueueFullException("A comparison of " + batch.size() + " optimizers needs "
+                    + batch.size() + " free training slots; " + slots.availablePermits() + " are free. Retry later.");
         }
+        batch.forEach(this::enqueue);
         log.info("Queued comparison {} of {} on {}: {}", comparison, model, data.name(), optimizers);
         return comparison(comparison);
     }
@@ -218,25 +220,23 @@ public class TrainingJobs implements AutoCloseable {
         return new DatasetChoice(ds, upload);
     }
 
-    /** Idle threads plus room in the queue; call while holding this. */
-    private int freeSlots() {
-        return settings.concurrency() - executor.getActiveCount() + executor.getQueue().remainingCapacity();
-    }
-
     private JobQueueFullException queueFull() {
         return new JobQueueFullException("The training queue is full: " + settings.concurrency()
                 + " job(s) running and " + settings.queueCapacity() + " waiting. Retry later.");
     }
 
+    /** Records and queues a job that holds a slot; the slot is released when the job ends. */
     private void enqueue(Job job) {
+        job.slotHeld.set(true);
         jobs.put(job.id, job);
         store.save(job.snapshot());
         try {
             executor.execute(job);
-        } catch (RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) { // shutting down
             jobs.remove(job.id);
             store.delete(job.id);
-            throw queueFull();
+            job.releaseSlot();
+            throw new JobQueueFullException("The service is shutting down and takes no new jobs.");
         }
     }
 
@@ -375,6 +375,7 @@ public class TrainingJobs implements AutoCloseable {
         final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
         volatile boolean cancelRequested;
         volatile boolean shuttingDown;
+        final java.util.concurrent.atomic.AtomicBoolean slotHeld = new java.util.concurrent.atomic.AtomicBoolean();
         volatile JobStatus status;
         double progress;
         int epoch;
@@ -478,6 +479,13 @@ public class TrainingJobs implements AutoCloseable {
             if (end == JobStatus.SUCCEEDED) {
                 progress = 1.0;
             }
+            releaseSlot(); // before anyone can see the final status
+        }
+
+        void releaseSlot() {
+            if (slotHeld.compareAndSet(true, false)) {
+                slots.release();
+            }
         }
 
         void emit(JobEvent event) {
@@ -499,6 +507,14 @@ public class TrainingJobs implements AutoCloseable {
 
         @Override
         public void run() {
+            try {
+                train();
+            } finally {
+                releaseSlot(); // also if the trainer threw an Error
+            }
+        }
+
+        private void train() {
             Trainer trainer = trainers.get(model);
             synchronized (this) {
                 if (cancelRequested) {

@@ -206,10 +206,26 @@ class TrainingJobsTest extends RunningServer {
         assertThat(HttpTestClient.json(client.get("/models/breast-cancer-logreg")).get("defaultVersion").asInt())
                 .isEqualTo(1);
 
+        // Requests keep flowing while the promoted version is published and becomes the default.
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        Thread load = new Thread(() -> {
+            while (running.get()) {
+                int status = client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode();
+                (status == 200 ? ok : failed).incrementAndGet();
+            }
+        });
+        load.start();
         String always = HttpTestClient.json(client.postJson("/jobs", "{\"model\": \"breast-cancer-logreg\", "
                 + "\"hyperparameters\": {\"epochs\": 2, \"optimizer\": \"sgd\"}, \"promote\": \"always\"}"))
                 .get("id").asString();
         job = waitFor(always, "SUCCEEDED", "FAILED");
+        Thread.sleep(200);
+        running.set(false);
+        load.join();
+        assertThat(failed).as("requests during the promotion").hasValue(0);
+        assertThat(ok.get()).isPositive();
         assertThat(job.get("promoted").asBoolean()).as(job.toString()).isTrue();
         assertThat(HttpTestClient.json(client.get("/models/breast-cancer-logreg")).get("defaultVersion").asInt())
                 .isEqualTo(3);
