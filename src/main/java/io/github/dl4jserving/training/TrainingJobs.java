@@ -25,13 +25,10 @@ import org.slf4j.LoggerFactory;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetInfo;
-import io.github.dl4jserving.datasets.DatasetNotFoundException;
 import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
-import io.github.dl4jserving.registry.ModelStore;
 
 /**
  * Training as asynchronous jobs, after H2O-3's {@code /3/Jobs}: a bounded executor (one job at a
@@ -112,7 +109,7 @@ public class TrainingJobs implements AutoCloseable {
     public TrainingJob submit(String model, String dataset, Map<String, ?> hyperparameters, String promote,
             String name) {
         Trainer trainer = trainer(model);
-        DatasetChoice data = dataset(trainer, dataset, name);
+        DatasetChoice data = DatasetChoice.resolve(trainer, dataset, name, uploads);
         TrainingOptions.Parsed parsed = TrainingOptions.parse(hyperparameters, trainer.hyperparameters());
         Promotion promotion = Promotion.parse(promote);
         Job job = new Job(UUID.randomUUID().toString(), trainer, name != null ? name : trainer.modelName(), data,
@@ -144,7 +141,7 @@ public class TrainingJobs implements AutoCloseable {
             throw new InvalidHyperparameterException("hyperparameters.optimizer",
                     "The optimizers are the ones compared; leave optimizer out of the hyperparameters.");
         }
-        DatasetChoice data = dataset(trainer, dataset, model);
+        DatasetChoice data = DatasetChoice.resolve(trainer, dataset, model, uploads);
         String comparison = "cmp-" + UUID.randomUUID();
         List<Job> batch = new ArrayList<>();
         for (String optimizer : optimizers) {
@@ -185,39 +182,6 @@ public class TrainingJobs implements AutoCloseable {
                     + "'. Trainable models: " + trainers.keySet() + ".");
         }
         return trainer;
-    }
-
-    /** The data set a job reads: built in, or uploaded (then {@code name} is required). */
-    private record DatasetChoice(String name, DatasetInfo upload) {
-    }
-
-    private DatasetChoice dataset(Trainer trainer, String dataset, String name) {
-        String model = trainer.modelName();
-        String ds = dataset == null ? trainer.datasets().get(0) : dataset;
-        DatasetInfo upload = null;
-        if (!trainer.datasets().contains(ds)) {
-            try {
-                upload = uploads.get(ds);
-            } catch (DatasetNotFoundException e) {
-                throw new InvalidHyperparameterException("dataset", model + " trains on " + trainer.datasets()
-                        + (trainer.uploadKinds().isEmpty() ? "" : " or an uploaded data set of kind "
-                                + trainer.uploadKinds()) + "; there is no data set '" + shorten(ds) + "'.");
-            }
-            if (!trainer.uploadKinds().contains(upload.kind())) {
-                throw new InvalidHyperparameterException("dataset", "Data set " + ds + " is " + upload.kind() + "; "
-                        + model + " trains on " + (trainer.uploadKinds().isEmpty() ? "built-in data only"
-                                : trainer.uploadKinds()) + ".");
-            }
-            if (name == null) {
-                throw new InvalidHyperparameterException("name", "Name the model this job writes (\"name\": "
-                        + "\"my-model\"): a model trained on an uploaded data set has its own inputs and labels.");
-            }
-        }
-        if (name != null && (!ModelStore.isValidName(name) || name.length() > 64)) {
-            throw new InvalidHyperparameterException("name", "Model names are 1 to 64 lower-case letters, digits, "
-                    + "'.', '_' or '-', starting with a letter or digit.");
-        }
-        return new DatasetChoice(ds, upload);
     }
 
     private JobQueueFullException queueFull() {
@@ -327,36 +291,6 @@ public class TrainingJobs implements AutoCloseable {
 
     private static String shorten(String s) {
         return s == null ? "" : s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    }
-
-    private record Decision(boolean promote, String reason) {
-    }
-
-    private Decision decide(Promotion promotion, Trainer trainer, ModelDescriptor candidate) {
-        LoadedModel current;
-        try {
-            current = registry.defaultVersion(candidate.name());
-        } catch (ModelNotFoundException e) {
-            return new Decision(true, "there was no version of " + candidate.name() + " yet");
-        }
-        String metric = trainer.primaryMetric().name();
-        Double now = current.descriptor().metrics() == null ? null : current.descriptor().metrics().get(metric);
-        Double cand = candidate.metrics() == null ? null : candidate.metrics().get(metric);
-        return switch (promotion) {
-            case ALWAYS -> new Decision(true, "promote=always");
-            case NEVER -> new Decision(false, "promote=never: version " + current.version() + " stays the default");
-            case IF_BETTER -> {
-                if (cand == null || cand.isNaN()) {
-                    yield new Decision(false, "the new version has no " + metric);
-                }
-                if (now == null || now.isNaN()) {
-                    yield new Decision(true, "the default (version " + current.version() + ") has no " + metric);
-                }
-                boolean better = trainer.primaryMetric().better(cand, now);
-                yield new Decision(better, metric + " " + cand + (better ? " beats " : " does not beat ")
-                        + "the default's (version " + current.version() + ") " + now);
-            }
-        };
     }
 
     /** One job's live state; {@link #snapshot()} is what leaves this class. */
@@ -556,7 +490,7 @@ public class TrainingJobs implements AutoCloseable {
                     emitStatus();
                     return;
                 }
-                Decision decision = decide(promote, trainer, candidate);
+                PromotionPolicy.Decision decision = PromotionPolicy.decide(promote, trainer, candidate, registry);
                 LoadedModel published;
                 try {
                     published = registry.publish(candidate, trained.network(), trained.normalizer(), decision.promote());
