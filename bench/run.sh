@@ -10,12 +10,18 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 jar=$(ls target/dl4j-serving-*.jar 2>/dev/null | head -1 || true)
 [ -n "$jar" ] || { ./mvnw -B -q package -DskipTests; jar=$(ls target/dl4j-serving-*.jar | head -1); }
 
-java -jar "$jar" --server.port="$port" > target/bench-server.log 2>&1 &
+# JVM flags for the server, e.g. JAVA_OPTS=-XX:+UseZGC to compare collectors (docs/performance.md).
+java ${JAVA_OPTS:-} -jar "$jar" --server.port="$port" > target/bench-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
 for _ in $(seq 1 120); do
   curl -sf "localhost:$port/actuator/health/readiness" >/dev/null && break
   sleep 1
+done
+
+# JIT warm-up, not reported: on 2 cores C2 keeps raising throughput for over a minute.
+for scenario in predict-png predict-row predict-png; do
+  wrk -t2 -c16 -d30s -s "bench/$scenario.lua" "http://localhost:$port" > /dev/null
 done
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
