@@ -124,13 +124,20 @@ final class LossChart {
         }
         StringBuilder s = new StringBuilder("<polyline fill=\"none\" stroke=\"" + line.colour() + "\" stroke-width=\""
                 + line.width() + "\" points=\"");
+        StringBuilder markers = new StringBuilder();
         for (double[] p : line.points()) {
             if (Double.isFinite(p[1])) {
-                s.append(String.format(Locale.ROOT, "%.1f,%.1f ", LEFT + plotW * Math.min(p[0], maxX) / maxX,
-                        TOP + plotH - plotH * Math.min(p[1], maxY) / maxY));
+                double x = LEFT + plotW * Math.min(p[0], maxX) / maxX;
+                double y = TOP + plotH - plotH * Math.min(p[1], maxY) / maxY;
+                s.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                // Per-epoch points get a marker, so a one-epoch job still shows its values.
+                if (line.width() > 1 && line.points().size() <= 50) {
+                    markers.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>",
+                            x, y, line.colour()));
+                }
             }
         }
-        return s.append("\"/>").toString();
+        return s.append("\"/>").append(markers).toString();
     }
 
     private static String text(double x, double y, String content, String anchor, String size) {

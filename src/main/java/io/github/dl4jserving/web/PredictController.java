@@ -72,6 +72,27 @@ class PredictController {
         return inference.classifyImages(imageModel(model, modelParam), version, inputs, k);
     }
 
+    @Operation(operationId = "prepareImage", summary = "Show what an image classifier sees: the uploaded image after "
+            + "the MNIST-style preparation, as a 28x28 PNG (white ink on black)")
+    @ApiResponse(responseCode = "200", description = "The prepared 28x28 digit",
+            content = @Content(mediaType = MediaType.IMAGE_PNG_VALUE, schema = @Schema(type = "string", format = "binary")))
+    @PostMapping(path = "/prepare", consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.IMAGE_PNG_VALUE)
+    ResponseEntity<byte[]> prepare(@RequestPart(name = "image", required = false) MultipartFile image)
+            throws IOException {
+        if (image == null || image.isEmpty()) {
+            throw new InvalidInputException("image", "The multipart body has no 'image' part. Send the file as "
+                    + "-F image=@digit.png.");
+        }
+        float[] pixels = inference.prepareImages(List.of(image.getBytes()));
+        int side = (int) Math.round(Math.sqrt(pixels.length));
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(side, side,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < pixels.length; i++) {
+            img.getRaster().setSample(i % side, i / side, 0, Math.round(Math.max(0, Math.min(1, pixels[i])) * 255));
+        }
+        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(Png.encode(img));
+    }
+
     @PostMapping(path = {"/predict", "/predict/{model}"},
             consumes = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE, MediaType.IMAGE_GIF_VALUE, "image/bmp",
                 "image/x-ms-bmp", MediaType.APPLICATION_OCTET_STREAM_VALUE})

@@ -1,0 +1,345 @@
+'use strict';
+// The page talks to the same REST API as curl and Python do; errors show the problem's detail.
+const $ = (id) => document.getElementById(id);
+
+async function api(url, options = {}) {
+  const response = await fetch(url, options);
+  if (!response.ok) {
+    let detail = `${response.status} ${response.statusText}`;
+    try {
+      const problem = await response.json();
+      if (problem.detail) detail = problem.detail;
+    } catch (ignored) { /* not JSON */ }
+    throw new Error(detail);
+  }
+  return response;
+}
+
+function showError(section, error) {
+  const el = $(`${section}-error`);
+  el.textContent = error.message || String(error);
+  el.hidden = false;
+}
+
+function clearError(section) {
+  const el = $(`${section}-error`);
+  el.hidden = true;
+  el.textContent = '';
+}
+
+function jsonPost(body) {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+// ---- Digits: a drawing pad, uploads, the top 3 and what the model saw ----
+const pad = $('pad');
+const ink = pad.getContext('2d');
+let drawing = false;
+
+function clearPad() {
+  ink.fillStyle = 'white';
+  ink.fillRect(0, 0, pad.width, pad.height);
+  ink.lineWidth = 20;
+  ink.lineCap = 'round';
+  ink.lineJoin = 'round';
+  ink.strokeStyle = 'black';
+}
+
+function padPoint(event) {
+  const box = pad.getBoundingClientRect();
+  return [(event.clientX - box.left) * pad.width / box.width, (event.clientY - box.top) * pad.height / box.height];
+}
+
+pad.addEventListener('pointerdown', (event) => {
+  drawing = true;
+  pad.setPointerCapture(event.pointerId);
+  const [x, y] = padPoint(event);
+  ink.beginPath();
+  ink.moveTo(x, y);
+  ink.lineTo(x + 0.1, y + 0.1);
+  ink.stroke();
+});
+pad.addEventListener('pointermove', (event) => {
+  if (!drawing) return;
+  const [x, y] = padPoint(event);
+  ink.lineTo(x, y);
+  ink.stroke();
+});
+pad.addEventListener('pointerup', () => {
+  drawing = false;
+  classifyDrawing();
+});
+$('clear-pad').addEventListener('click', () => {
+  clearPad();
+  $('digit-result').innerHTML = '';
+});
+$('classify-drawing').addEventListener('click', classifyDrawing);
+
+function classifyDrawing() {
+  pad.toBlob((blob) => classifyImage(blob, 'drawing.png'), 'image/png');
+}
+
+async function classifyImage(file, name) {
+  clearError('digits');
+  $('uploaded').src = URL.createObjectURL(file);
+  const form = () => { const f = new FormData(); f.append('image', file, name); return f; };
+  try {
+    const [answer, prepared] = await Promise.all([
+      api('predict', { method: 'POST', body: form() }).then((r) => r.json()),
+      api('prepare', { method: 'POST', body: form() }).then((r) => r.blob())]);
+    renderTop(answer.predictions[0]);
+    $('prepared').src = URL.createObjectURL(prepared);
+  } catch (error) {
+    $('digit-result').innerHTML = '';
+    delete $('digit-result').dataset.top;
+    showError('digits', error);
+  }
+}
+
+function renderTop(prediction) {
+  const list = $('digit-result');
+  list.innerHTML = '';
+  for (const entry of prediction.top) {
+    const item = document.createElement('li');
+    item.dataset.label = entry.label;
+    const percent = (entry.score * 100).toFixed(1);
+    item.innerHTML = `<span class="label">${entry.label}</span><div class="bar" style="width:${percent}%"></div>`
+        + `<span class="score">${percent}%</span>`;
+    item.setAttribute('aria-label', `${entry.label}: ${percent} percent`);
+    list.appendChild(item);
+  }
+  list.dataset.top = prediction.label;
+}
+
+$('digit-file').addEventListener('change', (event) => {
+  const file = event.target.files[0];
+  if (file) classifyImage(file, file.name);
+});
+const drop = $('drop-zone');
+drop.addEventListener('dragover', (event) => { event.preventDefault(); drop.classList.add('over'); });
+drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+drop.addEventListener('drop', (event) => {
+  event.preventDefault();
+  drop.classList.remove('over');
+  const file = event.dataTransfer.files[0];
+  if (file) classifyImage(file, file.name);
+});
+drop.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); $('digit-file').click(); }
+});
+
+// ---- Generator ----
+$('gen-new-seed').addEventListener('click', () => {
+  $('gen-seed').value = Math.floor(Math.random() * 2147483647);
+});
+$('gen-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearError('generator');
+  const grid = $('gen-grid');
+  try {
+    const body = { count: Number($('gen-count').value), seed: Number($('gen-seed').value) };
+    const answer = await (await api('predict/mnist-dcgan', jsonPost(body))).json();
+    grid.innerHTML = '';
+    answer.images.forEach((png, i) => {
+      const img = document.createElement('img');
+      img.src = `data:image/png;base64,${png}`;
+      img.alt = `generated digit ${i + 1}`;
+      grid.appendChild(img);
+    });
+    grid.dataset.seed = answer.seed;
+  } catch (error) {
+    showError('generator', error);
+  }
+});
+
+// ---- Tabular: the nine breast-cancer features ----
+async function buildTabularForm() {
+  try {
+    const model = await (await api('models/breast-cancer-logreg')).json();
+    const descriptor = model.versions.find((v) => v.version === model.defaultVersion);
+    const fields = $('tab-fields');
+    fields.innerHTML = '';
+    for (const feature of descriptor.input.features) {
+      const id = `tab-${feature.name}`;
+      const wrap = document.createElement('div');
+      const title = feature.name.replaceAll('_', ' ');
+      wrap.innerHTML = `<label for="${id}"><span>${title}</span><output id="${id}-value">1</output></label>`
+          + `<input type="range" id="${id}" name="${feature.name}" min="${feature.min}" max="${feature.max}" step="1" value="${feature.min}">`;
+      fields.appendChild(wrap);
+      const input = wrap.querySelector('input');
+      input.addEventListener('input', () => { $(`${id}-value`).textContent = input.value; });
+    }
+  } catch (error) {
+    showError('tabular', error);
+  }
+}
+$('tab-threshold').addEventListener('input', () => { $('tab-threshold-value').textContent = $('tab-threshold').value; });
+$('tab-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearError('tabular');
+  const features = {};
+  for (const input of $('tab-fields').querySelectorAll('input')) features[input.name] = Number(input.value);
+  const threshold = $('tab-threshold').value;
+  try {
+    const answer = await (await api(`predict/breast-cancer-logreg?threshold=${threshold}`, jsonPost({ features }))).json();
+    const p = answer.predictions[0];
+    $('tab-probability').textContent = p.probability.toFixed(3);
+    $('tab-label').textContent = p.label;
+    $('tab-threshold-used').textContent = p.threshold;
+  } catch (error) {
+    showError('tabular', error);
+  }
+});
+
+// ---- Training: start, follow the event stream, cancel, recent jobs ----
+let currentJob = null;
+let events = null;
+
+async function loadTrainers() {
+  try {
+    const trainers = await (await api('trainers')).json();
+    const select = $('job-model');
+    select.innerHTML = '';
+    for (const trainer of trainers) {
+      const option = document.createElement('option');
+      option.textContent = trainer.model;
+      select.appendChild(option);
+    }
+    const optimizer = trainers[0].hyperparameters.find((h) => h.name === 'optimizer');
+    $('job-optimizer').innerHTML = optimizer.choices.map((c) => `<option${c === 'adam' ? ' selected' : ''}>${c}</option>`).join('');
+  } catch (error) {
+    showError('training', error);
+  }
+}
+
+function showProgress(job) {
+  $('job-progress').value = job.progress;
+  const percent = Math.round(job.progress * 100);
+  let text = `${job.status} ${percent}%`;
+  if (job.epoch) text += ` - epoch ${job.epoch}`;
+  if (job.loss !== undefined && job.loss !== null) text += `, loss ${Number(job.loss).toFixed(4)}`;
+  if (job.resultVersion) text += ` - version ${job.resultVersion}`;
+  if (job.error) text += ` - ${job.error}`;
+  $('job-progress-text').textContent = text;
+  $('job-progress-text').dataset.status = job.status;
+}
+
+function refreshChart() {
+  if (currentJob) $('job-chart').src = `jobs/${currentJob}/chart?t=${Date.now()}`;
+}
+
+function follow(id) {
+  if (events) events.close();
+  currentJob = id;
+  $('job-cancel').disabled = false;
+  let last = { status: 'QUEUED', progress: 0 };
+  events = new EventSource(`jobs/${id}/events`);
+  events.addEventListener('progress', (e) => { last = { ...last, ...JSON.parse(e.data) }; showProgress(last); });
+  events.addEventListener('epoch', () => refreshChart());
+  events.addEventListener('status', (e) => {
+    last = { ...last, ...JSON.parse(e.data) };
+    showProgress(last);
+    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(last.status)) {
+      events.close();
+      $('job-cancel').disabled = true;
+      refreshChart();
+      loadJobs();
+      loadModels();
+    }
+  });
+}
+
+$('job-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearError('training');
+  const model = $('job-model').value;
+  const trainers = await (await api('trainers')).json();
+  const accepted = new Set(trainers.find((t) => t.model === model).hyperparameters.map((h) => h.name));
+  const wanted = {
+    epochs: Number($('job-epochs').value), batchSize: Number($('job-batch').value),
+    learningRate: Number($('job-lr').value), optimizer: $('job-optimizer').value,
+  };
+  if ($('job-examples').value) wanted.examples = Number($('job-examples').value);
+  const hyperparameters = Object.fromEntries(Object.entries(wanted).filter(([k]) => accepted.has(k)));
+  try {
+    const job = await (await api('jobs', jsonPost({ model, hyperparameters, promote: $('job-promote').value }))).json();
+    showProgress(job);
+    follow(job.id);
+    loadJobs();
+  } catch (error) {
+    showError('training', error);
+  }
+});
+$('job-cancel').addEventListener('click', async () => {
+  if (!currentJob) return;
+  try {
+    showProgress(await (await api(`jobs/${currentJob}/cancel`, { method: 'POST' })).json());
+  } catch (error) {
+    showError('training', error);
+  }
+});
+
+async function loadJobs() {
+  try {
+    const jobs = await (await api('jobs')).json();
+    const body = $('jobs-table').querySelector('tbody');
+    body.innerHTML = '';
+    for (const job of jobs.slice(0, 10)) {
+      const row = document.createElement('tr');
+      row.dataset.job = job.id;
+      for (const value of [job.id.slice(0, 8), job.name ?? job.model, job.status, `${Math.round(job.progress * 100)}%`,
+        job.resultVersion ?? '', job.promotionReason ?? job.error ?? '']) {
+        const cell = document.createElement('td');
+        cell.textContent = value;
+        row.appendChild(cell);
+      }
+      body.appendChild(row);
+    }
+  } catch (error) {
+    showError('training', error);
+  }
+}
+
+// ---- Models: versions, metrics, the default ----
+async function loadModels() {
+  clearError('models');
+  try {
+    const models = await (await api('models')).json();
+    const list = $('models-list');
+    list.innerHTML = '';
+    for (const model of models) {
+      const div = document.createElement('div');
+      div.className = 'model';
+      div.dataset.model = model.name;
+      const metrics = Object.entries(model.metrics || {}).filter(([k]) => k.startsWith('test_') || k.startsWith('training_'))
+          .slice(0, 3).map(([k, v]) => `${k} ${Number(v).toPrecision(4)}`).join(', ');
+      const options = model.versions.map((v) => `<option${v === model.defaultVersion ? ' selected' : ''}>${v}</option>`).join('');
+      div.innerHTML = `<strong>${model.name}</strong> (${model.kind}) - default version `
+          + `<span class="default">${model.defaultVersion}</span>, versions <span class="versions">${model.versions.join(', ')}</span>`
+          + `<br><small>${metrics}</small><br>`
+          + `<label>Default <select aria-label="default version of ${model.name}">${options}</select></label> `
+          + `<button type="button">Set default</button>`;
+      div.querySelector('button').addEventListener('click', async () => {
+        clearError('models');
+        try {
+          const version = Number(div.querySelector('select').value);
+          await api(`models/${model.name}/default`, { method: 'PUT', headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ version }) });
+          loadModels();
+        } catch (error) {
+          showError('models', error);
+        }
+      });
+      list.appendChild(div);
+    }
+  } catch (error) {
+    showError('models', error);
+  }
+}
+$('models-refresh').addEventListener('click', loadModels);
+
+clearPad();
+buildTabularForm();
+loadTrainers();
+loadJobs();
+loadModels();
