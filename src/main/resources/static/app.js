@@ -2,7 +2,15 @@
 // The page talks to the same REST API as curl and Python do; errors show the problem's detail.
 const $ = (id) => document.getElementById(id);
 
+// The API key, if the server has one, goes with requests that change state; kept for this tab only.
+const keyInput = $('api-key');
+keyInput.value = sessionStorage.getItem('dl4j-serving-api-key') || '';
+keyInput.addEventListener('change', () => sessionStorage.setItem('dl4j-serving-api-key', keyInput.value));
+
 async function api(url, options = {}) {
+  if (keyInput.value && options.method && options.method !== 'GET') {
+    options.headers = { ...(options.headers || {}), 'X-API-Key': keyInput.value };
+  }
   const response = await fetch(url, options);
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;

@@ -1,0 +1,125 @@
+package io.github.dl4jserving.platform;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Access control. Requests that change state (starting and cancelling jobs, uploading data sets and
+ * models, setting defaults, deleting) need the configured API key; inference and reads are open
+ * unless {@code protect-reads} is set. Without a configured key, state-changing requests are
+ * accepted from the loopback address only, and a warning says so at start-up. Keys are compared
+ * in constant time (as SHA-256 digests, so their lengths do not leak either) and never logged.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+class ApiKeyFilter extends OncePerRequestFilter {
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+    /** POSTs that only compute an answer: inference, image preparation, the OIP infer call. */
+    private static final Pattern INFERENCE = Pattern.compile(
+            "/predict(/[^/]+)?|/prepare|/v2/models/[^/]+(/versions/[^/]+)?/infer");
+
+    private final byte[] keyDigest;
+    private final boolean protectReads;
+
+    ApiKeyFilter(SecuritySettings settings) {
+        this.keyDigest = settings.keyConfigured() ? sha256(settings.apiKey()) : null;
+        this.protectReads = settings.protectReads();
+        if (keyDigest == null) {
+            log.warn("No API key is configured (dl4j-serving.security.api-key, DL4J_SERVING_SECURITY_API_KEY): "
+                    + "training, uploads, default changes and deletions are accepted from localhost only.");
+        }
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        boolean changesState = changesState(request);
+        if (!changesState && !protectReads) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (keyDigest == null) {
+            if (!changesState || loopback(request.getRemoteAddr())) {
+                chain.doFilter(request, response);
+                return;
+            }
+            refuse(response, HttpStatus.FORBIDDEN, "Changing models, data sets or jobs is allowed from localhost only "
+                    + "while no API key is configured. Set dl4j-serving.security.api-key on the server.");
+            return;
+        }
+        String presented = presentedKey(request);
+        if (presented == null) {
+            refuse(response, HttpStatus.UNAUTHORIZED, "This request needs the API key: send it as 'Authorization: "
+                    + "Bearer <key>' or 'X-API-Key: <key>'.");
+            return;
+        }
+        if (!MessageDigest.isEqual(keyDigest, sha256(presented))) {
+            refuse(response, HttpStatus.UNAUTHORIZED, "The API key is not valid.");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    static boolean changesState(HttpServletRequest request) {
+        String method = request.getMethod();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            return false;
+        }
+        return !INFERENCE.matcher(request.getRequestURI()).matches();
+    }
+
+    private static String presentedKey(HttpServletRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        String key = request.getHeader("X-API-Key");
+        return key == null || key.isBlank() ? null : key.trim();
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            return address != null && InetAddress.getByName(address).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void refuse(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+        response.setStatus(status.value());
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase()
+                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail.replace("\"", "'") + "\"}");
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
