@@ -39,6 +39,7 @@ public class ModelRegistry {
 
     public ModelRegistry(ModelStore store) {
         this.store = store;
+        store.removeLeftovers(java.time.Duration.ofMinutes(10));
         refresh();
         log.info("Model registry at {}: {} model(s), {} version(s) loaded, {} failed", store.root(), models.size(),
                 models.values().stream().mapToInt(Map::size).sum(), failures.size());

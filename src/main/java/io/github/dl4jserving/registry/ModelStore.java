@@ -63,6 +63,36 @@ public class ModelStore {
         return name != null && NAME.matcher(name).matches();
     }
 
+    /**
+     * Deletes what a killed writer left behind: {@code .tmp-*} version directories and pin files,
+     * and {@code .deleted-*} directories, older than {@code minAge} (younger ones may belong to a
+     * replica writing right now). They are never visible as versions either way.
+     */
+    public void removeLeftovers(java.time.Duration minAge) {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - minAge.toMillis();
+        try (DirectoryStream<Path> models = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path modelDir : models) {
+                if (!isValidName(modelDir.getFileName().toString())) {
+                    continue;
+                }
+                try (Stream<Path> entries = Files.list(modelDir)) {
+                    for (Path p : entries.toList()) {
+                        String n = p.getFileName().toString();
+                        if ((n.startsWith(".tmp-") || n.startsWith(".deleted-"))
+                                && Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                            deleteRecursively(p);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clean " + root, e);
+        }
+    }
+
     /** Every version directory on disk, by model name and ascending version. */
     public List<VersionDirectory> scan() {
         if (!Files.isDirectory(root)) {

@@ -1,0 +1,104 @@
+package io.github.dl4jserving.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of the packaged jar while a training job runs, and a version directory left half-written
+ * by a killed writer: after a restart the job is FAILED ("interrupted"), the registry holds only
+ * complete versions, the leftovers are gone and the previous default still serves.
+ */
+class CrashRecoveryIT {
+    @TempDir
+    Path work;
+
+    private Process start(Path models, int port) throws Exception {
+        return new ProcessBuilder(PackagedJar.java(), "-jar", PackagedJar.path().toString(), "--server.port=" + port,
+                "--dl4j-serving.models-dir=" + models.toAbsolutePath(),
+                "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath())
+                .redirectErrorStream(true).redirectOutput(work.resolve("server-" + System.nanoTime() + ".log").toFile())
+                .start();
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void afterKillDashNineTheJobIsInterruptedAndOnlyCompleteVersionsServe() throws Exception {
+        Path models = work.resolve("models");
+        Path version1 = Files.createDirectories(models.resolve("breast-cancer-logreg").resolve("1"));
+        for (String f : new String[] {"model.zip", "model.json"}) {
+            Files.copy(Path.of("models", "breast-cancer-logreg", "1", f), version1.resolve(f));
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        int port = PackagedJar.freePort();
+        String base = "http://localhost:" + port;
+        Process server = start(models, port);
+        String id;
+        try {
+            assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", server).statusCode())
+                    .isEqualTo(200);
+            HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"model\": \"breast-cancer-logreg\", \"hyperparameters\": {\"epochs\": 10000}}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            id = started.body().replaceAll("(?s)^\\{\"id\":\"([^\"]+)\".*", "$1");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!get(http, base + "/jobs/" + id).contains("\"epoch\":3")) {
+                assertThat(System.nanoTime()).as("the job gets going").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        } finally {
+            server.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to mark anything
+        }
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(models.resolve(".jobs").resolve(id + ".json"))).contains("\"RUNNING\"");
+
+        // What a writer killed in the middle of a version leaves: a temporary directory, half a zip.
+        Path leftover = Files.createDirectories(models.resolve("breast-cancer-logreg").resolve(".tmp-killed-writer"));
+        byte[] zip = Files.readAllBytes(version1.resolve("model.zip"));
+        Files.write(leftover.resolve("model.zip"), java.util.Arrays.copyOf(zip, zip.length / 2));
+        Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minusSeconds(3600)));
+
+        port = PackagedJar.freePort();
+        base = "http://localhost:" + port;
+        Process restarted = start(models, port);
+        try {
+            assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", restarted).statusCode())
+                    .isEqualTo(200);
+            String job = get(http, base + "/jobs/" + id);
+            assertThat(job).contains("\"status\":\"FAILED\"").contains("\"error\":\"interrupted");
+            assertThat(get(http, base + "/models/breast-cancer-logreg")).contains("\"defaultVersion\":1")
+                    .contains("\"versions\":[{");
+            try (Stream<Path> entries = Files.list(models.resolve("breast-cancer-logreg"))) {
+                assertThat(entries.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".last")))
+                        .as("only the complete version; the leftover removed").containsExactly("1");
+            }
+            HttpResponse<String> predicted = http.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
+            assertThat(predicted.body()).contains("\"version\":1");
+        } finally {
+            restarted.destroy();
+            restarted.waitFor(60, TimeUnit.SECONDS);
+            restarted.destroyForcibly();
+        }
+    }
+}
