@@ -202,6 +202,17 @@ public class InferenceService {
                 throw new InvalidInputException("inputs", "The input has " + flat.length + " values for " + rows
                         + " rows; the model takes rows of " + width + ".");
             }
+            List<ModelDescriptor.FeatureRange> features = m.descriptor().input().features();
+            if (features != null) {
+                // Tensors skip the JSON parsing, not the model's declared ranges.
+                for (int i = 0; i < flat.length; i++) {
+                    ModelDescriptor.FeatureRange f = features.get(i % width);
+                    if (!(flat[i] >= f.min() && flat[i] <= f.max())) {
+                        throw new InvalidInputException("data", "data[" + i + "] (" + f.name() + ", row " + (i / width)
+                                + ") is " + flat[i] + "; it must be from " + f.min() + " to " + f.max() + ".");
+                    }
+                }
+            }
             float[][] out = run(m, flat, rows);
             return new Answers.Tensor(m.name(), m.version(), width, out);
         });

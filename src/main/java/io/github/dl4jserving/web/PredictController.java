@@ -170,7 +170,16 @@ class PredictController {
         return grid(digits);
     }
 
+    private static final java.util.Set<String> GENERATOR_FIELDS = new java.util.TreeSet<>(
+            List.of("count", "seed", "z", "model"));
+
     private ResponseEntity<?> generateJson(String name, Integer version, Map<?, ?> request, String accept) {
+        for (Object key : request.keySet()) {
+            if (!GENERATOR_FIELDS.contains(key)) {
+                throw new InvalidInputException(String.valueOf(key), "A generator request takes " + GENERATOR_FIELDS
+                        + ", not '" + key + "'. Send images or table rows to a classifier.");
+            }
+        }
         Answers.GeneratedDigits digits;
         if (request.containsKey("z")) {
             digits = inference.generate(name, version, JsonInputs.latent(request.get("z")));

@@ -29,6 +29,11 @@ class ControllerSliceTest {
     @TestConfiguration
     static class RealBackEnd {
         @Bean
+        io.github.dl4jserving.platform.SecuritySettings securitySettings() {
+            return new io.github.dl4jserving.platform.SecuritySettings(null, false);
+        }
+
+        @Bean
         ServingProperties servingProperties() {
             return ShippedModels.properties();
         }

@@ -1,0 +1,345 @@
+package io.github.dl4jserving.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.bytedeco.javacpp.Pointer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.github.dl4jserving.TestData;
+
+/**
+ * More than a thousand generated bad requests across every endpoint against the real server: each
+ * must get a 4xx problem (the Open Inference Protocol's own {"error"} shape under /v2) within a
+ * few seconds, the service must stay ready, and heap and off-heap memory must come back to their
+ * baseline. Names with ../, slashes, unicode and 10,000 characters; random and truncated images; a
+ * decompression bomb; empty bodies and wrong content types; deep and huge JSON; NaN, strings and
+ * nulls for numbers; wrong shapes; bad generator counts; CSV bombs; hostile zips.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"dl4j-serving.registry-rescan-interval=1h", "dl4j-serving.max-body-size=2MB"})
+class HostileInputTest extends RunningServer {
+    @TempDir
+    static Path models;
+
+    @DynamicPropertySource
+    static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
+        ReadinessTest.copyTree(TestData.MODELS_DIR, models);
+        registry.add("dl4j-serving.models-dir", models::toString);
+    }
+
+    record Bad(String method, String path, String contentType, byte[] body, String what) {
+    }
+
+    private final Random random = new Random(20261126);
+    private final List<Bad> requests = new ArrayList<>();
+
+    private void add(String method, String path, String type, byte[] body, String what) {
+        requests.add(new Bad(method, path, type, body, what));
+    }
+
+    private void json(String path, String body, String what) {
+        add("POST", path, "application/json", body.getBytes(StandardCharsets.UTF_8), what);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] multipart(String boundary, String field, String filename, byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\""
+                + (filename != null ? "; filename=\"" + filename + "\"" : "") + "\r\n\r\n"));
+        out.writeBytes(content);
+        out.writeBytes(utf8("\r\n--" + boundary + "--\r\n"));
+        return out.toByteArray();
+    }
+
+    private void image(String path, byte[] bytes, String what) {
+        String boundary = "b" + UUID.randomUUID();
+        add("POST", path, "multipart/form-data; boundary=" + boundary, multipart(boundary, "image", "x.png", bytes),
+                what + " (multipart)");
+        add("POST", path, "image/png", bytes, what + " (raw)");
+    }
+
+    private static byte[] bomb() throws IOException {
+        byte[] png = encode(new java.awt.image.BufferedImage(8, 8,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png");
+        ByteBuffer buf = ByteBuffer.wrap(png);
+        buf.putInt(16, 50_000);
+        buf.putInt(20, 50_000);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        buf.putInt(29, (int) crc.getValue());
+        return png;
+    }
+
+    private static byte[] encode(java.awt.image.BufferedImage image, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, format, out);
+        return out.toByteArray();
+    }
+
+    private static String nested(int depth) {
+        return "[".repeat(depth) + "]".repeat(depth);
+    }
+
+    private String hostileName(int i) {
+        String[] names = {"..", "../../etc/passwd", "..%2F..%2Fetc", "a/b", "%2e%2e%2f", "ü-model", "模型", "\u202Eevil",
+            "x".repeat(10_000), "UPPER", "-lead", "name with space", "%00", ";rm -rf", "..\\..\\win", "a%2Fb%2Fc"};
+        return names[i % names.length];
+    }
+
+    private void generate() throws IOException {
+        byte[] digit = ServingEndToEndTest.png(0);
+        byte[] jpeg = encode(
+                javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(digit)), "jpg");
+        byte[] gif = encode(
+                javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(digit)), "gif");
+        String[] imagePaths = {"/predict", "/predict/mnist-mlp", "/predict/mnist-softmax", "/prepare"};
+        // Random bytes, truncated images, a decompression bomb.
+        for (int i = 0; i < 60; i++) {
+            byte[] noise = new byte[1 + random.nextInt(4000)];
+            random.nextBytes(noise);
+            image(imagePaths[i % imagePaths.length], noise, "random bytes " + i);
+        }
+        for (byte[] file : List.of(digit, jpeg, gif)) {
+            for (int cut : new int[] {1, 8, 16, 24, 33, 40}) {
+                for (String p : imagePaths) {
+                    image(p, Arrays.copyOf(file, Math.min(cut, file.length - 1)), "truncated at " + cut);
+                }
+            }
+        }
+        for (String p : imagePaths) {
+            image(p, bomb(), "50000x50000 PNG header");
+        }
+        // Empty bodies and wrong content types, on every POST and PUT.
+        String[] posts = {"/predict", "/predict/mnist-mlp", "/predict/breast-cancer-logreg", "/predict/mnist-dcgan",
+            "/predict/salary-polyreg", "/prepare", "/v2/models/mnist-mlp/infer", "/jobs", "/jobs/compare", "/datasets",
+            "/models/breast-cancer-logreg/versions"};
+        for (String p : posts) {
+            for (String type : new String[] {"application/json", "text/csv", "image/png", "multipart/form-data; boundary=x",
+                "application/zip"}) {
+                add("POST", p, type, new byte[0], "empty " + type);
+            }
+            for (String type : new String[] {"text/plain", "application/xml", "application/x-www-form-urlencoded",
+                "video/mp4"}) {
+                add("POST", p, type, utf8("<a>1</a>"), "wrong type " + type);
+            }
+            String boundary = "b" + UUID.randomUUID();
+            add("POST", p, "multipart/form-data; boundary=" + boundary,
+                    multipart(boundary, "unexpected", "f.bin", utf8("hello")), "multipart without the field");
+        }
+        add("PUT", "/models/breast-cancer-logreg/default", "application/json", new byte[0], "empty PUT");
+        add("PUT", "/models/breast-cancer-logreg/default", "text/plain", utf8("1"), "PUT wrong type");
+        // Deep and huge JSON.
+        for (String p : new String[] {"/predict", "/predict/breast-cancer-logreg", "/v2/models/mnist-mlp/infer", "/jobs",
+            "/predict/mnist-dcgan"}) {
+            json(p, nested(5000), "5000-deep array");
+            json(p, "{\"a\":" + "{\"a\":".repeat(3000) + "1" + "}".repeat(3001), "3000-deep object");
+            json(p, "{\"features\": [" + "1,".repeat(400_000) + "1]}", "800 KB array");
+            json(p, "{not json", "malformed");
+            json(p, "\"just a string\"", "a bare string");
+            json(p, "null", "null");
+        }
+        // Wrong lengths, NaN, Infinity, strings and nulls where numbers belong.
+        String[] values = {"NaN", "Infinity", "-Infinity", "\"five\"", "null", "true", "[]", "{}", "1e400", "-1",
+            "11", "0.5e1000"};
+        for (int i = 0; i < 120; i++) {
+            String v = values[i % values.length];
+            int pos = i % 9;
+            StringBuilder row = new StringBuilder("[");
+            for (int f = 0; f < 9; f++) {
+                row.append(f == pos ? v : "5").append(f < 8 ? "," : "");
+            }
+            row.append(']');
+            json("/predict", "{\"features\": " + row + "}", "feature " + pos + " = " + v);
+            json("/predict/salary-polyreg", "{\"features\": {\"level\": " + v + "}}", "level = " + v);
+        }
+        for (int n : new int[] {0, 1, 8, 10, 100, 1000}) {
+            json("/predict/breast-cancer-logreg", "{\"features\": [" + "1,".repeat(Math.max(0, n - 1)) + (n > 0 ? "1" : "")
+                    + "]}", n + " features");
+            json("/predict", "{\"pixels\": [" + "0,".repeat(Math.max(0, n - 1)) + (n > 0 ? "0" : "") + "]}", n + " pixels");
+            json("/v2/models/breast-cancer-logreg/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 9], "
+                    + "\"datatype\": \"FP32\", \"data\": [" + "1,".repeat(Math.max(0, n - 1)) + (n > 0 ? "1" : "") + "]}]}",
+                    "OIP " + n + " values for 9");
+        }
+        for (String v : values) {
+            json("/v2/models/breast-cancer-logreg/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 9], "
+                    + "\"datatype\": \"FP32\", \"data\": [" + v + ",1,1,1,1,1,1,1,1]}]}", "OIP value " + v);
+            json("/v2/models/breast-cancer-logreg/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [" + v
+                    + ", 9], \"datatype\": \"FP32\", \"data\": [1,1,1,1,1,1,1,1,1]}]}", "OIP shape " + v);
+        }
+        // Generator counts and latent vectors.
+        for (String count : new String[] {"-5", "0", "257", "100000", "1e12", "2.5", "\"many\"", "null"}) {
+            json("/predict/mnist-dcgan", "{\"count\": " + count + "}", "count " + count);
+            add("GET", "/generate?count=" + URLEncoder.encode(count, StandardCharsets.UTF_8), null, null, "GET count " + count);
+        }
+        for (int dim : new int[] {0, 1, 99, 101, 1000}) {
+            json("/predict/mnist-dcgan", "{\"z\": [[" + "0.1,".repeat(Math.max(0, dim - 1)) + (dim > 0 ? "0.1" : "")
+                    + "]]}", "z of " + dim);
+        }
+        json("/predict/mnist-dcgan", "{\"z\": [[" + "NaN,".repeat(99) + "NaN]]}", "z of NaN");
+        json("/predict/mnist-dcgan", "{\"count\": 4, \"seed\": \"abc\"}", "seed string");
+        // Hostile names for models, versions, data sets and jobs.
+        for (int i = 0; i < 64; i++) {
+            String name = URLEncoder.encode(hostileName(i), StandardCharsets.UTF_8).replace("+", "%20");
+            String raw = i % 3 == 0 ? hostileName(i).replace(" ", "%20") : name;
+            add("GET", "/models/" + raw, null, null, "model name " + i);
+            add("GET", "/datasets/" + raw, null, null, "dataset name " + i);
+            add("GET", "/jobs/" + raw, null, null, "job id " + i);
+            json("/predict/" + raw, "{\"features\": [1,1,1,1,1,1,1,1,1]}", "predict to " + i);
+            json("/jobs", "{\"model\": \"mnist-mlp\", \"dataset\": \"" + hostileName(i).replace("\\", "\\\\") + "\"}",
+                    "job dataset " + i);
+            json("/jobs", "{\"model\": \"" + hostileName(i).replace("\\", "\\\\") + "\"}", "job model " + i);
+            add("PUT", "/models/" + raw + "/default", "application/json", utf8("{\"version\": 1}"), "default of " + i);
+            add("DELETE", "/models/" + raw + "/versions/1", null, null, "delete " + i);
+        }
+        add("GET", "/models/breast-cancer-logreg/versions/-1", null, null, "negative version");
+        add("GET", "/models/breast-cancer-logreg/versions/99999999999", null, null, "huge version");
+        add("DELETE", "/models/breast-cancer-logreg/versions/1", null, null, "delete the default");
+        add("PUT", "/models/breast-cancer-logreg/default", "application/json", utf8("{\"version\": \"x\"}"), "bad version");
+        // Training requests that must be refused before anything runs.
+        for (String h : new String[] {"{\"epochs\": -1}", "{\"epochs\": 1e9}", "{\"learningRate\": \"fast\"}",
+            "{\"batchSize\": 0}", "{\"optimizer\": 7}", "{\"dropout\": 2}", "{\"seed\": -3}", "{\"x\": 1}",
+            "[1, 2]", "\"adam\""}) {
+            json("/jobs", "{\"model\": \"mnist-mlp\", \"hyperparameters\": " + h + "}", "hyperparameters " + h);
+            json("/jobs/compare", "{\"model\": \"mnist-mlp\", \"optimizers\": [\"adam\"], \"hyperparameters\": " + h + "}",
+                    "compare " + h);
+        }
+        json("/jobs/compare", "{\"model\": \"mnist-mlp\", \"optimizers\": [\"adam\", \"adam\"]}", "duplicate optimizers");
+        add("POST", "/jobs/nope/cancel", "application/json", new byte[0], "cancel unknown");
+        // CSV bombs and bad tables, for prediction and upload.
+        String header = String.join(",", io.github.dl4jserving.datasets.BreastCancerCsvReader.FEATURES);
+        add("POST", "/predict/breast-cancer-logreg", "text/csv", utf8(header + "\n" + "1,".repeat(600_000) + "1\n"),
+                "one huge line");
+        add("POST", "/predict/breast-cancer-logreg", "text/csv", utf8("c,".repeat(500_000) + "c\n1\n"), "500k columns");
+        add("POST", "/datasets?target=c", "text/csv", utf8("c,".repeat(500_000) + "c\n1\n"), "upload 500k columns");
+        add("POST", "/datasets?target=y", "text/csv", utf8("a,y\n" + "1,p\n".repeat(100) + "2\n"), "ragged upload");
+        add("POST", "/predict/breast-cancer-logreg", "text/csv", utf8(header + "\n1,2,3\n"), "short row");
+        add("POST", "/predict/breast-cancer-logreg", "text/csv", utf8("a,b\n1,2\n"), "wrong header");
+        for (int i = 0; i < 20; i++) {
+            byte[] noise = new byte[1 + random.nextInt(3000)];
+            random.nextBytes(noise);
+            add("POST", "/predict/breast-cancer-logreg", "text/csv", noise, "random CSV bytes " + i);
+            add("POST", "/datasets?target=y", "text/csv", noise, "random upload bytes " + i);
+            add("POST", "/datasets", "application/zip", noise, "random zip bytes " + i);
+        }
+        // Hostile zips.
+        for (String entry : new String[] {"../../evil.png", "/abs/evil.png", "a/b/c.png", "C:\\evil.png", "one.png",
+            "..\\evil.png", "./x/y.png"}) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+                zip.putNextEntry(new ZipEntry(entry));
+                zip.write(digit);
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry("seven/ok.png"));
+                zip.write(digit);
+                zip.closeEntry();
+            }
+            add("POST", "/datasets", "application/zip", bytes.toByteArray(), "zip entry " + entry);
+        }
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    @Test
+    void everyBadRequestGetsAQuick4xxProblemAndTheServiceStaysReady() throws Exception {
+        generate();
+        assertThat(requests.size()).as("generated bad requests").isGreaterThanOrEqualTo(1000);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String base = "http://localhost:" + port;
+        // Warm the paths once so the baseline includes the loaded classes and workspaces.
+        client.postFiles("/predict", "image", List.of(ServingEndToEndTest.png(0)), "image/png");
+        client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW);
+        long heapBefore = heapAfterGc();
+        long offHeapBefore = Pointer.totalBytes();
+        long physicalBefore = Pointer.physicalBytes();
+
+        Map<String, Integer> statuses = new LinkedHashMap<>();
+        List<String> failures = new ArrayList<>();
+        long slowest = 0;
+        String slowestWhat = "";
+        for (int i = 0; i < requests.size(); i++) {
+            Bad bad = requests.get(i);
+            HttpRequest.Builder b;
+            try {
+                b = HttpRequest.newBuilder(URI.create(base + bad.path())).timeout(Duration.ofSeconds(10));
+            } catch (IllegalArgumentException e) {
+                continue; // a URI the client itself refuses to send is not a request the server sees
+            }
+            if (bad.contentType() != null) {
+                b.header("Content-Type", bad.contentType());
+            }
+            b.method(bad.method(), bad.body() == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(bad.body()));
+            long start = System.nanoTime();
+            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (millis > slowest) {
+                slowest = millis;
+                slowestWhat = bad.method() + " " + bad.path().substring(0, Math.min(60, bad.path().length())) + " "
+                        + bad.what();
+            }
+            statuses.merge(Integer.toString(r.statusCode()), 1, Integer::sum);
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            boolean oip = bad.path().startsWith("/v2/") && r.statusCode() != 415 && r.statusCode() != 413;
+            boolean shaped = oip ? type.startsWith("application/json") && new String(r.body()).contains("\"error\"")
+                    : type.startsWith("application/problem+json");
+            if (r.statusCode() < 400 || r.statusCode() >= 500 || !shaped) {
+                failures.add(r.statusCode() + " " + type + " for " + bad.method() + " " + bad.path().substring(0,
+                        Math.min(80, bad.path().length())) + " (" + bad.what() + "): "
+                        + new String(r.body(), StandardCharsets.UTF_8).substring(0, Math.min(200, r.body().length)));
+            }
+            if (i % 100 == 0) {
+                assertThat(client.get("/actuator/health/readiness").statusCode()).as("ready after %d", i).isEqualTo(200);
+            }
+        }
+        long heapAfter = heapAfterGc();
+        long offHeapAfter = Pointer.totalBytes();
+        long physicalAfter = Pointer.physicalBytes();
+        System.out.printf("%d bad requests: statuses %s; slowest %d ms (%s); heap after GC %,d -> %,d bytes; "
+                + "JavaCPP off-heap %,d -> %,d bytes; resident %,d -> %,d bytes%n", requests.size(), statuses, slowest,
+                slowestWhat, heapBefore, heapAfter, offHeapBefore, offHeapAfter, physicalBefore, physicalAfter);
+
+        failures.forEach(f -> System.out.println("NOT A 4xx PROBLEM: " + f));
+        assertThat(failures).as("responses that were not a 4xx problem").isEmpty();
+        assertThat(client.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode()).isEqualTo(200);
+        assertThat(heapAfter - heapBefore).as("heap growth after GC").isLessThan(64L << 20);
+        assertThat(offHeapAfter - offHeapBefore).as("JavaCPP off-heap growth").isLessThan(16L << 20);
+        assertThat(java.nio.file.Files.list(models.resolve(".datasets")).count()).as("no data set stored").isZero();
+    }
+}
