@@ -1,5 +1,6 @@
 /**
- * What every module leans on: the service's settings, the mapping of failures to RFC 9457
- * {@code application/problem+json} answers, and the request body limit.
+ * What every module leans on: the service's settings, the request body limit, the API key check
+ * for state-changing requests, ND4J's thread count, native memory metrics, and Tomcat's own error
+ * pages as {@code application/problem+json}.
  */
 package io.github.dl4jserving.platform;

@@ -1,7 +1,8 @@
 /**
- * Trainers, one per model type: a network definition and a fit loop that reads a data set from
- * the data directory and returns a trained network with its descriptor. {@link
- * io.github.dl4jserving.training.TrainCommand} runs one from the command line and writes the
- * result as a new registry version; the jobs API wraps the same trainers.
+ * Trainers, one per model type, each a network definition and a fit loop over a built-in or
+ * uploaded data set that returns a trained network with its descriptor; the job runner that runs
+ * them asynchronously (bounded queue, progress, cancellation, events, promotion into the
+ * registry) with its on-disk job store; and {@link io.github.dl4jserving.training.TrainCommand},
+ * which runs one trainer from the command line.
  */
 package io.github.dl4jserving.training;
