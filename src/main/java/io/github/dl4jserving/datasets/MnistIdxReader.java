@@ -18,6 +18,8 @@ public final class MnistIdxReader {
     static final int LABEL_MAGIC = 0x00000801;
     /** Larger than any real IDX file; guards against a header that claims billions of items. */
     static final int MAX_ITEMS = 1_000_000;
+    /** 250 million pixels: five times MNIST's training images. */
+    static final long MAX_PIXELS = 250_000_000L;
 
     private MnistIdxReader() {
     }
@@ -33,13 +35,17 @@ public final class MnistIdxReader {
             int count = in.readInt();
             int rows = in.readInt();
             int cols = in.readInt();
-            if (count < 0 || count > MAX_ITEMS || rows <= 0 || cols <= 0 || rows > 1024 || cols > 1024) {
+            if (count < 0 || count > MAX_ITEMS || rows <= 0 || cols <= 0 || rows > 1024 || cols > 1024
+                    || (long) count * rows * cols > MAX_PIXELS) {
                 throw new IOException(file + " has an implausible IDX header: " + count + " images of "
                         + rows + "x" + cols);
             }
-            byte[][] pixels = new byte[count][rows * cols];
-            for (byte[] image : pixels) {
-                in.readFully(image);
+            // One image at a time: a header that promises more than the file holds ends in an
+            // EOFException after reading what is there, not in allocating what it promised.
+            byte[][] pixels = new byte[count][];
+            for (int i = 0; i < count; i++) {
+                pixels[i] = new byte[rows * cols];
+                in.readFully(pixels[i]);
             }
             return new IdxImages(rows, cols, pixels);
         } catch (EOFException e) {
