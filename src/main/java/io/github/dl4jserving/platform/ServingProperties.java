@@ -23,6 +23,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxDatasetSize      the largest raw (CSV or zip) body {@code POST /datasets} accepts; a zip may
  *                            unpack to four times this. Multipart uploads stay under max-body-size.
  * @param nd4jThreads         threads one ND4J operation may use; 0 keeps ND4J's default (one per core)
+ * @param maxInflightInference inference requests inside the service at once; more get 503 at once (0: no limit)
  */
 @ConfigurationProperties("dl4j-serving")
 public record ServingProperties(
@@ -36,7 +37,8 @@ public record ServingProperties(
         @DefaultValue("mnist-dcgan") String defaultGeneratorModel,
         @DefaultValue("256") int maxBatch,
         @DefaultValue("200MB") DataSize maxDatasetSize,
-        @DefaultValue("1") int nd4jThreads) {
+        @DefaultValue("1") int nd4jThreads,
+        @DefaultValue("64") int maxInflightInference) {
 
     // Paths are bound as strings: Spring's Path conversion reads "../x" as a resource location.
     public Path modelsPath() {

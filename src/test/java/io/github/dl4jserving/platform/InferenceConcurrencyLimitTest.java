@@ -1,0 +1,76 @@
+package io.github.dl4jserving.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.util.unit.DataSize;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** Inference beyond the in-flight limit is refused at once with 503 and Retry-After; the rest passes. */
+class InferenceConcurrencyLimitTest {
+
+    private static InferenceConcurrencyLimit limit(int n) {
+        return new InferenceConcurrencyLimit(new ServingProperties("models", "data", DataSize.ofMegabytes(10), 4096, 2,
+                "mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, DataSize.ofMegabytes(200), 1, n),
+                new Rejections(new SimpleMeterRegistry()));
+    }
+
+    @Test
+    void theRequestBeyondTheLimitGets503WhileTheFirstIsStillRunning() throws Exception {
+        InferenceConcurrencyLimit filter = limit(1);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> {
+            try {
+                filter.doFilter(new MockHttpServletRequest("POST", "/predict"), new MockHttpServletResponse(),
+                        (req, res) -> {
+                            inside.countDown();
+                            try {
+                                release.await(10, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+        MockHttpServletResponse refused = new MockHttpServletResponse();
+        boolean[] reached = {false};
+        filter.doFilter(new MockHttpServletRequest("POST", "/v2/models/mnist-mlp/infer"), refused,
+                (req, res) -> reached[0] = true);
+        assertThat(reached[0]).isFalse();
+        assertThat(refused.getStatus()).isEqualTo(503);
+        assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+        assertThat(refused.getContentType()).startsWith("application/problem+json");
+
+        MockHttpServletResponse other = new MockHttpServletResponse();
+        filter.doFilter(new MockHttpServletRequest("GET", "/models"), other, (req, res) -> reached[0] = true);
+        assertThat(reached[0]).as("not inference: not limited").isTrue();
+
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        reached[0] = false;
+        filter.doFilter(new MockHttpServletRequest("POST", "/predict/mnist-mlp"), new MockHttpServletResponse(),
+                (req, res) -> reached[0] = true);
+        assertThat(reached[0]).as("the permit came back").isTrue();
+    }
+
+    @Test
+    void zeroTurnsTheLimitOff() throws Exception {
+        InferenceConcurrencyLimit filter = limit(0);
+        boolean[] reached = {false};
+        filter.doFilter(new MockHttpServletRequest("POST", "/predict"), new MockHttpServletResponse(),
+                (req, res) -> reached[0] = true);
+        assertThat(reached[0]).isTrue();
+    }
+}
