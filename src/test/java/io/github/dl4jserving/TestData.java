@@ -1,13 +1,27 @@
 package io.github.dl4jserving;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+import javax.imageio.ImageIO;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.MnistIdxReader;
 
-/** The shared data directory and the MNIST test split, read once per test JVM. */
+/**
+ * The shared data directory and the MNIST test split (read once per test JVM), and files the tests
+ * build from them or copy.
+ */
 public final class TestData {
     public static final Path DATA_DIR = Path.of("..", "shared", "data");
     public static final Path MODELS_DIR = Path.of("models");
@@ -42,5 +56,51 @@ public final class TestData {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Copies a directory tree, replacing files that exist (so layers can be copied over each other). */
+    public static void copyTree(Path source, Path destination) throws IOException {
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path target = destination.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** An 8x8 PNG whose IHDR chunk claims 50,000 x 50,000 pixels, with a valid CRC: a decompression bomb. */
+    public static byte[] decompressionBombPng() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "png", out);
+        byte[] png = out.toByteArray();
+        ByteBuffer buf = ByteBuffer.wrap(png);
+        buf.putInt(16, 50_000);
+        buf.putInt(20, 50_000);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17);
+        buf.putInt(29, (int) crc.getValue());
+        return png;
+    }
+
+    /**
+     * The breast-cancer table as a CSV with a header: the nine features (short names), then
+     * {@code target} holding benign or malignant; the 16 rows with missing values are left out.
+     */
+    public static String breastCancerCsv(String target) throws IOException {
+        StringBuilder csv = new StringBuilder("clump,size,shape,adhesion,epithelial,nuclei,chromatin,nucleoli,mitoses,"
+                + target + "\n");
+        for (String line : Files.readAllLines(DATA_DIR.resolve("breast-cancer-wisconsin/breast-cancer-wisconsin.data"))) {
+            if (line.isBlank() || line.contains("?")) {
+                continue;
+            }
+            String[] c = line.split(",");
+            csv.append(String.join(",", List.of(c).subList(1, 10))).append(',')
+                    .append(c[10].equals("4") ? "malignant" : "benign").append('\n');
+        }
+        return csv.toString();
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.github.dl4jserving.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +26,6 @@ class CrashRecoveryIT {
     @TempDir
     Path work;
 
-    private Process start(Path models, int port) throws Exception {
-        return new ProcessBuilder(PackagedJar.java(), "-jar", PackagedJar.path().toString(), "--server.port=" + port,
-                "--dl4j-serving.models-dir=" + models.toAbsolutePath(),
-                "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath())
-                .redirectErrorStream(true).redirectOutput(work.resolve("server-" + System.nanoTime() + ".log").toFile())
-                .start();
-    }
-
     private static String get(HttpClient http, String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
@@ -40,24 +33,17 @@ class CrashRecoveryIT {
     @Test
     void afterKillDashNineTheJobIsInterruptedAndOnlyCompleteVersionsServe() throws Exception {
         Path models = work.resolve("models");
-        Path version1 = Files.createDirectories(models.resolve("breast-cancer-logreg").resolve("1"));
-        for (String f : new String[] {"model.zip", "model.json"}) {
-            Files.copy(Path.of("models", "breast-cancer-logreg", "1", f), version1.resolve(f));
-        }
+        Path version1 = models.resolve("breast-cancer-logreg").resolve("1");
+        TestData.copyTree(Path.of("models", "breast-cancer-logreg", "1"), version1);
         HttpClient http = HttpClient.newHttpClient();
         int port = PackagedJar.freePort();
         String base = "http://localhost:" + port;
-        Process server = start(models, port);
+        Process server = PackagedJar.start(models, port, work.resolve("server.log"));
         String id;
         try {
             assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", server).statusCode())
                     .isEqualTo(200);
-            HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\": \"breast-cancer-logreg\", \"hyperparameters\": {\"epochs\": 10000}}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-            id = started.body().replaceAll("(?s)^\\{\"id\":\"([^\"]+)\".*", "$1");
+            id = PackagedJar.startLongJob(http, base);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!get(http, base + "/jobs/" + id).contains("\"epoch\":3")) {
                 assertThat(System.nanoTime()).as("the job gets going").isLessThan(deadline);
@@ -77,7 +63,7 @@ class CrashRecoveryIT {
 
         port = PackagedJar.freePort();
         base = "http://localhost:" + port;
-        Process restarted = start(models, port);
+        Process restarted = PackagedJar.start(models, port, work.resolve("restarted.log"));
         try {
             assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", restarted).statusCode())
                     .isEqualTo(200);

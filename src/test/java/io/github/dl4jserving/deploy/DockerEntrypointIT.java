@@ -8,16 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
+import io.github.dl4jserving.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,10 +37,10 @@ class DockerEntrypointIT {
                 "dl4j-serving.jar", "--destination", extracted.toString()), null, Map.of()).waitFor();
         Path app = work.resolve("app");
         for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
-            copyTree(extracted.resolve(layer), app);
+            TestData.copyTree(extracted.resolve(layer), app);
         }
         Path models = work.resolve("models");
-        copyTree(Path.of("models"), models);
+        TestData.copyTree(Path.of("models"), models);
         int port = PackagedJar.freePort();
         Map<String, String> env = new java.util.HashMap<>(DeploymentFiles.runtimeEnv());
         env.put("DL4J_SERVING_MODELS_DIR", models.toString());
@@ -87,16 +83,4 @@ class DockerEntrypointIT {
         return pb.start();
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.dl4jserving.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,10 +26,8 @@ class GracefulShutdownIT {
 
     @Test
     void aRequestInFlightAtSigtermStillCompletes() throws Exception {
-        Path jar = PackagedJar.path();
         int port = PackagedJar.freePort();
-        Process server = new ProcessBuilder(PackagedJar.java(), "-jar", jar.toString(), "--server.port=" + port, "--dl4j-serving.models-dir=" + Path.of("models").toAbsolutePath())
-                .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+        Process server = PackagedJar.start(Path.of("models"), port, work.resolve("server.log"));
         try {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://localhost:" + port;
@@ -57,28 +56,16 @@ class GracefulShutdownIT {
     @Test
     void aTrainingJobRunningAtSigtermIsStoppedAndMarkedInterrupted() throws Exception {
         Path models = work.resolve("models");
-        Files.createDirectories(models.resolve("breast-cancer-logreg").resolve("1"));
-        for (String f : new String[] {"model.zip", "model.json"}) {
-            Files.copy(Path.of("models", "breast-cancer-logreg", "1", f),
-                    models.resolve("breast-cancer-logreg").resolve("1").resolve(f));
-        }
+        TestData.copyTree(Path.of("models", "breast-cancer-logreg", "1"), models.resolve("breast-cancer-logreg").resolve("1"));
         int port = PackagedJar.freePort();
-        Process server = new ProcessBuilder(PackagedJar.java(), "-jar", PackagedJar.path().toString(),
-                "--server.port=" + port, "--dl4j-serving.models-dir=" + models.toAbsolutePath(),
-                "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath())
-                .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+        Process server = PackagedJar.start(models, port, work.resolve("server.log"));
         try {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://localhost:" + port;
             // Readiness waits for the configured default models, which this directory lacks.
             assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", server).statusCode())
                     .isEqualTo(200);
-            HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\": \"breast-cancer-logreg\", \"hyperparameters\": {\"epochs\": 10000}}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-            String id = started.body().replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
+            String id = PackagedJar.startLongJob(http, base);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!http.send(HttpRequest.newBuilder(URI.create(base + "/jobs/" + id)).build(),
                     HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"RUNNING\"")) {

@@ -22,6 +22,26 @@ final class PackagedJar {
         }
     }
 
+    /** The jar on {@code port} over {@code models}, reading data from ../shared/data, its output to {@code log}. */
+    static Process start(Path models, int port, Path log) throws IOException {
+        return new ProcessBuilder(java(), "-jar", path().toString(), "--server.port=" + port,
+                "--dl4j-serving.models-dir=" + models.toAbsolutePath(),
+                "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Starts a breast-cancer-logreg job of 10,000 epochs (it runs far longer than the tests wait) and returns its id. */
+    static String startLongJob(HttpClient http, String base) throws IOException, InterruptedException {
+        HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\": \"breast-cancer-logreg\", \"hyperparameters\": {\"epochs\": 10000}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (started.statusCode() != 202) {
+            throw new AssertionError("the job was not accepted: " + started.statusCode() + " " + started.body());
+        }
+        return started.body().replaceAll("(?s)^\\{\"id\":\"([^\"]+)\".*", "$1");
+    }
+
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,13 +11,9 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -47,7 +42,7 @@ class RealClientsIT {
     @BeforeAll
     static void start() throws Exception {
         Path models = work.resolve("models");
-        copyTree(Path.of("models"), models);
+        TestData.copyTree(Path.of("models"), models);
         fixtures(Files.createDirectories(work.resolve("examples")));
         int port = PackagedJar.freePort();
         server = new ProcessBuilder(PackagedJar.java(), "-jar", PackagedJar.path().toString(), "--server.port=" + port,
@@ -121,17 +116,7 @@ class RealClientsIT {
         Files.copy(shipped.resolve("model.zip"), dir.resolve("model.zip"));
         Files.writeString(dir.resolve("model.json"),
                 Files.readString(shipped.resolve("model.json")).replaceFirst("\"version\" : \\d+,", ""));
-        StringBuilder table = new StringBuilder("clump,size,shape,adhesion,epithelial,nuclei,chromatin,nucleoli,"
-                + "mitoses,diagnosis\n");
-        for (String line : Files.readAllLines(TestData.DATA_DIR.resolve(
-                "breast-cancer-wisconsin/breast-cancer-wisconsin.data"))) {
-            if (!line.isBlank() && !line.contains("?")) {
-                String[] c = line.split(",");
-                table.append(String.join(",", List.of(c).subList(1, 10))).append(',')
-                        .append(c[10].equals("4") ? "malignant" : "benign").append('\n');
-            }
-        }
-        Files.writeString(dir.resolve("table.csv"), table);
+        Files.writeString(dir.resolve("table.csv"), TestData.breastCancerCsv("diagnosis"));
         idx(dir, 200);
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(dir.resolve("pictures.zip")))) {
             int[] labels = TestData.mnistTestLabels();
@@ -180,16 +165,4 @@ class RealClientsIT {
         }
     }
 
-    private static void copyTree(Path source, Path destination) throws IOException {
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = destination.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
 }

@@ -41,22 +41,8 @@ class DatasetUploadTest extends RunningServer {
 
     @DynamicPropertySource
     static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
-        ReadinessTest.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), models.resolve("breast-cancer-logreg"));
+        TestData.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), models.resolve("breast-cancer-logreg"));
         registry.add("dl4j-serving.models-dir", models::toString);
-    }
-
-    /** The breast-cancer table without its id column and rows with missing values, with a header. */
-    static String breastCancerCsv() throws IOException {
-        StringBuilder csv = new StringBuilder("clump,size,shape,adhesion,epithelial,nuclei,chromatin,nucleoli,mitoses,class\n");
-        for (String line : Files.readAllLines(TestData.DATA_DIR.resolve("breast-cancer-wisconsin/breast-cancer-wisconsin.data"))) {
-            if (line.isBlank() || line.contains("?")) {
-                continue;
-            }
-            String[] c = line.split(",");
-            csv.append(String.join(",", List.of(c).subList(1, 10))).append(',')
-                    .append(c[10].equals("4") ? "malignant" : "benign").append('\n');
-        }
-        return csv.toString();
     }
 
     private List<String> stored() throws IOException {
@@ -101,7 +87,7 @@ class DatasetUploadTest extends RunningServer {
 
     @Test
     void aCsvTableTrainsALogisticClassifierThatServesItsOwnFeatures() throws Exception {
-        byte[] csv = breastCancerCsv().getBytes(StandardCharsets.UTF_8);
+        byte[] csv = TestData.breastCancerCsv("class").getBytes(StandardCharsets.UTF_8);
         HttpResponse<byte[]> created = client.post("/datasets?target=class", "text/csv", csv);
         assertThat(created.statusCode()).as(new String(created.body())).isEqualTo(201);
         JsonNode info = HttpTestClient.json(created);

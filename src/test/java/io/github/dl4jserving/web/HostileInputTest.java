@@ -10,7 +10,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -50,7 +48,7 @@ class HostileInputTest extends RunningServer {
 
     @DynamicPropertySource
     static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
-        ReadinessTest.copyTree(TestData.MODELS_DIR, models);
+        TestData.copyTree(TestData.MODELS_DIR, models);
         registry.add("dl4j-serving.models-dir", models::toString);
     }
 
@@ -86,18 +84,6 @@ class HostileInputTest extends RunningServer {
         add("POST", path, "multipart/form-data; boundary=" + boundary, multipart(boundary, "image", "x.png", bytes),
                 what + " (multipart)");
         add("POST", path, "image/png", bytes, what + " (raw)");
-    }
-
-    private static byte[] bomb() throws IOException {
-        byte[] png = encode(new java.awt.image.BufferedImage(8, 8,
-                java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png");
-        ByteBuffer buf = ByteBuffer.wrap(png);
-        buf.putInt(16, 50_000);
-        buf.putInt(20, 50_000);
-        CRC32 crc = new CRC32();
-        crc.update(png, 12, 17);
-        buf.putInt(29, (int) crc.getValue());
-        return png;
     }
 
     private static byte[] encode(java.awt.image.BufferedImage image, String format) throws IOException {
@@ -137,7 +123,7 @@ class HostileInputTest extends RunningServer {
             }
         }
         for (String p : imagePaths) {
-            image(p, bomb(), "50000x50000 PNG header");
+            image(p, TestData.decompressionBombPng(), "50000x50000 PNG header");
         }
         // Empty bodies and wrong content types, on every POST and PUT.
         String[] posts = {"/predict", "/predict/mnist-mlp", "/predict/breast-cancer-logreg", "/predict/mnist-dcgan",

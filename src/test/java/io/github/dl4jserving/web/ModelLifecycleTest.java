@@ -36,7 +36,7 @@ class ModelLifecycleTest extends RunningServer {
 
     @DynamicPropertySource
     static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
-        ReadinessTest.copyTree(io.github.dl4jserving.TestData.MODELS_DIR.resolve(NAME), models.resolve(NAME));
+        io.github.dl4jserving.TestData.copyTree(io.github.dl4jserving.TestData.MODELS_DIR.resolve(NAME), models.resolve(NAME));
         registry.add("dl4j-serving.models-dir", models::toString);
     }
 

@@ -7,8 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,20 +38,7 @@ class ReadinessTest extends RunningServer {
     }
 
     static void copy(String name) throws IOException {
-        copyTree(TestData.MODELS_DIR.resolve(name), models.resolve(name));
-    }
-
-    static void copyTree(Path source, Path destination) throws IOException {
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = destination.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+        TestData.copyTree(TestData.MODELS_DIR.resolve(name), models.resolve(name));
     }
 
     @Autowired

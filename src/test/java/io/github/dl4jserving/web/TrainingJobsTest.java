@@ -53,7 +53,7 @@ class TrainingJobsTest extends RunningServer {
 
     @DynamicPropertySource
     static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
-        ReadinessTest.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), models.resolve("breast-cancer-logreg"));
+        TestData.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), models.resolve("breast-cancer-logreg"));
         registry.add("dl4j-serving.models-dir", models::toString);
     }
 

@@ -44,7 +44,7 @@ class WebPageTest extends RunningServer {
 
     @DynamicPropertySource
     static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
-        ReadinessTest.copyTree(TestData.MODELS_DIR, models);
+        TestData.copyTree(TestData.MODELS_DIR, models);
         registry.add("dl4j-serving.models-dir", models::toString);
     }
 
