@@ -1,17 +1,9 @@
 -- wrk script: the single-PNG request of predict-png.lua, counting responses by status, so a run
 -- far above capacity shows how many were shed with 503 and how fast.
 -- Usage: wrk -t2 -c600 -d60s --latency -s bench/overload.lua http://localhost:8080
-local f = assert(io.open("bench/digit.png", "rb"))
-local png = f:read("*all")
-f:close()
-local boundary = "----wrkboundary7d3"
-wrk.method = "POST"
-wrk.path = "/predict"
-wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
-wrk.body = "--" .. boundary .. "\r\n"
-  .. "Content-Disposition: form-data; name=\"image\"; filename=\"digit.png\"\r\n"
-  .. "Content-Type: image/png\r\n\r\n"
-  .. png .. "\r\n--" .. boundary .. "--\r\n"
+-- The request itself (one PNG as multipart to /predict) is predict-png.lua's; its response
+-- handler is replaced below.
+dofile("bench/predict-png.lua")
 
 local threads = {}
 
