@@ -18,7 +18,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -34,8 +33,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ApiKeyFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
     /** POSTs that only compute an answer: inference, image preparation, the OIP infer call. */
-    private static final Pattern INFERENCE = Pattern.compile(
-            "/predict(/[^/]+)?|/prepare|/v2/models/[^/]+(/versions/[^/]+)?/infer");
+    static final String INFERENCE_POSTS = "/predict(/[^/]+)?|/prepare|/v2/models/[^/]+(/versions/[^/]+)?/infer";
+    private static final Pattern INFERENCE = Pattern.compile(INFERENCE_POSTS);
 
     private final byte[] keyDigest;
     private final boolean protectReads;
@@ -105,14 +104,10 @@ class ApiKeyFilter extends OncePerRequestFilter {
     }
 
     private static void refuse(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
-        response.setStatus(status.value());
         if (status == HttpStatus.UNAUTHORIZED) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase()
-                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail.replace("\"", "'") + "\"}");
+        FilterProblems.write(response, status, detail, null);
     }
 
     private static byte[] sha256(String s) {

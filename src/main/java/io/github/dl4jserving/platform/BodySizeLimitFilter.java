@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -52,12 +51,8 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
         long limit = limitFor(request);
         if (request.getContentLengthLong() > limit) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
-            response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.setCharacterEncoding("UTF-8");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
-                    + "\"detail\":\"" + new PayloadTooLargeException(limit).getMessage() + "\",\"instance\":\""
-                    + request.getRequestURI().replace("\"", "") + "\"}");
+            FilterProblems.write(response, HttpStatus.CONTENT_TOO_LARGE, new PayloadTooLargeException(limit).getMessage(),
+                    request.getRequestURI());
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);

@@ -13,7 +13,6 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -26,8 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class InferenceConcurrencyLimit extends OncePerRequestFilter {
-    private static final Pattern INFERENCE = Pattern.compile(
-            "/predict(/[^/]+)?|/prepare|/generate|/v2/models/[^/]+(/versions/[^/]+)?/infer");
+    /** The inference POSTs, and the generator's GET grid. */
+    private static final Pattern INFERENCE = Pattern.compile(ApiKeyFilter.INFERENCE_POSTS + "|/generate");
 
     private final Semaphore permits;
     private final int limit;
@@ -49,12 +48,9 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (!permits.tryAcquire()) {
             rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
-            response.setStatus(HttpStatus.SERVICE_UNAVAILABLE.value());
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
-                    + "\"detail\":\"The service is at its limit of " + limit + " inference requests in progress. "
-                    + "Retry shortly.\"}");
+            FilterProblems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "The service is at its limit of " + limit
+                    + " inference requests in progress. Retry shortly.", null);
             return;
         }
         try {
