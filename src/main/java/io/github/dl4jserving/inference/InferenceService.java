@@ -206,11 +206,7 @@ public class InferenceService {
             if (features != null) {
                 // Tensors skip the JSON parsing, not the model's declared ranges.
                 for (int i = 0; i < flat.length; i++) {
-                    ModelDescriptor.FeatureRange f = features.get(i % width);
-                    if (!(flat[i] >= f.min() && flat[i] <= f.max())) {
-                        throw new InvalidInputException("data", "data[" + i + "] (" + f.name() + ", row " + (i / width)
-                                + ") is " + flat[i] + "; it must be from " + f.min() + " to " + f.max() + ".");
-                    }
+                    TabularRows.check(flat[i], features.get(i % width), "data[" + i + "]");
                 }
             }
             float[][] out = run(m, flat, rows);

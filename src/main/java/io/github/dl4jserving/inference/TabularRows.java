@@ -145,7 +145,8 @@ public final class TabularRows {
         }
     }
 
-    private static double check(Object value, FeatureRange f, String field) {
+    /** {@code value} as a finite number within {@code f}'s range, or an InvalidInputException naming {@code field}. */
+    static double check(Object value, FeatureRange f, String field) {
         if (!(value instanceof Number n)) {
             throw new InvalidInputException(field, field + " must be a number from " + fmt(f.min()) + " to "
                     + fmt(f.max()) + ", not " + describe(value) + ".");
