@@ -14,7 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,8 +97,13 @@ public class ModelRegistry {
                     LoadedModel candidate = restore(versioned, dir, System.nanoTime());
                     validated.set(candidate);
                     check.accept(candidate);
+                } catch (InvalidModelException e) {
+                    throw new InvalidModelException("The uploaded model was refused: " + e.getMessage());
                 } catch (IOException | RuntimeException e) {
-                    throw new InvalidModelException("The uploaded model was refused: " + describe(e));
+                    // DL4J's messages name classes and files; the client gets the gist, the log the detail.
+                    log.info("An uploaded {} did not restore through ModelSerializer", descriptor.name(), e);
+                    throw new InvalidModelException("The uploaded model was refused: DL4J's ModelSerializer could not "
+                            + "restore a network from it.");
                 }
             });
         } catch (IOException | RuntimeException e) {
@@ -168,15 +172,19 @@ public class ModelRegistry {
 
     /** The network and normalizer of {@code dir}'s model.zip, through DL4J's ModelSerializer only. */
     private static LoadedModel restore(ModelDescriptor descriptor, Path dir, long startNanos) throws IOException {
-        var file = dir.resolve(ModelStore.MODEL_FILE).toFile();
-        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(file, false);
-        DataNormalization normalizer = ModelSerializer.restoreNormalizerFromFile(file);
-        return new LoadedModel(descriptor, network, normalizer, dir, (System.nanoTime() - startNanos) / 1e9);
+        ModelArchive.Contents contents = ModelArchive.read(dir.resolve(ModelStore.MODEL_FILE));
+        return new LoadedModel(descriptor, contents.network(), contents.normalizer(), dir,
+                (System.nanoTime() - startNanos) / 1e9);
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         return message.length() > 300 ? message.substring(0, 300) + "..." : message;
+    }
+
+    /** The reason with the store's absolute path cut off, so reports name files relative to it. */
+    private String withoutRoot(String reason) {
+        return reason.replace(store.root() + java.io.File.separator, "").replace(store.root().toString(), "");
     }
 
     /** Called with every failed load from now on, and at once with every failure so far. */
@@ -215,7 +223,8 @@ public class ModelRegistry {
             loadListeners.forEach(l -> l.accept(loaded));
             return true;
         } catch (Exception | OutOfMemoryError e) {
-            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            String reason = withoutRoot(e instanceof java.nio.file.NoSuchFileException missing
+                    ? "missing file " + missing.getFile() : describe(e));
             LoadFailure failure = new LoadFailure(dir.name(), dir.version(), reason, stamp(dir.path()));
             failures.put(dir.name() + "@" + dir.version(), failure);
             failureListeners.forEach(l -> l.accept(failure));
