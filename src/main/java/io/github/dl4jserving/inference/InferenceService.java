@@ -26,6 +26,7 @@ import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PreparedDigit;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.ServingProperties;
+import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
@@ -75,30 +76,35 @@ public class InferenceService {
         int expected = outputWidth(d);
         if (d.kind() == ModelKind.IMAGE_CLASSIFIER && (d.input().image() == null || d.input().image().width()
                 * d.input().image().height() != DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE)) {
-            throw new IllegalArgumentException("an image-classifier must declare a 28x28 image input");
+            throw new InvalidModelException("an image-classifier must declare a 28x28 image input");
         }
         if (d.kind() == ModelKind.TABULAR_CLASSIFIER && (d.labels() == null || d.labels().size() != 2
                 || d.input().features() == null || d.input().features().isEmpty())) {
-            throw new IllegalArgumentException("a tabular-classifier must declare its features and two labels");
+            throw new InvalidModelException("a tabular-classifier must declare its features and two labels");
         }
         if (d.kind() == ModelKind.TABULAR_REGRESSOR && (d.input().features() == null || d.input().features().isEmpty())) {
-            throw new IllegalArgumentException("a tabular-regressor must declare its features");
+            throw new InvalidModelException("a tabular-regressor must declare its features");
         }
         if (d.input().polynomialDegree() != null && (d.input().polynomialDegree() < 1
                 || d.input().polynomialDegree() > 16)) {
-            throw new IllegalArgumentException("polynomialDegree must be from 1 to 16");
+            throw new InvalidModelException("polynomialDegree must be from 1 to 16");
         }
         if (d.kind() == ModelKind.IMAGE_GENERATOR && (d.input().latentDimension() == null
                 || d.input().latentDimension() < 1)) {
-            throw new IllegalArgumentException("an image-generator must declare its latent dimension");
+            throw new InvalidModelException("an image-generator must declare its latent dimension");
         }
+        long width;
         try (INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, networkWidth(d.input()));
                 INDArray out = candidate.network().output(dummy, false)) {
-            long width = out.length() / out.size(0);
-            if (width != expected) {
-                throw new IllegalArgumentException("a dummy batch of the declared input gives outputs of " + width
-                        + " values, but the descriptor implies " + expected);
-            }
+            width = out.length() / out.size(0);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(InferenceService.class).info("An uploaded {} failed a forward pass of its declared input", d.name(), e);
+            throw new InvalidModelException("the network cannot take a batch of the declared input ("
+                    + networkWidth(d.input()) + " values per row)");
+        }
+        if (width != expected) {
+            throw new InvalidModelException("a dummy batch of the declared input gives outputs of " + width
+                    + " values, but the descriptor implies " + expected);
         }
     }
 

@@ -35,7 +35,10 @@ public class ModelStore {
     /** Holds the pinned default version of a model, when one is pinned. */
     public static final String DEFAULT_FILE = "default-version";
     static final String LAST_VERSION_FILE = ".last-version";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    /** What {@link #isValidName} accepts, for error messages. */
+    public static final String NAME_RULE = "Model names are 1 to 64 lower-case letters, digits or '-', starting with "
+            + "a letter or digit.";
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -124,18 +127,40 @@ public class ModelStore {
         try {
             return JSON.readValue(versionDir.resolve(DESCRIPTOR_FILE).toFile(), ModelDescriptor.class);
         } catch (tools.jackson.core.JacksonException e) {
-            throw new IOException("model.json in " + versionDir + " is not a valid descriptor: "
-                    + e.getOriginalMessage(), e);
+            throw new IOException("model.json in " + versionDir + " is not a valid descriptor: " + describe(e), e);
         }
     }
 
     /** Parses a descriptor sent by a client; unknown fields are refused as they are on disk. */
     public static ModelDescriptor parseDescriptor(String json) {
         try {
-            return UPLOAD_JSON.readValue(json, ModelDescriptor.class);
+            ModelDescriptor parsed = UPLOAD_JSON.readValue(json, ModelDescriptor.class);
+            if (parsed == null) {
+                throw new InvalidModelException("The descriptor is not valid model.json content: send a JSON object.");
+            }
+            return parsed;
         } catch (tools.jackson.core.JacksonException e) {
-            throw new InvalidModelException("The descriptor is not valid model.json content: " + e.getOriginalMessage());
+            throw new InvalidModelException("The descriptor is not valid model.json content: " + describe(e));
         }
+    }
+
+    /**
+     * What is wrong with a descriptor, by field and position: Jackson's own messages name the Java
+     * classes behind the JSON, which a client should not see.
+     */
+    static String describe(tools.jackson.core.JacksonException e) {
+        String field = e.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
+        if (e instanceof tools.jackson.databind.exc.UnrecognizedPropertyException unknown) {
+            return "unknown field '" + field + "' (accepted here: " + unknown.getKnownPropertyIds() + ")";
+        }
+        if (e instanceof tools.jackson.core.exc.StreamReadException && e.getLocation() != null) {
+            return "not well-formed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+        }
+        return field.isEmpty() ? "not a JSON object of the descriptor's fields"
+                : "field '" + field + "' is missing or has a value of the wrong type";
     }
 
     public static String toJson(ModelDescriptor descriptor) {

@@ -35,8 +35,7 @@ record DatasetChoice(String name, DatasetInfo upload) {
             }
         }
         if (name != null && (!ModelStore.isValidName(name) || name.length() > 64)) {
-            throw new InvalidHyperparameterException("name", "Model names are 1 to 64 lower-case letters, digits, "
-                    + "'.', '_' or '-', starting with a letter or digit.");
+            throw new InvalidHyperparameterException("name", ModelStore.NAME_RULE);
         }
         return new DatasetChoice(ds, upload);
     }

@@ -53,8 +53,7 @@ class ModelManagementController {
             @RequestPart("model") MultipartFile model, @RequestPart("descriptor") String descriptorJson)
             throws IOException {
         if (!ModelStore.isValidName(name)) {
-            throw new InvalidInputException("name", "Model names are 1 to 64 lower-case letters, digits, '.', '_' or "
-                    + "'-', starting with a letter or digit.");
+            throw new InvalidInputException("name", ModelStore.NAME_RULE);
         }
         if (model.isEmpty()) {
             throw new InvalidInputException("model", "The 'model' part is empty: send the ModelSerializer zip.");

@@ -62,6 +62,8 @@ class ModelRegistryTest {
         assertThat(registry.failures()).extracting(ModelRegistry.LoadFailure::version).containsExactly(2, 3, 4, 6);
         assertThat(registry.failures().get(2).reason()).contains("surprise");
         assertThat(registry.failures().get(3).reason()).contains("lies in");
+        assertThat(registry.failures()).as("reasons name files relative to the store, which they are served from")
+                .allSatisfy(f -> assertThat(f.reason()).doesNotContain(root.toString()));
         assertThat(registry.get(NAME, 1).normalizer()).as("the standardizer is stored with the network").isNotNull();
     }
 

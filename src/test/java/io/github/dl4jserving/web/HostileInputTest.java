@@ -31,6 +31,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.Tripwire;
 
 /**
  * More than a thousand generated bad requests across every endpoint against the real server: each
@@ -51,6 +52,14 @@ class HostileInputTest extends RunningServer {
         TestData.copyTree(TestData.MODELS_DIR, models);
         registry.add("dl4j-serving.models-dir", models::toString);
     }
+
+    /**
+     * What an error body must not show: a stack frame, an exception class, a file system path, or a
+     * Java package name.
+     */
+    static final java.util.regex.Pattern LEAK = java.util.regex.Pattern.compile(
+            "\\bat [a-z]+\\.[\\w.$]+\\(|\\w+(Exception|Error)\\b|(?<![\\w.])/(tmp|root|home|work|usr|var|etc|opt|proc)/"
+            + "|\\b(java|javax|jdk|sun|org\\.springframework|org\\.nd4j|org\\.deeplearning4j|io\\.github)\\.[a-z]");
 
     record Bad(String method, String path, String contentType, byte[] body, String what) {
     }
@@ -251,6 +260,71 @@ class HostileInputTest extends RunningServer {
             }
             add("POST", "/datasets", "application/zip", bytes.toByteArray(), "zip entry " + entry);
         }
+        hostileModelUploads();
+    }
+
+    /** Model uploads whose archives DL4J would deserialize from, or which are not archives at all. */
+    private void hostileModelUploads() throws IOException {
+        Path shipped = TestData.MODELS_DIR.resolve("breast-cancer-logreg/1");
+        Map<String, byte[]> entries = TestData.unzip(shipped.resolve("model.zip"));
+        byte[] descriptor = java.nio.file.Files.readAllBytes(shipped.resolve("model.json"));
+        Map<String, byte[]> archives = new LinkedHashMap<>();
+        Map<String, byte[]> gadget = new LinkedHashMap<>(entries);
+        gadget.put("preprocessor.bin", Tripwire.serialized());
+        archives.put("Java-serialized preprocessor.bin", TestData.zip(gadget));
+        ByteArrayOutputStream custom = new ByteArrayOutputStream();
+        java.io.DataOutputStream header = new java.io.DataOutputStream(custom);
+        header.writeUTF("NORMALIZER");
+        header.writeInt(1);
+        header.writeUTF("CUSTOM");
+        header.writeUTF("javax.script.ScriptEngineManager");
+        Map<String, byte[]> named = new LinkedHashMap<>(entries);
+        named.put("normalizer.bin", custom.toByteArray());
+        archives.put("CUSTOM normalizer naming a class", TestData.zip(named));
+        ByteArrayOutputStream prefixed = new ByteArrayOutputStream();
+        prefixed.writeBytes(Tripwire.serialized());
+        prefixed.writeBytes(TestData.zip(entries));
+        archives.put("serialized object before the zip", prefixed.toByteArray());
+        byte[] plain = TestData.zip(entries);
+        for (int cut : new int[] {4, 30, plain.length / 2, plain.length - 10}) {
+            archives.put("archive cut at " + cut, java.util.Arrays.copyOf(plain, cut));
+        }
+        Map<String, byte[]> noWeights = new LinkedHashMap<>(entries);
+        noWeights.remove("coefficients.bin");
+        archives.put("no coefficients", TestData.zip(noWeights));
+        Map<String, byte[]> wrongJson = new LinkedHashMap<>(entries);
+        wrongJson.put("configuration.json", utf8("{\"@class\": \"java.lang.ProcessBuilder\"}"));
+        archives.put("configuration naming another class", TestData.zip(wrongJson));
+        for (int i = 0; i < 5; i++) {
+            byte[] noise = new byte[1 + random.nextInt(4000)];
+            random.nextBytes(noise);
+            archives.put("random archive " + i, noise);
+        }
+        for (var archive : archives.entrySet()) {
+            modelUpload(archive.getValue(), descriptor, "model upload: " + archive.getKey());
+        }
+        String good = new String(descriptor, StandardCharsets.UTF_8);
+        for (String bad : new String[] {"", "{", "[]", "null", "{\"surprise\": 1}", good.replaceFirst("\\{",
+                "{\"surprise\": true,"), good.replace("\"tabular-classifier\"", "5"), good.replace("\"tabular-classifier\"",
+                "\"java.lang.Runtime\""), good.replaceFirst("\"features\" : \\[", "\"features\" : [ 7,"), good.replace(
+                "breast-cancer-logreg", "another-model"), good.substring(0, good.length() / 2)}) {
+            modelUpload(plain, utf8(bad), "model upload with descriptor " + bad.substring(0, Math.min(30,
+                    bad.length())));
+        }
+    }
+
+    private void modelUpload(byte[] archive, byte[] descriptor, String what) {
+        String boundary = "hostile-model";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; "
+                + "filename=\"model.zip\"\r\nContent-Type: application/zip\r\n\r\n"));
+        body.writeBytes(archive);
+        body.writeBytes(utf8("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"descriptor\"\r\n"
+                + "Content-Type: application/json\r\n\r\n"));
+        body.writeBytes(descriptor);
+        body.writeBytes(utf8("\r\n--" + boundary + "--\r\n"));
+        add("POST", "/models/breast-cancer-logreg/versions", "multipart/form-data; boundary=" + boundary,
+                body.toByteArray(), what);
     }
 
     private static long heapAfterGc() throws InterruptedException {
@@ -304,6 +378,13 @@ class HostileInputTest extends RunningServer {
             boolean oip = bad.path().startsWith("/v2/") && r.statusCode() != 415 && r.statusCode() != 413;
             boolean shaped = oip ? type.startsWith("application/json") && new String(r.body()).contains("\"error\"")
                     : type.startsWith("application/problem+json");
+            String text = new String(r.body(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher leak = LEAK.matcher(text);
+            if (leak.find() || text.contains(models.toString())) {
+                failures.add("leaks '" + (leak.find(0) ? leak.group() : models) + "' for " + bad.method() + " "
+                        + bad.path().substring(0, Math.min(80, bad.path().length())) + " (" + bad.what() + "): "
+                        + text.substring(0, Math.min(300, text.length())));
+            }
             if (r.statusCode() < 400 || r.statusCode() >= 500 || !shaped) {
                 failures.add(r.statusCode() + " " + type + " for " + bad.method() + " " + bad.path().substring(0,
                         Math.min(80, bad.path().length())) + " (" + bad.what() + "): "
@@ -320,8 +401,9 @@ class HostileInputTest extends RunningServer {
                 + "JavaCPP off-heap %,d -> %,d bytes; resident %,d -> %,d bytes%n", requests.size(), statuses, slowest,
                 slowestWhat, heapBefore, heapAfter, offHeapBefore, offHeapAfter, physicalBefore, physicalAfter);
 
-        failures.forEach(f -> System.out.println("NOT A 4xx PROBLEM: " + f));
-        assertThat(failures).as("responses that were not a 4xx problem").isEmpty();
+        failures.forEach(f -> System.out.println("NOT A CLEAN 4xx PROBLEM: " + f));
+        assertThat(failures).as("responses that were not a 4xx problem, or that leaked internals").isEmpty();
+        assertThat(Tripwire.tripped()).as("an uploaded Java-serialized object was deserialized").isFalse();
         assertThat(client.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode()).isEqualTo(200);
         assertThat(heapAfter - heapBefore).as("heap growth after GC").isLessThan(64L << 20);
