@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import io.github.dl4jserving.platform.StorageException;
+
 /**
  * Uploaded data sets under {@code <models-dir>/.datasets/<id>/}, next to the job records, so one
  * volume holds all of the service's state. Each upload is checked completely in a temporary
@@ -229,6 +231,9 @@ public class DatasetStore {
             log.info("Stored data set {} ({}, {} rows)", id, kind, info.rows());
             return info;
         } catch (IOException e) {
+            if (StorageException.isStorage(e)) {
+                throw StorageException.of("the data set", e, root);
+            }
             throw new InvalidDatasetException(readable(e));
         } finally {
             deleteTree(tmp);

@@ -24,6 +24,8 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.github.dl4jserving.platform.StorageException;
+
 /**
  * The layout of the models directory. A new version is written into a hidden temporary directory
  * and renamed into place in one step, so a reader (or a restart after a crash) sees either the
@@ -214,13 +216,21 @@ public class ModelStore {
             throw new IllegalArgumentException("Invalid model name: " + name);
         }
         Path modelDir = root.resolve(name);
-        Files.createDirectories(modelDir);
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
-        Files.createDirectory(tmp);
         try {
-            writeZip.write(tmp.resolve(MODEL_FILE));
-            ModelDescriptor versioned = descriptor.withVersion(nextVersion(name));
-            Files.writeString(tmp.resolve(DESCRIPTOR_FILE), toJson(versioned) + "\n", StandardCharsets.UTF_8);
+            ModelDescriptor versioned;
+            try {
+                Files.createDirectories(modelDir);
+                Files.createDirectory(tmp);
+                writeZip.write(tmp.resolve(MODEL_FILE));
+                versioned = descriptor.withVersion(nextVersion(name));
+                Files.writeString(tmp.resolve(DESCRIPTOR_FILE), toJson(versioned) + "\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                if (StorageException.isStorage(e)) {
+                    throw StorageException.of("a new version of '" + name + "'", e, root);
+                }
+                throw e;
+            }
             validate.check(tmp, versioned);
             publish(tmp, modelDir.resolve(Integer.toString(versioned.version())));
             recordVersion(name, versioned.version());
@@ -239,9 +249,14 @@ public class ModelStore {
     public synchronized void pinDefault(String name, int version) throws IOException {
         Path modelDir = root.resolve(name);
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
-        Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
         try {
+            Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
             moveIntoPlace(tmp, modelDir.resolve(DEFAULT_FILE));
+        } catch (IOException e) {
+            if (StorageException.isStorage(e)) {
+                throw StorageException.of("the default of '" + name + "'", e, root);
+            }
+            throw e;
         } finally {
             Files.deleteIfExists(tmp);
         }

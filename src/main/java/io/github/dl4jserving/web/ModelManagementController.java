@@ -28,6 +28,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.platform.StorageException;
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
@@ -69,14 +70,25 @@ class ModelManagementController {
         ModelDescriptor descriptor = new ModelDescriptor(name, 0, sent.kind(),
                 sent.createdAt() != null ? sent.createdAt() : Instant.now(), sent.description(), sent.input(),
                 sent.labels(), sent.metrics() != null ? sent.metrics() : Map.of(), sent.provenance());
-        Path upload = Files.createTempFile("dl4j-upload-", ".zip");
+        Path upload = null;
         try {
-            model.transferTo(upload);
+            try {
+                upload = Files.createTempFile("dl4j-upload-", ".zip");
+                model.transferTo(upload);
+            } catch (IOException e) {
+                if (StorageException.isStorage(e)) {
+                    throw StorageException.of("the upload", e, upload != null ? upload.getParent()
+                            : Path.of(System.getProperty("java.io.tmpdir")));
+                }
+                throw e;
+            }
             LoadedModel added = registry.upload(descriptor, upload, inference::validate);
             return ResponseEntity.created(URI.create("/models/" + name + "/versions/" + added.version()))
                     .body(added.descriptor());
         } finally {
-            Files.deleteIfExists(upload);
+            if (upload != null) {
+                Files.deleteIfExists(upload);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.dl4jserving.web;
 
 import io.github.dl4jserving.platform.PayloadTooLargeException;
+import io.github.dl4jserving.platform.StorageException;
 import io.github.dl4jserving.platform.Rejections;
 
 import java.util.Locale;
@@ -145,10 +146,31 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
                 + "' must be " + describe(e.getRequiredType()) + ".", e.getName());
     }
 
+    @ExceptionHandler(StorageException.class)
+    ResponseEntity<Object> storage(StorageException e) {
+        log.warn("{}", e.getMessage(), e.getCause());
+        return problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage", e.getMessage(), null);
+    }
+
+    /**
+     * Spring reports a multipart body that could not be spooled to disk as "maximum upload size
+     * exceeded" when the disk's reason says "too large" (EFBIG), so the cause decides here.
+     */
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
+            org.springframework.web.multipart.MaxUploadSizeExceededException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        return multipart(e);
+    }
+
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Object> multipart(MultipartException e) {
         if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
             return tooLarge(tooLarge);
+        }
+        if (rootCause(e) instanceof java.io.IOException io && StorageException.isStorage(io)) {
+            return storage(StorageException.of("the upload", io, java.nio.file.Path.of(
+                    System.getProperty("java.io.tmpdir"))));
         }
         if (e instanceof org.springframework.web.multipart.MaxUploadSizeExceededException) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);

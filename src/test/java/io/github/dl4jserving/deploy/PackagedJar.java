@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** The jar that {@code package} built, and what the tests that run it as a child process share. */
@@ -24,10 +26,24 @@ final class PackagedJar {
 
     /** The jar on {@code port} over {@code models}, reading data from ../shared/data, its output to {@code log}. */
     static Process start(Path models, int port, Path log) throws IOException {
-        return new ProcessBuilder(java(), "-jar", path().toString(), "--server.port=" + port,
+        return new ProcessBuilder(command(models, port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * As {@link #start}, but no file the process writes may grow past {@code kib} KiB ({@code ulimit
+     * -f}): a write beyond fails with EFBIG ("File too large"), as one on a full disk fails with ENOSPC.
+     * The JVM ignores the SIGXFSZ that comes with it.
+     */
+    static Process startWithFileSizeLimit(Path models, int port, Path log, int kib) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$0\" \"$@\""));
+        command.addAll(command(models, port));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static List<String> command(Path models, int port) throws IOException {
+        return List.of(java(), "-jar", path().toString(), "--server.port=" + port,
                 "--dl4j-serving.models-dir=" + models.toAbsolutePath(),
-                "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath());
     }
 
     /** Starts a breast-cancer-logreg job of 10,000 epochs (it runs far longer than the tests wait) and returns its id. */
