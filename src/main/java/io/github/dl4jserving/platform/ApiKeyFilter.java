@@ -35,6 +35,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
     /** POSTs that only compute an answer: inference, image preparation, the OIP infer call. */
     static final String INFERENCE_POSTS = "/predict(/[^/]+)?|/prepare|/v2/models/[^/]+(/versions/[^/]+)?/infer";
     private static final Pattern INFERENCE = Pattern.compile(INFERENCE_POSTS);
+    /** Liveness and readiness probes stay open under protect-reads: Docker and Kubernetes send no key. */
+    private static final Pattern PROBES = Pattern.compile("/actuator/health/(liveness|readiness)|/v2/health/(live|ready)");
 
     private final byte[] keyDigest;
     private final boolean protectReads;
@@ -52,17 +54,18 @@ class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         boolean changesState = changesState(request);
-        if (!changesState && !protectReads) {
+        if (!changesState && (!protectReads || PROBES.matcher(request.getRequestURI()).matches())) {
             chain.doFilter(request, response);
             return;
         }
         if (keyDigest == null) {
-            if (!changesState || loopback(request.getRemoteAddr())) {
+            if (!changesState || (loopback(request.getRemoteAddr()) && fromThisMachine(request))) {
                 chain.doFilter(request, response);
                 return;
             }
             refuse(response, HttpStatus.FORBIDDEN, "Changing models, data sets or jobs is allowed from localhost only "
-                    + "while no API key is configured. Set dl4j-serving.security.api-key on the server.");
+                    + "(and not from a web page of another site) while no API key is configured. Set "
+                    + "dl4j-serving.security.api-key on the server.");
             return;
         }
         String presented = presentedKey(request);
@@ -93,6 +96,47 @@ class ApiKeyFilter extends OncePerRequestFilter {
         }
         String key = request.getHeader("X-API-Key");
         return key == null || key.isBlank() ? null : key.trim();
+    }
+
+    /**
+     * A loopback connection alone does not prove a local client: a browser on this machine sends one
+     * for any web page that posts a form here (a multipart POST needs no CORS preflight), and for a
+     * page whose domain was rebound to 127.0.0.1. So the Host must name this machine, and a browser's
+     * Origin or Sec-Fetch-Site must not point at another site. curl and scripts send neither. A
+     * request that came through a proxy (X-Forwarded-For, Forwarded) is not local either, whoever
+     * connected last.
+     */
+    static boolean fromThisMachine(HttpServletRequest request) {
+        if (!localName(request.getServerName()) || request.getHeader("X-Forwarded-For") != null
+                || request.getHeader("Forwarded") != null) {
+            return false;
+        }
+        if ("cross-site".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"))) {
+            return false;
+        }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin == null) {
+            return true;
+        }
+        try {
+            String host = java.net.URI.create(origin.trim()).getHost();
+            return host != null && localName(host);
+        } catch (IllegalArgumentException e) {
+            return false; // "null" (sandboxed pages, file: URLs) and anything unparseable
+        }
+    }
+
+    /** "localhost" or a loopback IP literal; never resolved through DNS. */
+    private static boolean localName(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        boolean literal = h.matches("[0-9.]+") || h.matches("[0-9a-fA-F:]+:[0-9a-fA-F:.]*");
+        return literal && loopback(h);
     }
 
     private static boolean loopback(String address) {

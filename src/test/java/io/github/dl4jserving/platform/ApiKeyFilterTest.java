@@ -60,6 +60,11 @@ class ApiKeyFilterTest {
         assertThat(send(closed, "GET", "/models", "10.0.0.7").getStatus()).isEqualTo(401);
         assertThat(send(closed, "POST", "/predict", "10.0.0.7").getStatus()).isEqualTo(401);
         assertThat(send(closed, "POST", "/predict", "10.0.0.7", "X-API-Key", "k").getStatus()).isEqualTo(299);
+        for (String probe : new String[] {"/actuator/health/readiness", "/actuator/health/liveness", "/v2/health/ready",
+            "/v2/health/live"}) {
+            assertThat(send(closed, "GET", probe, "10.0.0.7").getStatus()).as(probe).isEqualTo(299);
+        }
+        assertThat(send(closed, "GET", "/actuator/health", "10.0.0.7").getStatus()).isEqualTo(401);
     }
 
     @Test
@@ -71,5 +76,30 @@ class ApiKeyFilterTest {
         assertThat(remote.getStatus()).isEqualTo(403);
         assertThat(remote.getContentAsString()).contains("dl4j-serving.security.api-key");
         assertThat(send(filter, "POST", "/predict", "192.168.1.20").getStatus()).isEqualTo(299);
+    }
+
+    @Test
+    void withoutAKeyWebPagesOfOtherSitesCannotChangeStateThroughTheLocalBrowser() throws Exception {
+        ApiKeyFilter filter = new ApiKeyFilter(new SecuritySettings(null, false));
+        assertThat(send(filter, "POST", "/models/m/versions", "127.0.0.1", "Origin", "http://localhost:8080",
+                "Sec-Fetch-Site", "same-origin").getStatus()).as("the service's own page").isEqualTo(299);
+        assertThat(send(filter, "POST", "/jobs", "127.0.0.1", "Origin", "http://127.0.0.1:3000").getStatus())
+                .as("another local page").isEqualTo(299);
+        for (String[] headers : new String[][] {{"Origin", "https://evil.example"}, {"Origin", "null"},
+                {"Sec-Fetch-Site", "cross-site"}, {"Origin", "http://localhost.evil.example:8080"}}) {
+            MockHttpServletResponse r = send(filter, "POST", "/models/m/versions", "127.0.0.1", headers);
+            assertThat(r.getStatus()).as(String.join(": ", headers)).isEqualTo(403);
+            assertThat(r.getContentAsString()).contains("another site");
+        }
+        assertThat(send(filter, "POST", "/jobs", "127.0.0.1", "X-Forwarded-For", "203.0.113.9").getStatus())
+                .as("through a proxy on this machine").isEqualTo(403);
+        MockHttpServletRequest rebound = new MockHttpServletRequest("POST", "/jobs");
+        rebound.setRemoteAddr("127.0.0.1");
+        rebound.setServerName("rebound.evil.example");
+        assertThat(ApiKeyFilter.fromThisMachine(rebound)).as("a domain rebound to 127.0.0.1").isFalse();
+        rebound.setServerName("[::1]");
+        assertThat(ApiKeyFilter.fromThisMachine(rebound)).isTrue();
+        assertThat(send(filter, "POST", "/predict", "127.0.0.1", "Origin", "https://evil.example").getStatus())
+                .as("inference stays open to any page").isEqualTo(299);
     }
 }
