@@ -64,6 +64,18 @@ public class ModelStore {
         return root;
     }
 
+    /** {@code <root>/<name>}, for a valid name only, and checked to lie directly under the root. */
+    private Path modelDir(String name) {
+        if (!isValidName(name)) {
+            throw new IllegalArgumentException("Invalid model name");
+        }
+        Path dir = root.resolve(name).normalize();
+        if (!root.equals(dir.getParent())) {
+            throw new IllegalArgumentException("Invalid model name");
+        }
+        return dir;
+    }
+
     public static boolean isValidName(String name) {
         return name != null && NAME.matcher(name).matches();
     }
@@ -171,7 +183,7 @@ public class ModelStore {
 
     /** The pinned default version of {@code name}, if a valid one is pinned. */
     public Optional<Integer> pinnedDefault(String name) {
-        Path file = root.resolve(name).resolve(DEFAULT_FILE);
+        Path file = modelDir(name).resolve(DEFAULT_FILE);
         try {
             if (Files.isRegularFile(file)) {
                 return Optional.of(Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim()));
@@ -212,10 +224,7 @@ public class ModelStore {
     private synchronized ModelDescriptor writeVersion(ModelDescriptor descriptor, ZipWriter writeZip,
             VersionValidator validate) throws IOException {
         String name = descriptor.name();
-        if (!isValidName(name)) {
-            throw new IllegalArgumentException("Invalid model name: " + name);
-        }
-        Path modelDir = root.resolve(name);
+        Path modelDir = modelDir(name);
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
         try {
             ModelDescriptor versioned;
@@ -247,7 +256,7 @@ public class ModelStore {
 
     /** Pins the default version of {@code name}, replacing the pin file in one rename. */
     public synchronized void pinDefault(String name, int version) throws IOException {
-        Path modelDir = root.resolve(name);
+        Path modelDir = modelDir(name);
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
         try {
             Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
@@ -264,8 +273,8 @@ public class ModelStore {
 
     /** Removes a version directory: renamed away first, so it disappears in one step, then deleted. */
     public synchronized void deleteVersion(String name, int version) throws IOException {
-        Path dir = root.resolve(name).resolve(Integer.toString(version));
-        Path trash = root.resolve(name).resolve(".deleted-" + UUID.randomUUID());
+        Path dir = modelDir(name).resolve(Integer.toString(version));
+        Path trash = modelDir(name).resolve(".deleted-" + UUID.randomUUID());
         moveIntoPlace(dir, trash);
         deleteRecursively(trash);
     }
@@ -301,7 +310,7 @@ public class ModelStore {
                 .max().orElse(0);
         int recorded = 0;
         try {
-            Path file = root.resolve(name).resolve(LAST_VERSION_FILE);
+            Path file = modelDir(name).resolve(LAST_VERSION_FILE);
             if (Files.isRegularFile(file)) {
                 recorded = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim());
             }
@@ -312,7 +321,7 @@ public class ModelStore {
     }
 
     private void recordVersion(String name, int version) throws IOException {
-        Path modelDir = root.resolve(name);
+        Path modelDir = modelDir(name);
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
         Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
         moveIntoPlace(tmp, modelDir.resolve(LAST_VERSION_FILE));

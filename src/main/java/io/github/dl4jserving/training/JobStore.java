@@ -31,19 +31,28 @@ public class JobStore {
         this.dir = modelsDir.toAbsolutePath().normalize().resolve(".jobs");
     }
 
-    public synchronized void save(TrainingJob job) {
-        if (!ID.matcher(job.id()).matches()) {
+    /** {@code <dir>/<id>.json}, for a well-formed id only, checked to lie directly in the directory. */
+    private Path file(String id) {
+        if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("bad job id");
         }
+        Path file = dir.resolve(id + ".json").normalize();
+        if (!dir.equals(file.getParent())) {
+            throw new IllegalArgumentException("bad job id");
+        }
+        return file;
+    }
+
+    public synchronized void save(TrainingJob job) {
+        Path file = file(job.id());
         try {
             Files.createDirectories(dir);
-            Path tmp = dir.resolve(".tmp-" + job.id() + ".json");
+            Path tmp = dir.resolve(".tmp-" + file.getFileName());
             Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(job));
             try {
-                Files.move(tmp, dir.resolve(job.id() + ".json"), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir.resolve(job.id() + ".json"), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             // The job itself goes on; its record on disk is stale until the next save.
@@ -53,7 +62,7 @@ public class JobStore {
 
     public synchronized void delete(String id) {
         try {
-            Files.deleteIfExists(dir.resolve(id + ".json"));
+            Files.deleteIfExists(file(id));
         } catch (IOException e) {
             log.warn("Could not delete job record {}: {}", id, e.toString());
         }
