@@ -272,12 +272,15 @@ class ServingEndToEndTest extends RunningServer {
     }
 
     @Test
-    void reportsModelsInHealthDetails() {
+    void reportsModelsAndFreeSpaceInHealthDetails() {
         JsonNode health = HttpTestClient.json(client.get("/actuator/health"));
 
         assertThat(health.get("status").asString()).isEqualTo("UP");
         JsonNode registry = health.get("components").get("modelRegistry").get("details");
         assertThat(registry.get("models").has("mnist-mlp")).isTrue();
         assertThat(registry.get("unavailable").isArray()).isTrue();
+        JsonNode disk = health.get("components").get("diskSpace");
+        assertThat(disk.get("details").get("free").asLong()).isPositive();
+        assertThat(disk.toString()).as("no file system path in health details").doesNotContain("/");
     }
 }
