@@ -183,6 +183,9 @@ class OpenApiConfiguration {
         }
     }
 
+    private static final String STORAGE = "The disk refused the write (full, over a quota or a file size limit); "
+            + "nothing was kept";
+
     /** The problem responses an operation can give, by path. */
     private static void addProblems(Operation op, String path) {
         Map<String, String> problems = new LinkedHashMap<>();
@@ -201,12 +204,18 @@ class OpenApiConfiguration {
                 case "uploadModelVersion" -> {
                     problems.put("400", "A part is missing or the multipart body is malformed");
                     problems.put("413", "The upload is over dl4j-serving.max-body-size");
-                    problems.put("422", "The zip does not load, or does not run the descriptor's input and output");
+                    problems.put("422", "The zip holds entries ModelSerializer does not write for a network (such as a "
+                            + "Java-serialized preprocessor.bin) or a CUSTOM normalizer, does not load, or does not run "
+                            + "the descriptor's input and output");
+                    problems.put("507", STORAGE);
                 }
                 case "setDefaultVersion" -> problems.put("422", "No version number was given");
                 case "deleteModelVersion" -> problems.put("409", "The version is the default or the last one");
                 default -> { }
             }
+        }
+        if (String.valueOf(op.getOperationId()).matches("upload(Csv|Zip)Dataset|uploadDatasetParts")) {
+            problems.put("507", STORAGE);
         }
         problems.forEach((status, description) -> op.getResponses().addApiResponse(status, new ApiResponse()
                 .description(description)
