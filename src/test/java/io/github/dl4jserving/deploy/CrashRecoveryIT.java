@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of the packaged jar while a training job runs, and a version directory left half-written
- * by a killed writer: after a restart the job is FAILED ("interrupted"), the registry holds only
- * complete versions, the leftovers are gone and the previous default still serves.
+ * kill -9 of the packaged jar while a training job runs, while an uploaded version is being written,
+ * and a version directory left half-written by a killed writer: after a restart the job is FAILED
+ * ("interrupted"), the registry holds only complete versions, old leftovers are gone and the
+ * previous default still serves.
  */
 class CrashRecoveryIT {
     @TempDir
@@ -81,6 +82,61 @@ class CrashRecoveryIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
             assertThat(predicted.body()).contains("\"version\":1");
+        } finally {
+            restarted.destroy();
+            restarted.waitFor(60, TimeUnit.SECONDS);
+            restarted.destroyForcibly();
+        }
+    }
+
+    @Test
+    void afterKillDashNineWhileAnUploadedVersionIsWrittenThePreviousDefaultServes() throws Exception {
+        Path models = work.resolve("models");
+        Path shipped = Path.of("models", "mnist-dcgan", "1");
+        TestData.copyTree(shipped, models.resolve("mnist-dcgan").resolve("1"));
+        HttpClient http = HttpClient.newHttpClient();
+        int port = PackagedJar.freePort();
+        String base = "http://localhost:" + port;
+        Process server = PackagedJar.start(models, port, work.resolve("upload.log"));
+        Path writing = null;
+        try {
+            assertThat(PackagedJar.awaitOk(http, base + "/models/mnist-dcgan/ready", server).statusCode()).isEqualTo(200);
+            // A 9 MB version: copied into a temporary directory, restored and run there, then renamed.
+            var upload = http.sendAsync(PackagedJar.modelUpload(base, "mnist-dcgan", shipped),
+                    HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (writing == null && !upload.isDone()) {
+                assertThat(System.nanoTime()).as("the upload starts writing").isLessThan(deadline);
+                try (Stream<Path> entries = Files.list(models.resolve("mnist-dcgan"))) {
+                    writing = entries.filter(p -> p.getFileName().toString().startsWith(".tmp-")).findFirst()
+                            .orElse(null);
+                }
+            }
+        } finally {
+            server.destroyForcibly(); // SIGKILL in the middle of the write
+        }
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(writing).as("killed while the version was being written").isNotNull();
+        assertThat(writing).exists();
+
+        port = PackagedJar.freePort();
+        base = "http://localhost:" + port;
+        Process restarted = PackagedJar.start(models, port, work.resolve("upload-restarted.log"));
+        try {
+            assertThat(PackagedJar.awaitOk(http, base + "/models/mnist-dcgan/ready", restarted).statusCode())
+                    .isEqualTo(200);
+            String model = get(http, base + "/models/mnist-dcgan");
+            assertThat(model).contains("\"defaultVersion\":1").doesNotContain("\"version\":2");
+            assertThat(get(http, base + "/actuator/health")).doesNotContain("\"unavailable\":[{");
+            HttpResponse<String> generated = http.send(HttpRequest.newBuilder(URI.create(base + "/predict/mnist-dcgan"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"count\": 2, \"seed\": 7}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(generated.statusCode()).as(generated.body()).isEqualTo(200);
+            // Uploaded again after the restart, the version gets the next number and serves.
+            HttpResponse<String> again = http.send(PackagedJar.modelUpload(base, "mnist-dcgan", shipped),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+            assertThat(again.body()).contains("\"version\":2");
         } finally {
             restarted.destroy();
             restarted.waitFor(60, TimeUnit.SECONDS);

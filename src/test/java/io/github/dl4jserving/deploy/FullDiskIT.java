@@ -2,12 +2,10 @@ package io.github.dl4jserving.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -84,20 +82,8 @@ class FullDiskIT {
                     .doesNotContain(models.toString());
 
             // A model upload of the same size: refused with 507 and the reason.
-            byte[] zip = Files.readAllBytes(Path.of("models", "mnist-mlp", "1", "model.zip"));
-            String descriptor = Files.readString(Path.of("models", "mnist-mlp", "1", "model.json"))
-                    .replaceFirst("\"version\" : \\d+,", "");
-            String boundary = "full-disk";
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.zip\""
-                    + "\r\nContent-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(zip);
-            body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"descriptor\"\r\n"
-                    + "Content-Type: application/json\r\n\r\n" + descriptor + "\r\n--" + boundary + "--\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> upload = send(http, HttpRequest.newBuilder(URI.create(base + "/models/mnist-mlp/versions"))
-                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+            HttpResponse<String> upload = http.send(PackagedJar.modelUpload(base, "mnist-mlp",
+                    Path.of("models", "mnist-mlp", "1")), HttpResponse.BodyHandlers.ofString());
             assertThat(upload.statusCode()).as(upload.body()).isEqualTo(507);
             assertThat(upload.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(upload.body()).contains("File too large").doesNotContain("/tmp");

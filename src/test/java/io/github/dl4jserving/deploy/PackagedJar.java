@@ -58,6 +58,22 @@ final class PackagedJar {
         return started.body().replaceAll("(?s)^\\{\"id\":\"([^\"]+)\".*", "$1");
     }
 
+    /** A POST of {@code versionDir}'s model.zip and model.json (without its version) as a new version of {@code name}. */
+    static HttpRequest modelUpload(String base, String name, Path versionDir) throws IOException {
+        String descriptor = Files.readString(versionDir.resolve("model.json")).replaceFirst("\"version\" : \\d+,", "");
+        String boundary = "packaged-jar-upload";
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.zip\""
+                + "\r\nContent-Type: application/zip\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.writeBytes(Files.readAllBytes(versionDir.resolve("model.zip")));
+        body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"descriptor\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + descriptor + "\r\n--" + boundary + "--\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return HttpRequest.newBuilder(URI.create(base + "/models/" + name + "/versions"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+    }
+
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
