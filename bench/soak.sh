@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The reliability runs of docs/reliability.md: the packaged jar with default settings, a JIT
+# warm-up, then bench/LoadGen.java at a fixed rate (the soak) and at three times that rate (the
+# overload), each printing per-window statuses, latencies and server memory.
+# Usage: bench/soak.sh [rate/s, default 2000] [soak seconds, default 300] [overload seconds, default 120]
+# (needs wrk for the warm-up: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rate="${1:-2000}"
+soak="${2:-300}"
+overload="${3:-120}"
+port="${BENCH_PORT:-18080}"
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+jar=$(ls target/dl4j-serving-*.jar 2>/dev/null | head -1 || true)
+[ -n "$jar" ] || { ./mvnw -B -q package -DskipTests; jar=$(ls target/dl4j-serving-*.jar | head -1); }
+
+java ${JAVA_OPTS:-} -jar "$jar" --server.port="$port" > target/soak-server.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "localhost:$port/actuator/health/readiness" >/dev/null && break
+  sleep 1
+done
+wrk -t2 -c16 -d60s -s bench/predict-png.lua "http://localhost:$port" > /dev/null   # JIT warm-up, not reported
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%FT%TZ)"
+java bench/LoadGen.java --url "http://localhost:$port/predict" --rate "$rate" --seconds "$soak" \
+  --connections 64 --window 30
+echo
+java bench/LoadGen.java --url "http://localhost:$port/predict" --rate $((rate * 3)) --seconds "$overload" \
+  --connections 512 --window 20
+echo
+curl -sf "localhost:$port/actuator/health/readiness"; echo
