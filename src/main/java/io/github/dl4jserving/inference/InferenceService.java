@@ -98,7 +98,8 @@ public class InferenceService {
                 INDArray out = candidate.network().output(dummy, false)) {
             width = out.length() / out.size(0);
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(InferenceService.class).info("An uploaded {} failed a forward pass of its declared input", d.name(), e);
+            org.slf4j.LoggerFactory.getLogger(InferenceService.class)
+                    .info("An uploaded {} failed a forward pass of its declared input", d.name(), e);
             throw new InvalidModelException("the network cannot take a batch of the declared input ("
                     + networkWidth(d.input()) + " values per row)");
         }

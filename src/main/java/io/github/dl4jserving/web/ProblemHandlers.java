@@ -1,8 +1,8 @@
 package io.github.dl4jserving.web;
 
 import io.github.dl4jserving.platform.PayloadTooLargeException;
-import io.github.dl4jserving.platform.StorageException;
 import io.github.dl4jserving.platform.Rejections;
+import io.github.dl4jserving.platform.StorageException;
 
 import java.util.Locale;
 
