@@ -27,7 +27,10 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 java bench/LoadGen.java --url "http://localhost:$port/predict" --rate "$rate" --seconds "$soak" \
   --connections 64 --window 30
 echo
+# nstat (iproute2) counts SYNs the listen backlog dropped; each one costs its client a second.
+command -v nstat >/dev/null && nstat -n
 java bench/LoadGen.java --url "http://localhost:$port/predict" --rate $((rate * 3)) --seconds "$overload" \
   --connections 512 --window 20
+command -v nstat >/dev/null && { echo "kernel during the overload:"; nstat | grep -E 'ListenOverflows|SynRetrans' || echo "  no listen overflows, no SYN retransmissions"; }
 echo
 curl -sf "localhost:$port/actuator/health/readiness"; echo
