@@ -5,19 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-20}"
-port="${BENCH_PORT:-18080}"
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-jar=$(ls target/dl4j-serving-*.jar 2>/dev/null | head -1 || true)
-[ -n "$jar" ] || { ./mvnw -B -q package -DskipTests; jar=$(ls target/dl4j-serving-*.jar | head -1); }
-
-# JVM flags for the server, e.g. JAVA_OPTS=-XX:+UseZGC to compare collectors (docs/performance.md).
-java ${JAVA_OPTS:-} -jar "$jar" --server.port="$port" > target/bench-server.log 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "localhost:$port/actuator/health/readiness" >/dev/null && break
-  sleep 1
-done
+source bench/server.sh
+start_server target/bench-server.log
 
 # JIT warm-up, not reported: on 2 cores C2 keeps raising throughput for over a minute.
 for scenario in predict-png predict-row predict-png; do

@@ -9,18 +9,8 @@ cd "$(dirname "$0")/.."
 rate="${1:-2000}"
 soak="${2:-300}"
 overload="${3:-120}"
-port="${BENCH_PORT:-18080}"
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-jar=$(ls target/dl4j-serving-*.jar 2>/dev/null | head -1 || true)
-[ -n "$jar" ] || { ./mvnw -B -q package -DskipTests; jar=$(ls target/dl4j-serving-*.jar | head -1); }
-
-java ${JAVA_OPTS:-} -jar "$jar" --server.port="$port" > target/soak-server.log 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
-for _ in $(seq 1 120); do
-  curl -sf "localhost:$port/actuator/health/readiness" >/dev/null && break
-  sleep 1
-done
+source bench/server.sh
+start_server target/soak-server.log
 wrk -t2 -c16 -d60s -s bench/predict-png.lua "http://localhost:$port" > /dev/null   # JIT warm-up, not reported
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%FT%TZ)"
