@@ -133,4 +133,18 @@ public final class TestData {
         }
         return entries;
     }
+
+    /**
+     * A normalizer.bin header in NormalizerSerializer's format, of type CUSTOM naming {@code strategyClass}:
+     * DL4J would load and instantiate that class.
+     */
+    public static byte[] customNormalizerHeader(String strategyClass) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeUTF("NORMALIZER");
+        out.writeInt(1);
+        out.writeUTF("CUSTOM");
+        out.writeUTF(strategyClass);
+        return bytes.toByteArray();
+    }
 }

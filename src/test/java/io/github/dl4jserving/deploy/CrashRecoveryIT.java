@@ -76,16 +76,12 @@ class CrashRecoveryIT {
                 assertThat(entries.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".last")))
                         .as("only the complete version; the leftover removed").containsExactly("1");
             }
-            HttpResponse<String> predicted = http.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> predicted = PackagedJar.postJson(http, base + "/predict",
+                    "{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}");
             assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
             assertThat(predicted.body()).contains("\"version\":1");
         } finally {
-            restarted.destroy();
-            restarted.waitFor(60, TimeUnit.SECONDS);
-            restarted.destroyForcibly();
+            PackagedJar.stop(restarted);
         }
     }
 
@@ -128,9 +124,8 @@ class CrashRecoveryIT {
             String model = get(http, base + "/models/mnist-dcgan");
             assertThat(model).contains("\"defaultVersion\":1").doesNotContain("\"version\":2");
             assertThat(get(http, base + "/actuator/health")).doesNotContain("\"unavailable\":[{");
-            HttpResponse<String> generated = http.send(HttpRequest.newBuilder(URI.create(base + "/predict/mnist-dcgan"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"count\": 2, \"seed\": 7}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> generated = PackagedJar.postJson(http, base + "/predict/mnist-dcgan",
+                    "{\"count\": 2, \"seed\": 7}");
             assertThat(generated.statusCode()).as(generated.body()).isEqualTo(200);
             // Uploaded again after the restart, the version gets the next number and serves.
             HttpResponse<String> again = http.send(PackagedJar.modelUpload(base, "mnist-dcgan", shipped),
@@ -138,9 +133,7 @@ class CrashRecoveryIT {
             assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
             assertThat(again.body()).contains("\"version\":2");
         } finally {
-            restarted.destroy();
-            restarted.waitFor(60, TimeUnit.SECONDS);
-            restarted.destroyForcibly();
+            PackagedJar.stop(restarted);
         }
     }
 }

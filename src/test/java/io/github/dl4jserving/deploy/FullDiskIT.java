@@ -64,12 +64,8 @@ class FullDiskIT {
             assertThat(PackagedJar.awaitOk(http, base + "/models/mnist-mlp/ready", server).statusCode()).isEqualTo(200);
 
             // A training job: 500 images, one epoch, then a 2.6 MB model.zip that cannot be written.
-            HttpResponse<String> started = send(http, HttpRequest.newBuilder(URI.create(base + "/jobs"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\": \"mnist-mlp\", \"promote\": \"always\", "
-                            + "\"hyperparameters\": {\"epochs\": 1, \"examples\": 500}}")));
-            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-            id = started.body().replaceAll("(?s)^\\{\"id\":\"([^\"]+)\".*", "$1");
+            id = PackagedJar.startJob(http, base, "{\"model\": \"mnist-mlp\", \"promote\": \"always\", "
+                    + "\"hyperparameters\": {\"epochs\": 1, \"examples\": 500}}");
             String job = "";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
             while (!job.contains("\"status\":\"FAILED\"") && !job.contains("\"status\":\"SUCCEEDED\"")) {
@@ -100,16 +96,13 @@ class FullDiskIT {
             assertThat(dataset.body()).contains("Could not store the data set: File too large");
 
             // The old default still serves.
-            HttpResponse<String> predicted = send(http, HttpRequest.newBuilder(URI.create(base + "/predict"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}")));
+            HttpResponse<String> predicted = PackagedJar.postJson(http, base + "/predict",
+                    "{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}");
             assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
             assertThat(send(http, HttpRequest.newBuilder(URI.create(base + "/models/mnist-mlp"))).body())
                     .contains("\"defaultVersion\":1");
         } finally {
-            server.destroy();
-            server.waitFor(60, TimeUnit.SECONDS);
-            server.destroyForcibly();
+            PackagedJar.stop(server);
         }
 
         Map<String, Long> after = files(models);
@@ -131,9 +124,7 @@ class FullDiskIT {
             assertThat(send(http, HttpRequest.newBuilder(URI.create(base2 + "/actuator/health"))).body())
                     .doesNotContain("\"unavailable\":[{");
         } finally {
-            restarted.destroy();
-            restarted.waitFor(60, TimeUnit.SECONDS);
-            restarted.destroyForcibly();
+            PackagedJar.stop(restarted);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** The jar that {@code package} built, and what the tests that run it as a child process share. */
@@ -48,14 +49,29 @@ final class PackagedJar {
 
     /** Starts a breast-cancer-logreg job of 10,000 epochs (it runs far longer than the tests wait) and returns its id. */
     static String startLongJob(HttpClient http, String base) throws IOException, InterruptedException {
-        HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\": \"breast-cancer-logreg\", \"hyperparameters\": {\"epochs\": 10000}}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return startJob(http, base, "{\"model\": \"breast-cancer-logreg\", \"hyperparameters\": {\"epochs\": 10000}}");
+    }
+
+    /** POSTs {@code request} to /jobs, expects 202 and returns the job's id. */
+    static String startJob(HttpClient http, String base, String request) throws IOException, InterruptedException {
+        HttpResponse<String> started = postJson(http, base + "/jobs", request);
         if (started.statusCode() != 202) {
             throw new AssertionError("the job was not accepted: " + started.statusCode() + " " + started.body());
         }
         return started.body().replaceAll("(?s)^\\{\"id\":\"([^\"]+)\".*", "$1");
+    }
+
+    static HttpResponse<String> postJson(HttpClient http, String url, String json)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SIGTERM, up to a minute for the graceful shutdown, then SIGKILL if it is still running. */
+    static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        server.waitFor(60, TimeUnit.SECONDS);
+        server.destroyForcibly();
     }
 
     /** A POST of {@code versionDir}'s model.zip and model.json (without its version) as a new version of {@code name}. */

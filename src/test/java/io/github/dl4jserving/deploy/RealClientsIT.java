@@ -58,9 +58,7 @@ class RealClientsIT {
     @AfterAll
     static void stop() throws InterruptedException {
         if (server != null) {
-            server.destroy();
-            server.waitFor(60, TimeUnit.SECONDS);
-            server.destroyForcibly();
+            PackagedJar.stop(server);
         }
     }
 

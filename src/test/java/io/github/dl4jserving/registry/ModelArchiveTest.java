@@ -3,8 +3,6 @@ package io.github.dl4jserving.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,14 +75,8 @@ class ModelArchiveTest {
 
     @Test
     void refusesACustomNormalizerThatNamesAClassToLoad() throws IOException {
-        ByteArrayOutputStream normalizer = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(normalizer);
-        out.writeUTF("NORMALIZER");
-        out.writeInt(1);
-        out.writeUTF("CUSTOM");
-        out.writeUTF("javax.script.ScriptEngineManager");
         Map<String, byte[]> entries = new LinkedHashMap<>(shipped);
-        entries.put("normalizer.bin", normalizer.toByteArray());
+        entries.put("normalizer.bin", TestData.customNormalizerHeader("javax.script.ScriptEngineManager"));
 
         assertThatThrownBy(() -> ModelArchive.read(zip(entries))).isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("'CUSTOM'");

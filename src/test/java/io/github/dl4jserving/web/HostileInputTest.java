@@ -272,14 +272,8 @@ class HostileInputTest extends RunningServer {
         Map<String, byte[]> gadget = new LinkedHashMap<>(entries);
         gadget.put("preprocessor.bin", Tripwire.serialized());
         archives.put("Java-serialized preprocessor.bin", TestData.zip(gadget));
-        ByteArrayOutputStream custom = new ByteArrayOutputStream();
-        java.io.DataOutputStream header = new java.io.DataOutputStream(custom);
-        header.writeUTF("NORMALIZER");
-        header.writeInt(1);
-        header.writeUTF("CUSTOM");
-        header.writeUTF("javax.script.ScriptEngineManager");
         Map<String, byte[]> named = new LinkedHashMap<>(entries);
-        named.put("normalizer.bin", custom.toByteArray());
+        named.put("normalizer.bin", TestData.customNormalizerHeader("javax.script.ScriptEngineManager"));
         archives.put("CUSTOM normalizer naming a class", TestData.zip(named));
         ByteArrayOutputStream prefixed = new ByteArrayOutputStream();
         prefixed.writeBytes(Tripwire.serialized());
