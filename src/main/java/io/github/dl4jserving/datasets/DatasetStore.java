@@ -231,9 +231,7 @@ public class DatasetStore {
             log.info("Stored data set {} ({}, {} rows)", id, kind, info.rows());
             return info;
         } catch (IOException e) {
-            if (StorageException.isStorage(e)) {
-                throw StorageException.of("the data set", e, root);
-            }
+            StorageException.throwIfStorage("the data set", e, root);
             throw new InvalidDatasetException(readable(e));
         } finally {
             deleteTree(tmp);

@@ -39,6 +39,7 @@ import io.github.dl4jserving.registry.ModelRegistry;
  */
 @Service
 public class InferenceService {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(InferenceService.class);
     private static final long MAX_WAIT_MILLIS = 30_000;
 
     private final ModelRegistry registry;
@@ -98,8 +99,7 @@ public class InferenceService {
                 INDArray out = candidate.network().output(dummy, false)) {
             width = out.length() / out.size(0);
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(InferenceService.class)
-                    .info("An uploaded {} failed a forward pass of its declared input", d.name(), e);
+            log.info("An uploaded {} failed a forward pass of its declared input", d.name(), e);
             throw new InvalidModelException("the network cannot take a batch of the declared input ("
                     + networkWidth(d.input()) + " values per row)");
         }
@@ -163,8 +163,7 @@ public class InferenceService {
                 warmUp(m.name(), m.version());
             }
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(InferenceService.class)
-                    .warn("Warm-up of {} version {} failed: {}", m.name(), m.version(), e.toString());
+            log.warn("Warm-up of {} version {} failed: {}", m.name(), m.version(), e.toString());
         }
     }
 

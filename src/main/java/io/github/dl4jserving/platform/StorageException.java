@@ -27,6 +27,16 @@ public class StorageException extends UncheckedIOException {
                 || (message != null && REASONS.stream().anyMatch(message::contains));
     }
 
+    /** Where uploads are spooled and copied before they are checked. */
+    public static final Path TEMP_DIR = Path.of(System.getProperty("java.io.tmpdir"));
+
+    /** Throws {@link #of}{@code (what, e, root)} when {@code e} is the disk refusing a write; returns otherwise. */
+    public static void throwIfStorage(String what, IOException e, Path root) {
+        if (isStorage(e)) {
+            throw of(what, e, root);
+        }
+    }
+
     /** "Could not store {@code what}: {reason}; nothing was kept.", with {@code root} and below cut from the reason. */
     public static StorageException of(String what, IOException e, Path root) {
         String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()

@@ -87,7 +87,7 @@ final class ModelArchive {
                 inflated += Math.max(0, entry.getSize());
             }
             if (inflated > MAX_INFLATED_BYTES) {
-                throw new InvalidModelException("model.zip inflates to more than " + (MAX_INFLATED_BYTES >> 20) + " MB");
+                throw tooLarge();
             }
             if (central.contains(ModelSerializer.NORMALIZER_BIN)) {
                 try (InputStream normalizer = zip.getInputStream(zip.getEntry(ModelSerializer.NORMALIZER_BIN))) {
@@ -106,8 +106,7 @@ final class ModelArchive {
                 for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
                     read += n;
                     if (read > MAX_INFLATED_BYTES) {
-                        throw new InvalidModelException("model.zip inflates to more than "
-                                + (MAX_INFLATED_BYTES >> 20) + " MB");
+                        throw tooLarge();
                     }
                 }
             }
@@ -118,6 +117,10 @@ final class ModelArchive {
             throw new InvalidModelException("model.zip's entries differ between its local headers and its central "
                     + "directory");
         }
+    }
+
+    private static InvalidModelException tooLarge() {
+        return new InvalidModelException("model.zip inflates to more than " + (MAX_INFLATED_BYTES >> 20) + " MB");
     }
 
     private static void checkNormalizerHeader(InputStream normalizer) throws IOException {

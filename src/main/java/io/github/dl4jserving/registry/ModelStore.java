@@ -235,9 +235,7 @@ public class ModelStore {
                 versioned = descriptor.withVersion(nextVersion(name));
                 Files.writeString(tmp.resolve(DESCRIPTOR_FILE), toJson(versioned) + "\n", StandardCharsets.UTF_8);
             } catch (IOException e) {
-                if (StorageException.isStorage(e)) {
-                    throw StorageException.of("a new version of '" + name + "'", e, root);
-                }
+                StorageException.throwIfStorage("a new version of '" + name + "'", e, root);
                 throw e;
             }
             validate.check(tmp, versioned);
@@ -262,9 +260,7 @@ public class ModelStore {
             Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
             moveIntoPlace(tmp, modelDir.resolve(DEFAULT_FILE));
         } catch (IOException e) {
-            if (StorageException.isStorage(e)) {
-                throw StorageException.of("the default of '" + name + "'", e, root);
-            }
+            StorageException.throwIfStorage("the default of '" + name + "'", e, root);
             throw e;
         } finally {
             Files.deleteIfExists(tmp);

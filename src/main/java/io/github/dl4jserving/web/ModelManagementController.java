@@ -76,10 +76,7 @@ class ModelManagementController {
                 upload = Files.createTempFile("dl4j-upload-", ".zip");
                 model.transferTo(upload);
             } catch (IOException e) {
-                if (StorageException.isStorage(e)) {
-                    throw StorageException.of("the upload", e, upload != null ? upload.getParent()
-                            : Path.of(System.getProperty("java.io.tmpdir")));
-                }
+                StorageException.throwIfStorage("the upload", e, StorageException.TEMP_DIR);
                 throw e;
             }
             LoadedModel added = registry.upload(descriptor, upload, inference::validate);

@@ -169,8 +169,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
             return tooLarge(tooLarge);
         }
         if (rootCause(e) instanceof java.io.IOException io && StorageException.isStorage(io)) {
-            return storage(StorageException.of("the upload", io, java.nio.file.Path.of(
-                    System.getProperty("java.io.tmpdir"))));
+            return storage(StorageException.of("the upload", io, StorageException.TEMP_DIR));
         }
         if (e instanceof org.springframework.web.multipart.MaxUploadSizeExceededException) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
