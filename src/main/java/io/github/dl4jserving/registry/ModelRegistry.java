@@ -31,6 +31,11 @@ public class ModelRegistry {
     private final ModelStore store;
     private final Map<String, NavigableMap<Integer, LoadedModel>> models = new ConcurrentHashMap<>();
     private final Map<String, LoadFailure> failures = new ConcurrentHashMap<>();
+    /**
+     * The pinned default of each model as last read from or written to the store: requests resolve
+     * their default here, never on disk. A rescan re-reads the pins another process may have moved.
+     */
+    private final Map<String, Integer> pins = new ConcurrentHashMap<>();
     private final List<Consumer<LoadedModel>> loadListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<LoadFailure>> failureListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<LoadedModel>> defaultListeners = new CopyOnWriteArrayList<>();
@@ -45,11 +50,14 @@ public class ModelRegistry {
     }
 
     /**
-     * Loads version directories that appeared since the last scan, and retries failed ones whose
-     * files changed. Returns how many versions were newly loaded.
+     * Loads version directories that appeared since the last scan, retries failed ones whose
+     * files changed, and re-reads the pinned defaults. Returns how many versions were newly loaded.
      */
     public synchronized int refresh() {
         int loaded = 0;
+        for (String name : models.keySet()) {
+            readPin(name);
+        }
         for (ModelStore.VersionDirectory dir : store.scan()) {
             NavigableMap<Integer, LoadedModel> versions = models.get(dir.name());
             if (versions != null && versions.containsKey(dir.version())) {
@@ -132,7 +140,7 @@ public class ModelRegistry {
         long start = System.nanoTime();
         String name = descriptor.name();
         if (!makeDefault && models.containsKey(name) && !models.get(name).isEmpty()) {
-            store.pinDefault(name, defaultVersion(name).version());
+            pin(name, defaultVersion(name).version());
         }
         ModelDescriptor written = store.writeNewVersion(descriptor, network, normalizer);
         LoadedModel loaded = restore(written, store.root().resolve(name).resolve(Integer.toString(written.version())),
@@ -141,7 +149,7 @@ public class ModelRegistry {
         loadListeners.forEach(l -> l.accept(loaded));
         log.info("Published {} version {}{}", name, written.version(), makeDefault ? " as the default" : "");
         if (makeDefault) {
-            store.pinDefault(name, written.version());
+            pin(name, written.version());
             defaultListeners.forEach(l -> l.accept(loaded));
         }
         return loaded;
@@ -150,9 +158,36 @@ public class ModelRegistry {
     /** Pins {@code version} as the default of {@code name}; it must be loaded. */
     public synchronized LoadedModel setDefault(String name, int version) throws IOException {
         LoadedModel target = get(name, version);
-        store.pinDefault(name, version);
+        pin(name, version);
         defaultListeners.forEach(l -> l.accept(target));
         return target;
+    }
+
+    private void pin(String name, int version) throws IOException {
+        store.pinDefault(name, version);
+        pins.put(name, version);
+    }
+
+    /**
+     * Reads the pin of {@code name} from the store into memory; when that changes which loaded
+     * version serves (another process moved the pin), the default listeners hear of it.
+     */
+    private void readPin(String name) {
+        NavigableMap<Integer, LoadedModel> versions = models.get(name);
+        LoadedModel before = versions == null || versions.isEmpty() ? null : defaultVersion(name);
+        Optional<Integer> pinned = store.pinnedDefault(name);
+        if (pinned.isPresent()) {
+            pins.put(name, pinned.get());
+        } else {
+            pins.remove(name);
+        }
+        if (before != null) {
+            LoadedModel after = defaultVersion(name);
+            if (after != before) {
+                log.info("The default of {} is now version {}", name, after.version());
+                defaultListeners.forEach(l -> l.accept(after));
+            }
+        }
     }
 
     /** Deletes a version from disk and from service; never the default or the last one. */
@@ -217,6 +252,9 @@ public class ModelRegistry {
                 throw new IOException("model.json lacks the kind or the input schema");
             }
             LoadedModel loaded = restore(descriptor, dir.path(), start);
+            if (!models.containsKey(dir.name())) {
+                readPin(dir.name());
+            }
             models.computeIfAbsent(dir.name(), n -> new ConcurrentSkipListMap<>()).put(dir.version(), loaded);
             failures.remove(dir.name() + "@" + dir.version());
             log.info("Loaded {} version {} in {} ms", dir.name(), dir.version(), (System.nanoTime() - start) / 1_000_000);
@@ -253,11 +291,9 @@ public class ModelRegistry {
         if (v == null || v.isEmpty()) {
             throw new ModelNotFoundException(unknownModel(name));
         }
-        Optional<Integer> pinned = store.pinnedDefault(name);
-        if (pinned.isPresent() && v.containsKey(pinned.get())) {
-            return v.get(pinned.get());
-        }
-        return v.lastEntry().getValue();
+        Integer pinned = pins.get(name);
+        LoadedModel m = pinned == null ? null : v.get(pinned);
+        return m != null ? m : v.lastEntry().getValue();
     }
 
     /** {@code version} of {@code name}, or the default version when {@code version} is null. */
@@ -285,7 +321,8 @@ public class ModelRegistry {
 
     /** Whether the version that should be the default, the pinned one or else the highest on disk, failed. */
     public boolean intendedDefaultFailed(String name) {
-        int intended = store.pinnedDefault(name).orElse(Integer.MIN_VALUE);
+        int intended = (models.containsKey(name) ? Optional.ofNullable(pins.get(name)) : store.pinnedDefault(name))
+                .orElse(Integer.MIN_VALUE);
         int highestLoaded = models.containsKey(name) ? models.get(name).lastKey() : Integer.MIN_VALUE;
         for (LoadFailure f : failures.values()) {
             if (f.name().equals(name) && (f.version() == intended || f.version() > highestLoaded)) {

@@ -79,6 +79,29 @@ class ModelRegistryTest {
     }
 
     @Test
+    void resolvesTheDefaultInMemoryAndRereadsAPinMovedByAnotherProcessAtTheNextRescan() throws IOException {
+        copyAs(1);
+        copyAs(2);
+        ModelRegistry registry = new ModelRegistry(new ModelStore(root));
+        java.util.List<Integer> announced = new java.util.ArrayList<>();
+        registry.onDefaultChange(m -> announced.add(m.version()));
+        registry.setDefault(NAME, 1);
+        Path pin = root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE);
+
+        Files.delete(pin);
+        assertThat(registry.defaultVersion(NAME).version()).as("requests do not read the pin from disk").isEqualTo(1);
+
+        Files.writeString(pin, "2\n"); // as the train command or another replica would
+        assertThat(registry.defaultVersion(NAME).version()).isEqualTo(1);
+        registry.refresh();
+        assertThat(registry.defaultVersion(NAME).version()).isEqualTo(2);
+        assertThat(announced).as("listeners hear of both changes, so the new default is warmed").containsExactly(1, 2);
+
+        registry.refresh();
+        assertThat(announced).as("an unchanged pin announces nothing").containsExactly(1, 2);
+    }
+
+    @Test
     void answersUnknownNamesAndVersionsWithModelNotFound() throws IOException {
         copyAs(1);
         ModelRegistry registry = new ModelRegistry(new ModelStore(root));
