@@ -1,7 +1,6 @@
 package io.github.dl4jserving.datasets;
 
 import java.awt.image.BufferedImage;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
@@ -11,7 +10,9 @@ import java.util.Arrays;
  * specks ignored), the longest side scaled to 20 pixels with the aspect ratio kept, and the result
  * placed in a 28x28 field so that its centre of mass is in the middle.
  *
- * <p>Instances are stateless and thread-safe.
+ * <p>Instances are stateless and thread-safe. The working arrays of images up to
+ * {@link #WORKING_SIZE} pixels square are kept per thread and reused, so preparing an upload of
+ * ordinary size allocates only its 28x28 result; larger inputs use arrays of their own.
  */
 public final class DigitImagePreprocessor {
     public static final int SIZE = 28;
@@ -20,11 +21,12 @@ public final class DigitImagePreprocessor {
     static final int WORKING_SIZE = 512;
     /** Ink below this contrast over the background counts as no ink at all. */
     static final float MIN_CONTRAST = 0.12f;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Prepares a decoded image. */
     public PreparedDigit prepare(BufferedImage image) {
-        GrayImage gray = GrayImage.flattenedOnWhite(image);
-        return prepare(gray);
+        Scratch scratch = SCRATCH.get();
+        return prepare(GrayImage.flattenedOnWhite(image, scratch), scratch);
     }
 
     /**
@@ -32,46 +34,52 @@ public final class DigitImagePreprocessor {
      * the polarity is detected as for any image.
      */
     public PreparedDigit prepare(float[] values, int width, int height) {
-        return prepare(new GrayImage(width, height, values.clone()));
+        Scratch scratch = SCRATCH.get();
+        float[] copy = scratch.floats(0, values.length);
+        System.arraycopy(values, 0, copy, 0, values.length);
+        return prepare(new GrayImage(width, height, copy), scratch);
     }
 
-    private PreparedDigit prepare(GrayImage input) {
-        GrayImage gray = input.boxDownscaledTo(WORKING_SIZE);
-        boolean inverted = gray.borderMedian() > 0.5f;
+    /** {@code input} is this call's own copy: it is inverted in place. */
+    private PreparedDigit prepare(GrayImage input, Scratch scratch) {
+        GrayImage gray = input.boxDownscaledTo(WORKING_SIZE, scratch);
+        boolean inverted = gray.borderMedian(scratch) > 0.5f;
         float[] ink = gray.values();
+        int n = gray.width() * gray.height();
         if (inverted) {
-            for (int i = 0; i < ink.length; i++) {
+            for (int i = 0; i < n; i++) {
                 ink[i] = 1f - ink[i];
             }
         }
-        float[] sorted = ink.clone();
-        Arrays.sort(sorted);
+        float[] sorted = scratch.floats(2, n);
+        System.arraycopy(ink, 0, sorted, 0, n);
+        Arrays.sort(sorted, 0, n);
         // The background is the median; the ink level is near the brightest pixel, skipping a few
         // so a hot pixel cannot set it, but not a percentile: a small digit on a large canvas
         // covers far less than 1% of it.
-        float lo = sorted[sorted.length / 2];
-        float hi = sorted[sorted.length - 1 - Math.min(16, sorted.length / 500)];
+        float lo = sorted[n / 2];
+        float hi = sorted[n - 1 - Math.min(16, n / 500)];
         if (hi - lo < MIN_CONTRAST) {
             throw new NoDigitFoundException("The image has no visible ink: it is of one uniform shade. "
                     + "Send a picture of one dark digit on light paper or one light digit on a dark background.");
         }
         int w = gray.width();
         int h = gray.height();
-        float[] norm = new float[ink.length];
-        for (int i = 0; i < ink.length; i++) {
+        float[] norm = scratch.floats(3, n);
+        for (int i = 0; i < n; i++) {
             norm[i] = clamp01((ink[i] - lo) / (hi - lo));
         }
-        float threshold = Math.max(0.25f, Math.min(0.6f, otsu(norm)));
-        boolean[] mask = new boolean[norm.length];
-        for (int i = 0; i < norm.length; i++) {
+        float threshold = Math.max(0.25f, Math.min(0.6f, otsu(norm, n)));
+        boolean[] mask = scratch.mask(n);
+        for (int i = 0; i < n; i++) {
             mask[i] = norm[i] > threshold;
         }
-        int[] box = keepMainComponents(mask, w, h);
+        int[] box = keepMainComponents(mask, w, h, scratch);
         // Keep the anti-aliased edge of the strokes, drop the faint paper texture around them.
         float floor = threshold * 0.5f;
         int bw = box[2] - box[0] + 1;
         int bh = box[3] - box[1] + 1;
-        float[] crop = new float[bw * bh];
+        float[] crop = scratch.floats(2, bw * bh);
         for (int y = 0; y < bh; y++) {
             for (int x = 0; x < bw; x++) {
                 int src = (box[1] + y) * w + box[0] + x;
@@ -83,27 +91,29 @@ public final class DigitImagePreprocessor {
         float scale = (float) BOX / Math.max(bw, bh);
         int sw = Math.max(1, Math.round(bw * scale));
         int sh = Math.max(1, Math.round(bh * scale));
-        float[] scaled = resample(crop, bw, bh, sw, sh);
+        float[] scaled = resample(crop, bw, bh, sw, sh, scratch.floats(0, sw * sh));
         float max = 0f;
-        for (float v : scaled) {
-            max = Math.max(max, v);
+        for (int i = 0; i < sw * sh; i++) {
+            max = Math.max(max, scaled[i]);
         }
         if (max <= 0f) {
             throw new NoDigitFoundException("No digit was found in the image.");
         }
-        for (int i = 0; i < scaled.length; i++) {
+        for (int i = 0; i < sw * sh; i++) {
             scaled[i] = scaled[i] / max;
         }
         return new PreparedDigit(centreByMass(scaled, sw, sh), inverted);
     }
 
     /** Connected ink components; drops specks smaller than a tenth of the largest. Returns the bbox. */
-    private static int[] keepMainComponents(boolean[] mask, int w, int h) {
-        int[] label = new int[mask.length];
-        int[] sizes = new int[16];
+    private static int[] keepMainComponents(boolean[] mask, int w, int h, Scratch scratch) {
+        int n = w * h;
+        int[] label = scratch.labels(n);
+        // Every pixel joins the queue at most once, so a plain array of n holds it.
+        int[] queue = scratch.queue(n);
+        int[] sizes = scratch.sizes;
         int next = 0;
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        for (int start = 0; start < mask.length; start++) {
+        for (int start = 0; start < n; start++) {
             if (!mask[start] || label[start] != 0) {
                 continue;
             }
@@ -112,10 +122,12 @@ public final class DigitImagePreprocessor {
                 sizes = Arrays.copyOf(sizes, sizes.length * 2);
             }
             label[start] = next;
-            queue.add(start);
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = start;
             int size = 0;
-            while (!queue.isEmpty()) {
-                int p = queue.poll();
+            while (head < tail) {
+                int p = queue[head++];
                 size++;
                 int px = p % w;
                 int py = p / w;
@@ -127,7 +139,7 @@ public final class DigitImagePreprocessor {
                             int q = ny * w + nx;
                             if (mask[q] && label[q] == 0) {
                                 label[q] = next;
-                                queue.add(q);
+                                queue[tail++] = q;
                             }
                         }
                     }
@@ -135,6 +147,7 @@ public final class DigitImagePreprocessor {
             }
             sizes[next] = size;
         }
+        scratch.sizes = sizes;
         int largest = 0;
         for (int i = 1; i <= next; i++) {
             largest = Math.max(largest, sizes[i]);
@@ -144,7 +157,7 @@ public final class DigitImagePreprocessor {
         int y0 = h;
         int x1 = -1;
         int y1 = -1;
-        for (int p = 0; p < mask.length; p++) {
+        for (int p = 0; p < n; p++) {
             if (mask[p] && sizes[label[p]] < minSize) {
                 mask[p] = false;
             }
@@ -208,7 +221,7 @@ public final class DigitImagePreprocessor {
     }
 
     private static float[] maxFilter(float[] src, int w, int h, int r) {
-        float[] tmp = new float[src.length];
+        float[] tmp = new float[w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 float m = 0f;
@@ -218,7 +231,7 @@ public final class DigitImagePreprocessor {
                 tmp[y * w + x] = m;
             }
         }
-        float[] out = new float[src.length];
+        float[] out = new float[w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 float m = 0f;
@@ -233,23 +246,27 @@ public final class DigitImagePreprocessor {
 
     /** Area-weighted resampling when shrinking, bilinear when enlarging. */
     static float[] resample(float[] src, int sw, int sh, int dw, int dh) {
-        float[] out = new float[dw * dh];
+        return resample(src, sw, sh, dw, dh, new float[dw * dh]);
+    }
+
+    /** {@link #resample(float[], int, int, int, int)} into the first {@code dw * dh} values of {@code out}. */
+    static float[] resample(float[] src, int sw, int sh, int dw, int dh, float[] out) {
         double fx = (double) sw / dw;
         double fy = (double) sh / dh;
         for (int y = 0; y < dh; y++) {
             for (int x = 0; x < dw; x++) {
                 out[y * dw + x] = (fx >= 1 && fy >= 1)
-                        ? areaAverage(src, sw, x * fx, (x + 1) * fx, y * fy, (y + 1) * fy)
+                        ? areaAverage(src, sw, sh, x * fx, (x + 1) * fx, y * fy, (y + 1) * fy)
                         : bilinear(src, sw, sh, (x + 0.5) * fx - 0.5, (y + 0.5) * fy - 0.5);
             }
         }
         return out;
     }
 
-    private static float areaAverage(float[] src, int sw, double x0, double x1, double y0, double y1) {
+    private static float areaAverage(float[] src, int sw, int sh, double x0, double x1, double y0, double y1) {
         double sum = 0;
         double weight = 0;
-        int yEnd = Math.min(src.length / sw, (int) Math.ceil(y1));
+        int yEnd = Math.min(sh, (int) Math.ceil(y1));
         int xEnd = Math.min(sw, (int) Math.ceil(x1));
         for (int y = (int) y0; y < yEnd; y++) {
             double wy = Math.min(y + 1, y1) - Math.max(y, y0);
@@ -306,12 +323,17 @@ public final class DigitImagePreprocessor {
 
     /** Otsu's threshold of values in [0, 1], over 64 bins. */
     static float otsu(float[] values) {
+        return otsu(values, values.length);
+    }
+
+    /** Otsu's threshold of the first {@code n} values. */
+    static float otsu(float[] values, int n) {
         int bins = 64;
         int[] hist = new int[bins];
-        for (float v : values) {
-            hist[Math.min(bins - 1, (int) (v * bins))]++;
+        for (int i = 0; i < n; i++) {
+            hist[Math.min(bins - 1, (int) (values[i] * bins))]++;
         }
-        double total = values.length;
+        double total = n;
         double sumAll = 0;
         for (int i = 0; i < bins; i++) {
             sumAll += i * (double) hist[i];
@@ -341,23 +363,23 @@ public final class DigitImagePreprocessor {
         return (bestBin + 1) / (float) bins;
     }
 
-    static float percentile(float[] values, double q) {
-        float[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    /** The q-quantile of the first {@code n} values, which are sorted in place. */
+    static float percentileInPlace(float[] values, int n, double q) {
+        Arrays.sort(values, 0, n);
+        return values[(int) Math.min(n - 1, Math.floor(q * n))];
     }
 
     private static float clamp01(float v) {
         return v < 0f ? 0f : (v > 1f ? 1f : v);
     }
 
-    /** Grey levels of an image, 0 black and 1 white. */
+    /** Grey levels of an image, 0 black and 1 white; {@code values} may be longer than width x height. */
     record GrayImage(int width, int height, float[] values) {
-        static GrayImage flattenedOnWhite(BufferedImage image) {
+        static GrayImage flattenedOnWhite(BufferedImage image, Scratch scratch) {
             int w = image.getWidth();
             int h = image.getHeight();
-            float[] out = new float[w * h];
-            int[] row = new int[w];
+            float[] out = scratch.floats(0, w * h);
+            int[] row = scratch.row(w);
             for (int y = 0; y < h; y++) {
                 image.getRGB(0, y, w, 1, row, 0, w);
                 for (int x = 0; x < w; x++) {
@@ -371,21 +393,22 @@ public final class DigitImagePreprocessor {
             return new GrayImage(w, h, out);
         }
 
-        GrayImage boxDownscaledTo(int limit) {
+        /** This image, or one box-averaged to at most {@code limit} pixels a side. */
+        GrayImage boxDownscaledTo(int limit, Scratch scratch) {
             int factor = (int) Math.ceil(Math.max(width, height) / (double) limit);
             if (factor <= 1) {
-                return new GrayImage(width, height, values.clone());
+                return this;
             }
             int w = Math.max(1, width / factor);
             int h = Math.max(1, height / factor);
-            return new GrayImage(w, h, resample(values, width, height, w, h));
+            return new GrayImage(w, h, resample(values, width, height, w, h, scratch.floats(1, w * h)));
         }
 
         /** The median of the outer frame (5% of each side, at least one pixel): the background. */
-        float borderMedian() {
+        float borderMedian(Scratch scratch) {
             int bx = Math.max(1, width / 20);
             int by = Math.max(1, height / 20);
-            float[] border = new float[width * height];
+            float[] border = scratch.floats(2, width * height);
             int n = 0;
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
@@ -394,7 +417,81 @@ public final class DigitImagePreprocessor {
                     }
                 }
             }
-            return percentile(Arrays.copyOf(border, n), 0.5);
+            return percentileInPlace(border, n, 0.5);
+        }
+    }
+
+    /**
+     * One thread's working arrays, grown on demand up to {@link #KEPT} elements each. A larger
+     * request gets a fresh array that is not kept, so a single huge upload does not pin its
+     * memory to the thread.
+     */
+    static final class Scratch {
+        private static final int KEPT = WORKING_SIZE * WORKING_SIZE;
+        private final float[][] floats = new float[4][];
+        private boolean[] mask = new boolean[0];
+        private int[] labels = new int[0];
+        private int[] queue = new int[0];
+        private int[] row = new int[0];
+        int[] sizes = new int[16];
+
+        /** Working array number {@code slot} (0-3) with room for {@code n} values; contents undefined. */
+        float[] floats(int slot, int n) {
+            float[] a = floats[slot];
+            if (a != null && a.length >= n) {
+                return a;
+            }
+            a = new float[n];
+            if (n <= KEPT) {
+                floats[slot] = a;
+            }
+            return a;
+        }
+
+        boolean[] mask(int n) {
+            if (mask.length >= n) {
+                return mask;
+            }
+            boolean[] a = new boolean[n];
+            if (n <= KEPT) {
+                mask = a;
+            }
+            return a;
+        }
+
+        /** Labels for {@code n} pixels, all 0. */
+        int[] labels(int n) {
+            if (labels.length >= n) {
+                Arrays.fill(labels, 0, n, 0);
+                return labels;
+            }
+            int[] a = new int[n];
+            if (n <= KEPT) {
+                labels = a;
+            }
+            return a;
+        }
+
+        int[] queue(int n) {
+            if (queue.length >= n) {
+                return queue;
+            }
+            int[] a = new int[n];
+            if (n <= KEPT) {
+                queue = a;
+            }
+            return a;
+        }
+
+        int[] row(int n) {
+            if (row.length >= n) {
+                return row;
+            }
+            int[] a = new int[n];
+            if (n <= WORKING_SIZE * 16) {
+                row = a;
+            }
+            return a;
         }
     }
 }

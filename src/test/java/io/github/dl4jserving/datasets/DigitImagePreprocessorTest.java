@@ -43,6 +43,44 @@ class DigitImagePreprocessorTest {
     }
 
     @Test
+    void aThreadsReusedWorkingArraysGiveTheSameResultsAsAFreshThread() throws Exception {
+        BufferedImage[] images = {
+            bar(1200, 900, Color.WHITE, Color.BLACK, 500, 100, 60, 600, BufferedImage.TYPE_INT_RGB), // downscaled
+            bar(28, 28, Color.BLACK, Color.WHITE, 12, 4, 4, 20, BufferedImage.TYPE_BYTE_GRAY),
+            bar(300, 200, Color.BLACK, Color.WHITE, 40, 20, 8, 150, BufferedImage.TYPE_INT_RGB), // thin: widened
+            bar(600, 600, Color.LIGHT_GRAY, Color.DARK_GRAY, 200, 100, 90, 400, BufferedImage.TYPE_INT_RGB),
+        };
+        float[][] fresh = new float[images.length][];
+        for (int i = 0; i < images.length; i++) {
+            int index = i;
+            Thread thread = new Thread(() -> fresh[index] = new DigitImagePreprocessor().prepare(images[index]).pixels());
+            thread.start();
+            thread.join();
+        }
+        BufferedImage blank = bar(64, 64, Color.WHITE, Color.WHITE, 0, 0, 1, 1, BufferedImage.TYPE_INT_RGB);
+        // A speck inside where the previous image had its bar: stale labels would keep it.
+        BufferedImage before = bar(28, 28, Color.BLACK, Color.WHITE, 2, 2, 8, 24, BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage speckled = bar(28, 28, Color.BLACK, Color.WHITE, 16, 3, 5, 22, BufferedImage.TYPE_BYTE_GRAY);
+        speckled.setRGB(5, 14, Color.WHITE.getRGB());
+        float[][] freshSpeckled = new float[1][];
+        Thread thread = new Thread(() -> freshSpeckled[0] = new DigitImagePreprocessor().prepare(speckled).pixels());
+        thread.start();
+        thread.join();
+        preprocessor.prepare(before);
+        assertThat(preprocessor.prepare(speckled).pixels()).containsExactly(freshSpeckled[0]);
+
+        for (int round = 0; round < 2; round++) {
+            for (int i = images.length - 1; i >= 0; i--) {
+                for (int again = 0; again < 2; again++) {
+                    assertThat(preprocessor.prepare(images[i]).pixels()).as("image %d, round %d", i, round)
+                            .containsExactly(fresh[i]);
+                }
+                assertThatThrownBy(() -> preprocessor.prepare(blank)).isInstanceOf(NoDigitFoundException.class);
+            }
+        }
+    }
+
+    @Test
     void invertsDarkInkOnLightPaper() {
         BufferedImage image = bar(100, 100, Color.WHITE, Color.BLACK, 45, 10, 10, 80, BufferedImage.TYPE_INT_RGB);
 
