@@ -1,20 +1,33 @@
 package io.github.dl4jserving.datasets;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStreamImpl;
 
 /**
  * Decodes PNG, JPEG, GIF and BMP with ImageIO. The reader is asked for the declared size first,
  * so a small file that claims 50,000 x 50,000 pixels is refused before any pixel memory is taken.
+ *
+ * <p>Each thread keeps one input stream over the bytes being decoded and one reader per format,
+ * and reuses them: ImageIO's own {@code MemoryCacheImageInputStream} copies the file into a cache
+ * and, like every {@code ImageInputStreamImpl}, carries an 8 KB buffer, and a new reader per file
+ * costs as much again (docs/performance.md). After a failed decode both are replaced, so a hostile
+ * file cannot leave a reader in a bad state for the next one.
  */
 public class ImageDecoder {
+    private static final ThreadLocal<Session> SESSION = ThreadLocal.withInitial(Session::new);
+    private static volatile List<ImageReaderSpi> providers;
+
     private final int maxDimension;
 
     public ImageDecoder(int maxDimension) {
@@ -25,41 +38,141 @@ public class ImageDecoder {
         if (bytes == null || bytes.length == 0) {
             throw new UnreadableImageException("The image is empty. Send the bytes of a PNG, JPEG, GIF or BMP file.");
         }
-        // A memory cache, not ImageIO's default temporary file: no disk I/O per request, and no
-        // shutdown hook registered mid-request (which fails while the JVM is shutting down).
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
+        Session session = SESSION.get();
+        BytesImageInputStream in = session.stream;
+        ImageReader reader = null;
+        boolean clean = false;
+        try {
+            in.reset(bytes);
+            reader = session.reader(in);
+            if (reader == null) {
+                clean = true;
                 throw new UnreadableImageException("The data is not an image in a supported format. "
                         + "Send a PNG, JPEG, GIF or BMP file.");
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int width = reader.getWidth(0);
-                int height = reader.getHeight(0);
-                if (width <= 0 || height <= 0) {
-                    throw new UnreadableImageException("The image declares no pixels (" + width + "x" + height + ").");
-                }
-                if (width > maxDimension || height > maxDimension) {
-                    throw new UnreadableImageException("The image is " + width + "x" + height
-                            + " pixels; the largest accepted is " + maxDimension + "x" + maxDimension
-                            + " (dl4j-serving.max-image-dimension). Scale it down before sending.");
-                }
-                BufferedImage image = reader.read(0);
-                if (image == null) {
-                    throw new UnreadableImageException("The image could not be decoded.");
-                }
-                return image;
-            } finally {
-                reader.dispose();
+            reader.setInput(in, true, true);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width <= 0 || height <= 0) {
+                throw new UnreadableImageException("The image declares no pixels (" + width + "x" + height + ").");
             }
+            if (width > maxDimension || height > maxDimension) {
+                throw new UnreadableImageException("The image is " + width + "x" + height
+                        + " pixels; the largest accepted is " + maxDimension + "x" + maxDimension
+                        + " (dl4j-serving.max-image-dimension). Scale it down before sending.");
+            }
+            BufferedImage image = reader.read(0);
+            if (image == null) {
+                throw new UnreadableImageException("The image could not be decoded.");
+            }
+            clean = true;
+            return image;
         } catch (IOException | RuntimeException e) {
             if (e instanceof UnreadableImageException u) {
                 throw u;
             }
             throw new UnreadableImageException("The image could not be decoded: it is damaged or truncated. "
                     + "Send a complete PNG, JPEG, GIF or BMP file.");
+        } finally {
+            in.release();
+            if (reader != null) {
+                reader.reset();
+            }
+            if (!clean) {
+                session.discard(reader);
+            }
+        }
+    }
+
+    /** The installed image reader providers in ImageIO's order, looked up once. */
+    private static List<ImageReaderSpi> providers() {
+        List<ImageReaderSpi> list = providers;
+        if (list == null) {
+            list = new ArrayList<>();
+            Iterator<ImageReaderSpi> it = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class,
+                    true);
+            it.forEachRemaining(list::add);
+            providers = list = List.copyOf(list);
+        }
+        return list;
+    }
+
+    /** One thread's stream and readers. */
+    private static final class Session {
+        BytesImageInputStream stream = new BytesImageInputStream();
+        final Map<ImageReaderSpi, ImageReader> readers = new HashMap<>();
+
+        /** A reader for the stream's format, as ImageIO.getImageReaders would pick it, or null. */
+        ImageReader reader(BytesImageInputStream in) throws IOException {
+            for (ImageReaderSpi spi : providers()) {
+                if (spi.canDecodeInput(in)) {
+                    ImageReader reader = readers.get(spi);
+                    if (reader == null) {
+                        reader = spi.createReaderInstance();
+                        readers.put(spi, reader);
+                    }
+                    return reader;
+                }
+            }
+            return null;
+        }
+
+        void discard(ImageReader reader) {
+            stream = new BytesImageInputStream();
+            if (reader != null) {
+                readers.values().remove(reader);
+                reader.dispose();
+            }
+        }
+    }
+
+    /** An ImageIO stream over a byte array that can be pointed at the next array. */
+    static final class BytesImageInputStream extends ImageInputStreamImpl {
+        private static final byte[] NONE = new byte[0];
+        private byte[] data = NONE;
+
+        void reset(byte[] bytes) {
+            data = bytes;
+            streamPos = 0;
+            flushedPos = 0;
+            bitOffset = 0;
+        }
+
+        /** Drops the reference to the last file, so it can be collected while the thread idles. */
+        void release() {
+            data = NONE;
+        }
+
+        @Override
+        public int read() {
+            bitOffset = 0;
+            return streamPos < data.length ? data[(int) streamPos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            bitOffset = 0;
+            if (len == 0) {
+                return 0;
+            }
+            if (streamPos >= data.length) {
+                return -1;
+            }
+            int n = (int) Math.min(len, data.length - streamPos);
+            System.arraycopy(data, (int) streamPos, b, off, n);
+            streamPos += n;
+            return n;
+        }
+
+        @Override
+        public long length() {
+            return data.length;
+        }
+
+        /** Kept open for the next file: readers are told not to close it, this makes sure. */
+        @Override
+        public void close() {
         }
     }
 }

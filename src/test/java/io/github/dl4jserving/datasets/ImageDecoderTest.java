@@ -46,6 +46,27 @@ class ImageDecoderTest {
         assertThat(decoded.getHeight()).isEqualTo(60);
     }
 
+    @Test
+    void aThreadReusesItsStreamAndReadersAcrossFormatsAndAfterDamagedFiles() throws IOException {
+        BufferedImage reference = sample(40, 30);
+        byte[] png = encode(reference, "png");
+        byte[] jpg = encode(reference, "jpg");
+        byte[] truncated = Arrays.copyOf(encode(sample(200, 200), "png"), 300);
+        int[] expected = reference.getRGB(0, 0, 40, 30, null, 0, 40);
+
+        for (int round = 0; round < 3; round++) {
+            assertThat(decoder.decode(png).getRGB(0, 0, 40, 30, null, 0, 40))
+                    .as("the same pixels every time, whatever came before").containsExactly(expected);
+            assertThat(decoder.decode(jpg).getWidth()).isEqualTo(40);
+            assertThatThrownBy(() -> decoder.decode(truncated)).isInstanceOf(UnreadableImageException.class);
+            assertThatThrownBy(() -> decoder.decode(new byte[] {1, 2, 3})).isInstanceOf(UnreadableImageException.class);
+        }
+        BufferedImage other = sample(17, 9);
+        assertThat(decoder.decode(encode(other, "png")).getRGB(0, 0, 17, 9, null, 0, 17))
+                .as("a smaller image after a larger one reads only its own bytes")
+                .containsExactly(other.getRGB(0, 0, 17, 9, null, 0, 17));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"png", "jpg", "gif"})
     void refusesATruncatedFile(String format) throws IOException {
