@@ -36,7 +36,7 @@ public final class Answers {
     }
 
     /** Raw output rows of a model for raw input rows of {@code inputWidth} values. */
-    public record Tensor(String model, int version, int inputWidth, float[][] rows) {
+    public record Tensor(String model, int version, int inputWidth, float[][] rows, List<String> labels) {
     }
 
     /** Generated 28x28 grey images; {@code seed} is null when explicit latent vectors were given. */

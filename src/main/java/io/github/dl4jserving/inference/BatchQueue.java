@@ -8,8 +8,13 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,6 +29,11 @@ import io.micrometer.core.instrument.Timer;
  * counted from the first job's arrival (not from when the worker looked), then runs one forward
  * pass and hands each job its own rows. With the default delay of 0 nothing waits: whatever is
  * already queued is batched. A full queue refuses at once.
+ *
+ * <p>Each worker keeps its input arrays (one per batch size it has seen, up to
+ * {@code maxBatchSize} rows) and takes the network's output in a workspace of its own, so a
+ * forward pass allocates no native memory and few Java objects: the rows are copied into the
+ * kept input, and the output is copied out before the workspace is reused.
  */
 final class BatchQueue {
     private final String label;
@@ -56,7 +66,8 @@ final class BatchQueue {
         for (int i = 0; i < settings.workers(); i++) {
             MultiLayerNetwork replica = i == 0 ? network : network.clone();
             replicas.add(replica);
-            Thread worker = new Thread(() -> work(replica), "batch-" + label + "-" + i);
+            Worker state = new Worker(replica, "batch-out-" + label + "-" + i);
+            Thread worker = new Thread(() -> work(state), "batch-" + label + "-" + i);
             worker.setDaemon(true);
             this.workers.add(worker);
             worker.start();
@@ -87,7 +98,15 @@ final class BatchQueue {
         }
     }
 
-    private void work(MultiLayerNetwork net) {
+    private void work(Worker worker) {
+        try {
+            serve(worker);
+        } finally {
+            worker.close();
+        }
+    }
+
+    private void serve(Worker worker) {
         List<Job> batch = new ArrayList<>();
         while (!closing || !queue.isEmpty()) {
             try {
@@ -98,7 +117,7 @@ final class BatchQueue {
                 batch.clear();
                 batch.add(first);
                 collect(batch, first);
-                runBatch(net, batch);
+                runBatch(worker, batch);
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException | Error e) {
@@ -128,41 +147,56 @@ final class BatchQueue {
         }
     }
 
-    private void runBatch(MultiLayerNetwork net, List<Job> batch) {
+    private void runBatch(Worker worker, List<Job> batch) {
         long start = System.nanoTime();
         int rows = 0;
         for (Job j : batch) {
             queueTime.record(start - j.arrival(), TimeUnit.NANOSECONDS);
             rows += j.rows();
         }
-        float[] flat = new float[rows * width];
-        int offset = 0;
-        for (Job j : batch) {
-            System.arraycopy(j.flat(), 0, flat, offset, j.rows() * width);
-            offset += j.rows() * width;
-        }
         batchSize.record(rows);
-        float[][] out;
-        try (INDArray in = Nd4j.create(flat, new long[] {rows, width}, DataType.FLOAT)) {
+        INDArray in = worker.input(rows);
+        try {
+            FloatPointer target = (FloatPointer) in.data().addressPointer();
+            long offset = 0;
+            for (Job j : batch) {
+                target.position(offset).put(j.flat(), 0, j.rows() * width);
+                offset += (long) j.rows() * width;
+            }
+            target.position(0);
             if (normalizer != null) {
                 normalizer.transform(in);
             }
-            try (INDArray result = net.output(in, false)) {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(OUTPUT_WORKSPACE,
+                    worker.outputWorkspace)) {
+                INDArray result = worker.net.output(in, false, null, null, ws);
                 if (normalizer != null && normalizer.isFitLabel()) {
                     normalizer.revertLabels(result); // a regressor trained on standardized targets
                 }
-                out = result.reshape(result.size(0), result.length() / result.size(0)).toFloatMatrix();
+                hand(batch, result, rows);
             }
         } finally {
+            worker.release(in, rows);
             forwardTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
-        int row = 0;
+    }
+
+    /** Copies each job's output rows out of the workspace into arrays of its own, and completes it. */
+    private static void hand(List<Job> batch, INDArray result, int rows) {
+        int outWidth = (int) (result.length() / rows);
+        INDArray contiguous = result.ordering() == 'c' && !result.isView() ? result : result.dup('c');
+        FloatPointer source = (FloatPointer) contiguous.data().addressPointer();
+        long offset = 0;
         for (Job j : batch) {
             float[][] mine = new float[j.rows()][];
-            System.arraycopy(out, row, mine, 0, j.rows());
-            row += j.rows();
+            for (int r = 0; r < j.rows(); r++) {
+                mine[r] = new float[outWidth];
+                source.position(offset).get(mine[r], 0, outWidth);
+                offset += outWidth;
+            }
             j.result().complete(mine);
         }
+        source.position(0);
     }
 
     /** Refuses new work, lets the workers finish what is queued, then closes the replicas. */
@@ -180,5 +214,50 @@ final class BatchQueue {
     }
 
     private record Job(float[] flat, int rows, long arrival, CompletableFuture<float[][]> result) {
+    }
+
+    /** Grows from nothing on first use and keeps what it learned: outputs of the batch sizes seen. */
+    private static final WorkspaceConfiguration OUTPUT_WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .build();
+
+    /** One replica's network, its kept input arrays and the id of its output workspace. */
+    private final class Worker {
+        final MultiLayerNetwork net;
+        final String outputWorkspace;
+        private final INDArray[] inputs = new INDArray[maxBatchSize + 1];
+
+        Worker(MultiLayerNetwork net, String outputWorkspace) {
+            this.net = net;
+            this.outputWorkspace = outputWorkspace;
+        }
+
+        /** An input array of {@code rows} rows: kept for batch sizes up to maxBatchSize, fresh above. */
+        INDArray input(int rows) {
+            if (rows < inputs.length) {
+                if (inputs[rows] == null) {
+                    inputs[rows] = Nd4j.create(DataType.FLOAT, rows, width);
+                }
+                return inputs[rows];
+            }
+            return Nd4j.create(DataType.FLOAT, rows, width);
+        }
+
+        void release(INDArray input, int rows) {
+            if (rows >= inputs.length) {
+                input.close();
+            }
+        }
+
+        void close() {
+            for (INDArray input : inputs) {
+                if (input != null) {
+                    input.close();
+                }
+            }
+            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.inference;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.DistributionSummary;
@@ -19,6 +21,8 @@ import io.github.dl4jserving.platform.Rejections;
 class InferenceMetrics {
     private final MeterRegistry meters;
     private final Rejections rejections;
+    /** The request timer of each model, version and outcome seen, so a request does not build one. */
+    private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
 
     InferenceMetrics(MeterRegistry meters, Rejections rejections) {
         this.meters = meters;
@@ -26,13 +30,14 @@ class InferenceMetrics {
     }
 
     void request(String model, String version, String outcome, long nanos) {
-        Timer.builder("dl4j.inference.requests")
+        requestTimers.computeIfAbsent(new RequestKey(model, version, outcome), k -> Timer.builder("dl4j.inference.requests")
                 .description("Inference calls from decoding to answer")
                 .tags("model", model, "version", version, "outcome", outcome)
                 .publishPercentileHistogram()
-                .register(meters)
+                .register(meters))
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
+
 
     Timer queue(String model, String version) {
         return histogramTimer("dl4j.inference.queue", "Time a request waited in its model's queue before its forward pass", model,
@@ -67,5 +72,8 @@ class InferenceMetrics {
 
     void rejected(String reason, String model, String version) {
         rejections.count(reason, model, version);
+    }
+
+    private record RequestKey(String model, String version, String outcome) {
     }
 }

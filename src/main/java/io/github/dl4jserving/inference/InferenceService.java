@@ -5,14 +5,12 @@ import io.github.dl4jserving.datasets.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -216,7 +214,7 @@ public class InferenceService {
                 }
             }
             float[][] out = run(m, flat, rows);
-            return new Answers.Tensor(m.name(), m.version(), width, out);
+            return new Answers.Tensor(m.name(), m.version(), width, out, m.descriptor().labels());
         });
     }
 
@@ -259,11 +257,10 @@ public class InferenceService {
                 inputs.size());
         List<Answers.Prediction> predictions = new ArrayList<>(probabilities.length);
         for (float[] p : probabilities) {
-            List<Answers.LabelScore> top = IntStream.range(0, p.length).boxed()
-                    .sorted(Comparator.comparingDouble((Integer i) -> p[i]).reversed())
-                    .limit(k)
-                    .map(i -> new Answers.LabelScore(labels.get(i), p[i]))
-                    .toList();
+            List<Answers.LabelScore> top = new ArrayList<>(k);
+            for (int i : topIndices(p, k)) {
+                top.add(new Answers.LabelScore(labels.get(i), p[i]));
+            }
             predictions.add(new Answers.Prediction(top.get(0).label(), top.get(0).score(), top));
         }
         return new Answers.Classification(m.name(), m.version(), predictions);
@@ -491,7 +488,41 @@ public class InferenceService {
         }
     }
 
+    /** The indices of the {@code k} largest scores, largest first; the lower index first among equals. */
+    public static int[] topIndices(float[] scores, int k) {
+        int[] top = new int[k];
+        long taken = 0; // bit i: index i is in top (up to 64 labels), else a scan of top
+        for (int n = 0; n < k; n++) {
+            int best = -1;
+            for (int i = 0; i < scores.length; i++) {
+                if (!isTaken(top, n, taken, i) && (best < 0 || scores[i] > scores[best])) {
+                    best = i;
+                }
+            }
+            top[n] = best;
+            if (best < 64) {
+                taken |= 1L << best;
+            }
+        }
+        return top;
+    }
+
+    private static boolean isTaken(int[] top, int n, long taken, int i) {
+        if (i < 64) {
+            return (taken & (1L << i)) != 0;
+        }
+        for (int j = 0; j < n; j++) {
+            if (top[j] == i) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static float[] flatten(List<float[]> rows, int width) {
+        if (rows.size() == 1 && rows.get(0).length == width) {
+            return rows.get(0);
+        }
         float[] flat = new float[rows.size() * width];
         for (int r = 0; r < rows.size(); r++) {
             System.arraycopy(rows.get(r), 0, flat, r * width, width);

@@ -149,7 +149,7 @@ class OpenInferenceController {
         }
         Map<String, Object> output;
         if (classification > 0) {
-            List<String> labels = registry.get(result.model(), result.version()).descriptor().labels();
+            List<String> labels = result.labels();
             int k = Math.min(classification, width);
             output = tensor(OUTPUT, "BYTES", List.of(result.rows().length, k));
             output.put("data", topK(result.rows(), k, labels));
@@ -200,13 +200,7 @@ class OpenInferenceController {
     private static List<String> topK(float[][] rows, int k, List<String> labels) {
         List<String> out = new ArrayList<>(rows.length * k);
         for (float[] row : rows) {
-            Integer[] order = new Integer[row.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (a, b) -> Float.compare(row[b], row[a]));
-            for (int i = 0; i < k; i++) {
-                int c = order[i];
+            for (int c : InferenceService.topIndices(row, k)) {
                 String label = labels != null && c < labels.size() ? ":" + labels.get(c) : "";
                 out.add(row[c] + ":" + c + label);
             }
