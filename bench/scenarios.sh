@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every wrk scenario at 1, 16 and 64 connections against the packaged jar and prints one
 # table row per run, followed by where the time went according to the service's own metrics.
-# Usage: bench/run.sh [seconds per run, default 20]   (needs wrk: apt-get install wrk)
+# Usage: bench/scenarios.sh [seconds per run, default 20]   (needs wrk: apt-get install wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-20}"
