@@ -3,13 +3,15 @@
 # count of young-generation allocation (Micrometer's jvm.gc.memory.allocated, exact at each
 # collection) read around a fixed number of requests, with a forced collection before each
 # reading and an idle interval of the same length subtracted. Also prints the young collections'
-# pauses seen under load at 16 connections (from -Xlog:gc).
+# pauses seen under load at 16 connections (from -Xlog:gc). The service runs under G1 here (or
+# $JAVA_OPTS): Micrometer counts allocation at young collections, which concurrent collectors
+# such as Shenandoah do not make.
 # Usage: bench/alloc.sh [seconds per scenario, default 10]   (needs wrk and the JDK's jcmd)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10}"
 gclog="$PWD/target/bench-alloc-gc.log"
-JAVA_OPTS="${JAVA_OPTS:-} -Xlog:gc:file=$gclog"
+JAVA_OPTS="${JAVA_OPTS:--XX:+UseG1GC} -Xlog:gc:file=$gclog"
 source bench/server.sh
 start_server target/bench-alloc.log
 scenarios="predict-png predict-row predict-base64 oip-row"

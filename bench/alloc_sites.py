@@ -42,7 +42,7 @@ def main():
     total = 0
     for e in events:
         values = e["values"]
-        weight = values.get("tlabSize") or values["allocationSize"]
+        weight = values.get("tlabSize") or values.get("allocationSize") or 1  # 1: an execution sample
         total += weight
         names = list(frames(e))
         part = next((label for n in names for label, pattern in PARTS if re.search(pattern, n)), "other")

@@ -13,8 +13,8 @@ source bench/server.sh
 start_server target/bench-server.log
 start_peer target/bench-peer.log
 
-# JIT warm-up, not reported: on 2 cores C2 keeps raising our throughput for over a minute.
-wrk -t2 -c16 -d60s -s bench/predict-png.lua "http://localhost:$port" > /dev/null
+# JIT warm-up, not reported: on 2 cores C2 keeps raising our throughput for about two minutes.
+wrk -t2 -c16 -d120s -s bench/predict-png.lua "http://localhost:$port" > /dev/null
 wrk -t2 -c16 -d10s -s bench/predict-png.lua "http://localhost:$peer_port" > /dev/null
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)

@@ -8,7 +8,8 @@
 bench_pids=()
 trap 'for p in "${bench_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done' EXIT
 
-BENCH_DEFAULT_JAVA_OPTS=""
+# The flags of the Dockerfile's ENTRYPOINT and pom.xml's spring-boot:run (DeploymentConfigTest checks).
+BENCH_DEFAULT_JAVA_OPTS="-XX:+UseShenandoahGC -XX:SoftMaxHeapSize=512m"
 
 start_server() {
   port="${BENCH_PORT:-18080}"

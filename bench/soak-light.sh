@@ -15,7 +15,7 @@ conns="${3:-16}"
 command -v hey >/dev/null || { echo "hey is not installed (apt-get install hey)" >&2; exit 1; }
 source bench/server.sh
 start_server target/soak-light-server.log
-wrk -t2 -c16 -d60s -s bench/predict-png.lua "http://localhost:$port" > /dev/null   # JIT warm-up, not reported
+wrk -t2 -c16 -d120s -s bench/predict-png.lua "http://localhost:$port" > /dev/null   # JIT warm-up, not reported
 
 body=$(mktemp)
 boundary=----heyboundary7d3

@@ -111,4 +111,19 @@ class DeploymentConfigTest {
                 "dl4j_inference_rejected_total", "dl4j_inference_batch_size_bucket", "dl4j_nd4j_offheap_used_bytes");
         assertThat(configuredPort).isNotBlank();
     }
+
+    @Test
+    void theDockerfileSpringBootRunAndTheBenchmarksStartTheJvmWithTheSameCollector() {
+        List<String> entrypoint = DeploymentFiles.entrypoint();
+        List<String> flags = entrypoint.subList(1, entrypoint.indexOf("-jar"));
+        assertThat(flags).as("the Dockerfile chooses a collector").anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"));
+        Matcher pom = Pattern.compile("<jvmArguments>([^<]*)</jvmArguments>")
+                .matcher(DeploymentFiles.read(java.nio.file.Path.of("pom.xml")));
+        assertThat(pom.find()).as("pom.xml gives spring-boot:run its JVM flags").isTrue();
+        assertThat(List.of(pom.group(1).trim().split("\\s+"))).isEqualTo(flags);
+        Matcher bench = Pattern.compile("BENCH_DEFAULT_JAVA_OPTS=\"([^\"]*)\"")
+                .matcher(DeploymentFiles.read(java.nio.file.Path.of("bench", "server.sh")));
+        assertThat(bench.find()).isTrue();
+        assertThat(List.of(bench.group(1).trim().split("\\s+"))).as("bench/server.sh measures what ships").isEqualTo(flags);
+    }
 }

@@ -67,6 +67,7 @@ class DockerEntrypointIT {
             HttpResponse<String> memory = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(memory.body()).as("JAVA_TOOL_OPTIONS took effect").contains("dl4j_nd4j_offheap_max_bytes");
+            assertThat(memory.body()).as("the ENTRYPOINT's collector is in use").contains("id=\"Shenandoah\"");
         } finally {
             server.destroy();
             server.waitFor();
