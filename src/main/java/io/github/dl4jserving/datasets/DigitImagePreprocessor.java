@@ -429,69 +429,58 @@ public final class DigitImagePreprocessor {
     static final class Scratch {
         private static final int KEPT = WORKING_SIZE * WORKING_SIZE;
         private final float[][] floats = new float[4][];
+        private final int[][] ints = new int[3][];
         private boolean[] mask = new boolean[0];
-        private int[] labels = new int[0];
-        private int[] queue = new int[0];
-        private int[] row = new int[0];
         int[] sizes = new int[16];
 
         /** Working array number {@code slot} (0-3) with room for {@code n} values; contents undefined. */
         float[] floats(int slot, int n) {
             float[] a = floats[slot];
-            if (a != null && a.length >= n) {
-                return a;
+            if (a == null || a.length < n) {
+                a = new float[n];
+                if (n <= KEPT) {
+                    floats[slot] = a;
+                }
             }
-            a = new float[n];
-            if (n <= KEPT) {
-                floats[slot] = a;
+            return a;
+        }
+
+        private int[] ints(int slot, int n) {
+            int[] a = ints[slot];
+            if (a == null || a.length < n) {
+                a = new int[n];
+                if (n <= KEPT) {
+                    ints[slot] = a;
+                }
             }
             return a;
         }
 
         boolean[] mask(int n) {
-            if (mask.length >= n) {
-                return mask;
-            }
-            boolean[] a = new boolean[n];
-            if (n <= KEPT) {
+            if (mask.length < n) {
+                boolean[] a = new boolean[n];
+                if (n > KEPT) {
+                    return a;
+                }
                 mask = a;
             }
-            return a;
+            return mask;
         }
 
         /** Labels for {@code n} pixels, all 0. */
         int[] labels(int n) {
-            if (labels.length >= n) {
-                Arrays.fill(labels, 0, n, 0);
-                return labels;
-            }
-            int[] a = new int[n];
-            if (n <= KEPT) {
-                labels = a;
-            }
+            int[] a = ints(0, n);
+            Arrays.fill(a, 0, n, 0);
             return a;
         }
 
         int[] queue(int n) {
-            if (queue.length >= n) {
-                return queue;
-            }
-            int[] a = new int[n];
-            if (n <= KEPT) {
-                queue = a;
-            }
-            return a;
+            return ints(1, n);
         }
 
+        /** One row of ARGB values. */
         int[] row(int n) {
-            if (row.length >= n) {
-                return row;
-            }
-            int[] a = new int[n];
-            if (n <= WORKING_SIZE * 16) {
-                row = a;
-            }
-            return a;
+            return ints(2, n);
         }
     }
 }
