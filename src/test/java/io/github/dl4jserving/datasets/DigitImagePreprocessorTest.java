@@ -81,6 +81,28 @@ class DigitImagePreprocessorTest {
     }
 
     @Test
+    void readsAGreyImageThroughItsTableExactlyAsThroughGetRgb() {
+        BufferedImage gray = new BufferedImage(64, 48, BufferedImage.TYPE_BYTE_GRAY);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                gray.getRaster().setSample(x, y, 0, x < 20 ? 255 : random.nextInt(256));
+            }
+        }
+        // The same pixels as ARGB, which takes the general path.
+        BufferedImage argb = new BufferedImage(64, 48, BufferedImage.TYPE_INT_ARGB);
+        argb.setRGB(0, 0, 64, 48, gray.getRGB(0, 0, 64, 48, null, 0, 64), 0, 64);
+
+        DigitImagePreprocessor.Scratch one = new DigitImagePreprocessor.Scratch();
+        DigitImagePreprocessor.Scratch two = new DigitImagePreprocessor.Scratch();
+        float[] viaTable = DigitImagePreprocessor.GrayImage.flattenedOnWhite(gray, one).values();
+        float[] viaGetRgb = DigitImagePreprocessor.GrayImage.flattenedOnWhite(argb, two).values();
+        assertThat(java.util.Arrays.copyOf(viaTable, 64 * 48)).containsExactly(java.util.Arrays.copyOf(viaGetRgb, 64 * 48));
+        assertThat(viaTable[0]).as("255 is white").isEqualTo(1f);
+        assertThat(preprocessor.prepare(gray).pixels()).containsExactly(preprocessor.prepare(argb).pixels());
+    }
+
+    @Test
     void invertsDarkInkOnLightPaper() {
         BufferedImage image = bar(100, 100, Color.WHITE, Color.BLACK, 45, 10, 10, 80, BufferedImage.TYPE_INT_RGB);
 
