@@ -45,7 +45,9 @@ public final class DigitImagePreprocessor {
         GrayImage gray = input.boxDownscaledTo(WORKING_SIZE, scratch);
         boolean inverted = gray.borderMedian(scratch) > 0.5f;
         float[] ink = gray.values();
-        int n = gray.width() * gray.height();
+        int w = gray.width();
+        int h = gray.height();
+        int n = w * h;
         if (inverted) {
             for (int i = 0; i < n; i++) {
                 ink[i] = 1f - ink[i];
@@ -63,8 +65,6 @@ public final class DigitImagePreprocessor {
             throw new NoDigitFoundException("The image has no visible ink: it is of one uniform shade. "
                     + "Send a picture of one dark digit on light paper or one light digit on a dark background.");
         }
-        int w = gray.width();
-        int h = gray.height();
         float[] norm = scratch.floats(3, n);
         for (int i = 0; i < n; i++) {
             norm[i] = clamp01((ink[i] - lo) / (hi - lo));
@@ -244,12 +244,10 @@ public final class DigitImagePreprocessor {
         return out;
     }
 
-    /** Area-weighted resampling when shrinking, bilinear when enlarging. */
-    static float[] resample(float[] src, int sw, int sh, int dw, int dh) {
-        return resample(src, sw, sh, dw, dh, new float[dw * dh]);
-    }
-
-    /** {@link #resample(float[], int, int, int, int)} into the first {@code dw * dh} values of {@code out}. */
+    /**
+     * Area-weighted resampling when shrinking, bilinear when enlarging, into the first
+     * {@code dw * dh} values of {@code out}.
+     */
     static float[] resample(float[] src, int sw, int sh, int dw, int dh, float[] out) {
         double fx = (double) sw / dw;
         double fy = (double) sh / dh;
@@ -321,12 +319,7 @@ public final class DigitImagePreprocessor {
         return out;
     }
 
-    /** Otsu's threshold of values in [0, 1], over 64 bins. */
-    static float otsu(float[] values) {
-        return otsu(values, values.length);
-    }
-
-    /** Otsu's threshold of the first {@code n} values. */
+    /** Otsu's threshold of the first {@code n} values, all in [0, 1], over 64 bins. */
     static float otsu(float[] values, int n) {
         int bins = 64;
         int[] hist = new int[bins];
@@ -488,14 +481,14 @@ public final class DigitImagePreprocessor {
         }
 
         boolean[] mask(int n) {
-            if (mask.length < n) {
-                boolean[] a = new boolean[n];
-                if (n > KEPT) {
-                    return a;
+            boolean[] a = mask;
+            if (a.length < n) {
+                a = new boolean[n];
+                if (n <= KEPT) {
+                    mask = a;
                 }
-                mask = a;
             }
-            return mask;
+            return a;
         }
 
         /** Labels for {@code n} pixels, all 0. */

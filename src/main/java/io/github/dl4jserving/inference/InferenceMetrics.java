@@ -38,7 +38,6 @@ class InferenceMetrics {
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-
     Timer queue(String model, String version) {
         return histogramTimer("dl4j.inference.queue", "Time a request waited in its model's queue before its forward pass", model,
                 version);

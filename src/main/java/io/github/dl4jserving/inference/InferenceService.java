@@ -491,32 +491,18 @@ public class InferenceService {
     /** The indices of the {@code k} largest scores, largest first; the lower index first among equals. */
     public static int[] topIndices(float[] scores, int k) {
         int[] top = new int[k];
-        long taken = 0; // bit i: index i is in top (up to 64 labels), else a scan of top
+        boolean[] taken = new boolean[scores.length];
         for (int n = 0; n < k; n++) {
             int best = -1;
             for (int i = 0; i < scores.length; i++) {
-                if (!isTaken(top, n, taken, i) && (best < 0 || scores[i] > scores[best])) {
+                if (!taken[i] && (best < 0 || scores[i] > scores[best])) {
                     best = i;
                 }
             }
             top[n] = best;
-            if (best < 64) {
-                taken |= 1L << best;
-            }
+            taken[best] = true;
         }
         return top;
-    }
-
-    private static boolean isTaken(int[] top, int n, long taken, int i) {
-        if (i < 64) {
-            return (taken & (1L << i)) != 0;
-        }
-        for (int j = 0; j < n; j++) {
-            if (top[j] == i) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static float[] flatten(List<float[]> rows, int width) {

@@ -321,8 +321,9 @@ public class ModelRegistry {
 
     /** Whether the version that should be the default, the pinned one or else the highest on disk, failed. */
     public boolean intendedDefaultFailed(String name) {
-        int intended = (models.containsKey(name) ? Optional.ofNullable(pins.get(name)) : store.pinnedDefault(name))
-                .orElse(Integer.MIN_VALUE);
+        // A model with no loaded version has no pin in memory yet.
+        int intended = models.containsKey(name) ? pins.getOrDefault(name, Integer.MIN_VALUE)
+                : store.pinnedDefault(name).orElse(Integer.MIN_VALUE);
         int highestLoaded = models.containsKey(name) ? models.get(name).lastKey() : Integer.MIN_VALUE;
         for (LoadFailure f : failures.values()) {
             if (f.name().equals(name) && (f.version() == intended || f.version() > highestLoaded)) {
