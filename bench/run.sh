@@ -32,7 +32,8 @@ for round in $(seq 1 "$rounds"); do
       rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
       p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
       p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-      errors=$(( $(grep -c 'unexpected status' <<<"$out" || true) + $(awk '/Non-2xx|Socket errors/ {n++} END {print n + 0}' <<<"$out") ))
+      # wrk's own counts: responses other than 2xx/3xx, and connect, read, write and timeout errors.
+      errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
       printf '%-6s %-6s %5s %10s %9s %9s %7s\n' "$round" "$server" "$conns" "$rps" "$p50" "$p99" "$errors"
       echo "$server $conns $rps $p50 $p99" >> "$results"
     done
