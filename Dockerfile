@@ -22,13 +22,15 @@ COPY --from=build /extracted/dependencies/ ./
 COPY --from=build /extracted/spring-boot-loader/ ./
 COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
-# The shipped models seed the models volume: Docker copies them into an empty named volume on
-# first use. The data directory holds downloaded data sets.
-COPY --chown=dl4j:dl4j models/ /var/lib/dl4j-serving/models/
-RUN mkdir -p /var/lib/dl4j-serving/data && chown -R dl4j:dl4j /var/lib/dl4j-serving
+# The shipped models are part of the image and only read: at start-up the service copies into the
+# models volume each shipped version it has never held, so a newer image's models reach an old
+# volume too. The data directory holds downloaded data sets.
+COPY models/ /app/models/
+RUN mkdir -p /var/lib/dl4j-serving/models /var/lib/dl4j-serving/data && chown -R dl4j:dl4j /var/lib/dl4j-serving
 VOLUME ["/var/lib/dl4j-serving/models", "/var/lib/dl4j-serving/data"]
 
 ENV DL4J_SERVING_MODELS_DIR=/var/lib/dl4j-serving/models \
+    DL4J_SERVING_SEED_MODELS_DIR=/app/models \
     DL4J_SERVING_DATA_DIR=/var/lib/dl4j-serving/data \
     SERVER_PORT=8080
 # Memory within the container's limit: the heap takes at most 40% of it. JavaCPP reads its "%"

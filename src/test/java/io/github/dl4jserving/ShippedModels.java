@@ -20,7 +20,7 @@ public final class ShippedModels {
 
     public static ServingProperties properties() {
         return new ServingProperties(TestData.MODELS_DIR.toString(), TestData.DATA_DIR.toString(), DataSize.ofMegabytes(10), 4096, 2,
-                "mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, DataSize.ofMegabytes(200), 1, 64);
+                "mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, DataSize.ofMegabytes(200), 1, 64, "models");
     }
 
     public static synchronized ModelRegistry registry() {

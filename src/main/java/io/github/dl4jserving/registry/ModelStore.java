@@ -110,6 +110,78 @@ public class ModelStore {
         }
     }
 
+    /**
+     * Copies into this store every version under {@code seeds} (the shipped models, read only) that
+     * this store has never had: a version is copied when its number is above every version the model
+     * has here, on disk or recorded in {@code .last-version}. So the first start takes all the seeds,
+     * a later release's new seed versions arrive, and a version the user deleted, or a number the
+     * user's own training took, is never brought back or overwritten. Returns the versions copied.
+     */
+    public synchronized List<VersionDirectory> seedFrom(Path seeds) throws IOException {
+        Path seedRoot = seeds.toAbsolutePath().normalize();
+        if (!Files.isDirectory(seedRoot) || seedRoot.equals(root)) {
+            return List.of();
+        }
+        List<VersionDirectory> copied = new ArrayList<>();
+        for (VersionDirectory seed : new ModelStore(seedRoot).scan()) {
+            if (seed.version() < nextVersion(seed.name())) {
+                continue;
+            }
+            Path modelDir = modelDir(seed.name());
+            Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
+            try {
+                Files.createDirectories(modelDir);
+                copyTree(seed.path(), tmp);
+                Path target = modelDir.resolve(Integer.toString(seed.version()));
+                try {
+                    publish(tmp, target);
+                } catch (IOException e) {
+                    if (Files.exists(target)) {
+                        continue; // another replica seeded it a moment ago
+                    }
+                    throw e;
+                }
+                recordVersion(seed.name(), seed.version());
+                copied.add(new VersionDirectory(seed.name(), seed.version(), target));
+            } catch (IOException e) {
+                StorageException.throwIfStorage("the shipped version " + seed.version() + " of '" + seed.name() + "'",
+                        e, root);
+                throw e;
+            } finally {
+                deleteRecursively(tmp);
+            }
+        }
+        return copied;
+    }
+
+    /** {@link #seedFrom}, logged: what was copied, or that the seeds directory is missing. */
+    public static void seed(ModelStore store, Path seeds) throws IOException {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ModelStore.class);
+        if (!Files.isDirectory(seeds)) {
+            log.info("No shipped models at {}: the registry at {} starts with what it holds", seeds.toAbsolutePath(),
+                    store.root());
+            return;
+        }
+        List<VersionDirectory> copied = store.seedFrom(seeds);
+        if (!copied.isEmpty()) {
+            log.info("Seeded {} from the shipped models in {}: {}", store.root(), seeds.toAbsolutePath(),
+                    copied.stream().map(v -> v.name() + "@" + v.version()).toList());
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.sorted().toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
     /** Every version directory on disk, by model name and ascending version. */
     public List<VersionDirectory> scan() {
         if (!Files.isDirectory(root)) {

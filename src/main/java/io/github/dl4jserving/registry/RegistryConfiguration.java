@@ -9,9 +9,14 @@ import io.github.dl4jserving.platform.ServingProperties;
 @Configuration(proxyBeanMethods = false)
 class RegistryConfiguration {
 
+    /** The writable store, first given the shipped versions it has never had. */
     @Bean
-    ModelStore modelStore(ServingProperties properties) {
-        return new ModelStore(properties.modelsPath());
+    ModelStore modelStore(ServingProperties properties) throws java.io.IOException {
+        ModelStore store = new ModelStore(properties.modelsPath());
+        if (properties.seedModelsPath().isPresent()) {
+            ModelStore.seed(store, properties.seedModelsPath().get());
+        }
+        return store;
     }
 
     @Bean

@@ -12,7 +12,7 @@ import io.github.dl4jserving.registry.ModelStore;
 
 /**
  * {@code java -jar dl4j-serving.jar train <model> [--epochs=N] [--batch-size=N] [--learning-rate=X]
- * [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME] [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--data-dir=DIR]}: trains one
+ * [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME] [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]}: trains one
  * model without starting the server and writes it as the model's next version.
  */
 public final class TrainCommand {
@@ -26,7 +26,7 @@ public final class TrainCommand {
         if (args.length < 1 || args[0].startsWith("--")) {
             System.err.println("usage: train <" + String.join("|", TRAINERS.stream().map(Trainer::modelName).toList())
                     + "> [--epochs=N] [--batch-size=N] [--learning-rate=X] [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME]"
-                    + " [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--data-dir=DIR]");
+                    + " [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]");
             return 2;
         }
         Trainer trainer = TRAINERS.stream().filter(t -> t.modelName().equals(args[0])).findFirst()
@@ -39,7 +39,8 @@ public final class TrainCommand {
             }
             opts.put(a.substring(2, a.indexOf('=')).replace("dl4j-serving.", ""), a.substring(a.indexOf('=') + 1));
         }
-        Path models = Path.of(opts.getOrDefault("models-dir", env("DL4J_SERVING_MODELS_DIR", "models")));
+        Path models = Path.of(opts.getOrDefault("models-dir", env("DL4J_SERVING_MODELS_DIR", "model-store")));
+        String seeds = opts.getOrDefault("seed-models-dir", env("DL4J_SERVING_SEED_MODELS_DIR", "models"));
         Path dataDir = Path.of(opts.getOrDefault("data-dir", env("DL4J_SERVING_DATA_DIR", "data")));
         TrainingOptions options = new TrainingOptions(
                 intOpt(opts, "epochs"), intOpt(opts, "batch-size"), doubleOpt(opts, "learning-rate"),
@@ -50,7 +51,12 @@ public final class TrainCommand {
                 opts.get("optimizer"), intOpt(opts, "examples"), intOpt(opts, "degree"));
         TrainedModel trained = trainer.train(TrainingData.builtIn(new DataDirectory(dataDir), trainer.datasets().get(0)), options,
                 TrainingProgress.NONE);
-        ModelDescriptor written = new ModelStore(models).writeNewVersion(trained.descriptor(), trained.network(),
+        ModelStore store = new ModelStore(models);
+        if (!seeds.isBlank()) {
+            // as the service would at start-up, so a trained version takes the number after the shipped ones
+            ModelStore.seed(store, Path.of(seeds));
+        }
+        ModelDescriptor written = store.writeNewVersion(trained.descriptor(), trained.network(),
                 trained.normalizer());
         System.out.println("Wrote " + written.name() + " version " + written.version() + " to " + models.toAbsolutePath()
                 + "; metrics " + written.metrics());

@@ -75,7 +75,7 @@ class DeploymentConfigTest {
         assertThat(DeploymentFiles.read(DeploymentFiles.DOCKERFILE))
                 .contains("VOLUME [\"" + env.get("DL4J_SERVING_MODELS_DIR") + "\", \"" + env.get("DL4J_SERVING_DATA_DIR")
                         + "\"]")
-                .contains("COPY --chown=dl4j:dl4j models/ " + env.get("DL4J_SERVING_MODELS_DIR") + "/");
+                .contains("COPY models/ " + dockerEnv.get("DL4J_SERVING_SEED_MODELS_DIR") + "/");
         assertThat(env).containsKey("DL4J_SERVING_REGISTRY_RESCAN_INTERVAL");
         assertThat(DeploymentFiles.read(DeploymentFiles.NGINX)).contains("server replica-1:8080", "server replica-2:8080");
     }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,13 @@ class DockerEntrypointIT {
         for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
             TestData.copyTree(extracted.resolve(layer), app);
         }
-        Path models = work.resolve("models");
-        TestData.copyTree(Path.of("models"), models);
         int port = PackagedJar.freePort();
         Map<String, String> env = new java.util.HashMap<>(DeploymentFiles.runtimeEnv());
-        env.put("DL4J_SERVING_MODELS_DIR", models.toString());
+        // The shipped models where the image has them, and an empty volume they seed at start-up.
+        Path seeds = Path.of(env.get("DL4J_SERVING_SEED_MODELS_DIR").replace(APP_DIR, app + "/"));
+        TestData.copyTree(Path.of("models"), seeds);
+        env.put("DL4J_SERVING_SEED_MODELS_DIR", seeds.toString());
+        env.put("DL4J_SERVING_MODELS_DIR", Files.createDirectories(work.resolve("models-volume")).toString());
         env.put("DL4J_SERVING_DATA_DIR", work.resolve("data").toString());
         env.put("SERVER_PORT", Integer.toString(port));
         List<String> command = new ArrayList<>();

@@ -27,7 +27,9 @@ class GracefulShutdownIT {
     @Test
     void aRequestInFlightAtSigtermStillCompletes() throws Exception {
         int port = PackagedJar.freePort();
-        Process server = PackagedJar.start(Path.of("models"), port, work.resolve("server.log"));
+        Path models = work.resolve("models");
+        io.github.dl4jserving.TestData.copyTree(Path.of("models"), models);
+        Process server = PackagedJar.start(models, port, work.resolve("server.log"));
         try {
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://localhost:" + port;

@@ -25,7 +25,10 @@ final class PackagedJar {
         }
     }
 
-    /** The jar on {@code port} over {@code models}, reading data from ../shared/data, its output to {@code log}. */
+    /**
+     * The jar on {@code port} over {@code models} as it is (no shipped models seeded into it), reading
+     * data from ../shared/data, its output to {@code log}.
+     */
     static Process start(Path models, int port, Path log) throws IOException {
         return new ProcessBuilder(command(models, port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
@@ -43,7 +46,7 @@ final class PackagedJar {
 
     private static List<String> command(Path models, int port) throws IOException {
         return List.of(java(), "-jar", path().toString(), "--server.port=" + port,
-                "--dl4j-serving.models-dir=" + models.toAbsolutePath(),
+                "--dl4j-serving.models-dir=" + models.toAbsolutePath(), "--dl4j-serving.seed-models-dir=",
                 "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath());
     }
 

@@ -18,7 +18,7 @@ class InferenceConcurrencyLimitTest {
 
     private static InferenceConcurrencyLimit limit(int n) {
         return new InferenceConcurrencyLimit(new ServingProperties("models", "data", DataSize.ofMegabytes(10), 4096, 2,
-                "mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, DataSize.ofMegabytes(200), 1, n),
+                "mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, DataSize.ofMegabytes(200), 1, n, "models"),
                 new Rejections(new SimpleMeterRegistry()));
     }
 

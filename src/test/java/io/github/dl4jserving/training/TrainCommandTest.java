@@ -27,7 +27,10 @@ class TrainCommandTest {
         ModelRegistry registry = new ModelRegistry(new ModelStore(models));
         LoadedModel model = registry.defaultVersion("breast-cancer-logreg");
         ModelDescriptor d = model.descriptor();
-        assertThat(d.version()).isEqualTo(1);
+        // version 1 is the shipped one, seeded into the new store first
+        assertThat(registry.versions("breast-cancer-logreg")).hasSize(2);
+        assertThat(d.version()).isEqualTo(2);
+        assertThat(TestData.MODELS_DIR.resolve("breast-cancer-logreg").resolve("2")).doesNotExist();
         assertThat(d.kind()).isEqualTo(ModelKind.TABULAR_CLASSIFIER);
         assertThat(d.input().features()).hasSize(9);
         assertThat(d.labels()).containsExactly("benign", "malignant");

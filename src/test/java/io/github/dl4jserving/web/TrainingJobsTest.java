@@ -55,6 +55,8 @@ class TrainingJobsTest extends RunningServer {
     static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
         TestData.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), models.resolve("breast-cancer-logreg"));
         registry.add("dl4j-serving.models-dir", models::toString);
+        // only the models copied above, not every shipped one
+        registry.add("dl4j-serving.seed-models-dir", () -> "");
     }
 
     private JsonNode waitFor(String id, String... statuses) throws InterruptedException {
@@ -287,7 +289,7 @@ class TrainingJobsTest extends RunningServer {
         Files.writeString(jobs.resolve("00000000-dead-beef-0000-000000000000.json"), orphan);
 
         try (ConfigurableApplicationContext restarted = new SpringApplicationBuilder(Dl4jServingApplication.class)
-                .run("--server.port=0", "--dl4j-serving.models-dir=" + models, "--dl4j-serving.data-dir="
+                .run("--server.port=0", "--dl4j-serving.models-dir=" + models, "--dl4j-serving.seed-models-dir=", "--dl4j-serving.data-dir="
                         + TestData.DATA_DIR, "--dl4j-serving.registry-rescan-interval=1h")) {
             int port2 = Integer.parseInt(restarted.getEnvironment().getProperty("local.server.port"));
             HttpTestClient other = new HttpTestClient(port2);
