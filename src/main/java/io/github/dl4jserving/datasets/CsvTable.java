@@ -8,10 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A CSV table with a header row: comma-separated, UTF-8, CRLF or LF line ends, blank lines
- * skipped, cells trimmed and stripped of surrounding double quotes (quoted commas are not
- * supported). Every row must have the header's number of cells. Errors name the row (1 = the first
- * row after the header) and the column.
+ * A CSV table with a header row, read by {@link CsvRecords} (RFC 4180 quoting, CRLF or LF, a UTF-8
+ * BOM, blank lines skipped). Every row must have the header's number of cells. Errors name the row
+ * (1 = the first row after the header) and the column.
  */
 public final class CsvTable {
     private final List<String> header;
@@ -30,60 +29,51 @@ public final class CsvTable {
         } catch (CharacterCodingException e) {
             throw new InvalidDatasetException("The CSV file is not UTF-8 text.");
         }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
+        List<String[]> records;
+        try {
+            records = CsvRecords.read(text, maxRows + 1);
+        } catch (CsvRecords.Malformed e) {
+            int row = e.record() - 1;
+            throw new InvalidDatasetException((row == 0 ? "The header" : "Row " + row) + " is not well-formed CSV: "
+                    + e.reason() + ".", row, null);
         }
-        List<String> header = null;
-        List<String[]> rows = new ArrayList<>();
-        int row = 0;
-        for (String line : text.split("\r?\n", -1)) {
-            if (line.isBlank()) {
-                continue;
+        if (records.isEmpty()) {
+            throw new InvalidDatasetException("The CSV file is empty: it needs a header row and data rows.");
+        }
+        String[] names = records.get(0);
+        if (names.length > maxColumns) {
+            throw new InvalidDatasetException("The header has " + names.length + " columns; at most "
+                    + maxColumns + " are allowed.", 0, null);
+        }
+        List<String> header = new ArrayList<>();
+        for (int c = 0; c < names.length; c++) {
+            String name = names[c].trim();
+            if (name.isEmpty()) {
+                throw new InvalidDatasetException("Header column " + (c + 1) + " has no name.", 0, null);
             }
-            String[] cells = line.split(",", -1);
-            if (header == null) {
-                if (cells.length > maxColumns) {
-                    throw new InvalidDatasetException("The header has " + cells.length + " columns; at most "
-                            + maxColumns + " are allowed.", 0, null);
-                }
-                header = new ArrayList<>();
-                for (int c = 0; c < cells.length; c++) {
-                    String name = clean(cells[c]);
-                    if (name.isEmpty()) {
-                        throw new InvalidDatasetException("Header column " + (c + 1) + " has no name.", 0, null);
-                    }
-                    if (header.contains(name)) {
-                        throw new InvalidDatasetException("The header names column '" + name + "' twice.", 0, name);
-                    }
-                    header.add(name);
-                }
-                continue;
+            if (header.contains(name)) {
+                throw new InvalidDatasetException("The header names column '" + name + "' twice.", 0, name);
             }
-            row++;
-            if (row > maxRows) {
-                throw new InvalidDatasetException("The table has more than " + maxRows + " rows.", row, null);
-            }
+            header.add(name);
+        }
+        if (records.size() - 1 > maxRows) {
+            throw new InvalidDatasetException("The table has more than " + maxRows + " rows.", maxRows + 1, null);
+        }
+        List<String[]> rows = new ArrayList<>(records.subList(1, records.size()));
+        for (int r = 0; r < rows.size(); r++) {
+            String[] cells = rows.get(r);
             if (cells.length != header.size()) {
-                throw new InvalidDatasetException("Row " + row + " has " + cells.length + " cells but the header has "
-                        + header.size() + ".", row, null);
+                throw new InvalidDatasetException("Row " + (r + 1) + " has " + cells.length + " cells but the header has "
+                        + header.size() + ".", r + 1, null);
             }
             for (int c = 0; c < cells.length; c++) {
-                cells[c] = clean(cells[c]);
+                cells[c] = cells[c].trim();
             }
-            rows.add(cells);
-        }
-        if (header == null) {
-            throw new InvalidDatasetException("The CSV file is empty: it needs a header row and data rows.");
         }
         if (rows.isEmpty()) {
             throw new InvalidDatasetException("The CSV file has a header but no data rows.", 1, null);
         }
         return new CsvTable(List.copyOf(header), rows);
-    }
-
-    private static String clean(String cell) {
-        String c = cell.trim();
-        return c.length() >= 2 && c.startsWith("\"") && c.endsWith("\"") ? c.substring(1, c.length() - 1).trim() : c;
     }
 
     public List<String> header() {

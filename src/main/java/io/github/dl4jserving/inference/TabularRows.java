@@ -1,8 +1,5 @@
 package io.github.dl4jserving.inference;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.github.dl4jserving.datasets.CsvRecords;
 import io.github.dl4jserving.registry.ModelDescriptor.FeatureRange;
 
 /**
@@ -67,69 +65,69 @@ public final class TabularRows {
         return row;
     }
 
-    /** Rows of a CSV body whose header names the features (any order; {@code id} and {@code class} ignored). */
+    /**
+     * Rows of a CSV body whose header names the features (any order; {@code id} and {@code class}
+     * ignored). Errors name the row, 1 being the first after the header.
+     */
     public static List<double[]> fromCsv(String csv, List<FeatureRange> schema, int maxRows) {
+        List<String[]> records;
+        try {
+            records = CsvRecords.read(csv, maxRows + 1);
+        } catch (CsvRecords.Malformed e) {
+            int row = e.record() - 1;
+            throw new InvalidInputException(row == 0 ? "csv" : "csv.row" + row, (row == 0 ? "The CSV header"
+                    : "CSV row " + row) + " is not well-formed CSV: " + e.reason() + ".");
+        }
+        if (records.isEmpty()) {
+            throw new InvalidInputException("csv", "The CSV body is empty. Send a header row with the feature "
+                    + "names " + names(schema) + " and one row per sample.");
+        }
+        String[] columns = records.get(0);
+        if (columns.length > 4 * schema.size() + 16) {
+            throw new InvalidInputException("csv", "The CSV header has " + columns.length
+                    + " columns; the model takes " + schema.size() + " features.");
+        }
+        int[] columnToFeature = new int[columns.length];
+        Set<String> seen = new HashSet<>();
+        for (int c = 0; c < columns.length; c++) {
+            String name = columns[c].trim();
+            int f = indexOf(schema, name);
+            if (f < 0 && !IGNORED_COLUMNS.contains(name)) {
+                throw new InvalidInputException("csv." + shorten(name), "Unknown CSV column '" + shorten(name)
+                        + "'. The model's features are " + names(schema) + ". The header row is required.");
+            }
+            if (!seen.add(name)) {
+                throw new InvalidInputException("csv." + shorten(name), "The CSV column '" + shorten(name)
+                        + "' appears twice.");
+            }
+            columnToFeature[c] = f;
+        }
+        for (FeatureRange f : schema) {
+            if (!seen.contains(f.name())) {
+                throw new InvalidInputException("csv." + f.name(), "The CSV header lacks the feature '" + f.name()
+                        + "'. Every one of " + names(schema) + " is required.");
+            }
+        }
+        if (records.size() - 1 > maxRows) {
+            throw new InvalidInputException("csv", "The CSV body has more than " + maxRows
+                    + " rows; send at most " + maxRows + " per request.");
+        }
         List<double[]> rows = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new StringReader(csv))) {
-            String header = reader.readLine();
-            if (header == null || header.isBlank()) {
-                throw new InvalidInputException("csv", "The CSV body is empty. Send a header row with the feature "
-                        + "names " + names(schema) + " and one row per sample.");
+        for (int r = 1; r < records.size(); r++) {
+            String[] cells = records.get(r);
+            if (cells.length != columns.length) {
+                throw new InvalidInputException("csv.row" + r, "CSV row " + r + " has " + cells.length
+                        + " cells; the header has " + columns.length + ".");
             }
-            String[] columns = header.split(",", -1);
-            if (columns.length > 4 * schema.size() + 16) {
-                throw new InvalidInputException("csv", "The CSV header has " + columns.length
-                        + " columns; the model takes " + schema.size() + " features.");
-            }
-            int[] columnToFeature = new int[columns.length];
-            Set<String> seen = new HashSet<>();
-            for (int c = 0; c < columns.length; c++) {
-                String name = columns[c].trim().replace("\"", "");
-                int f = indexOf(schema, name);
-                if (f < 0 && !IGNORED_COLUMNS.contains(name)) {
-                    throw new InvalidInputException("csv." + shorten(name), "Unknown CSV column '" + shorten(name)
-                            + "'. The model's features are " + names(schema) + ".");
-                }
-                if (!seen.add(name)) {
-                    throw new InvalidInputException("csv." + shorten(name), "The CSV column '" + shorten(name)
-                            + "' appears twice.");
-                }
-                columnToFeature[c] = f;
-            }
-            for (FeatureRange f : schema) {
-                if (!seen.contains(f.name())) {
-                    throw new InvalidInputException("csv." + f.name(), "The CSV header lacks the feature '" + f.name()
-                            + "'. Every one of " + names(schema) + " is required.");
+            double[] row = new double[schema.size()];
+            for (int c = 0; c < cells.length; c++) {
+                int f = columnToFeature[c];
+                if (f >= 0) {
+                    String field = "csv.row" + r + "." + schema.get(f).name();
+                    row[f] = check(parse(cells[c].trim(), field), schema.get(f), field);
                 }
             }
-            String line;
-            int lineNo = 1;
-            while ((line = reader.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                if (rows.size() >= maxRows) {
-                    throw new InvalidInputException("csv", "The CSV body has more than " + maxRows
-                            + " rows; send at most " + maxRows + " per request.");
-                }
-                String[] cells = line.split(",", -1);
-                if (cells.length != columns.length) {
-                    throw new InvalidInputException("csv.line" + lineNo, "CSV line " + lineNo + " has " + cells.length
-                            + " cells; the header has " + columns.length + ".");
-                }
-                double[] row = new double[schema.size()];
-                for (int c = 0; c < cells.length; c++) {
-                    int f = columnToFeature[c];
-                    if (f >= 0) {
-                        String field = "csv.line" + lineNo + "." + schema.get(f).name();
-                        row[f] = check(parse(cells[c].trim(), field), schema.get(f), field);
-                    }
-                }
-                rows.add(row);
-            }
-        } catch (IOException e) {
-            throw new InvalidInputException("csv", "The CSV body could not be read.");
+            rows.add(row);
         }
         if (rows.isEmpty()) {
             throw new InvalidInputException("csv", "The CSV body has a header but no rows.");

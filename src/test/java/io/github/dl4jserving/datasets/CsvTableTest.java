@@ -27,6 +27,27 @@ class CsvTableTest {
     }
 
     @Test
+    void readsRfc4180QuotingAsPythonsCsvModuleWritesIt() {
+        // csv.writer(f, quoting=csv.QUOTE_ALL) with the default CRLF line ends
+        CsvTable t = parse("\uFEFF\"name\",\"x\",\"y\"\r\n\"Smith, J.\",\"5\",\"1\"\r\n"
+                + "\"say \"\"hi\"\"\",\"2\",\"0\"\r\n\"two\nlines\",\"3\",\"1\"\r\n");
+        assertThat(t.header()).containsExactly("name", "x", "y");
+        assertThat(t.column("name")).containsExactly("Smith, J.", "say \"hi\"", "two\nlines");
+        assertThat(t.numericColumn("x")).containsExactly(5, 2, 3);
+    }
+
+    @Test
+    void anUnclosedQuoteOrTextAfterAClosingQuoteNamesItsRow() {
+        assertThatThrownBy(() -> parse("x,y\n1,2\n\"3,4\n"))
+                .isInstanceOf(InvalidDatasetException.class)
+                .hasMessageStartingWith("Row 2 is not well-formed CSV: Missing closing quote");
+        assertThatThrownBy(() -> parse("x,y\n\"1\"z,2\n"))
+                .isInstanceOf(InvalidDatasetException.class).hasMessageStartingWith("Row 1 is not well-formed CSV");
+        assertThatThrownBy(() -> parse("\"x,y\n1,2\n"))
+                .isInstanceOf(InvalidDatasetException.class).hasMessageStartingWith("The header is not well-formed CSV");
+    }
+
+    @Test
     void stripsQuotesAndAByteOrderMarkAndSkipsBlankLines() {
         CsvTable t = parse("\uFEFF\"a\",b\n\n\"1\", 2 \n");
         assertThat(t.header()).containsExactly("a", "b");

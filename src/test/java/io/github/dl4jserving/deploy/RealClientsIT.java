@@ -115,6 +115,8 @@ class RealClientsIT {
         Files.writeString(dir.resolve("model.json"),
                 Files.readString(shipped.resolve("model.json")).replaceFirst("\"version\" : \\d+,", ""));
         Files.writeString(dir.resolve("table.csv"), TestData.breastCancerCsv("diagnosis"));
+        Files.copy(TestData.DATA_DIR.resolve("breast-cancer-wisconsin/breast-cancer-wisconsin.data"),
+                dir.resolve("breast-cancer-wisconsin.data"));
         idx(dir, 200);
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(dir.resolve("pictures.zip")))) {
             int[] labels = TestData.mnistTestLabels();

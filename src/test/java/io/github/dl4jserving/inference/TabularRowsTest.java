@@ -77,11 +77,30 @@ class TabularRowsTest {
     }
 
     @Test
+    void readsQuotedCellsCrlfAndAByteOrderMarkAsPythonsCsvModuleWritesThem() {
+        String header = BreastCancerCsvReader.FEATURES.stream().map(f -> "\"" + f + "\"")
+                .collect(java.util.stream.Collectors.joining(","));
+        // QUOTE_ALL, CRLF, a BOM, and an ignored id column holding a quoted comma and escaped quotes
+        String csv = "\uFEFF\"id\"," + header + "\r\n"
+                + "\"a, \"\"b\"\"\",\"5\",\"1\",\"1\",\"1\",\"2\",\"1\",\"3\",\"1\",\"1\"\r\n"
+                + "\"c\",\"8\",\"10\",\"10\",\"8\",\"7\",\"10\",\"9\",\"7\",\"1\"\r\n";
+
+        List<double[]> rows = TabularRows.fromCsv(csv, SCHEMA, 100);
+
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).containsExactly(5, 1, 1, 1, 2, 1, 3, 1, 1);
+        assertThat(rows.get(1)).containsExactly(8, 10, 10, 8, 7, 10, 9, 7, 1);
+        assertThatThrownBy(() -> TabularRows.fromCsv("id," + header + "\n\"x,5,1,1,1,2,1,3,1,1\n", SCHEMA, 100))
+                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("CSV row 1 is not well-formed CSV")
+                .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("csv.row1");
+    }
+
+    @Test
     void namesTheLineAndColumnOfABadCsvCell() {
         String header = String.join(",", BreastCancerCsvReader.FEATURES);
         assertThatThrownBy(() -> TabularRows.fromCsv(header + "\n5,1,1,1,2,?,3,1,1\n", SCHEMA, 100))
                 .isInstanceOf(InvalidInputException.class)
-                .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("csv.line2.bare_nuclei");
+                .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("csv.row1.bare_nuclei");
         assertThatThrownBy(() -> TabularRows.fromCsv(header + "\n5,1,1,1,2,NaN,3,1,1\n", SCHEMA, 100))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("finite");
         assertThatThrownBy(() -> TabularRows.fromCsv("a,b\n1,2\n", SCHEMA, 100))

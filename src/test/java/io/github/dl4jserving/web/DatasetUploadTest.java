@@ -89,7 +89,10 @@ class DatasetUploadTest extends RunningServer {
 
     @Test
     void aCsvTableTrainsALogisticClassifierThatServesItsOwnFeatures() throws Exception {
-        byte[] csv = TestData.breastCancerCsv("class").getBytes(StandardCharsets.UTF_8);
+        // every cell quoted, CRLF line ends and a BOM, as Python's csv.QUOTE_ALL and Excel write it
+        byte[] csv = ("\uFEFF" + TestData.breastCancerCsv("class").lines()
+                .map(l -> "\"" + l.replace(",", "\",\"") + "\"").collect(java.util.stream.Collectors.joining("\r\n", "",
+                        "\r\n"))).getBytes(StandardCharsets.UTF_8);
         HttpResponse<byte[]> created = client.post("/datasets?target=class", "text/csv", csv);
         assertThat(created.statusCode()).as(new String(created.body())).isEqualTo(201);
         JsonNode info = HttpTestClient.json(created);
@@ -209,6 +212,11 @@ class DatasetUploadTest extends RunningServer {
                 "a,b,y\n1,2,x\n3,4\n".getBytes(StandardCharsets.UTF_8));
         assertProblem(ragged, 422, "Row 2 has 2 cells");
         assertThat(HttpTestClient.json(ragged).get("row").asInt()).isEqualTo(2);
+
+        HttpResponse<byte[]> unclosed = client.post("/datasets?target=y", "text/csv",
+                "a,b,y\n1,2,x\n\"3,4,z\n".getBytes(StandardCharsets.UTF_8));
+        assertProblem(unclosed, 422, "Row 2 is not well-formed CSV");
+        assertThat(HttpTestClient.json(unclosed).get("row").asInt()).isEqualTo(2);
 
         HttpResponse<byte[]> text = client.post("/datasets?target=y", "text/csv",
                 "a,b,y\n1,2,x\n3,oops,z\n".getBytes(StandardCharsets.UTF_8));

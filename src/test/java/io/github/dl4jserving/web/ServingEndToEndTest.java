@@ -212,6 +212,15 @@ class ServingEndToEndTest extends RunningServer {
         assertThat(b.get("threshold").asDouble()).isEqualTo(0.7);
         assertThat(HttpTestClient.json(batch).get("predictions")).extracting(p -> p.get("label").asString())
                 .containsExactly("benign", "malignant");
+
+        // What Python's csv.writer(quoting=csv.QUOTE_ALL) writes, from a file saved with a BOM
+        String quoted = "\uFEFF" + csv.lines().map(l -> "\"" + l.replace(",", "\",\"") + "\"")
+                .collect(Collectors.joining("\r\n", "", "\r\n"));
+        HttpResponse<byte[]> quotedBatch = client.post("/predict/breast-cancer-logreg", "text/csv",
+                quoted.getBytes(StandardCharsets.UTF_8));
+        assertThat(quotedBatch.statusCode()).as(new String(quotedBatch.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(HttpTestClient.json(quotedBatch).get("predictions")).extracting(p -> p.get("label").asString())
+                .containsExactly("benign", "malignant");
     }
 
     @Test
