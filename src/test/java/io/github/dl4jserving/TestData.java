@@ -110,6 +110,59 @@ public final class TestData {
         return csv.toString();
     }
 
+    /**
+     * {@code jpeg} with its JFIF segment replaced by an EXIF one holding only an Orientation tag
+     * (1-8), as a phone writes it: a big-endian TIFF header and one IFD entry (tag 0x0112, SHORT).
+     */
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        int rest = 2;
+        if ((jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xE0) {
+            rest = 4 + ((jpeg[4] & 0xFF) << 8 | (jpeg[5] & 0xFF));
+        }
+        byte[] exif = {'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0,
+            (byte) orientation, 0, 0, 0, 0, 0, 0};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0xFF);
+        out.write(0xD8);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write((exif.length + 2) >> 8);
+        out.write((exif.length + 2) & 0xFF);
+        out.writeBytes(exif);
+        out.write(jpeg, rest, jpeg.length - rest);
+        return out.toByteArray();
+    }
+
+    /**
+     * The pixels a camera stores for the upright image {@code upright} when it writes EXIF
+     * {@code orientation}, from the tag's definition of where stored row 0 and column 0 belong
+     * (1: top, left; 2: top, right; 3: bottom, right; 4: bottom, left; 5: left, top; 6: right, top;
+     * 7: right, bottom; 8: left, bottom).
+     */
+    public static BufferedImage storedSideways(BufferedImage upright, int orientation) {
+        int w = upright.getWidth();
+        int h = upright.getHeight();
+        boolean swapped = orientation >= 5;
+        BufferedImage stored = new BufferedImage(swapped ? h : w, swapped ? w : h, BufferedImage.TYPE_INT_RGB);
+        for (int sy = 0; sy < stored.getHeight(); sy++) {
+            for (int sx = 0; sx < stored.getWidth(); sx++) {
+                int[] u = switch (orientation) {
+                    case 1 -> new int[] {sx, sy};
+                    case 2 -> new int[] {w - 1 - sx, sy};
+                    case 3 -> new int[] {w - 1 - sx, h - 1 - sy};
+                    case 4 -> new int[] {sx, h - 1 - sy};
+                    case 5 -> new int[] {sy, sx};
+                    case 6 -> new int[] {w - 1 - sy, sx};
+                    case 7 -> new int[] {w - 1 - sy, h - 1 - sx};
+                    case 8 -> new int[] {sy, h - 1 - sx};
+                    default -> throw new IllegalArgumentException("EXIF orientation " + orientation);
+                };
+                stored.setRGB(sx, sy, upright.getRGB(u[0], u[1]));
+            }
+        }
+        return stored;
+    }
+
     /** A zip holding {@code entries} (name to bytes) in their order. */
     public static byte[] zip(Map<String, byte[]> entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

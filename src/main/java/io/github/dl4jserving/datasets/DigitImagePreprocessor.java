@@ -19,6 +19,8 @@ public final class DigitImagePreprocessor {
     static final int BOX = 20;
     /** Larger inputs are box-averaged down to about this size first; the digit ends up 20 px anyway. */
     static final int WORKING_SIZE = 512;
+    /** How far, as a fraction of the digit's box so far, a piece of ink may lie from it and still join it. */
+    static final double NEAR = 0.12;
     /** Ink below this contrast over the background counts as no ink at all. */
     static final float MIN_CONTRAST = 0.12f;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -105,32 +107,45 @@ public final class DigitImagePreprocessor {
         return new PreparedDigit(centreByMass(scaled, sw, sh), inverted);
     }
 
-    /** Connected ink components; drops specks smaller than a tenth of the largest. Returns the bbox. */
+    /**
+     * Connected ink components. The digit is the largest one and the components that lie near it:
+     * specks smaller than a tenth of the largest are dropped, and so are larger ones that are not
+     * within {@link #NEAR} of the digit's growing box, so dense speckle around a small digit cannot
+     * stretch the crop and leave the digit tiny in the 28x28 field. A digit whose strokes broke into
+     * pieces keeps them all: each piece lies within that distance of the others. Returns the bbox.
+     */
     private static int[] keepMainComponents(boolean[] mask, int w, int h, Scratch scratch) {
         int n = w * h;
         int[] label = scratch.labels(n);
         // Every pixel joins the queue at most once, so a plain array of n holds it.
         int[] queue = scratch.queue(n);
-        int[] sizes = scratch.sizes;
+        // Per component c: size, x0, y0, x1, y1 at [5c .. 5c + 4]
+        int[] stats = scratch.stats;
         int next = 0;
         for (int start = 0; start < n; start++) {
             if (!mask[start] || label[start] != 0) {
                 continue;
             }
             next++;
-            if (next >= sizes.length) {
-                sizes = Arrays.copyOf(sizes, sizes.length * 2);
+            if (5 * next + 4 >= stats.length) {
+                stats = Arrays.copyOf(stats, stats.length * 2);
             }
             label[start] = next;
             int head = 0;
             int tail = 0;
             queue[tail++] = start;
-            int size = 0;
+            int x0 = w;
+            int y0 = h;
+            int x1 = -1;
+            int y1 = -1;
             while (head < tail) {
                 int p = queue[head++];
-                size++;
                 int px = p % w;
                 int py = p / w;
+                x0 = Math.min(x0, px);
+                y0 = Math.min(y0, py);
+                x1 = Math.max(x1, px);
+                y1 = Math.max(y1, py);
                 for (int dy = -1; dy <= 1; dy++) {
                     for (int dx = -1; dx <= 1; dx++) {
                         int nx = px + dx;
@@ -145,35 +160,56 @@ public final class DigitImagePreprocessor {
                     }
                 }
             }
-            sizes[next] = size;
+            int c = 5 * next;
+            stats[c] = tail;
+            stats[c + 1] = x0;
+            stats[c + 2] = y0;
+            stats[c + 3] = x1;
+            stats[c + 4] = y1;
         }
-        scratch.sizes = sizes;
-        int largest = 0;
-        for (int i = 1; i <= next; i++) {
-            largest = Math.max(largest, sizes[i]);
-        }
-        int minSize = Math.max(1, largest / 10);
-        int x0 = w;
-        int y0 = h;
-        int x1 = -1;
-        int y1 = -1;
-        for (int p = 0; p < n; p++) {
-            if (mask[p] && sizes[label[p]] < minSize) {
-                mask[p] = false;
-            }
-            if (mask[p]) {
-                int x = p % w;
-                int y = p / w;
-                x0 = Math.min(x0, x);
-                y0 = Math.min(y0, y);
-                x1 = Math.max(x1, x);
-                y1 = Math.max(y1, y);
-            }
-        }
-        if (x1 < 0) {
+        scratch.stats = stats;
+        if (next == 0) {
             throw new NoDigitFoundException("No digit was found in the image.");
         }
-        return new int[] {x0, y0, x1, y1};
+        int largest = 1;
+        for (int i = 2; i <= next; i++) {
+            if (stats[5 * i] > stats[5 * largest]) {
+                largest = i;
+            }
+        }
+        int minSize = Math.max(1, stats[5 * largest] / 10);
+        // kept components are marked by negating their size; the box grows as near ones join
+        int[] box = {stats[5 * largest + 1], stats[5 * largest + 2], stats[5 * largest + 3], stats[5 * largest + 4]};
+        stats[5 * largest] = -stats[5 * largest];
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            int reach = (int) Math.ceil(NEAR * Math.max(box[2] - box[0] + 1, box[3] - box[1] + 1));
+            for (int i = 1; i <= next; i++) {
+                int c = 5 * i;
+                if (stats[c] < minSize) {
+                    continue; // a speck, or already kept
+                }
+                int gapX = Math.max(0, Math.max(stats[c + 1] - box[2], box[0] - stats[c + 3]));
+                int gapY = Math.max(0, Math.max(stats[c + 2] - box[3], box[1] - stats[c + 4]));
+                // the nearer a piece, the smaller it may be: a tenth of the largest at the box, a fifth at reach
+                int gap = Math.max(gapX, gapY);
+                if (gap <= reach && stats[c] >= minSize * (1 + gap / (double) Math.max(1, reach))) {
+                    stats[c] = -stats[c];
+                    box[0] = Math.min(box[0], stats[c + 1]);
+                    box[1] = Math.min(box[1], stats[c + 2]);
+                    box[2] = Math.max(box[2], stats[c + 3]);
+                    box[3] = Math.max(box[3], stats[c + 4]);
+                    grew = true;
+                }
+            }
+        }
+        for (int p = 0; p < n; p++) {
+            if (mask[p] && stats[5 * label[p]] > 0) {
+                mask[p] = false;
+            }
+        }
+        return box;
     }
 
     private static boolean nearMask(boolean[] mask, int w, int h, int x, int y) {
@@ -455,7 +491,7 @@ public final class DigitImagePreprocessor {
         private final float[][] floats = new float[4][];
         private final int[][] ints = new int[3][];
         private boolean[] mask = new boolean[0];
-        int[] sizes = new int[16];
+        int[] stats = new int[5 * 64];
 
         /** Working array number {@code slot} (0-3) with room for {@code n} values; contents undefined. */
         float[] floats(int slot, int n) {

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.datasets;
 
+import java.awt.geom.AffineTransform;
+import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -10,13 +12,23 @@ import java.util.Map;
 import java.util.Objects;
 
 import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataFormatImpl;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStreamImpl;
 
+import org.w3c.dom.Node;
+
 /**
  * Decodes PNG, JPEG, GIF and BMP with ImageIO. The reader is asked for the declared size first,
  * so a small file that claims 50,000 x 50,000 pixels is refused before any pixel memory is taken.
+ *
+ * <p>JPEGs are read by TwelveMonkeys' reader, which also takes CMYK and YCCK files, and turned
+ * upright by their EXIF orientation: phones store a portrait photo's pixels sideways and say so
+ * there. The reader reports the orientation in ImageIO's standard metadata ({@code
+ * Dimension/ImageOrientation}); all eight values are applied.
  *
  * <p>Each thread keeps one input stream over the bytes being decoded and one reader per format,
  * and reuses them: ImageIO's own {@code MemoryCacheImageInputStream} copies the file into a cache
@@ -50,7 +62,9 @@ public class ImageDecoder {
                 throw new UnreadableImageException("The data is not an image in a supported format. "
                         + "Send a PNG, JPEG, GIF or BMP file.");
             }
-            reader.setInput(in, true, true);
+            // Metadata is read only where an orientation can be found: the JPEG's EXIF segment.
+            boolean jpeg = isJpeg(reader);
+            reader.setInput(in, true, !jpeg);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             if (width <= 0 || height <= 0) {
@@ -61,10 +75,12 @@ public class ImageDecoder {
                         + " pixels; the largest accepted is " + maxDimension + "x" + maxDimension
                         + " (dl4j-serving.max-image-dimension). Scale it down before sending.");
             }
+            String orientation = jpeg ? orientation(reader) : "Normal";
             BufferedImage image = reader.read(0);
             if (image == null) {
                 throw new UnreadableImageException("The image could not be decoded.");
             }
+            image = upright(image, orientation);
             clean = true;
             return image;
         } catch (IOException | RuntimeException e) {
@@ -82,6 +98,56 @@ public class ImageDecoder {
                 session.discard(reader);
             }
         }
+    }
+
+    private static boolean isJpeg(ImageReader reader) {
+        for (String format : reader.getOriginatingProvider().getFormatNames()) {
+            if (format.equalsIgnoreCase("jpeg")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The standard metadata's {@code Dimension/ImageOrientation}, {@code Normal} when there is none. */
+    static String orientation(ImageReader reader) throws IOException {
+        IIOMetadata metadata = reader.getImageMetadata(0);
+        if (metadata == null || !metadata.isStandardMetadataFormatSupported()) {
+            return "Normal";
+        }
+        Node node = metadata.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName).getFirstChild();
+        for (; node != null; node = node.getNextSibling()) {
+            if (node.getNodeName().equals("Dimension")) {
+                for (Node d = node.getFirstChild(); d != null; d = d.getNextSibling()) {
+                    if (d.getNodeName().equals("ImageOrientation") && d instanceof IIOMetadataNode n) {
+                        return n.getAttribute("value");
+                    }
+                }
+            }
+        }
+        return "Normal";
+    }
+
+    /**
+     * {@code image} as it is meant to be seen, given its standard ImageIO orientation: the EXIF
+     * values 1 to 8 are Normal, FlipH, Rotate180, FlipV, FlipVRotate90, Rotate270, FlipHRotate90 and
+     * Rotate90, rotations counter-clockwise. The transforms map source pixel corners to the upright
+     * image's, so nearest-neighbour sampling moves every pixel without blending.
+     */
+    static BufferedImage upright(BufferedImage image, String orientation) {
+        double w = image.getWidth();
+        double h = image.getHeight();
+        AffineTransform t = switch (orientation) {
+            case "FlipH" -> new AffineTransform(-1, 0, 0, 1, w, 0);
+            case "Rotate180" -> new AffineTransform(-1, 0, 0, -1, w, h);
+            case "FlipV" -> new AffineTransform(1, 0, 0, -1, 0, h);
+            case "FlipVRotate90" -> new AffineTransform(0, 1, 1, 0, 0, 0); // EXIF 5: transpose
+            case "Rotate270" -> new AffineTransform(0, 1, -1, 0, h, 0); // EXIF 6: 90 degrees clockwise
+            case "FlipHRotate90" -> new AffineTransform(0, -1, -1, 0, h, w); // EXIF 7: transverse
+            case "Rotate90" -> new AffineTransform(0, -1, 1, 0, 0, w); // EXIF 8: 90 degrees counter-clockwise
+            default -> null;
+        };
+        return t == null ? image : new AffineTransformOp(t, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(image, null);
     }
 
     /** The installed image reader providers in ImageIO's order, looked up once. */

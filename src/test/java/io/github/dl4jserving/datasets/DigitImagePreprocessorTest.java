@@ -144,6 +144,31 @@ class DigitImagePreprocessorTest {
     }
 
     @Test
+    void dropsLargeSpecksAwayFromASmallDigitButKeepsTheDigitsBrokenPieces() {
+        // a light "7" on a dark photo: its bar and its stem are separate pieces, 3 px apart
+        BufferedImage clean = bar(400, 300, Color.BLACK, Color.WHITE, 200, 100, 24, 5, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = clean.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(216, 108, 5, 30);
+        g.dispose();
+        BufferedImage specked = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
+        g = specked.createGraphics();
+        g.drawImage(clean, 0, 0, null);
+        // specks of a fifth to a third of the stem's size, well away from the digit on every side
+        g.fillRect(20, 20, 6, 6);
+        g.fillRect(370, 260, 7, 7);
+        g.fillRect(150, 170, 5, 5);
+        g.fillRect(300, 60, 6, 6);
+        g.dispose();
+
+        float[] prepared = preprocessor.prepare(specked).pixels();
+
+        assertThat(prepared).containsExactly(preprocessor.prepare(clean).pixels());
+        int[] box = boundingBox(prepared, 0.05f);
+        assertThat(box[3] - box[1] + 1).as("bar and stem, 38 px tall, fill the 20-pixel box").isEqualTo(20);
+    }
+
+    @Test
     void widensHairLineStrokesOfLargePhotos() {
         BufferedImage image = new BufferedImage(1000, 1000, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();

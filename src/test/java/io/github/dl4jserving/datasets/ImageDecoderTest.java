@@ -37,6 +37,40 @@ class ImageDecoderTest {
         return image;
     }
 
+    /** 64x32: red, green / blue, white quadrants, so every flip and rotation is told apart. */
+    static BufferedImage quadrants() {
+        BufferedImage image = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        Color[] colors = {Color.RED, Color.GREEN, Color.BLUE, Color.WHITE};
+        for (int q = 0; q < 4; q++) {
+            g.setColor(colors[q]);
+            g.fillRect(q % 2 * 32, q / 2 * 16, 32, 16);
+        }
+        g.dispose();
+        return image;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void aJpegIsTurnedUprightByEachOfTheEightExifOrientations(int orientation) throws IOException {
+        BufferedImage upright = quadrants();
+        byte[] jpeg = io.github.dl4jserving.TestData.withExifOrientation(
+                encode(io.github.dl4jserving.TestData.storedSideways(upright, orientation), "jpg"), orientation);
+
+        BufferedImage decoded = decoder.decode(jpeg);
+
+        assertThat(decoded.getWidth()).isEqualTo(64);
+        assertThat(decoded.getHeight()).isEqualTo(32);
+        for (int[] at : new int[][] {{16, 8}, {48, 8}, {16, 24}, {48, 24}}) {
+            Color want = new Color(upright.getRGB(at[0], at[1]));
+            Color got = new Color(decoded.getRGB(at[0], at[1]));
+            assertThat(new int[] {got.getRed(), got.getGreen(), got.getBlue()})
+                    .as("orientation %d at %d,%d", orientation, at[0], at[1])
+                    .satisfies(c -> assertThat(Math.abs(c[0] - want.getRed()) + Math.abs(c[1] - want.getGreen())
+                            + Math.abs(c[2] - want.getBlue())).isLessThan(60));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"png", "jpg", "gif", "bmp"})
     void decodesEachSupportedFormat(String format) throws IOException {

@@ -72,6 +72,31 @@ class RealWorldDigitsTest {
         })).isGreaterThanOrEqualTo(0.97);
     }
 
+    /**
+     * Chalk on a dark board photographed at night: a small light digit (about 80 px on a 640x480
+     * photo) amid sensor noise and dense bright specks (dust, chalk crumbs, hot pixels) of 1 to 3
+     * pixels, as many as 900 of them, some near the digit.
+     */
+    @Test
+    void classifiesASmallLightDigitAmidDenseSpeckleOnADarkBackground() {
+        Random random = new Random(4);
+        assertThat(accuracy(i -> {
+            BufferedImage photo = paper(640, 480, new Color(44, 48, 46), new Color(24, 26, 25), random, 16);
+            int x = 60 + random.nextInt(480);
+            int y = 60 + random.nextInt(320);
+            drawInk(photo, mnist(i), 2, x, y, new Color(222, 222, 210));
+            Graphics2D g = photo.createGraphics();
+            for (int s = 0, specks = 200 + random.nextInt(300); s < specks; s++) {
+                int grey = 140 + random.nextInt(110);
+                g.setColor(new Color(grey, grey, grey));
+                int r = 2 + random.nextInt(7);
+                g.fillOval(random.nextInt(640), random.nextInt(480), r, r);
+            }
+            g.dispose();
+            return encode(photo, "jpg");
+        })).isGreaterThanOrEqualTo(0.9);
+    }
+
     private double accuracy(IntFunction<byte[]> file) {
         String variant = StackWalker.getInstance().walk(frames -> frames.skip(1).findFirst().orElseThrow())
                 .getMethodName();

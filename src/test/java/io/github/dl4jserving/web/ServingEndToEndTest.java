@@ -170,6 +170,61 @@ class ServingEndToEndTest extends RunningServer {
         assertThat(p.get("top").get(1).get("score").asDouble()).isLessThanOrEqualTo(p.get("score").asDouble());
     }
 
+    /** MNIST test image {@code index} as a 112x112 JPEG-ready photo: dark ink on white paper. */
+    static BufferedImage paperPhoto(int index) {
+        byte[] px = TestData.mnistTestImages().pixels()[index];
+        BufferedImage img = new BufferedImage(112, 112, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 112; y++) {
+            for (int x = 0; x < 112; x++) {
+                int v = 255 - (px[y / 4 * 28 + x / 4] & 0xFF);
+                img.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+        }
+        return img;
+    }
+
+    static byte[] jpeg(BufferedImage image) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ImageIO.write(image, "jpg", out);
+        return out.toByteArray();
+    }
+
+    private static String topLabel(HttpResponse<byte[]> r) {
+        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        return HttpTestClient.json(r).get("predictions").get(0).get("label").asString();
+    }
+
+    @Test
+    void aPhoneJpegStoredSidewaysWithExifOrientation6IsReadUprightInEveryForm() throws IOException {
+        // A "3" whose sideways pixels, read without the tag, are not a 3: the case a phone's portrait photo hits.
+        byte[] sideways = null;
+        for (int i = 0; i < 2_000 && sideways == null; i++) {
+            if (label(i).equals("3")) {
+                byte[] bare = jpeg(TestData.storedSideways(paperPhoto(i), 6));
+                if (!topLabel(client.post("/predict", "image/jpeg", bare)).equals("3")
+                        && topLabel(client.post("/predict", "image/jpeg", jpeg(paperPhoto(i)))).equals("3")) {
+                    sideways = bare;
+                }
+            }
+        }
+        assertThat(sideways).as("a 3 that is misread on its side").isNotNull();
+        byte[] tagged = TestData.withExifOrientation(sideways, 6);
+        String b64 = Base64.getEncoder().encodeToString(tagged);
+
+        assertThat(topLabel(client.postFiles("/predict", "image", List.of(tagged), "image/jpeg"))).isEqualTo("3");
+        assertThat(topLabel(client.post("/predict", "image/jpeg", tagged))).isEqualTo("3");
+        assertThat(topLabel(client.postJson("/predict", "{\"image\": \"data:image/jpeg;base64," + b64 + "\"}")))
+                .isEqualTo("3");
+        JsonNode oip = HttpTestClient.json(client.postJson("/v2/models/mnist-mlp/infer", "{\"inputs\": [{\"name\": "
+                + "\"image\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"" + b64 + "\"]}]}"));
+        JsonNode probabilities = oip.get("outputs").get(0).get("data");
+        int best = 0;
+        for (int d = 1; d < 10; d++) {
+            best = probabilities.get(d).asDouble() > probabilities.get(best).asDouble() ? d : best;
+        }
+        assertThat(best).isEqualTo(3);
+    }
+
     @Test
     void classifiesRawBase64AndPixelBodiesAlike() {
         String expected = label(1);
