@@ -70,7 +70,7 @@ def train(url, model, hyperparameters, poll=0.5):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://localhost:8080")
     parser.add_argument("--image", default="bench/digit.png")
     parser.add_argument("--out", default="grid.png")

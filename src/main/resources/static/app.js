@@ -2,13 +2,17 @@
 // The page talks to the same REST API as curl and Python do; errors show the problem's detail.
 const $ = (id) => document.getElementById(id);
 
-// The API key, if the server has one, goes with requests that change state; kept for this tab only.
+// The API key, if the server has one, goes in a header with every request (never in a URL: with
+// protect-reads the server wants it for reads too); kept for this tab only.
 const keyInput = $('api-key');
 keyInput.value = sessionStorage.getItem('dl4j-serving-api-key') || '';
-keyInput.addEventListener('change', () => sessionStorage.setItem('dl4j-serving-api-key', keyInput.value));
+keyInput.addEventListener('change', () => {
+  sessionStorage.setItem('dl4j-serving-api-key', keyInput.value);
+  loadAll();
+});
 
 async function api(url, options = {}) {
-  if (keyInput.value && options.method && options.method !== 'GET') {
+  if (keyInput.value) {
     options.headers = { ...(options.headers || {}), 'X-API-Key': keyInput.value };
   }
   const response = await fetch(url, options);
@@ -33,6 +37,37 @@ function clearError(section) {
   const el = $(`${section}-error`);
   el.hidden = true;
   el.textContent = '';
+}
+
+// An <img> shows a blob fetched with the key; it stays hidden (no broken-image icon) until it has one.
+function showImage(img, blob) {
+  if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+  img.src = URL.createObjectURL(blob);
+  img.hidden = false;
+}
+
+// Server-sent events read with fetch, so the key goes in a header: EventSource cannot send one.
+async function streamEvents(url, onEvent, signal) {
+  const response = await api(url, { signal, headers: { Accept: 'text/event-stream' } });
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, '\n');
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let type = 'message';
+      const data = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) type = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length) onEvent(type, data.join('\n'));
+    }
+  }
 }
 
 function jsonPost(body) {
@@ -79,7 +114,7 @@ pad.addEventListener('pointerup', () => {
 });
 $('clear-pad').addEventListener('click', () => {
   clearPad();
-  $('digit-result').innerHTML = '';
+  $('digit-result').replaceChildren();
 });
 $('classify-drawing').addEventListener('click', classifyDrawing);
 
@@ -89,30 +124,39 @@ function classifyDrawing() {
 
 async function classifyImage(file, name) {
   clearError('digits');
-  $('uploaded').src = URL.createObjectURL(file);
+  showImage($('uploaded'), file);
   const form = () => { const f = new FormData(); f.append('image', file, name); return f; };
   try {
     const [answer, prepared] = await Promise.all([
       api('predict', { method: 'POST', body: form() }).then((r) => r.json()),
       api('prepare', { method: 'POST', body: form() }).then((r) => r.blob())]);
     renderTop(answer.predictions[0]);
-    $('prepared').src = URL.createObjectURL(prepared);
+    showImage($('prepared'), prepared);
   } catch (error) {
-    $('digit-result').innerHTML = '';
+    $('digit-result').replaceChildren();
     delete $('digit-result').dataset.top;
     showError('digits', error);
   }
 }
 
+// Data from the server (labels, names, metrics) only ever goes in as text, never as markup.
+function element(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
 function renderTop(prediction) {
   const list = $('digit-result');
-  list.innerHTML = '';
+  list.replaceChildren();
   for (const entry of prediction.top) {
     const item = document.createElement('li');
     item.dataset.label = entry.label;
     const percent = (entry.score * 100).toFixed(1);
-    item.innerHTML = `<span class="label">${entry.label}</span><div class="bar" style="width:${percent}%"></div>`
-        + `<span class="score">${percent}%</span>`;
+    const bar = element('div', 'bar');
+    bar.style.width = `${percent}%`;
+    item.append(element('span', 'label', entry.label), bar, element('span', 'score', `${percent}%`));
     item.setAttribute('aria-label', `${entry.label}: ${percent} percent`);
     list.appendChild(item);
   }
@@ -147,7 +191,7 @@ $('gen-form').addEventListener('submit', async (event) => {
   try {
     const body = { count: Number($('gen-count').value), seed: Number($('gen-seed').value) };
     const answer = await (await api('predict/mnist-dcgan', jsonPost(body))).json();
-    grid.innerHTML = '';
+    grid.replaceChildren();
     answer.images.forEach((png, i) => {
       const img = document.createElement('img');
       img.src = `data:image/png;base64,${png}`;
@@ -166,17 +210,21 @@ async function buildTabularForm() {
     const model = await (await api('models/breast-cancer-logreg')).json();
     const descriptor = model.versions.find((v) => v.version === model.defaultVersion);
     const fields = $('tab-fields');
-    fields.innerHTML = '';
-    for (const feature of descriptor.input.features) {
-      const id = `tab-${feature.name}`;
-      const wrap = document.createElement('div');
-      const title = feature.name.replaceAll('_', ' ');
-      wrap.innerHTML = `<label for="${id}"><span>${title}</span><output id="${id}-value">1</output></label>`
-          + `<input type="range" id="${id}" name="${feature.name}" min="${feature.min}" max="${feature.max}" step="1" value="${feature.min}">`;
+    fields.replaceChildren();
+    descriptor.input.features.forEach((feature, i) => {
+      const id = `tab-feature-${i}`;
+      const label = element('label');
+      label.htmlFor = id;
+      const value = element('output', null, String(feature.min));
+      label.append(element('span', null, feature.name.replaceAll('_', ' ')), value);
+      const input = document.createElement('input');
+      Object.assign(input, { type: 'range', id, name: feature.name, min: feature.min, max: feature.max, step: 1,
+        value: feature.min });
+      input.addEventListener('input', () => { value.textContent = input.value; });
+      const wrap = element('div');
+      wrap.append(label, input);
       fields.appendChild(wrap);
-      const input = wrap.querySelector('input');
-      input.addEventListener('input', () => { $(`${id}-value`).textContent = input.value; });
-    }
+    });
   } catch (error) {
     showError('tabular', error);
   }
@@ -207,14 +255,14 @@ async function loadTrainers() {
   try {
     const trainers = await (await api('trainers')).json();
     const select = $('job-model');
-    select.innerHTML = '';
+    select.replaceChildren();
     for (const trainer of trainers) {
       const option = document.createElement('option');
       option.textContent = trainer.model;
       select.appendChild(option);
     }
     const optimizer = trainers[0].hyperparameters.find((h) => h.name === 'optimizer');
-    $('job-optimizer').innerHTML = optimizer.choices.map((c) => `<option${c === 'adam' ? ' selected' : ''}>${c}</option>`).join('');
+    $('job-optimizer').replaceChildren(...optimizer.choices.map((c) => new Option(c, c, c === 'adam', c === 'adam')));
   } catch (error) {
     showError('training', error);
   }
@@ -232,28 +280,38 @@ function showProgress(job) {
   $('job-progress-text').dataset.status = job.status;
 }
 
-function refreshChart() {
-  if (currentJob) $('job-chart').src = `jobs/${currentJob}/chart?t=${Date.now()}`;
+async function refreshChart() {
+  if (!currentJob) return;
+  try {
+    showImage($('job-chart'), await (await api(`jobs/${currentJob}/chart`)).blob());
+  } catch (error) {
+    showError('training', error);
+  }
 }
 
 function follow(id) {
-  if (events) events.close();
+  if (events) events.abort();
+  const following = new AbortController();
+  events = following;
   currentJob = id;
   $('job-cancel').disabled = false;
   let last = { status: 'QUEUED', progress: 0 };
-  events = new EventSource(`jobs/${id}/events`);
-  events.addEventListener('progress', (e) => { last = { ...last, ...JSON.parse(e.data) }; showProgress(last); });
-  events.addEventListener('epoch', () => refreshChart());
-  events.addEventListener('status', (e) => {
-    last = { ...last, ...JSON.parse(e.data) };
-    showProgress(last);
-    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(last.status)) {
-      events.close();
-      $('job-cancel').disabled = true;
-      refreshChart();
-      loadJobs();
-      loadModels();
+  const finished = () => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(last.status);
+  streamEvents(`jobs/${id}/events`, (type, data) => {
+    if (type === 'progress' || type === 'status') {
+      last = { ...last, ...JSON.parse(data) };
+      showProgress(last);
     }
+    if (type === 'epoch') refreshChart();
+    if (type === 'status' && finished()) following.abort();
+  }, following.signal).catch((error) => {
+    if (!following.signal.aborted) showError('training', error);
+  }).finally(() => {
+    if (events !== following) return;
+    $('job-cancel').disabled = true;
+    refreshChart();
+    loadJobs();
+    loadModels();
   });
 }
 
@@ -291,7 +349,7 @@ async function loadJobs() {
   try {
     const jobs = await (await api('jobs')).json();
     const body = $('jobs-table').querySelector('tbody');
-    body.innerHTML = '';
+    body.replaceChildren();
     for (const job of jobs.slice(0, 10)) {
       const row = document.createElement('tr');
       row.dataset.job = job.id;
@@ -314,19 +372,22 @@ async function loadModels() {
   try {
     const models = await (await api('models')).json();
     const list = $('models-list');
-    list.innerHTML = '';
+    list.replaceChildren();
     for (const model of models) {
-      const div = document.createElement('div');
-      div.className = 'model';
+      const div = element('div', 'model');
       div.dataset.model = model.name;
       const metrics = Object.entries(model.metrics || {}).filter(([k]) => k.startsWith('test_') || k.startsWith('training_'))
           .slice(0, 3).map(([k, v]) => `${k} ${Number(v).toPrecision(4)}`).join(', ');
-      const options = model.versions.map((v) => `<option${v === model.defaultVersion ? ' selected' : ''}>${v}</option>`).join('');
-      div.innerHTML = `<strong>${model.name}</strong> (${model.kind}) - default version `
-          + `<span class="default">${model.defaultVersion}</span>, versions <span class="versions">${model.versions.join(', ')}</span>`
-          + `<br><small>${metrics}</small><br>`
-          + `<label>Default <select aria-label="default version of ${model.name}">${options}</select></label> `
-          + `<button type="button">Set default</button>`;
+      const select = element('select');
+      select.setAttribute('aria-label', `default version of ${model.name}`);
+      select.append(...model.versions.map((v) => new Option(v, v, v === model.defaultVersion, v === model.defaultVersion)));
+      const label = element('label', null, 'Default ');
+      label.append(select);
+      div.append(element('strong', null, model.name), ` (${model.kind}) - default version `,
+        element('span', 'default', String(model.defaultVersion)), ', versions ',
+        element('span', 'versions', model.versions.join(', ')), element('br'), element('small', 'metrics', metrics),
+        element('br'), label, ' ', element('button', null, 'Set default'));
+      div.querySelector('button').type = 'button';
       div.querySelector('button').addEventListener('click', async () => {
         clearError('models');
         try {
@@ -346,8 +407,13 @@ async function loadModels() {
 }
 $('models-refresh').addEventListener('click', loadModels);
 
+function loadAll() {
+  for (const section of ['tabular', 'training', 'models']) clearError(section);
+  buildTabularForm();
+  loadTrainers();
+  loadJobs();
+  loadModels();
+}
+
 clearPad();
-buildTabularForm();
-loadTrainers();
-loadJobs();
-loadModels();
+loadAll();

@@ -472,10 +472,15 @@ public class InferenceService {
     private LoadedModel require(String model, Integer version, ModelKind kind, String what) {
         LoadedModel m = registry.get(model, version);
         if (kind != null && m.descriptor().kind() != kind) {
-            throw new UnsupportedInputException("Model '" + m.name() + "' is an " + m.descriptor().kind().wireName()
-                    + " and does not take " + what + ". Send them to an " + kind.wireName() + " instead.");
+            throw new UnsupportedInputException("Model '" + m.name() + "' is " + withArticle(m.descriptor().kind().wireName())
+                    + " and does not take " + what + ". Send them to " + withArticle(kind.wireName()) + " instead.");
         }
         return m;
+    }
+
+    /** "an image-classifier", "a tabular-classifier". */
+    static String withArticle(String noun) {
+        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
     }
 
     private void checkBatch(int size, String what) {

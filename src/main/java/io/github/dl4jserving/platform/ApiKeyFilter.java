@@ -29,7 +29,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * in constant time (as SHA-256 digests, so their lengths do not leak either) and never logged.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class ApiKeyFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
     /** POSTs that only compute an answer: inference, image preparation, the OIP infer call. */
@@ -37,6 +37,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
     private static final Pattern INFERENCE = Pattern.compile(INFERENCE_POSTS);
     /** Liveness and readiness probes stay open under protect-reads: Docker and Kubernetes send no key. */
     private static final Pattern PROBES = Pattern.compile("/actuator/health/(liveness|readiness)|/v2/health/(live|ready)");
+    /**
+     * The web page's and Swagger UI's own files and the API description stay open under protect-reads
+     * too: they hold no data, and a browser cannot send a key with the page it is asked to open. The
+     * page then sends the key with each of its requests.
+     */
+    private static final Pattern PAGES = Pattern.compile("/|/index\\.html|/app\\.(js|css)|/favicon\\.ico"
+            + "|/swagger-ui\\.html|/swagger-ui/[^/]+|/v3/api-docs(/swagger-config|\\.yaml)?");
 
     private final byte[] keyDigest;
     private final boolean protectReads;
@@ -54,7 +61,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         boolean changesState = changesState(request);
-        if (!changesState && (!protectReads || PROBES.matcher(request.getRequestURI()).matches())) {
+        if (!changesState && (!protectReads || PROBES.matcher(request.getRequestURI()).matches()
+                || PAGES.matcher(request.getRequestURI()).matches())) {
             chain.doFilter(request, response);
             return;
         }

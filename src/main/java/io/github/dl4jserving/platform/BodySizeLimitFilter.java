@@ -22,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Multipart uploads are limited by the same value through Spring's multipart settings.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class BodySizeLimitFilter extends OncePerRequestFilter {
     private final long bodyLimit;
     private final long datasetLimit;

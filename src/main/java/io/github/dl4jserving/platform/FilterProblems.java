@@ -1,18 +1,24 @@
 package io.github.dl4jserving.platform;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * RFC 9457 answers written by the servlet filters, which refuse requests before Spring MVC (and
- * its ProblemHandlers) sees them. Details are the filters' own sentences; double quotes in them
- * become single quotes, and are dropped from the instance, so the JSON stays well formed.
+ * its ProblemHandlers) sees them. Jackson writes them, so any character in a detail (quotes,
+ * backslashes, control characters) comes out as well-formed JSON.
  */
-final class FilterProblems {
+public final class FilterProblems {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private FilterProblems() {
     }
 
@@ -22,8 +28,23 @@ final class FilterProblems {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase() + "\",\"status\":"
-                + status.value() + ",\"detail\":\"" + detail.replace("\"", "'") + "\""
-                + (instance != null ? ",\"instance\":\"" + instance.replace("\"", "") + "\"" : "") + "}");
+        response.getWriter().write(json(status, detail, instance));
+    }
+
+    /** The problem document itself. */
+    public static String json(HttpStatus status, String detail, String instance) {
+        return json(status.value(), status.getReasonPhrase(), detail, instance);
+    }
+
+    static String json(int status, String title, String detail, String instance) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        if (instance != null) {
+            problem.put("instance", instance);
+        }
+        return JSON.writeValueAsString(problem);
     }
 }

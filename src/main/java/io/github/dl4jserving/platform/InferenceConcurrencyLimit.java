@@ -23,7 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * accepted ones keep their latency. 0 turns the limit off.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+@Order(Ordered.HIGHEST_PRECEDENCE + 3)
 class InferenceConcurrencyLimit extends OncePerRequestFilter {
     /** The inference POSTs, and the generator's GET grid. */
     private static final Pattern INFERENCE = Pattern.compile(ApiKeyFilter.INFERENCE_POSTS + "|/generate");

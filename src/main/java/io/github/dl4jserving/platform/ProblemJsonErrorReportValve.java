@@ -25,9 +25,8 @@ public class ProblemJsonErrorReportValve extends ErrorReportValve {
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                        + ",\"detail\":\"The server could not accept this request as sent (" + title
-                        + "). Check the URL (at most 8 KB, no encoded slashes) and the headers.\"}");
+                writer.write(FilterProblems.json(status, title, "The server could not accept this request as sent ("
+                        + title + "). Check the URL (at most 8 KB, no encoded slashes) and the headers.", null));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

@@ -12,7 +12,9 @@ final class LossChart {
     private static final int H = 360;
     private static final int LEFT = 60;
     private static final int RIGHT = 20;
-    private static final int TOP = 40;
+    /** Room above the plot for the title; each row of legend adds {@link #LEGEND_ROW}. */
+    private static final int TITLE = 36;
+    private static final int LEGEND_ROW = 14;
     private static final int BOTTOM = 50;
     private static final String[] PALETTE = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
         "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -73,7 +75,7 @@ final class LossChart {
                 ? job.iteration() / (job.progress() * Math.max(1, job.epochs())) : 1;
     }
 
-    private static String svg(String title, String xLabel, double maxX, List<Series> series) {
+    static String svg(String title, String xLabel, double maxX, List<Series> series) {
         double maxY = 0;
         for (Series line : series) {
             for (double[] p : line.points()) {
@@ -84,7 +86,12 @@ final class LossChart {
         }
         maxY = maxY <= 0 ? 1 : maxY * 1.05;
         int plotW = W - LEFT - RIGHT;
-        int plotH = H - TOP - BOTTOM;
+        int longest = series.stream().mapToInt(l -> l.name().length()).max().orElse(0);
+        double entry = 30 + 6.2 * longest;
+        int perRow = (int) Math.max(1, Math.floor(plotW / entry));
+        int rows = (series.size() + perRow - 1) / perRow;
+        int top = TITLE + LEGEND_ROW * rows;
+        int plotH = H - top - BOTTOM;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\" role=\"img\">", W, H, W, H));
@@ -92,25 +99,26 @@ final class LossChart {
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
         s.append(text(LEFT, 22, escape(title), "start", "14"));
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
-                + "stroke=\"#888\"/>", LEFT, TOP, plotW, plotH));
+                + "stroke=\"#888\"/>", LEFT, top, plotW, plotH));
         for (int i = 0; i <= 4; i++) {
-            double py = TOP + plotH - plotH * i / 4.0;
+            double py = top + plotH - plotH * i / 4.0;
             s.append(text(LEFT - 6, py + 4, format(maxY * i / 4), "end", "11"));
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>",
                     LEFT, LEFT + plotW, py, py));
         }
         int ticks = (int) Math.max(1, Math.min(10, maxX));
         for (int i = 0; i <= ticks; i++) {
-            s.append(text(LEFT + plotW * i / (double) ticks, TOP + plotH + 16, format(maxX * i / ticks), "middle", "11"));
+            s.append(text(LEFT + plotW * i / (double) ticks, top + plotH + 16, format(maxX * i / ticks), "middle", "11"));
         }
         s.append(text(LEFT + plotW / 2.0, H - 12, xLabel, "middle", "12"));
         for (Series line : series) {
-            s.append(polyline(line, maxX, maxY, plotW, plotH));
+            s.append(polyline(line, maxX, maxY, top, plotW, plotH));
         }
+        // The legend sits in the margin above the plot, in rows of as many entries as fit, never over a line.
         for (int i = 0; i < series.size(); i++) {
             Series line = series.get(i);
-            double x = LEFT + plotW - 210;
-            double y = TOP + 12 + 16 * i;
+            double x = LEFT + entry * (i % perRow);
+            double y = TITLE + 10 + LEGEND_ROW * (i / perRow);
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                     + "stroke-width=\"3\"/>", x, x + 18, y - 4, y - 4, line.colour()));
             s.append(text(x + 24, y, escape(line.name()), "start", "11"));
@@ -118,7 +126,7 @@ final class LossChart {
         return s.append("</svg>").toString();
     }
 
-    private static String polyline(Series line, double maxX, double maxY, int plotW, int plotH) {
+    private static String polyline(Series line, double maxX, double maxY, int top, int plotW, int plotH) {
         if (line.points().isEmpty()) {
             return "";
         }
@@ -128,7 +136,7 @@ final class LossChart {
         for (double[] p : line.points()) {
             if (Double.isFinite(p[1])) {
                 double x = LEFT + plotW * Math.min(p[0], maxX) / maxX;
-                double y = TOP + plotH - plotH * Math.min(p[1], maxY) / maxY;
+                double y = top + plotH - plotH * Math.min(p[1], maxY) / maxY;
                 s.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
                 // Per-epoch points get a marker, so a one-epoch job still shows its values.
                 if (line.width() > 1 && line.points().size() <= 50) {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
@@ -67,6 +68,10 @@ class ModelManagementController {
         if (sent.kind() == null || sent.input() == null) {
             throw new InvalidModelException("The descriptor needs a 'kind' and an 'input' schema.");
         }
+        checkText("labels", sent.labels());
+        checkText("input.features", sent.input().features() == null ? null
+                : sent.input().features().stream().map(ModelDescriptor.FeatureRange::name).toList());
+        checkText("metrics", sent.metrics() == null ? null : List.copyOf(sent.metrics().keySet()));
         ModelDescriptor descriptor = new ModelDescriptor(name, 0, sent.kind(),
                 sent.createdAt() != null ? sent.createdAt() : Instant.now(), sent.description(), sent.input(),
                 sent.labels(), sent.metrics() != null ? sent.metrics() : Map.of(), sent.provenance());
@@ -85,6 +90,25 @@ class ModelManagementController {
         } finally {
             if (upload != null) {
                 Files.deleteIfExists(upload);
+            }
+        }
+    }
+
+    /** Characters a label, feature or metric name may not hold: markup, quotes and control characters. */
+    private static final java.util.regex.Pattern UNSAFE = java.util.regex.Pattern.compile("[<>&\"'`\\p{Cntrl}]");
+
+    /**
+     * Names that clients show (the web page among them) must be plain text: 1 to 64 characters, no
+     * markup, quotes or control characters.
+     */
+    private static void checkText(String field, List<String> names) {
+        if (names == null) {
+            return;
+        }
+        for (String name : names) {
+            if (name == null || name.isBlank() || name.length() > 64 || UNSAFE.matcher(name).find()) {
+                throw new InvalidInputException(field, "Every name in '" + field + "' must be 1 to 64 characters "
+                        + "of plain text, without < > & quotes, backticks or control characters.");
             }
         }
     }

@@ -35,6 +35,30 @@ final class Png {
         return out.toByteArray();
     }
 
+    static final int MAX_SCALE = 8;
+
+    /**
+     * The tiles row by row in a near-square grid, {@code GAP} grey pixels apart, every pixel drawn as
+     * a {@code scale} x {@code scale} block (nearest neighbour, so the digits stay sharp).
+     */
+    static BufferedImage grid(List<BufferedImage> tiles, int scale) {
+        BufferedImage grid = grid(tiles);
+        if (scale == 1) {
+            return grid;
+        }
+        BufferedImage scaled = new BufferedImage(grid.getWidth() * scale, grid.getHeight() * scale,
+                BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = scaled.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                    java.awt.RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.drawImage(grid, 0, 0, scaled.getWidth(), scaled.getHeight(), null);
+        } finally {
+            g.dispose();
+        }
+        return scaled;
+    }
+
     /** The tiles row by row in a near-square grid, {@code GAP} grey pixels apart. */
     static BufferedImage grid(List<BufferedImage> tiles) {
         int n = tiles.size();

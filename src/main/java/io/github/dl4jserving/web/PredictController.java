@@ -121,6 +121,8 @@ class PredictController {
             @RequestParam(name = "model", required = false) String modelParam,
             @RequestParam(required = false) Integer version, @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default") @RequestParam(required = false) Integer k,
             @RequestParam(defaultValue = "0.5") double threshold,
+            @Parameter(description = "for a generator answered as a PNG grid (Accept: image/png): pixels per digit pixel, 1 to 8")
+            @RequestParam(defaultValue = "1") int scale,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
             @RequestBody Object body) {
         Map<?, ?> request = JsonInputs.object(body);
@@ -147,7 +149,7 @@ class PredictController {
                 yield ResponseEntity.ok(inference.regressRows(name, version, rows, fields));
             }
             case IMAGE_GENERATOR -> generateJson(firstNonNull(name, properties.defaultGeneratorModel()), version,
-                    request, accept);
+                    request, accept, scale);
         };
     }
 
@@ -163,17 +165,19 @@ class PredictController {
             @Parameter(description = "a version of the generator; the default version when absent")
             @RequestParam(required = false) Integer version,
             @Parameter(description = "how many digits, 1 to 256") @RequestParam(defaultValue = "16") int count,
-            @Parameter(description = "the latent vectors' random seed") @RequestParam(required = false) Long seed) {
+            @Parameter(description = "the latent vectors' random seed") @RequestParam(required = false) Long seed,
+            @Parameter(description = "pixels per digit pixel, 1 to 8: at 4 a 16-digit grid is 488 px square")
+            @RequestParam(defaultValue = "4") int scale) {
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
         Answers.GeneratedDigits digits = inference.generate(firstNonNull(model, properties.defaultGeneratorModel()),
                 version, count, s);
-        return grid(digits);
+        return grid(digits, scale);
     }
 
     private static final java.util.Set<String> GENERATOR_FIELDS = new java.util.TreeSet<>(
             List.of("count", "seed", "z", "model"));
 
-    private ResponseEntity<?> generateJson(String name, Integer version, Map<?, ?> request, String accept) {
+    private ResponseEntity<?> generateJson(String name, Integer version, Map<?, ?> request, String accept, int scale) {
         for (Object key : request.keySet()) {
             if (!GENERATOR_FIELDS.contains(key)) {
                 throw new InvalidInputException(String.valueOf(key), "A generator request takes " + GENERATOR_FIELDS
@@ -191,21 +195,25 @@ class PredictController {
             digits = inference.generate(name, version, count, seed);
         }
         if (accept != null && accept.contains(MediaType.IMAGE_PNG_VALUE)) {
-            return grid(digits);
+            return grid(digits, scale);
         }
         List<String> pngs = digits.images().stream().map(i -> Base64.getEncoder().encodeToString(Png.encode(i))).toList();
         return ResponseEntity.ok(new GeneratedResponse(digits.model(), digits.version(), digits.seed(), pngs.size(),
                 "image/png", pngs));
     }
 
-    private static ResponseEntity<byte[]> grid(Answers.GeneratedDigits digits) {
+    private static ResponseEntity<byte[]> grid(Answers.GeneratedDigits digits, int scale) {
+        if (scale < 1 || scale > Png.MAX_SCALE) {
+            throw new InvalidInputException("scale", "scale must be a whole number from 1 to " + Png.MAX_SCALE + ", not "
+                    + scale + ".");
+        }
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
                 .header("X-Model", digits.model())
                 .header("X-Model-Version", Integer.toString(digits.version()));
         if (digits.seed() != null) {
             ok.header("X-Seed", Long.toString(digits.seed()));
         }
-        return ok.body(Png.encode(Png.grid(digits.images())));
+        return ok.body(Png.encode(Png.grid(digits.images(), scale)));
     }
 
     /** A whole JSON number of at most {@code max} in magnitude (2^53 is where doubles stop being exact). */

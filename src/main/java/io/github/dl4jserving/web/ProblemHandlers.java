@@ -4,6 +4,7 @@ import io.github.dl4jserving.platform.PayloadTooLargeException;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.StorageException;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.slf4j.Logger;
@@ -189,6 +190,25 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
         log.error("Unexpected failure", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "The server failed to handle this request. It has been logged; try again later.", null);
+    }
+
+    /**
+     * A body of a type the endpoint does not take (curl's default form encoding, say): the problem
+     * lists the types it does take, as does the {@code Accept} header Spring adds.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+            org.springframework.web.HttpMediaTypeNotSupportedException e, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        List<String> accepted = e.getSupportedMediaTypes().stream().map(MediaType::toString).distinct().toList();
+        String sent = e.getContentType() == null ? "no Content-Type" : "Content-Type '" + e.getContentType() + "'";
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "A body with " + sent
+                + " is not accepted here. Send one of: " + String.join(", ", accepted)
+                + " (with curl: -F image=@file for multipart, or -H 'Content-Type: ...' --data-binary @file).");
+        p.setTitle("Unsupported media type");
+        p.setProperty("accepted", accepted);
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
     @Override

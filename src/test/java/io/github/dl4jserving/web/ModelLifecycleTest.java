@@ -94,6 +94,15 @@ class ModelLifecycleTest extends RunningServer {
         assertThat(upload(NAME, zip, wrongShape).statusCode()).isEqualTo(422);
         assertThat(upload("Bad_Name!", zip, descriptor).statusCode()).isEqualTo(422);
         assertThat(upload("mnist-mlp", zip, descriptor).statusCode()).as("name mismatch").isEqualTo(422);
+        // Names a web page shows must be plain text: no markup in labels, features or metric names.
+        HttpResponse<byte[]> markupLabel = upload(NAME, zip, descriptor.replace("\"malignant\"",
+                "\"<img src=x onerror=alert(1)>\""));
+        assertThat(markupLabel.statusCode()).isEqualTo(422);
+        assertThat(HttpTestClient.json(markupLabel).get("field").asString()).isEqualTo("labels");
+        assertThat(upload(NAME, zip, descriptor.replace("\"mitoses\"", "\"mitoses\\\"><script>\""))
+                .statusCode()).isEqualTo(422);
+        assertThat(upload(NAME, zip, descriptor.replace("\"test_accuracy\"", "\"test_<b>accuracy</b>\""))
+                .statusCode()).isEqualTo(422);
         assertThat(onDisk()).containsExactly("1", "2");
 
         // The default can be pinned; the default and the last version cannot be deleted.

@@ -55,7 +55,22 @@ class ProblemResponsesTest extends RunningServer {
         problem(client.post("/predict", "application/xml", "<digit/>".getBytes()), 415);
         problem(client.post("/predict", "image/webp", new byte[] {1, 2, 3}), 415);
         assertThat(problem(client.post("/predict/breast-cancer-logreg", "image/png", ServingEndToEndTest.png(0)), 415)
-                .get("detail").asString()).contains("tabular-classifier");
+                .get("detail").asString()).contains("is a tabular-classifier").contains("to an image-classifier");
+    }
+
+    @Test
+    void a415ForCurlsDefaultFormEncodingListsTheTypesThatAreAccepted() {
+        // curl -d 'x=1' sends application/x-www-form-urlencoded
+        HttpResponse<byte[]> form = client.post("/predict", "application/x-www-form-urlencoded",
+                "image=digit.png".getBytes(StandardCharsets.UTF_8));
+        JsonNode body = problem(form, 415);
+        assertThat(body.get("detail").asString()).contains("application/x-www-form-urlencoded")
+                .contains("multipart/form-data").contains("image/png").contains("application/json").contains("text/csv");
+        List<String> accepted = new java.util.ArrayList<>();
+        body.get("accepted").forEach(t -> accepted.add(t.asString()));
+        assertThat(accepted).contains("multipart/form-data", "application/json", "text/csv", "image/png", "image/jpeg");
+        assertThat(problem(client.post("/datasets?target=y", "application/x-www-form-urlencoded", "a=1".getBytes()), 415)
+                .get("accepted").toString()).contains("text/csv").contains("application/zip");
     }
 
     @Test

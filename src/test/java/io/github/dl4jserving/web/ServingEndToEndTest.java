@@ -299,7 +299,9 @@ class ServingEndToEndTest extends RunningServer {
     @Test
     void drawsAPngGridForBrowsersAndForAcceptImagePng() throws IOException {
         HttpResponse<byte[]> get = client.get("/generate?count=16&seed=42");
-        HttpResponse<byte[]> post = client.postJson("/predict/mnist-dcgan", "{\"count\": 16, \"seed\": 42}",
+        HttpResponse<byte[]> post = client.postJson("/predict/mnist-dcgan?scale=4", "{\"count\": 16, \"seed\": 42}",
+                "Accept", "image/png");
+        HttpResponse<byte[]> unscaled = client.postJson("/predict/mnist-dcgan", "{\"count\": 16, \"seed\": 42}",
                 "Accept", "image/png");
         StringBuilder z = new StringBuilder("{\"z\": [");
         for (int r = 0; r < 3; r++) {
@@ -312,8 +314,18 @@ class ServingEndToEndTest extends RunningServer {
         assertThat(HttpTestClient.contentType(get)).startsWith("image/png");
         assertThat(post.body()).isEqualTo(get.body());
         BufferedImage grid = ImageIO.read(new ByteArrayInputStream(get.body()));
-        assertThat(grid.getWidth()).isEqualTo(4 * 28 + 5 * Png.GAP);
-        assertThat(grid.getHeight()).isEqualTo(4 * 28 + 5 * Png.GAP);
+        // a browser's grid is drawn 4 pixels per pixel by default; the API's at 1 unless asked
+        assertThat(grid.getWidth()).isEqualTo(4 * (4 * 28 + 5 * Png.GAP));
+        assertThat(grid.getHeight()).isEqualTo(4 * (4 * 28 + 5 * Png.GAP));
+        BufferedImage small = ImageIO.read(new ByteArrayInputStream(unscaled.body()));
+        assertThat(small.getWidth()).isEqualTo(4 * 28 + 5 * Png.GAP);
+        for (int y = 0; y < small.getHeight(); y += 7) {
+            for (int x = 0; x < small.getWidth(); x += 5) {
+                assertThat(grid.getRaster().getSample(4 * x + 3, 4 * y + 2, 0))
+                        .isEqualTo(small.getRaster().getSample(x, y, 0));
+            }
+        }
+        assertThat(client.get("/generate?count=4&scale=9").statusCode()).isEqualTo(422);
         assertThat(HttpTestClient.json(explicit).get("images").size()).isEqualTo(3);
         assertThat(HttpTestClient.json(explicit).get("seed").isNull()).isTrue();
     }
