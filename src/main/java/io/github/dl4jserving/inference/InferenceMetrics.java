@@ -1,8 +1,8 @@
 package io.github.dl4jserving.inference;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -62,11 +62,25 @@ class InferenceMetrics {
                 .register(meters);
     }
 
-    void queueDepth(String model, String version, Supplier<Number> waiting) {
-        Gauge.builder("dl4j.inference.queue.depth", waiting)
+    /** The queue is held weakly: a retired version's queue can be collected even before {@link #retire}. */
+    <T> void queueDepth(String model, String version, T queue, java.util.function.ToDoubleFunction<T> waiting) {
+        Gauge.builder("dl4j.inference.queue.depth", queue, waiting)
                 .description("Requests waiting in the model version's queue")
                 .tags("model", model, "version", version)
                 .register(meters);
+    }
+
+    /**
+     * Removes every meter of a deleted version (its timers, batch sizes, queue depth and rejection
+     * counts), so its time series leave {@code /actuator/prometheus} and nothing keeps it on the heap.
+     */
+    void retire(String model, String version) {
+        requestTimers.keySet().removeIf(k -> k.model().equals(model) && k.version().equals(version));
+        for (io.micrometer.core.instrument.Meter meter : List.copyOf(meters.getMeters())) {
+            if (model.equals(meter.getId().getTag("model")) && version.equals(meter.getId().getTag("version"))) {
+                meters.remove(meter);
+            }
+        }
     }
 
     void rejected(String reason, String model, String version) {

@@ -146,6 +146,7 @@ public class InferenceService {
         retired.add(key(m));
         warm.remove(key(m));
         BatchQueue queue = queues.remove(key(m));
+        metrics.retire(m.name(), Integer.toString(m.version()));
         if (queue != null) {
             Thread closer = new Thread(queue::closeWhenIdle, "retire-" + key(m));
             closer.setDaemon(true);
@@ -463,7 +464,7 @@ public class InferenceService {
             BatchQueue q = new BatchQueue(key, m.network(), m.normalizer(), networkWidth(m.descriptor().input()),
                     batching.forModel(m.name(), properties.workersPerModel()), MAX_WAIT_MILLIS, metrics.queue(m.name(), v),
                     metrics.forward(m.name(), v), metrics.batchSize(m.name(), v));
-            metrics.queueDepth(m.name(), v, q::depth);
+            metrics.queueDepth(m.name(), v, q, BatchQueue::depth);
             return q;
         });
         return queue.run(input, rows);

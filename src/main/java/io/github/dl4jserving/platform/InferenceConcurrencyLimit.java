@@ -2,6 +2,7 @@ package io.github.dl4jserving.platform;
 
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.FilterChain;
@@ -16,11 +17,17 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Load shedding for inference: at most {@code dl4j-serving.max-inflight-inference} inference
  * requests are inside the service at once; the next one gets 503 with Retry-After at once, before
  * its body is read or parsed, so an overload costs the refused clients almost nothing and the
  * accepted ones keep their latency. 0 turns the limit off.
+ *
+ * <p>The gauges {@code dl4j.inference.inflight} (requests in progress now) and
+ * {@code dl4j.inference.inflight.limit} (the setting; 0 for none) show how close the service runs to it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)
@@ -31,21 +38,42 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
     private final Semaphore permits;
     private final int limit;
     private final Rejections rejections;
+    private final AtomicInteger inflight = new AtomicInteger();
 
-    InferenceConcurrencyLimit(ServingProperties properties, Rejections rejections) {
+    InferenceConcurrencyLimit(ServingProperties properties, Rejections rejections, MeterRegistry meters) {
         this.limit = properties.maxInflightInference();
         this.permits = limit > 0 ? new Semaphore(limit) : null;
         this.rejections = rejections;
+        Gauge.builder("dl4j.inference.inflight", inflight, AtomicInteger::get)
+                .description("Inference requests in progress, against dl4j.inference.inflight.limit")
+                .register(meters);
+        Gauge.builder("dl4j.inference.inflight.limit", () -> limit)
+                .description("dl4j-serving.max-inflight-inference: inference requests allowed in progress (0: no limit)")
+                .register(meters);
+    }
+
+    /** Inference requests inside the service now. */
+    int inflight() {
+        return inflight.get();
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return permits == null || !INFERENCE.matcher(request.getRequestURI()).matches();
+        return !INFERENCE.matcher(request.getRequestURI()).matches();
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (permits == null) {
+            inflight.incrementAndGet();
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                inflight.decrementAndGet();
+            }
+            return;
+        }
         if (!permits.tryAcquire()) {
             rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
@@ -53,9 +81,11 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
                     + " inference requests in progress. Retry shortly.", null);
             return;
         }
+        inflight.incrementAndGet();
         try {
             chain.doFilter(request, response);
         } finally {
+            inflight.decrementAndGet();
             permits.release();
         }
     }

@@ -6,9 +6,13 @@ import java.util.Properties;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-/** The DL4J and project versions recorded in every descriptor's provenance. */
+/**
+ * The DL4J and project versions recorded in every descriptor's provenance. DL4J's jar manifests
+ * carry no version, so it is read from the {@code pom.properties} Maven put into the jar that
+ * holds {@link MultiLayerNetwork}: it follows whatever version the build resolved.
+ */
 final class BuildVersions {
-    static final String DL4J = orElse(MultiLayerNetwork.class.getPackage().getImplementationVersion(), "1.0.0-M2.1");
+    static final String DL4J = dl4jVersion();
     static final String PROJECT = projectVersion();
 
     private BuildVersions() {
@@ -27,7 +31,21 @@ final class BuildVersions {
         return "unknown";
     }
 
-    private static String orElse(String value, String fallback) {
-        return value != null ? value : fallback;
+    static String dl4jVersion() {
+        String fromManifest = MultiLayerNetwork.class.getPackage().getImplementationVersion();
+        if (fromManifest != null) {
+            return fromManifest;
+        }
+        try (InputStream in = MultiLayerNetwork.class.getResourceAsStream(
+                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
     }
 }

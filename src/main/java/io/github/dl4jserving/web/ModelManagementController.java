@@ -28,6 +28,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import io.github.dl4jserving.inference.InferenceService;
+import io.github.dl4jserving.inference.ModelReadiness;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.platform.StorageException;
 import io.github.dl4jserving.registry.InvalidModelException;
@@ -43,9 +44,12 @@ class ModelManagementController {
     private final ModelRegistry registry;
     private final InferenceService inference;
 
-    ModelManagementController(ModelRegistry registry, InferenceService inference) {
+    private final ModelReadiness readiness;
+
+    ModelManagementController(ModelRegistry registry, InferenceService inference, ModelReadiness readiness) {
         this.registry = registry;
         this.inference = inference;
+        this.readiness = readiness;
     }
 
     @Operation(operationId = "uploadModelVersion", summary = "Upload a new version: a ModelSerializer zip and its "
@@ -138,10 +142,10 @@ class ModelManagementController {
             implementation = Readiness.class)))
     @GetMapping("/models/{name}/ready")
     ResponseEntity<Readiness> ready(@PathVariable String name) {
-        LoadedModel def = registry.defaultVersion(name);
-        boolean ready = inference.isWarm(name, def.version());
-        return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .body(new Readiness(name, def.version(), ready));
+        registry.defaultVersion(name); // 404 for a model that is not there
+        ModelReadiness.State state = readiness.of(name);
+        return ResponseEntity.status(state.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .body(new Readiness(name, state.defaultVersion(), state.ready(), state.description()));
     }
 
     /** The body of {@code PUT /models/{name}/default}. */
@@ -149,6 +153,6 @@ class ModelManagementController {
     }
 
     /** A model's readiness. */
-    record Readiness(String name, int defaultVersion, boolean ready) {
+    record Readiness(String name, Integer defaultVersion, boolean ready, String state) {
     }
 }

@@ -22,6 +22,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import io.github.dl4jserving.inference.Answers;
 import io.github.dl4jserving.inference.InferenceService;
+import io.github.dl4jserving.inference.ModelReadiness;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
@@ -46,9 +47,13 @@ class OpenInferenceController {
     private final InferenceService inference;
     private final String version;
 
-    OpenInferenceController(ModelRegistry registry, InferenceService inference, ObjectProvider<BuildProperties> build) {
+    private final ModelReadiness readiness;
+
+    OpenInferenceController(ModelRegistry registry, InferenceService inference, ModelReadiness readiness,
+            ObjectProvider<BuildProperties> build) {
         this.registry = registry;
         this.inference = inference;
+        this.readiness = readiness;
         BuildProperties props = build.getIfAvailable();
         this.version = props != null ? props.getVersion() : "dev";
     }
@@ -68,8 +73,7 @@ class OpenInferenceController {
     @Operation(operationId = "oipReady", summary = "Server readiness: every model's default version loaded and warm")
     @GetMapping("/health/ready")
     ResponseEntity<Map<String, Object>> ready() {
-        boolean ready = !registry.names().isEmpty() && registry.names().stream()
-                .allMatch(n -> inference.isWarm(n, registry.defaultVersion(n).version()));
+        boolean ready = readiness.serviceReady();
         return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("ready", ready));
     }
 
@@ -96,7 +100,7 @@ class OpenInferenceController {
     @GetMapping({"/models/{model}/ready", "/models/{model}/versions/{v}/ready"})
     ResponseEntity<Map<String, Object>> modelReady(@PathVariable String model, @PathVariable(required = false) Integer v) {
         LoadedModel m = registry.get(model, v);
-        boolean ready = inference.isWarm(m.name(), m.version());
+        boolean ready = v != null ? readiness.versionReady(m.name(), m.version()) : readiness.of(m.name()).ready();
         return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(Map.of("name", m.name(), "ready", ready));
     }

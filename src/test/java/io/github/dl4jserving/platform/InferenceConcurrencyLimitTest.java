@@ -16,10 +16,16 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /** Inference beyond the in-flight limit is refused at once with 503 and Retry-After; the rest passes. */
 class InferenceConcurrencyLimitTest {
 
-    private static InferenceConcurrencyLimit limit(int n) {
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private InferenceConcurrencyLimit limit(int n) {
         return new InferenceConcurrencyLimit(new ServingProperties("models", "data", DataSize.ofMegabytes(10), 4096, 2,
                 "mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, DataSize.ofMegabytes(200), 1, n, "models"),
-                new Rejections(new SimpleMeterRegistry()));
+                new Rejections(meters), meters);
+    }
+
+    private double gauge(String name) {
+        return meters.get(name).gauge().value();
     }
 
     @Test
@@ -43,6 +49,8 @@ class InferenceConcurrencyLimitTest {
             }
         });
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(gauge("dl4j.inference.inflight")).isEqualTo(1);
+        assertThat(gauge("dl4j.inference.inflight.limit")).isEqualTo(1);
 
         MockHttpServletResponse refused = new MockHttpServletResponse();
         boolean[] reached = {false};
@@ -63,14 +71,17 @@ class InferenceConcurrencyLimitTest {
         filter.doFilter(new MockHttpServletRequest("POST", "/predict/mnist-mlp"), new MockHttpServletResponse(),
                 (req, res) -> reached[0] = true);
         assertThat(reached[0]).as("the permit came back").isTrue();
+        assertThat(gauge("dl4j.inference.inflight")).isZero();
     }
 
     @Test
     void zeroTurnsTheLimitOff() throws Exception {
         InferenceConcurrencyLimit filter = limit(0);
-        boolean[] reached = {false};
+        double[] seen = {-1};
         filter.doFilter(new MockHttpServletRequest("POST", "/predict"), new MockHttpServletResponse(),
-                (req, res) -> reached[0] = true);
-        assertThat(reached[0]).isTrue();
+                (req, res) -> seen[0] = gauge("dl4j.inference.inflight"));
+        assertThat(seen[0]).as("counted even without a limit").isEqualTo(1);
+        assertThat(gauge("dl4j.inference.inflight")).isZero();
+        assertThat(gauge("dl4j.inference.inflight.limit")).isZero();
     }
 }

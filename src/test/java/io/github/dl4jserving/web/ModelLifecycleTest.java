@@ -74,6 +74,12 @@ class ModelLifecycleTest extends RunningServer {
         return HttpTestClient.json(predict).get("version").asInt();
     }
 
+    /** The Prometheus lines of this model that hold {@code tag}. */
+    private java.util.List<String> prometheusLines(String tag) {
+        return new String(client.get("/actuator/prometheus").body(), StandardCharsets.UTF_8).lines()
+                .filter(l -> l.startsWith("dl4j_") && l.contains("model=\"" + NAME + "\"") && l.contains(tag)).toList();
+    }
+
     @Test
     void uploadsSwitchesDeletesAndRefusesBadUploadsWithoutLeavingFiles() throws Exception {
         byte[] zip = shipped("model.zip");
@@ -110,8 +116,11 @@ class ModelLifecycleTest extends RunningServer {
         assertThat(version(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW))).isEqualTo(1);
         assertThat(client.put("/models/" + NAME + "/default", "{\"version\": 9}").statusCode()).isEqualTo(404);
         assertThat(client.delete("/models/" + NAME + "/versions/1").statusCode()).isEqualTo(409);
+        assertThat(prometheusLines("version=\"2\"")).as("version 2 served requests").isNotEmpty();
         assertThat(client.delete("/models/" + NAME + "/versions/2").statusCode()).isEqualTo(204);
         assertThat(onDisk()).containsExactly("1", "default-version");
+        assertThat(prometheusLines("version=\"2\"")).as("a deleted version's meters are removed").isEmpty();
+        assertThat(prometheusLines("version=\"1\"")).isNotEmpty();
         assertThat(client.postJson("/predict?version=2", ServingEndToEndTest.BENIGN_ROW).statusCode()).isEqualTo(404);
         HttpResponse<byte[]> again = upload(NAME, zip, descriptor);
         assertThat(again.headers().firstValue("Location")).as("deleted numbers are not reused")

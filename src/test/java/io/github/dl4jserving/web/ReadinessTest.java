@@ -70,6 +70,14 @@ class ReadinessTest extends RunningServer {
                 .replaceFirst("\"version\" : \\d+", "\"version\" : 99"));
         assertThat(registry.refresh()).isZero();
         assertThat(readiness(503).get("mnist-mlp").asString()).isEqualTo("default version failed to load");
+        // The same answer from every readiness endpoint: the OIP server and model ones, and the model's own.
+        assertThat(client.get("/v2/health/ready").statusCode()).isEqualTo(503);
+        assertThat(client.get("/v2/models/mnist-mlp/ready").statusCode()).isEqualTo(503);
+        assertThat(client.get("/v2/models/mnist-mlp/versions/1/ready").statusCode()).as("version 1 itself is warm")
+                .isEqualTo(200);
+        HttpResponse<byte[]> model = client.get("/models/mnist-mlp/ready");
+        assertThat(model.statusCode()).isEqualTo(503);
+        assertThat(HttpTestClient.json(model).get("state").asString()).isEqualTo("default version failed to load");
         assertThat(HttpTestClient.json(client.get("/actuator/health/readiness")).get("components")
                 .get("modelRegistry").get("details").get("unavailable").get(0).get("version").asInt()).isEqualTo(99);
         assertThat(client.postFiles("/predict", "image", java.util.List.of(ServingEndToEndTest.png(0)), "image/png")
@@ -80,5 +88,7 @@ class ReadinessTest extends RunningServer {
                 java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
         assertThat(registry.refresh()).isEqualTo(1);
         assertThat(readiness(200).get("mnist-mlp").asString()).isEqualTo("ready (version 99)");
+        assertThat(client.get("/v2/health/ready").statusCode()).isEqualTo(200);
+        assertThat(client.get("/models/mnist-mlp/ready").statusCode()).isEqualTo(200);
     }
 }
