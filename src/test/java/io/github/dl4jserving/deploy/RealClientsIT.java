@@ -95,6 +95,8 @@ class RealClientsIT {
         assertThat(out).contains("image bench/digit.png: label 7").contains("row: label malignant")
                 .contains("generated 16 digits with seed 42").contains("SUCCEEDED: version");
         assertThat(ImageIO.read(grid.toFile()).getWidth()).isGreaterThan(4 * 28);
+        assertThat(run(Path.of("."), 60, "python3", "examples/python/client.py", "--help"))
+                .as("the whole description, not its first line").contains("and train a model while printing its progress.");
     }
 
     /** The files the README's examples name. */

@@ -39,8 +39,13 @@ class ControllerSliceTest {
         }
 
         @Bean
-        Rejections rejections() {
-            return new Rejections(new SimpleMeterRegistry());
+        SimpleMeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+
+        @Bean
+        Rejections rejections(SimpleMeterRegistry meters) {
+            return new Rejections(meters);
         }
 
         @Bean
