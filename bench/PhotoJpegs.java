@@ -10,7 +10,7 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 
 /**
- * Writes two phone-like JPEGs of bench/digit.png for bench/predict-jpeg.lua: a 1024x768 photo of the
+ * Writes two phone-like JPEGs of bench/digit.png for bench/predict-png.lua (IMAGE=..., TYPE=image/jpeg): a 1024x768 photo of the
  * digit in dark ink on noisy paper (target/bench-photo.jpg), and the same photo stored sideways with
  * EXIF Orientation 6, as a phone saves a portrait shot (target/bench-photo-exif6.jpg).
  * Usage: java bench/PhotoJpegs.java

@@ -3,7 +3,7 @@
 # shipped models (each its own store under target/), each is warmed up, then they are loaded in
 # turn, round after round and first in turn, so drifts of the machine's speed hit both alike.
 # Usage: bench/ab.sh OLD.jar NEW.jar SCENARIO.lua [rounds, default 3] [seconds per round, default 15]
-#   e.g. JPEG=target/bench-photo.jpg bench/ab.sh /tmp/old.jar target/dl4j-serving-*.jar bench/predict-jpeg.lua
+#   e.g. IMAGE=target/bench-photo.jpg TYPE=image/jpeg bench/ab.sh /tmp/old.jar target/dl4j-serving-*.jar bench/predict-png.lua
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old="$1"; new="$2"; scenario="$3"; rounds="${4:-3}"; seconds="${5:-15}"
@@ -25,7 +25,7 @@ for port in 18081 18082; do
   for _ in $(seq 1 120); do curl -sf "localhost:$port/actuator/health/readiness" > /dev/null && break; sleep 1; done
 done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%FT%TZ)"
-echo "scenario: $scenario ${JPEG:+(JPEG=$JPEG)}, $rounds rounds of ${seconds}s at 8 connections"
+echo "scenario: $scenario ${IMAGE:+(IMAGE=$IMAGE)}, $rounds rounds of ${seconds}s at 8 connections"
 for port in 18081 18082; do wrk -t2 -c8 -d30s -s "$scenario" "http://localhost:$port" > /dev/null; done
 printf '%-6s %-5s %10s %9s %9s\n' round build 'req/s' p50 p99
 for r in $(seq 1 "$rounds"); do

@@ -110,6 +110,26 @@ public final class TestData {
         return csv.toString();
     }
 
+    /** MNIST test image {@code index} as a 112x112 photo: dark ink on white paper, 4 pixels per MNIST pixel. */
+    public static BufferedImage paperPhoto(int index) {
+        byte[] px = mnistTestImages().pixels()[index];
+        BufferedImage img = new BufferedImage(112, 112, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 112; y++) {
+            for (int x = 0; x < 112; x++) {
+                int v = 255 - (px[y / 4 * 28 + x / 4] & 0xFF);
+                img.setRGB(x, y, v << 16 | v << 8 | v);
+            }
+        }
+        return img;
+    }
+
+    /** {@code image} as a JPEG file, ImageIO's default quality. */
+    public static byte[] jpeg(BufferedImage image) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpg", out);
+        return out.toByteArray();
+    }
+
     /**
      * {@code jpeg} with its JFIF segment replaced by an EXIF one holding only an Orientation tag
      * (1-8), as a phone writes it: a big-endian TIFF header and one IFD entry (tag 0x0112, SHORT).

@@ -19,29 +19,22 @@ final class BuildVersions {
     }
 
     private static String projectVersion() {
-        try (InputStream in = BuildVersions.class.getResourceAsStream("/META-INF/build-info.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                return p.getProperty("build.version", "unknown");
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return "unknown";
+        return property(BuildVersions.class, "/META-INF/build-info.properties", "build.version");
     }
 
     static String dl4jVersion() {
         String fromManifest = MultiLayerNetwork.class.getPackage().getImplementationVersion();
-        if (fromManifest != null) {
-            return fromManifest;
-        }
-        try (InputStream in = MultiLayerNetwork.class.getResourceAsStream(
-                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties")) {
+        return fromManifest != null ? fromManifest : property(MultiLayerNetwork.class,
+                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties", "version");
+    }
+
+    /** {@code key} of the properties file {@code resource} beside {@code owner}, or "unknown". */
+    private static String property(Class<?> owner, String resource, String key) {
+        try (InputStream in = owner.getResourceAsStream(resource)) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);
-                return p.getProperty("version", "unknown");
+                return p.getProperty(key, "unknown");
             }
         } catch (IOException e) {
             // fall through

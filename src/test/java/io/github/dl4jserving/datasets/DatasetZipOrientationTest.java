@@ -2,14 +2,10 @@ package io.github.dl4jserving.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,29 +17,11 @@ class DatasetZipOrientationTest {
     @TempDir
     Path models;
 
-    private static BufferedImage paper(int index) {
-        byte[] px = TestData.mnistTestImages().pixels()[index];
-        BufferedImage img = new BufferedImage(112, 112, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 112; y++) {
-            for (int x = 0; x < 112; x++) {
-                int v = 255 - (px[y / 4 * 28 + x / 4] & 0xFF);
-                img.setRGB(x, y, v << 16 | v << 8 | v);
-            }
-        }
-        return img;
-    }
-
-    private static byte[] jpeg(BufferedImage image) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpg", out);
-        return out.toByteArray();
-    }
-
     /** A zip of the first ten test digits, each stored as {@code orientation} says, tagged with it or not. */
     private byte[][] stored(int orientation, boolean tagged) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (int i = 0; i < 10; i++) {
-            byte[] file = jpeg(TestData.storedSideways(paper(i), orientation));
+            byte[] file = TestData.jpeg(TestData.storedSideways(TestData.paperPhoto(i), orientation));
             entries.put((i % 2 == 0 ? "even" : "odd") + "/" + i + ".jpg",
                     tagged ? TestData.withExifOrientation(file, orientation) : file);
         }

@@ -170,25 +170,6 @@ class ServingEndToEndTest extends RunningServer {
         assertThat(p.get("top").get(1).get("score").asDouble()).isLessThanOrEqualTo(p.get("score").asDouble());
     }
 
-    /** MNIST test image {@code index} as a 112x112 JPEG-ready photo: dark ink on white paper. */
-    static BufferedImage paperPhoto(int index) {
-        byte[] px = TestData.mnistTestImages().pixels()[index];
-        BufferedImage img = new BufferedImage(112, 112, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 112; y++) {
-            for (int x = 0; x < 112; x++) {
-                int v = 255 - (px[y / 4 * 28 + x / 4] & 0xFF);
-                img.setRGB(x, y, v << 16 | v << 8 | v);
-            }
-        }
-        return img;
-    }
-
-    static byte[] jpeg(BufferedImage image) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        ImageIO.write(image, "jpg", out);
-        return out.toByteArray();
-    }
-
     private static String topLabel(HttpResponse<byte[]> r) {
         assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
         return HttpTestClient.json(r).get("predictions").get(0).get("label").asString();
@@ -200,9 +181,9 @@ class ServingEndToEndTest extends RunningServer {
         byte[] sideways = null;
         for (int i = 0; i < 2_000 && sideways == null; i++) {
             if (label(i).equals("3")) {
-                byte[] bare = jpeg(TestData.storedSideways(paperPhoto(i), 6));
+                byte[] bare = TestData.jpeg(TestData.storedSideways(TestData.paperPhoto(i), 6));
                 if (!topLabel(client.post("/predict", "image/jpeg", bare)).equals("3")
-                        && topLabel(client.post("/predict", "image/jpeg", jpeg(paperPhoto(i)))).equals("3")) {
+                        && topLabel(client.post("/predict", "image/jpeg", TestData.jpeg(TestData.paperPhoto(i)))).equals("3")) {
                     sideways = bare;
                 }
             }
