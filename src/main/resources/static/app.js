@@ -304,10 +304,13 @@ function follow(id) {
     }
     if (type === 'epoch') refreshChart();
     if (type === 'status' && finished()) following.abort();
-  }, following.signal).catch((error) => {
+  }, following.signal).then(() => {
+    // The server ended the stream before the job did (a timeout): follow it again, as EventSource would.
+    if (!finished() && events === following) setTimeout(() => { if (events === following) follow(id); }, 1000);
+  }, (error) => {
     if (!following.signal.aborted) showError('training', error);
   }).finally(() => {
-    if (events !== following) return;
+    if (events !== following || !finished()) return;
     $('job-cancel').disabled = true;
     refreshChart();
     loadJobs();

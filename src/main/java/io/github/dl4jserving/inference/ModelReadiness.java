@@ -65,7 +65,11 @@ public class ModelReadiness {
     }
 
     public boolean serviceReady() {
-        Map<String, State> states = all();
+        return allReady(all());
+    }
+
+    /** The service's rule: some models, and every one of them ready. */
+    static boolean allReady(Map<String, State> states) {
         return !states.isEmpty() && states.values().stream().allMatch(State::ready);
     }
 

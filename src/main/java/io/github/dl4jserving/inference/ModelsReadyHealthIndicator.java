@@ -24,7 +24,6 @@ class ModelsReadyHealthIndicator implements HealthIndicator {
         Map<String, ModelReadiness.State> states = readiness.all();
         Map<String, Object> details = new LinkedHashMap<>();
         states.forEach((name, state) -> details.put(name, state.description()));
-        boolean ready = !states.isEmpty() && states.values().stream().allMatch(ModelReadiness.State::ready);
-        return (ready ? Health.up() : Health.outOfService()).withDetails(details).build();
+        return (ModelReadiness.allReady(states) ? Health.up() : Health.outOfService()).withDetails(details).build();
     }
 }
