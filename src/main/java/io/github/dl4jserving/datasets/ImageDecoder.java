@@ -5,11 +5,14 @@ import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadata;
@@ -38,7 +41,6 @@ import org.w3c.dom.Node;
  */
 public class ImageDecoder {
     private static final ThreadLocal<Session> SESSION = ThreadLocal.withInitial(Session::new);
-    private static volatile List<ImageReaderSpi> providers;
 
     private final int maxDimension;
 
@@ -101,12 +103,7 @@ public class ImageDecoder {
     }
 
     private static boolean isJpeg(ImageReader reader) {
-        for (String format : reader.getOriginatingProvider().getFormatNames()) {
-            if (format.equalsIgnoreCase("jpeg")) {
-                return true;
-            }
-        }
-        return false;
+        return Providers.JPEG.contains(reader.getOriginatingProvider());
     }
 
     /** The standard metadata's {@code Dimension/ImageOrientation}, {@code Normal} when there is none. */
@@ -150,17 +147,22 @@ public class ImageDecoder {
         return t == null ? image : new AffineTransformOp(t, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(image, null);
     }
 
-    /** The installed image reader providers in ImageIO's order, looked up once. */
-    private static List<ImageReaderSpi> providers() {
-        List<ImageReaderSpi> list = providers;
-        if (list == null) {
-            list = new ArrayList<>();
+    /** The installed image reader providers, looked up once, at the first decode. */
+    private static final class Providers {
+        /** In ImageIO's order. */
+        static final List<ImageReaderSpi> ALL = installed();
+        /** Those that read JPEG, so a request does not ask each provider for its format names. */
+        static final Set<ImageReaderSpi> JPEG = ALL.stream()
+                .filter(spi -> Arrays.stream(spi.getFormatNames()).anyMatch("jpeg"::equalsIgnoreCase))
+                .collect(Collectors.toUnmodifiableSet());
+
+        private static List<ImageReaderSpi> installed() {
+            List<ImageReaderSpi> list = new ArrayList<>();
             Iterator<ImageReaderSpi> it = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class,
                     true);
             it.forEachRemaining(list::add);
-            providers = list = List.copyOf(list);
+            return List.copyOf(list);
         }
-        return list;
     }
 
     /** One thread's stream and readers. */
@@ -170,7 +172,7 @@ public class ImageDecoder {
 
         /** A reader for the stream's format, as ImageIO.getImageReaders would pick it, or null. */
         ImageReader reader(BytesImageInputStream in) throws IOException {
-            for (ImageReaderSpi spi : providers()) {
+            for (ImageReaderSpi spi : Providers.ALL) {
                 if (spi.canDecodeInput(in)) {
                     ImageReader reader = readers.get(spi);
                     if (reader == null) {

@@ -65,16 +65,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (permits == null) {
-            inflight.incrementAndGet();
-            try {
-                chain.doFilter(request, response);
-            } finally {
-                inflight.decrementAndGet();
-            }
-            return;
-        }
-        if (!permits.tryAcquire()) {
+        if (permits != null && !permits.tryAcquire()) {
             rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
             FilterProblems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "The service is at its limit of " + limit
@@ -86,7 +77,9 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } finally {
             inflight.decrementAndGet();
-            permits.release();
+            if (permits != null) {
+                permits.release();
+            }
         }
     }
 }

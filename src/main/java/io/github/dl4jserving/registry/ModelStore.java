@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
@@ -32,6 +34,7 @@ import io.github.dl4jserving.platform.StorageException;
  * whole version or none of it.
  */
 public class ModelStore {
+    private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
     public static final String MODEL_FILE = "model.zip";
     public static final String DESCRIPTOR_FILE = "model.json";
     /** Holds the pinned default version of a model, when one is pinned. */
@@ -156,7 +159,6 @@ public class ModelStore {
 
     /** {@link #seedFrom}, logged: what was copied, or that the seeds directory is missing. */
     public static void seed(ModelStore store, Path seeds) throws IOException {
-        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ModelStore.class);
         if (!Files.isDirectory(seeds)) {
             log.info("No shipped models at {}: the registry at {} starts with what it holds", seeds.toAbsolutePath(),
                     store.root());
