@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,15 +28,11 @@ import io.github.dl4jserving.TestData;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"dl4j-serving.registry-rescan-interval=1h", "dl4j-serving.security.api-key=" + ProtectedWebPageTest.KEY,
             "dl4j-serving.security.protect-reads=true"})
-class ProtectedWebPageTest extends RunningServer {
+class ProtectedWebPageTest extends PageInBrowser {
     static final String KEY = "page-test-key-4f9c2a";
     static final String MARKUP = "<img src=x onerror=\"window.injected=(window.injected||0)+1\">";
     @TempDir
     static Path models;
-    @TempDir
-    Path files;
-    ChromeDriver driver;
-    WebDriverWait wait;
 
     @DynamicPropertySource
     static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
@@ -69,24 +59,6 @@ class ProtectedWebPageTest extends RunningServer {
         String json = Files.readString(v2.resolve("model.json")).replaceFirst("\"version\" : 1", "\"version\" : 2");
         Files.writeString(v2.resolve("model.json"), edit.apply(json));
         Files.writeString(models.resolve(name).resolve("default-version"), "2\n");
-    }
-
-    @BeforeEach
-    void open() throws IOException {
-        driver = Browser.start();
-        wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-        driver.get("http://localhost:" + port + "/");
-    }
-
-    @AfterEach
-    void close() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
-
-    private Object js(String script) {
-        return ((JavascriptExecutor) driver).executeScript(script);
     }
 
     @Test

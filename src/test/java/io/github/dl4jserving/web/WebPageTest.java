@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,10 +15,8 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,13 +30,9 @@ import io.github.dl4jserving.TestData;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "dl4j-serving.registry-rescan-interval=1h")
-class WebPageTest extends RunningServer {
+class WebPageTest extends PageInBrowser {
     @TempDir
     static Path models;
-    @TempDir
-    Path files;
-    ChromeDriver driver;
-    WebDriverWait wait;
 
     @DynamicPropertySource
     static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
@@ -49,20 +41,10 @@ class WebPageTest extends RunningServer {
     }
 
     @BeforeEach
-    void open() throws IOException {
-        driver = Browser.start();
-        wait = new WebDriverWait(driver, Duration.ofSeconds(60));
-        driver.get("http://localhost:" + port + "/");
+    void waitForTheLists() {
         wait.until(d -> d.findElements(By.cssSelector("#tab-fields input")).size() == 9
                 && d.findElements(By.cssSelector("#job-model option")).size() >= 4
                 && !d.findElements(By.cssSelector("#models-list .model")).isEmpty());
-    }
-
-    @AfterEach
-    void close() {
-        if (driver != null) {
-            driver.quit();
-        }
     }
 
     private void section(String id, String screenshot) {
