@@ -1,12 +1,15 @@
 package io.github.dl4jserving;
 
+import java.time.Duration;
+
 import org.springframework.util.unit.DataSize;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import io.github.dl4jserving.datasets.DatasetSettings;
 import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.InferenceService;
-import io.github.dl4jserving.platform.ServingProperties;
+import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.ModelStore;
 
@@ -18,9 +21,20 @@ public final class ShippedModels {
     private ShippedModels() {
     }
 
-    public static ServingProperties properties() {
-        return new ServingProperties(TestData.MODELS_DIR.toString(), TestData.DATA_DIR.toString(), DataSize.ofMegabytes(10), 4096, 2,
-                "mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, DataSize.ofMegabytes(200), 1, 64, "models");
+    /** The inference settings the service starts with. */
+    public static InferenceSettings settings() {
+        return InferenceSettings.defaults();
+    }
+
+    /** The data set settings the service starts with, over the test data directory. */
+    public static DatasetSettings datasetSettings() {
+        return new DatasetSettings(TestData.DATA_DIR.toString(), DataSize.ofMegabytes(200), 4096);
+    }
+
+    /** An inference service on {@code registry} with the service's settings and batches of up to {@code maxBatch}. */
+    public static InferenceService inference(ModelRegistry registry, int maxBatch) {
+        return new InferenceService(registry, settings(), datasetSettings(),
+                new BatchingSettings(maxBatch, Duration.ZERO, 256), new SimpleMeterRegistry());
     }
 
     public static synchronized ModelRegistry registry() {
@@ -32,8 +46,7 @@ public final class ShippedModels {
 
     public static synchronized InferenceService inference() {
         if (inference == null) {
-            inference = new InferenceService(registry(), properties(),
-                    new BatchingSettings(64, java.time.Duration.ZERO, 256), new SimpleMeterRegistry());
+            inference = inference(registry(), 64);
         }
         return inference;
     }

@@ -1,10 +1,6 @@
 package io.github.dl4jserving.datasets;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,12 +15,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,15 +41,13 @@ import io.github.dl4jserving.platform.StorageException;
 public class DatasetStore {
     private static final Logger log = LoggerFactory.getLogger(DatasetStore.class);
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMapper.builder().build();
     static final String INFO = "dataset.json";
     static final String CSV = "data.csv";
     static final String IMAGES = "images.idx";
     static final String LABELS = "labels.idx";
     static final int MAX_ROWS = 1_000_000;
     static final int MAX_COLUMNS = 1_000;
-    static final int MAX_ZIP_ENTRIES = 100_000;
 
     private final Path root;
     private final int maxImageDimension;
@@ -92,7 +82,7 @@ public class DatasetStore {
 
     public DatasetInfo uploadZip(byte[] zip) {
         return write(DatasetInfo.IMAGE_FOLDER, sha256(zip), zip.length, -1, null, null, null,
-                dir -> unpackImageFolders(zip, dir));
+                dir -> ImageFolderZip.unpack(zip, dir, maxImageDimension, maxUnzippedBytes));
     }
 
     /** Every readable uploaded data set, newest first. */
@@ -188,7 +178,7 @@ public class DatasetStore {
     }
 
     /** Numbers in numeric order ("2" before "10"), anything else alphabetically. */
-    private static int compareLabels(String a, String b) {
+    static int compareLabels(String a, String b) {
         try {
             return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
         } catch (NumberFormatException e) {
@@ -269,110 +259,6 @@ public class DatasetStore {
                 counts(classes, labels));
     }
 
-    private void unpackImageFolders(byte[] zip, Path dir) throws IOException {
-        ImageDecoder decoder = new ImageDecoder(maxImageDimension);
-        DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
-        TreeMap<String, List<byte[]>> byLabel = new TreeMap<>(DatasetStore::compareLabels);
-        long unzipped = 0;
-        int entries = 0;
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-                if (++entries > MAX_ZIP_ENTRIES) {
-                    throw new InvalidDatasetException("The zip has more than " + MAX_ZIP_ENTRIES + " entries.");
-                }
-                String name = e.getName();
-                String[] parts = checkedPath(name);
-                if (e.isDirectory() || parts == null) {
-                    continue;
-                }
-                byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUnzippedBytes - unzipped + 1));
-                unzipped += data.length;
-                if (unzipped > maxUnzippedBytes) {
-                    throw new InvalidDatasetException("The zip unpacks to more than " + maxUnzippedBytes + " bytes.");
-                }
-                byte[] pixels;
-                try {
-                    BufferedImage image = decoder.decode(data);
-                    pixels = toBytes(preprocessor.prepare(image).pixels());
-                } catch (UnreadableImageException | NoDigitFoundException ex) {
-                    throw new InvalidDatasetException("Zip entry '" + shorten(name) + "': " + ex.getMessage());
-                }
-                byLabel.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(pixels);
-            }
-        } catch (ZipException e) {
-            throw new InvalidDatasetException("The upload is not a readable zip file: " + e.getMessage());
-        }
-        if (byLabel.size() < 2) {
-            throw new InvalidDatasetException("The zip needs image files in at least two label folders "
-                    + "(label/file.png); found " + byLabel.keySet() + ".");
-        }
-        List<String> labels = new ArrayList<>(byLabel.keySet());
-        List<byte[]> all = new ArrayList<>();
-        List<Integer> classes = new ArrayList<>();
-        for (int c = 0; c < labels.size(); c++) {
-            for (byte[] img : byLabel.get(labels.get(c))) {
-                all.add(img);
-                classes.add(c);
-            }
-        }
-        writeIdx(dir, all, classes);
-        Files.write(dir.resolve("labels.json"), JSON.writeValueAsBytes(labels));
-    }
-
-    /** {@code [label, file]} for an image entry, null for entries to skip; refuses paths that escape. */
-    private static String[] checkedPath(String name) {
-        if (name.startsWith("/") || name.contains("\\") || name.contains(":") || name.contains("\0")) {
-            throw new InvalidDatasetException("Zip entry '" + shorten(name) + "' has an absolute or foreign path.");
-        }
-        String[] parts = name.split("/");
-        for (String p : parts) {
-            if (p.equals("..") || p.equals(".")) {
-                throw new InvalidDatasetException("Zip entry '" + shorten(name) + "' escapes its folder.");
-            }
-        }
-        if (name.startsWith("__MACOSX/") || parts[parts.length - 1].startsWith(".") || name.endsWith("/")) {
-            return null;
-        }
-        if (parts.length != 2) {
-            throw new InvalidDatasetException("Zip entry '" + shorten(name) + "' is not in a label folder: entries "
-                    + "must be label/file.png, one folder per label.");
-        }
-        if (!LABEL.matcher(parts[0]).matches()) {
-            throw new InvalidDatasetException("Folder '" + shorten(parts[0]) + "' is not a usable label: use up to 64 "
-                    + "letters, digits, spaces, '.', '_' or '-'.");
-        }
-        return parts;
-    }
-
-    private static byte[] toBytes(float[] pixels) {
-        byte[] out = new byte[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            out[i] = (byte) Math.round(Math.max(0, Math.min(1, pixels[i])) * 255);
-        }
-        return out;
-    }
-
-    private static void writeIdx(Path dir, List<byte[]> images, List<Integer> classes) throws IOException {
-        try (OutputStream file = Files.newOutputStream(dir.resolve(IMAGES));
-                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(file))) {
-            out.writeInt(MnistIdxReader.IMAGE_MAGIC);
-            out.writeInt(images.size());
-            out.writeInt(DigitImagePreprocessor.SIZE);
-            out.writeInt(DigitImagePreprocessor.SIZE);
-            for (byte[] img : images) {
-                out.write(img);
-            }
-        }
-        try (OutputStream file = Files.newOutputStream(dir.resolve(LABELS));
-                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(file))) {
-            out.writeInt(MnistIdxReader.LABEL_MAGIC);
-            out.writeInt(classes.size());
-            for (int c : classes) {
-                out.writeByte(c);
-            }
-        }
-    }
-
     private static String readable(IOException e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         // Never show the server's paths: keep what follows the temporary directory's name.
@@ -402,7 +288,7 @@ public class DatasetStore {
         }
     }
 
-    private static String shorten(String s) {
+    static String shorten(String s) {
         return s == null ? "" : s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 }

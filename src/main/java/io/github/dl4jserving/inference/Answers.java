@@ -1,7 +1,12 @@
 package io.github.dl4jserving.inference;
 
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.github.dl4jserving.registry.ModelKind;
 
 /** What the inference API returns: plain values, ready to be written as JSON. */
 public final class Answers {
@@ -31,12 +36,49 @@ public final class Answers {
      * A tabular regressor's answer: one predicted value per row, in request order, and the value
      * itself as {@code prediction} when the request held a single row.
      */
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Regression(String model, int version, Double prediction, List<Double> predictions) {
     }
 
     /** Raw output rows of a model for raw input rows of {@code inputWidth} values. */
     public record Tensor(String model, int version, int inputWidth, float[][] rows, List<String> labels) {
+
+        /**
+         * Per row, the {@code k} best classes as Triton's classification extension writes them,
+         * {@code "<score>:<index>[:<label>]"}, best first.
+         */
+        public List<String> topClasses(int k) {
+            List<String> out = new ArrayList<>(rows.length * k);
+            for (float[] row : rows) {
+                for (int c : topIndices(row, k)) {
+                    String label = labels != null && c < labels.size() ? ":" + labels.get(c) : "";
+                    out.add(row[c] + ":" + c + label);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** What the Open Inference Protocol describes of a model version: its tensors' widths and its versions. */
+    public record TensorModel(String name, int version, ModelKind kind, List<Integer> versions, int inputWidth,
+            int outputWidth) {
+    }
+
+    /** The indices of the {@code k} largest scores, largest first; the lower index first among equals. */
+    static int[] topIndices(float[] scores, int k) {
+        int[] top = new int[k];
+        boolean[] taken = new boolean[scores.length];
+        for (int n = 0; n < k; n++) {
+            int best = -1;
+            for (int i = 0; i < scores.length; i++) {
+                if (!taken[i] && (best < 0 || scores[i] > scores[best])) {
+                    best = i;
+                }
+            }
+            top[n] = best;
+            taken[best] = true;
+        }
+        return top;
     }
 
     /** Generated 28x28 grey images; {@code seed} is null when explicit latent vectors were given. */

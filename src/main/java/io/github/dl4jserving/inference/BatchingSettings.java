@@ -17,8 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDelay      how long a batch may wait for more requests, counted from the arrival of its
  *                      first request; 0 (the default, as in Triton) batches only what is already queued
  * @param queueCapacity requests that may wait per version; beyond it requests get 503 at once
- * @param workers       network replicas per loaded version, each with its own batching worker;
- *                      unset means {@code dl4j-serving.workers-per-model}
+ * @param workers       network replicas per loaded version, each with its own batching worker (2 when
+ *                      unset, or the deprecated {@code dl4j-serving.workers-per-model} if that is set)
+ * @param maxWait       how long a request waits for its batch's answer before it gets 503
  * @param models        per-model overrides, by model name
  */
 @ConfigurationProperties("dl4j-serving.batching")
@@ -27,19 +28,26 @@ public record BatchingSettings(
         @DefaultValue("0ms") Duration maxDelay,
         @DefaultValue("256") int queueCapacity,
         Integer workers,
-        Map<String, ModelBatching> models) {
+        Map<String, ModelBatching> models,
+        @DefaultValue("30s") Duration maxWait) {
+    /** Replicas per version when neither setting names a number. */
+    static final int DEFAULT_WORKERS = 2;
 
     @ConstructorBinding
     public BatchingSettings {
         models = models == null ? Map.of() : Map.copyOf(models);
+        maxWait = maxWait == null ? Duration.ofSeconds(30) : maxWait;
+        if (maxWait.isNegative() || maxWait.isZero()) {
+            throw new IllegalArgumentException("dl4j-serving.batching.max-wait must be positive, not " + maxWait);
+        }
         check("dl4j-serving.batching", maxBatchSize, maxDelay, queueCapacity, workers);
         models.forEach((name, m) -> check("dl4j-serving.batching.models." + name, m.maxBatchSize(), m.maxDelay(),
                 m.queueCapacity(), m.workers()));
     }
 
-    /** The global knobs only, with the replica count taken from {@code workers-per-model}. */
+    /** The global knobs only, with the default replica count and wait. */
     public BatchingSettings(int maxBatchSize, Duration maxDelay, int queueCapacity) {
-        this(maxBatchSize, maxDelay, queueCapacity, null, Map.of());
+        this(maxBatchSize, maxDelay, queueCapacity, null, Map.of(), null);
     }
 
     /** One model's overrides; an unset value falls back to the global one. */
@@ -50,13 +58,18 @@ public record BatchingSettings(
     record Knobs(int maxBatchSize, Duration maxDelay, int queueCapacity, int workers) {
     }
 
-    Knobs forModel(String name, int defaultWorkers) {
+    /**
+     * The knobs for {@code name}; {@code aliasWorkers} is the deprecated {@code workers-per-model},
+     * null when unset.
+     */
+    Knobs forModel(String name, Integer aliasWorkers) {
         ModelBatching m = models.getOrDefault(name, new ModelBatching(null, null, null, null));
         return new Knobs(
                 m.maxBatchSize() != null ? m.maxBatchSize() : maxBatchSize,
                 m.maxDelay() != null ? m.maxDelay() : maxDelay,
                 m.queueCapacity() != null ? m.queueCapacity() : queueCapacity,
-                m.workers() != null ? m.workers() : workers != null ? workers : defaultWorkers);
+                m.workers() != null ? m.workers() : workers != null ? workers
+                        : aliasWorkers != null ? aliasWorkers : DEFAULT_WORKERS);
     }
 
     private static void check(String prefix, Integer maxBatchSize, Duration maxDelay, Integer queueCapacity,

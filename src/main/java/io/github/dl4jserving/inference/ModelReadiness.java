@@ -6,7 +6,6 @@ import java.util.TreeSet;
 
 import org.springframework.stereotype.Component;
 
-import io.github.dl4jserving.platform.ServingProperties;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
 
@@ -21,9 +20,9 @@ import io.github.dl4jserving.registry.ModelRegistry;
 public class ModelReadiness {
     private final ModelRegistry registry;
     private final InferenceService inference;
-    private final ServingProperties properties;
+    private final InferenceSettings properties;
 
-    public ModelReadiness(ModelRegistry registry, InferenceService inference, ServingProperties properties) {
+    public ModelReadiness(ModelRegistry registry, InferenceService inference, InferenceSettings properties) {
         this.registry = registry;
         this.inference = inference;
         this.properties = properties;

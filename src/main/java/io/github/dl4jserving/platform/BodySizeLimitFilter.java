@@ -28,7 +28,7 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     private final long datasetLimit;
     private final Rejections rejections;
 
-    BodySizeLimitFilter(ServingProperties properties, Rejections rejections) {
+    BodySizeLimitFilter(PlatformSettings properties, Rejections rejections) {
         this.bodyLimit = properties.maxBodySize().toBytes();
         this.datasetLimit = Math.max(bodyLimit, properties.maxDatasetSize().toBytes());
         this.rejections = rejections;

@@ -40,7 +40,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
     private final Rejections rejections;
     private final AtomicInteger inflight = new AtomicInteger();
 
-    InferenceConcurrencyLimit(ServingProperties properties, Rejections rejections, MeterRegistry meters) {
+    InferenceConcurrencyLimit(PlatformSettings properties, Rejections rejections, MeterRegistry meters) {
         this.limit = properties.maxInflightInference();
         this.permits = limit > 0 ? new Semaphore(limit) : null;
         this.rejections = rejections;

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 class Nd4jThreads {
     private static final Logger log = LoggerFactory.getLogger(Nd4jThreads.class);
 
-    Nd4jThreads(ServingProperties properties) {
+    Nd4jThreads(PlatformSettings properties) {
         int threads = properties.nd4jThreads();
         if (threads > 0) {
             Nd4j.getEnvironment().setMaxThreads(threads);

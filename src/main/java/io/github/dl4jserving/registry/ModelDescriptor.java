@@ -22,6 +22,15 @@ public record ModelDescriptor(
         Map<String, Double> metrics,
         Provenance provenance) {
 
+    /**
+     * Parses a descriptor sent with an upload: unknown fields are refused as they are on disk, the
+     * version and the provenance numbers may be left out. Throws {@link InvalidModelException} naming
+     * the field at fault.
+     */
+    public static ModelDescriptor fromUploadJson(String json) {
+        return DescriptorJson.parseUpload(json);
+    }
+
     /** The same descriptor under another version number. */
     public ModelDescriptor withVersion(int newVersion) {
         return new ModelDescriptor(name, newVersion, kind, createdAt, description, input, labels, metrics,
@@ -34,13 +43,10 @@ public record ModelDescriptor(
                 provenance);
     }
 
-    /** The same descriptor, recording the training job that produced it. */
-    public ModelDescriptor withJobId(String jobId) {
-        Provenance p = provenance;
+    /** The same descriptor with {@code newProvenance}. */
+    public ModelDescriptor withProvenance(Provenance newProvenance) {
         return new ModelDescriptor(name, version, kind, createdAt, description, input, labels, metrics,
-                p == null ? null : new Provenance(p.dataset(), p.datasetSha256(), p.trainer(), p.hyperparameters(),
-                        p.seed(), p.epochs(), p.trainingExamples(), p.trainingSeconds(), p.dl4jVersion(),
-                        p.projectVersion(), p.notes(), jobId));
+                newProvenance);
     }
 
     /**

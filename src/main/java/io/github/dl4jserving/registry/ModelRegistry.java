@@ -1,8 +1,12 @@
 package io.github.dl4jserving.registry;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -10,25 +14,35 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import io.github.dl4jserving.registry.RegistryEvent.DefaultVersionChanged;
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionFailed;
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionLoaded;
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionRetired;
 
 /**
  * Every version in the store, loaded into memory at start-up. A version that cannot be loaded
  * (a missing, truncated or foreign file, a descriptor that does not match its directory) is skipped,
  * logged and listed by {@link #failures()}; the others serve as usual.
+ *
+ * <p>Changes are announced as {@link RegistryEvent}s, published only after the registry's lock is
+ * released, so a listener never runs inside it. Reads never take the lock.
  */
 public class ModelRegistry {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
     private final ModelStore store;
+    private final ApplicationEventPublisher events;
     private final Map<String, NavigableMap<Integer, LoadedModel>> models = new ConcurrentHashMap<>();
     private final Map<String, LoadFailure> failures = new ConcurrentHashMap<>();
     /**
@@ -36,14 +50,18 @@ public class ModelRegistry {
      * their default here, never on disk. A rescan re-reads the pins another process may have moved.
      */
     private final Map<String, Integer> pins = new ConcurrentHashMap<>();
-    private final List<Consumer<LoadedModel>> loadListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<LoadFailure>> failureListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<LoadedModel>> defaultListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<LoadedModel>> unloadListeners = new CopyOnWriteArrayList<>();
+    /** Held by every change; reads go to the concurrent maps without it. */
+    private final Object lock = new Object();
 
+    /** A registry that announces nothing: for tools and tests that need no listeners. */
     public ModelRegistry(ModelStore store) {
+        this(store, event -> { });
+    }
+
+    public ModelRegistry(ModelStore store, ApplicationEventPublisher events) {
         this.store = store;
-        store.removeLeftovers(java.time.Duration.ofMinutes(10));
+        this.events = events;
+        StoreLeftovers.remove(store.root(), Duration.ofMinutes(10));
         refresh();
         log.info("Model registry at {}: {} model(s), {} version(s) loaded, {} failed", store.root(), models.size(),
                 models.values().stream().mapToInt(Map::size).sum(), failures.size());
@@ -53,114 +71,135 @@ public class ModelRegistry {
      * Loads version directories that appeared since the last scan, retries failed ones whose
      * files changed, and re-reads the pinned defaults. Returns how many versions were newly loaded.
      */
-    public synchronized int refresh() {
+    public int refresh() {
+        List<RegistryEvent> changes = new ArrayList<>();
         int loaded = 0;
-        for (String name : models.keySet()) {
-            readPin(name);
+        synchronized (lock) {
+            for (String name : models.keySet()) {
+                readPin(name, changes);
+            }
+            for (ModelStore.VersionDirectory dir : store.scan()) {
+                NavigableMap<Integer, LoadedModel> versions = models.get(dir.name());
+                if (versions != null && versions.containsKey(dir.version())) {
+                    continue;
+                }
+                LoadFailure failed = failures.get(dir.name() + "@" + dir.version());
+                if (failed != null && failed.stamp() == stamp(dir.path())) {
+                    continue;
+                }
+                if (load(dir, changes)) {
+                    loaded++;
+                }
+            }
         }
-        for (ModelStore.VersionDirectory dir : store.scan()) {
-            NavigableMap<Integer, LoadedModel> versions = models.get(dir.name());
-            if (versions != null && versions.containsKey(dir.version())) {
-                continue;
-            }
-            LoadFailure failed = failures.get(dir.name() + "@" + dir.version());
-            if (failed != null && failed.stamp() == stamp(dir.path())) {
-                continue;
-            }
-            if (load(dir)) {
-                loaded++;
-            }
-        }
+        announce(changes);
         return loaded;
     }
 
-    /** Called with every version loaded from now on, and at once with every version already loaded. */
-    public void onLoad(Consumer<LoadedModel> listener) {
-        loadListeners.add(listener);
-        models.values().forEach(v -> v.values().forEach(listener));
-    }
-
-    /** Called with the new default version each time one is set through {@link #setDefault}. */
-    public void onDefaultChange(Consumer<LoadedModel> listener) {
-        defaultListeners.add(listener);
-    }
-
-    /** Called with each version removed from service, so its native memory can be released. */
-    public void onUnload(Consumer<LoadedModel> listener) {
-        unloadListeners.add(listener);
+    private void announce(List<RegistryEvent> changes) {
+        changes.forEach(events::publishEvent);
     }
 
     /**
      * Adds an uploaded {@code model.zip} as the next version: it must load through ModelSerializer
      * and pass {@code check} (a forward pass of the declared input) before it becomes visible.
      */
-    public synchronized LoadedModel upload(ModelDescriptor descriptor, Path modelZip,
-            java.util.function.Consumer<LoadedModel> check) throws IOException {
+    public LoadedModel upload(ModelDescriptor descriptor, Path modelZip, Consumer<LoadedModel> check)
+            throws IOException {
         long start = System.nanoTime();
-        java.util.concurrent.atomic.AtomicReference<LoadedModel> validated = new java.util.concurrent.atomic.AtomicReference<>();
-        ModelDescriptor written;
-        try {
-            written = store.writeUploadedVersion(descriptor, modelZip, (dir, versioned) -> {
-                try {
-                    LoadedModel candidate = restore(versioned, dir, System.nanoTime());
-                    validated.set(candidate);
-                    check.accept(candidate);
-                } catch (InvalidModelException e) {
-                    throw new InvalidModelException("The uploaded model was refused: " + e.getMessage());
-                } catch (IOException | RuntimeException e) {
-                    // DL4J's messages name classes and files; the client gets the gist, the log the detail.
-                    log.info("An uploaded {} did not restore through ModelSerializer", descriptor.name(), e);
-                    throw new InvalidModelException("The uploaded model was refused: DL4J's ModelSerializer could not "
-                            + "restore a network from it.");
+        AtomicReference<LoadedModel> validated = new AtomicReference<>();
+        LoadedModel loaded;
+        synchronized (lock) {
+            ModelDescriptor written;
+            try {
+                written = store.writeUploadedVersion(descriptor, modelZip, (dir, versioned) -> {
+                    try {
+                        LoadedModel candidate = restore(versioned, dir, System.nanoTime());
+                        validated.set(candidate);
+                        check.accept(candidate);
+                    } catch (InvalidModelException e) {
+                        throw new InvalidModelException("The uploaded model was refused: " + e.getMessage());
+                    } catch (IOException | RuntimeException e) {
+                        // DL4J's messages name classes and files; the client gets the gist, the log the detail.
+                        log.info("An uploaded {} did not restore through ModelSerializer", descriptor.name(), e);
+                        throw new InvalidModelException("The uploaded model was refused: DL4J's ModelSerializer "
+                                + "could not restore a network from it.");
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                if (validated.get() != null) {
+                    validated.get().network().close();
                 }
-            });
-        } catch (IOException | RuntimeException e) {
-            if (validated.get() != null) {
-                validated.get().network().close();
+                throw e;
             }
-            throw e;
+            loaded = new LoadedModel(written, validated.get().network(), validated.get().normalizer(),
+                    versionDir(written), (System.nanoTime() - start) / 1e9);
+            models.computeIfAbsent(written.name(), n -> new ConcurrentSkipListMap<>()).put(written.version(), loaded);
         }
-        LoadedModel loaded = new LoadedModel(written, validated.get().network(), validated.get().normalizer(),
-                store.root().resolve(written.name()).resolve(Integer.toString(written.version())),
-                (System.nanoTime() - start) / 1e9);
-        models.computeIfAbsent(written.name(), n -> new ConcurrentSkipListMap<>()).put(written.version(), loaded);
-        loadListeners.forEach(l -> l.accept(loaded));
-        log.info("Added uploaded {} version {}", written.name(), written.version());
+        log.info("Added uploaded {} version {}", loaded.name(), loaded.version());
+        announce(List.of(loadedEvent(loaded)));
         return loaded;
+    }
+
+    /** The outcome of {@link #publish}: the version written and whether it became the default. */
+    public record Published(LoadedModel model, PromotionRule.Decision decision) {
     }
 
     /**
      * Writes a trained network as the next version of its model (atomically: a temporary directory,
-     * then a rename), loads it back from disk and, when {@code makeDefault}, pins it as the default.
-     * Otherwise the current default is pinned first, so the new version does not serve by being the
-     * highest.
+     * then a rename) and loads it back from disk. {@code rule} decides, under the registry's lock and
+     * against the default at that moment, whether the new version becomes the default; if not, the
+     * current default is pinned first, so the new version does not serve by being the highest.
      */
-    public synchronized LoadedModel publish(ModelDescriptor descriptor, MultiLayerNetwork network,
-            DataNormalization normalizer, boolean makeDefault) throws IOException {
+    public Published publish(ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer,
+            PromotionRule rule) throws IOException {
         long start = System.nanoTime();
         String name = descriptor.name();
-        if (!makeDefault && models.containsKey(name) && !models.get(name).isEmpty()) {
-            pin(name, defaultVersion(name).version());
+        List<RegistryEvent> changes = new ArrayList<>();
+        LoadedModel loaded;
+        PromotionRule.Decision decision;
+        synchronized (lock) {
+            LoadedModel current = hasVersions(name) ? defaultVersion(name) : null;
+            decision = rule.decide(descriptor, current == null ? null : current.descriptor());
+            if (!decision.promote() && current != null) {
+                pin(name, current.version());
+            }
+            ModelDescriptor written = store.writeNewVersion(descriptor, network, normalizer);
+            loaded = restore(written, versionDir(written), start);
+            models.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(written.version(), loaded);
+            changes.add(loadedEvent(loaded));
+            if (decision.promote()) {
+                pin(name, written.version());
+                changes.add(new DefaultVersionChanged(name, written.version()));
+            }
         }
-        ModelDescriptor written = store.writeNewVersion(descriptor, network, normalizer);
-        LoadedModel loaded = restore(written, store.root().resolve(name).resolve(Integer.toString(written.version())),
-                start);
-        models.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(written.version(), loaded);
-        loadListeners.forEach(l -> l.accept(loaded));
-        log.info("Published {} version {}{}", name, written.version(), makeDefault ? " as the default" : "");
-        if (makeDefault) {
-            pin(name, written.version());
-            defaultListeners.forEach(l -> l.accept(loaded));
-        }
-        return loaded;
+        log.info("Published {} version {}{}", name, loaded.version(), decision.promote() ? " as the default" : "");
+        announce(changes);
+        return new Published(loaded, decision);
     }
 
     /** Pins {@code version} as the default of {@code name}; it must be loaded. */
-    public synchronized LoadedModel setDefault(String name, int version) throws IOException {
-        LoadedModel target = get(name, version);
-        pin(name, version);
-        defaultListeners.forEach(l -> l.accept(target));
+    public LoadedModel setDefault(String name, int version) throws IOException {
+        LoadedModel target;
+        synchronized (lock) {
+            target = get(name, version);
+            pin(name, version);
+        }
+        announce(List.of(new DefaultVersionChanged(name, version)));
         return target;
+    }
+
+    private boolean hasVersions(String name) {
+        NavigableMap<Integer, LoadedModel> versions = models.get(name);
+        return versions != null && !versions.isEmpty();
+    }
+
+    private Path versionDir(ModelDescriptor d) {
+        return store.root().resolve(d.name()).resolve(Integer.toString(d.version()));
+    }
+
+    private static ModelVersionLoaded loadedEvent(LoadedModel m) {
+        return new ModelVersionLoaded(m.name(), m.version(), m.loadSeconds());
     }
 
     private void pin(String name, int version) throws IOException {
@@ -170,11 +209,10 @@ public class ModelRegistry {
 
     /**
      * Reads the pin of {@code name} from the store into memory; when that changes which loaded
-     * version serves (another process moved the pin), the default listeners hear of it.
+     * version serves (another process moved the pin), a {@link DefaultVersionChanged} is due.
      */
-    private void readPin(String name) {
-        NavigableMap<Integer, LoadedModel> versions = models.get(name);
-        LoadedModel before = versions == null || versions.isEmpty() ? null : defaultVersion(name);
+    private void readPin(String name, List<RegistryEvent> changes) {
+        LoadedModel before = hasVersions(name) ? defaultVersion(name) : null;
         Optional<Integer> pinned = store.pinnedDefault(name);
         if (pinned.isPresent()) {
             pins.put(name, pinned.get());
@@ -185,24 +223,27 @@ public class ModelRegistry {
             LoadedModel after = defaultVersion(name);
             if (after != before) {
                 log.info("The default of {} is now version {}", name, after.version());
-                defaultListeners.forEach(l -> l.accept(after));
+                changes.add(new DefaultVersionChanged(name, after.version()));
             }
         }
     }
 
     /** Deletes a version from disk and from service; never the default or the last one. */
-    public synchronized void delete(String name, int version) throws IOException {
-        LoadedModel victim = get(name, version);
-        if (defaultVersion(name).version() == version) {
-            throw new ModelConflictException("Version " + version + " is the default of '" + name + "'. Make another "
-                    + "version the default first (PUT /models/" + name + "/default).");
+    public void delete(String name, int version) throws IOException {
+        LoadedModel victim;
+        synchronized (lock) {
+            victim = get(name, version);
+            if (defaultVersion(name).version() == version) {
+                throw new ModelConflictException("Version " + version + " is the default of '" + name + "'. Make "
+                        + "another version the default first (PUT /models/" + name + "/default).");
+            }
+            if (models.get(name).size() == 1) {
+                throw new ModelConflictException("Version " + version + " is the last version of '" + name + "'.");
+            }
+            store.deleteVersion(name, version);
+            models.get(name).remove(version);
         }
-        if (models.get(name).size() == 1) {
-            throw new ModelConflictException("Version " + version + " is the last version of '" + name + "'.");
-        }
-        store.deleteVersion(name, version);
-        models.get(name).remove(version);
-        unloadListeners.forEach(l -> l.accept(victim));
+        announce(List.of(new ModelVersionRetired(victim)));
     }
 
     /** The network and normalizer of {@code dir}'s model.zip, through DL4J's ModelSerializer only. */
@@ -219,13 +260,7 @@ public class ModelRegistry {
 
     /** The reason with the store's absolute path cut off, so reports name files relative to it. */
     private String withoutRoot(String reason) {
-        return reason.replace(store.root() + java.io.File.separator, "").replace(store.root().toString(), "");
-    }
-
-    /** Called with every failed load from now on, and at once with every failure so far. */
-    public void onFailure(Consumer<LoadFailure> listener) {
-        failureListeners.add(listener);
-        failures.values().forEach(listener);
+        return reason.replace(store.root() + File.separator, "").replace(store.root().toString(), "");
     }
 
     private static long stamp(Path dir) {
@@ -240,7 +275,7 @@ public class ModelRegistry {
         return stamp;
     }
 
-    private boolean load(ModelStore.VersionDirectory dir) {
+    private boolean load(ModelStore.VersionDirectory dir, List<RegistryEvent> changes) {
         long start = System.nanoTime();
         try {
             ModelDescriptor descriptor = ModelStore.readDescriptor(dir.path());
@@ -253,19 +288,19 @@ public class ModelRegistry {
             }
             LoadedModel loaded = restore(descriptor, dir.path(), start);
             if (!models.containsKey(dir.name())) {
-                readPin(dir.name());
+                readPin(dir.name(), changes);
             }
             models.computeIfAbsent(dir.name(), n -> new ConcurrentSkipListMap<>()).put(dir.version(), loaded);
             failures.remove(dir.name() + "@" + dir.version());
             log.info("Loaded {} version {} in {} ms", dir.name(), dir.version(), (System.nanoTime() - start) / 1_000_000);
-            loadListeners.forEach(l -> l.accept(loaded));
+            changes.add(loadedEvent(loaded));
             return true;
         } catch (Exception | OutOfMemoryError e) {
-            String reason = withoutRoot(e instanceof java.nio.file.NoSuchFileException missing
+            String reason = withoutRoot(e instanceof NoSuchFileException missing
                     ? "missing file " + missing.getFile() : describe(e));
             LoadFailure failure = new LoadFailure(dir.name(), dir.version(), reason, stamp(dir.path()));
             failures.put(dir.name() + "@" + dir.version(), failure);
-            failureListeners.forEach(l -> l.accept(failure));
+            changes.add(new ModelVersionFailed(failure.name(), failure.version(), failure.reason()));
             log.warn("Skipping {} version {} at {}: {}", dir.name(), dir.version(), dir.path(), reason);
             return false;
         }

@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -21,10 +20,6 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.github.dl4jserving.platform.StorageException;
 
@@ -40,22 +35,6 @@ public class ModelStore {
     /** Holds the pinned default version of a model, when one is pinned. */
     public static final String DEFAULT_FILE = "default-version";
     static final String LAST_VERSION_FILE = ".last-version";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-    /** What {@link #isValidName} accepts, for error messages. */
-    public static final String NAME_RULE = "Model names are 1 to 64 lower-case letters, digits or '-', starting with "
-            + "a letter or digit.";
-
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .build();
-
-    /** For descriptors sent with an upload: the version and the provenance numbers may be left out. */
-    private static final JsonMapper UPLOAD_JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .build();
 
     private final Path root;
 
@@ -69,7 +48,7 @@ public class ModelStore {
 
     /** {@code <root>/<name>}, for a valid name only, and checked to lie directly under the root. */
     private Path modelDir(String name) {
-        if (!isValidName(name)) {
+        if (!ModelName.isValid(name)) {
             throw new IllegalArgumentException("Invalid model name");
         }
         Path dir = root.resolve(name).normalize();
@@ -77,40 +56,6 @@ public class ModelStore {
             throw new IllegalArgumentException("Invalid model name");
         }
         return dir;
-    }
-
-    public static boolean isValidName(String name) {
-        return name != null && NAME.matcher(name).matches();
-    }
-
-    /**
-     * Deletes what a killed writer left behind: {@code .tmp-*} version directories and pin files,
-     * and {@code .deleted-*} directories, older than {@code minAge} (younger ones may belong to a
-     * replica writing right now). They are never visible as versions either way.
-     */
-    public void removeLeftovers(java.time.Duration minAge) {
-        if (!Files.isDirectory(root)) {
-            return;
-        }
-        long cutoff = System.currentTimeMillis() - minAge.toMillis();
-        try (DirectoryStream<Path> models = Files.newDirectoryStream(root, Files::isDirectory)) {
-            for (Path modelDir : models) {
-                if (!isValidName(modelDir.getFileName().toString())) {
-                    continue;
-                }
-                try (Stream<Path> entries = Files.list(modelDir)) {
-                    for (Path p : entries.toList()) {
-                        String n = p.getFileName().toString();
-                        if ((n.startsWith(".tmp-") || n.startsWith(".deleted-"))
-                                && Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                            deleteRecursively(p);
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot clean " + root, e);
-        }
     }
 
     /**
@@ -193,7 +138,7 @@ public class ModelStore {
         try (DirectoryStream<Path> models = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path modelDir : models) {
                 String name = modelDir.getFileName().toString();
-                if (!isValidName(name)) {
+                if (!ModelName.isValid(name)) {
                     continue;
                 }
                 try (Stream<Path> versions = Files.list(modelDir)) {
@@ -212,47 +157,11 @@ public class ModelStore {
     }
 
     public static ModelDescriptor readDescriptor(Path versionDir) throws IOException {
-        try {
-            return JSON.readValue(versionDir.resolve(DESCRIPTOR_FILE).toFile(), ModelDescriptor.class);
-        } catch (tools.jackson.core.JacksonException e) {
-            throw new IOException("model.json in " + versionDir + " is not a valid descriptor: " + describe(e), e);
-        }
-    }
-
-    /** Parses a descriptor sent by a client; unknown fields are refused as they are on disk. */
-    public static ModelDescriptor parseDescriptor(String json) {
-        try {
-            ModelDescriptor parsed = UPLOAD_JSON.readValue(json, ModelDescriptor.class);
-            if (parsed == null) {
-                throw new InvalidModelException("The descriptor is not valid model.json content: send a JSON object.");
-            }
-            return parsed;
-        } catch (tools.jackson.core.JacksonException e) {
-            throw new InvalidModelException("The descriptor is not valid model.json content: " + describe(e));
-        }
-    }
-
-    /**
-     * What is wrong with a descriptor, by field and position: Jackson's own messages name the Java
-     * classes behind the JSON, which a client should not see.
-     */
-    static String describe(tools.jackson.core.JacksonException e) {
-        String field = e.getPath().stream()
-                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                .collect(java.util.stream.Collectors.joining(".")).replace(".[", "[");
-        if (e instanceof tools.jackson.databind.exc.UnrecognizedPropertyException unknown) {
-            return "unknown field '" + field + "' (accepted here: " + unknown.getKnownPropertyIds() + ")";
-        }
-        if (e instanceof tools.jackson.core.exc.StreamReadException && e.getLocation() != null) {
-            return "not well-formed JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
-        }
-        return field.isEmpty() ? "not a JSON object of the descriptor's fields"
-                : "field '" + field + "' is missing or has a value of the wrong type";
+        return DescriptorJson.read(versionDir.resolve(DESCRIPTOR_FILE));
     }
 
     public static String toJson(ModelDescriptor descriptor) {
-        return JSON.writeValueAsString(descriptor);
+        return DescriptorJson.write(descriptor);
     }
 
     /** The pinned default version of {@code name}, if a valid one is pinned. */

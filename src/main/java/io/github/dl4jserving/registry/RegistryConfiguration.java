@@ -1,9 +1,12 @@
 package io.github.dl4jserving.registry;
 
+import java.io.IOException;
+
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.github.dl4jserving.platform.ServingProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** Wires the store and the registry on {@code dl4j-serving.models-dir}. */
 @Configuration(proxyBeanMethods = false)
@@ -11,7 +14,7 @@ class RegistryConfiguration {
 
     /** The writable store, first given the shipped versions it has never had. */
     @Bean
-    ModelStore modelStore(ServingProperties properties) throws java.io.IOException {
+    ModelStore modelStore(RegistrySettings properties) throws IOException {
         ModelStore store = new ModelStore(properties.modelsPath());
         if (properties.seedModelsPath().isPresent()) {
             ModelStore.seed(store, properties.seedModelsPath().get());
@@ -20,13 +23,13 @@ class RegistryConfiguration {
     }
 
     @Bean
-    ModelRegistry modelRegistry(ModelStore store) {
-        return new ModelRegistry(store);
+    ModelRegistry modelRegistry(ModelStore store, ApplicationEventPublisher events) {
+        return new ModelRegistry(store, events);
     }
 
     @Bean
-    RegistryMetrics registryMetrics(ModelRegistry registry) {
-        return new RegistryMetrics(registry);
+    RegistryMetrics registryMetrics(ModelRegistry registry, MeterRegistry meters) {
+        return new RegistryMetrics(registry, meters);
     }
 
     /** Picks up versions written by other processes (the train command, another replica). */

@@ -2,37 +2,49 @@ package io.github.dl4jserving.registry;
 
 import java.util.concurrent.TimeUnit;
 
+import org.springframework.context.event.EventListener;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.MeterBinder;
+
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionFailed;
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionLoaded;
 
 /**
  * {@code dl4j.models.loaded} (versions in memory), {@code dl4j.model.load} (load time per
- * version) and {@code dl4j.model.load.failures} (per model).
+ * version) and {@code dl4j.model.load.failures} (per model). The versions loaded before this bean
+ * existed (at start-up) are recorded when it is made; later ones as their events arrive.
  */
-class RegistryMetrics implements MeterBinder {
-    private final ModelRegistry registry;
+class RegistryMetrics {
+    private final MeterRegistry meters;
 
-    RegistryMetrics(ModelRegistry registry) {
-        this.registry = registry;
-    }
-
-    @Override
-    public void bindTo(MeterRegistry meters) {
+    RegistryMetrics(ModelRegistry registry, MeterRegistry meters) {
+        this.meters = meters;
         Gauge.builder("dl4j.models.loaded", registry,
                 r -> r.names().stream().mapToInt(n -> r.versions(n).size()).sum())
                 .description("Model versions loaded and serving").register(meters);
-        registry.onLoad(m -> Timer.builder("dl4j.model.load")
+        registry.names().forEach(n -> registry.versions(n)
+                .forEach(m -> loaded(new ModelVersionLoaded(m.name(), m.version(), m.loadSeconds()))));
+        registry.failures().forEach(f -> failed(new ModelVersionFailed(f.name(), f.version(), f.reason())));
+    }
+
+    @EventListener
+    void loaded(ModelVersionLoaded event) {
+        Timer.builder("dl4j.model.load")
                 .description("Time to load a model version from disk")
-                .tags("model", m.name(), "version", Integer.toString(m.version()))
+                .tags("model", event.name(), "version", Integer.toString(event.version()))
                 .register(meters)
-                .record((long) (m.loadSeconds() * 1e9), TimeUnit.NANOSECONDS));
-        registry.onFailure(f -> Counter.builder("dl4j.model.load.failures")
+                .record((long) (event.loadSeconds() * 1e9), TimeUnit.NANOSECONDS);
+    }
+
+    @EventListener
+    void failed(ModelVersionFailed event) {
+        Counter.builder("dl4j.model.load.failures")
                 .description("Model versions on disk that failed to load")
-                .tag("model", f.name())
+                .tag("model", event.name())
                 .register(meters)
-                .increment());
+                .increment();
     }
 }

@@ -91,7 +91,6 @@ public class BreastCancerLogRegTrainer implements Trainer {
         long seed = options.seedOr(1);
         double l2 = options.l2Or(1e-4);
         String optimizer = options.optimizerOr("adam");
-        long start = System.nanoTime();
 
         TabularSet table = data.uploaded() ? data.uploads().tabular(data.dataset()) : breastCancer(data);
         int width = table.features().size();
@@ -161,29 +160,27 @@ public class BreastCancerLogRegTrainer implements Trainer {
         String notes = (imputed.isEmpty() ? "" : "Missing values imputed with the training-split median " + imputed
                 + "; ") + "features standardized with the training split's mean and deviation.";
         ModelDescriptor descriptor;
+        TrainedModel.Fit fit;
         if (data.uploaded()) {
             descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
                     "Logistic regression on uploaded data set " + data.dataset() + "; probability is P("
                             + table.labels().get(1) + ")",
                     ModelDescriptor.InputSchema.features(ranges(table)), table.labels(), metrics,
-                    new ModelDescriptor.Provenance(data.dataset(), Map.of("upload", data.upload().sha256()),
-                            getClass().getSimpleName(), hyper, seed, epochs, split.train().length,
-                            (System.nanoTime() - start) / 1e9, BuildVersions.DL4J, BuildVersions.PROJECT,
-                            notes + " Valid feature ranges are the observed ones widened by their width on each side.",
-                            null));
+                    null);
+            fit = new TrainedModel.Fit(data.dataset(), Map.of("upload", data.upload().sha256()), hyper, seed, epochs,
+                    split.train().length, notes + " Valid feature ranges are the observed ones widened by their width"
+                            + " on each side.");
         } else {
             descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
                     description(),
                     ModelDescriptor.InputSchema.features(BreastCancerCsvReader.FEATURES.stream()
                             .map(f -> new ModelDescriptor.FeatureRange(f, 1, 10)).toList()),
                     BreastCancerCsvReader.LABELS, metrics,
-                    new ModelDescriptor.Provenance("breast-cancer-wisconsin",
-                            MnistSamples.sha256(data.directory(), List.of(DatasetFile.BREAST_CANCER)),
-                            getClass().getSimpleName(), hyper, seed, epochs, split.train().length,
-                            (System.nanoTime() - start) / 1e9, BuildVersions.DL4J, BuildVersions.PROJECT, notes,
-                            null));
+                    null);
+            fit = new TrainedModel.Fit("breast-cancer-wisconsin", MnistSamples.sha256(data.directory(),
+                    List.of(DatasetFile.BREAST_CANCER)), hyper, seed, epochs, split.train().length, notes);
         }
-        return new TrainedModel(net, normalizer, descriptor);
+        return new TrainedModel(net, normalizer, descriptor, fit);
     }
 
     /** The Breast Cancer Wisconsin table as a binary table; malignant is the positive class. */

@@ -3,7 +3,7 @@ package io.github.dl4jserving.training;
 import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.datasets.DatasetNotFoundException;
 import io.github.dl4jserving.datasets.DatasetStore;
-import io.github.dl4jserving.registry.ModelStore;
+import io.github.dl4jserving.registry.ModelName;
 
 /** The data set a job reads: one of its trainer's built-in data sets, or an uploaded one ({@code upload}). */
 record DatasetChoice(String name, DatasetInfo upload) {
@@ -34,8 +34,8 @@ record DatasetChoice(String name, DatasetInfo upload) {
                         + "\"my-model\"): a model trained on an uploaded data set has its own inputs and labels.");
             }
         }
-        if (name != null && (!ModelStore.isValidName(name) || name.length() > 64)) {
-            throw new InvalidHyperparameterException("name", ModelStore.NAME_RULE);
+        if (name != null && (!ModelName.isValid(name) || name.length() > 64)) {
+            throw new InvalidHyperparameterException("name", ModelName.RULE);
         }
         return new DatasetChoice(ds, upload);
     }

@@ -28,14 +28,14 @@ import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.datasets.ImageSet;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.DatasetFile;
-import io.github.dl4jserving.datasets.DigitImagePreprocessor;
+import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 
 /**
  * Dense MNIST classifiers with softmax and cross-entropy: the multilayer perceptron and, with no
  * hidden layers, softmax regression. They train on the MNIST images after the same preparation
- * that requests get ({@link DigitImagePreprocessor}), so what they see in training is what they
+ * that requests get ({@link DigitImages}), so what they see in training is what they
  * see in service; 5,000 training images are held out for per-epoch validation and the 10,000 test
  * images are scored once at the end. The learning rate halves every 1,300 iterations.
  */
@@ -152,7 +152,6 @@ abstract class MnistClassifierTrainer implements Trainer {
         metrics.put("test_loss", testMetrics.get("loss"));
         metrics.put("test_macro_f1", testMetrics.get("macro_f1"));
         metrics.put("test_examples", (double) testImages.length);
-        double seconds = (System.nanoTime() - start) / 1e9;
 
         Map<String, Object> hyper = new LinkedHashMap<>();
         hyper.put("epochs", epochs);
@@ -172,10 +171,9 @@ abstract class MnistClassifierTrainer implements Trainer {
                         "white ink on black, 20x20 box centred by mass")),
                 images.labels(),
                 metrics,
-                new ModelDescriptor.Provenance(data.dataset(), images.sha256(),
-                        getClass().getSimpleName(), hyper, seed, epochs, trainIdx.length, seconds,
-                        BuildVersions.DL4J, BuildVersions.PROJECT, images.notes(), null));
-        return new TrainedModel(net, null, descriptor);
+                null);
+        return new TrainedModel(net, null, descriptor, new TrainedModel.Fit(data.dataset(), images.sha256(), hyper,
+                seed, epochs, trainIdx.length, images.notes()));
     }
 
     /** Images split for training: indices into the training arrays, and a separate test set. */
@@ -211,13 +209,13 @@ abstract class MnistClassifierTrainer implements Trainer {
                 all[i] = scaled;
             } else {
                 try {
-                    all[i] = new DigitImagePreprocessor().prepare(scaled, set.images().cols(), set.images().rows())
+                    all[i] = DigitImages.prepareGreyLevels(scaled, set.images().cols(), set.images().rows())
                             .pixels();
                 } catch (NoDigitFoundException e) {
-                    all[i] = new float[DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE];
+                    all[i] = new float[DigitImages.SIZE * DigitImages.SIZE];
                 }
             }
-            if (all[i].length != DigitImagePreprocessor.SIZE * DigitImagePreprocessor.SIZE) {
+            if (all[i].length != DigitImages.SIZE * DigitImages.SIZE) {
                 throw new IllegalStateException("image " + i + " did not prepare to 28x28");
             }
         });

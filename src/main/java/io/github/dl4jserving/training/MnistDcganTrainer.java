@@ -189,12 +189,11 @@ public class MnistDcganTrainer implements Trainer {
                 ModelDescriptor.InputSchema.latent(LATENT),
                 java.util.List.of(),
                 metrics,
-                new ModelDescriptor.Provenance("mnist", MnistSamples.sha256(data, java.util.List.of(
-                        DatasetFile.MNIST_TRAIN_IMAGES)), getClass().getSimpleName(), hyper, seed, epochsDone,
-                        imagesSeen, seconds, BuildVersions.DL4J, BuildVersions.PROJECT,
-                        String.format("Trained %.1f minutes on 2 CPU cores: %d iterations, %d images seen "
-                                + "(%d full epochs).", seconds / 60, iteration, imagesSeen, epochsDone), null));
-        return new TrainedModel(generator, null, descriptor);
+                null);
+        return new TrainedModel(generator, null, descriptor, new TrainedModel.Fit("mnist",
+                MnistSamples.sha256(data, List.of(DatasetFile.MNIST_TRAIN_IMAGES)), hyper, seed, epochsDone,
+                imagesSeen, String.format("Trained %.1f minutes on 2 CPU cores: %d iterations, %d images seen "
+                        + "(%d full epochs).", seconds / 60, iteration, imagesSeen, epochsDone)));
     }
 
     /**

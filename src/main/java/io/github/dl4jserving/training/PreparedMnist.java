@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.stream.IntStream;
 
 import io.github.dl4jserving.datasets.DataDirectory;
-import io.github.dl4jserving.datasets.DigitImagePreprocessor;
+import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.datasets.MnistIdxReader;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 
@@ -67,7 +67,7 @@ final class PreparedMnist {
             IntStream.of(indices).parallel().filter(i -> target[i] == null).forEach(i -> {
                 float[] scaled = images.scaled(i);
                 try {
-                    target[i] = new DigitImagePreprocessor().prepare(scaled, images.cols(), images.rows()).pixels();
+                    target[i] = DigitImages.prepareGreyLevels(scaled, images.cols(), images.rows()).pixels();
                 } catch (NoDigitFoundException e) {
                     target[i] = scaled; // an image with no ink stays as it is
                 }

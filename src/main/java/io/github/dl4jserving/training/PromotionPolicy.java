@@ -1,15 +1,11 @@
 package io.github.dl4jserving.training;
 
-import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelNotFoundException;
-import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.PromotionRule;
+import io.github.dl4jserving.registry.PromotionRule.Decision;
 
 /** Whether a finished job's version becomes the default, and why: the decision recorded on the job. */
 final class PromotionPolicy {
-
-    record Decision(boolean promote, String reason) {
-    }
 
     private PromotionPolicy() {
     }
@@ -17,16 +13,18 @@ final class PromotionPolicy {
     /**
      * {@code always} and {@code never} decide alone; {@code if-better} compares the trainer's
      * primary held-out metric with the current default's. A model's first version always serves.
+     * The registry applies the rule under its lock, against the default of that moment.
      */
-    static Decision decide(Promotion promotion, Trainer trainer, ModelDescriptor candidate, ModelRegistry registry) {
-        LoadedModel current;
-        try {
-            current = registry.defaultVersion(candidate.name());
-        } catch (ModelNotFoundException e) {
+    static PromotionRule rule(Promotion promotion, Trainer trainer) {
+        return (candidate, current) -> decide(promotion, trainer, candidate, current);
+    }
+
+    static Decision decide(Promotion promotion, Trainer trainer, ModelDescriptor candidate, ModelDescriptor current) {
+        if (current == null) {
             return new Decision(true, "there was no version of " + candidate.name() + " yet");
         }
         String metric = trainer.primaryMetric().name();
-        Double now = current.descriptor().metrics() == null ? null : current.descriptor().metrics().get(metric);
+        Double now = current.metrics() == null ? null : current.metrics().get(metric);
         Double cand = candidate.metrics() == null ? null : candidate.metrics().get(metric);
         return switch (promotion) {
             case ALWAYS -> new Decision(true, "promote=always");

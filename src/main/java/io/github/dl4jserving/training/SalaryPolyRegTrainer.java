@@ -81,7 +81,6 @@ public class SalaryPolyRegTrainer implements Trainer {
         long seed = options.seedOr(42);
         int degree = options.degree() != null ? options.degree() : 4;
         double l2 = options.l2Or(0);
-        long start = System.nanoTime();
 
         CsvTable table = CsvTable.parse(Files.readAllBytes(data.resolve(DatasetFile.SALARY)), 10_000, 100);
         double[] level = table.numericColumn("Level");
@@ -159,12 +158,11 @@ public class SalaryPolyRegTrainer implements Trainer {
                 description(),
                 ModelDescriptor.InputSchema.polynomial(List.of(new ModelDescriptor.FeatureRange("level", 1, 10)), degree),
                 List.of("salary"), metrics,
-                new ModelDescriptor.Provenance("salary", MnistSamples.sha256(data, List.of(DatasetFile.SALARY)),
-                        getClass().getSimpleName(), hyper, seed, epochs, n, (System.nanoTime() - start) / 1e9,
-                        BuildVersions.DL4J, BuildVersions.PROJECT,
-                        "Powers 1-" + degree + " of the level and the salary standardized with the 10 rows' mean and"
-                                + " deviation (stored in the zip); metrics are on the training rows: there is no"
-                                + " held-out data in a 10-row table.", null));
-        return new TrainedModel(net, normalizer, descriptor);
+                null);
+        return new TrainedModel(net, normalizer, descriptor, new TrainedModel.Fit("salary",
+                MnistSamples.sha256(data, List.of(DatasetFile.SALARY)), hyper, seed, epochs, n,
+                "Powers 1-" + degree + " of the level and the salary standardized with the 10 rows' mean and"
+                        + " deviation (stored in the zip); metrics are on the training rows: there is no"
+                        + " held-out data in a 10-row table."));
     }
 }

@@ -49,14 +49,16 @@ public final class TrainCommand {
                 opts.containsKey("minutes") ? Duration.ofSeconds(Math.round(Double.parseDouble(opts.get("minutes")) * 60))
                         : null,
                 opts.get("optimizer"), intOpt(opts, "examples"), intOpt(opts, "degree"));
+        long start = System.nanoTime();
         TrainedModel trained = trainer.train(TrainingData.builtIn(new DataDirectory(dataDir), trainer.datasets().get(0)), options,
                 TrainingProgress.NONE);
+        ModelDescriptor descriptor = trained.describe(trainer, (System.nanoTime() - start) / 1e9, null);
         ModelStore store = new ModelStore(models);
         if (!seeds.isBlank()) {
             // as the service would at start-up, so a trained version takes the number after the shipped ones
             ModelStore.seed(store, Path.of(seeds));
         }
-        ModelDescriptor written = store.writeNewVersion(trained.descriptor(), trained.network(),
+        ModelDescriptor written = store.writeNewVersion(descriptor, trained.network(),
                 trained.normalizer());
         System.out.println("Wrote " + written.name() + " version " + written.version() + " to " + models.toAbsolutePath()
                 + "; metrics " + written.metrics());

@@ -1,6 +1,6 @@
 package io.github.dl4jserving.training;
 
-import java.nio.file.Path;
+import java.util.List;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -8,13 +8,42 @@ import org.springframework.context.annotation.Configuration;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetSettings;
 import io.github.dl4jserving.datasets.DatasetStore;
-import io.github.dl4jserving.platform.ServingProperties;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.RegistrySettings;
 
-/** Wires the job runner over the registry, the data directory and the job store under the models directory. */
+/**
+ * Wires the job runner over the registry, the data directory and the job store under the models
+ * directory. Each trainer is a bean; the catalogue lists them in the order they are declared here.
+ */
 @Configuration(proxyBeanMethods = false)
 class TrainingConfiguration {
+
+    @Bean
+    MnistMlpTrainer mnistMlpTrainer() {
+        return new MnistMlpTrainer();
+    }
+
+    @Bean
+    MnistSoftmaxTrainer mnistSoftmaxTrainer() {
+        return new MnistSoftmaxTrainer();
+    }
+
+    @Bean
+    BreastCancerLogRegTrainer breastCancerLogRegTrainer() {
+        return new BreastCancerLogRegTrainer();
+    }
+
+    @Bean
+    SalaryPolyRegTrainer salaryPolyRegTrainer() {
+        return new SalaryPolyRegTrainer();
+    }
+
+    @Bean
+    MnistDcganTrainer mnistDcganTrainer() {
+        return new MnistDcganTrainer();
+    }
 
     @Bean
     TrainingMetrics trainingMetrics(MeterRegistry meters) {
@@ -22,20 +51,20 @@ class TrainingConfiguration {
     }
 
     @Bean
-    JobStore jobStore(ServingProperties properties) {
-        return new JobStore(properties.modelsPath());
+    JobStore jobStore(RegistrySettings registry) {
+        return new JobStore(registry.modelsPath());
     }
 
     @Bean
-    DatasetStore datasetStore(ServingProperties properties) {
-        return new DatasetStore(properties.modelsPath(), properties.maxImageDimension(),
-                4 * properties.maxDatasetSize().toBytes());
+    DatasetStore datasetStore(RegistrySettings registry, DatasetSettings datasets) {
+        return new DatasetStore(registry.modelsPath(), datasets.maxImageDimension(),
+                4 * datasets.maxDatasetSize().toBytes());
     }
 
     @Bean(destroyMethod = "close")
-    TrainingJobs trainingJobs(ModelRegistry registry, ServingProperties properties, DatasetStore datasets,
-            JobStore store, TrainingMetrics metrics, TrainingSettings settings) {
-        return new TrainingJobs(TrainCommand.TRAINERS, registry, new DataDirectory(Path.of(properties.dataDir())),
-                datasets, store, metrics, settings);
+    TrainingJobs trainingJobs(List<Trainer> trainers, ModelRegistry registry, DatasetSettings datasets,
+            DatasetStore uploads, JobStore store, TrainingMetrics metrics, TrainingSettings settings) {
+        return new TrainingJobs(trainers, registry, new DataDirectory(datasets.dataPath()), uploads, store, metrics,
+                settings);
     }
 }

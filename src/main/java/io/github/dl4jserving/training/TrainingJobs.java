@@ -1,33 +1,19 @@
 package io.github.dl4jserving.training;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.dl4jserving.datasets.DataDirectory;
-import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.datasets.DatasetStore;
-import io.github.dl4jserving.registry.LoadedModel;
-import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
@@ -40,46 +26,26 @@ import io.github.dl4jserving.registry.ModelRegistry;
  */
 public class TrainingJobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
-    private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    private static final int MAX_LOSS_POINTS = 400;
 
     private final Map<String, Trainer> trainers = new LinkedHashMap<>();
-    private final ModelRegistry registry;
-    private final DataDirectory data;
     private final DatasetStore uploads;
     private final JobStore store;
     private final TrainingMetrics metrics;
-    private final TrainingSettings settings;
-    private final ThreadPoolExecutor executor;
-    /**
-     * Admission: one permit per running or waiting job. The executor's own queue cannot be the
-     * limit: a job offered to an idle worker sits in the queue until the worker takes it, so a
-     * second offer right after it would be refused although a slot is free.
-     */
-    private final Semaphore slots;
-    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final JobQueue queue;
+    private final JobRunner runner;
+    private final JobEvents events = new JobEvents();
+    private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
 
     public TrainingJobs(List<Trainer> trainers, ModelRegistry registry, DataDirectory data, DatasetStore uploads,
             JobStore store, TrainingMetrics metrics, TrainingSettings settings) {
         trainers.forEach(t -> this.trainers.put(t.modelName(), t));
-        this.registry = registry;
-        this.data = data;
         this.uploads = uploads;
         this.store = store;
         this.metrics = metrics;
-        this.settings = settings;
-        this.slots = new Semaphore(settings.concurrency() + settings.queueCapacity());
-        BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
-        AtomicInteger threads = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
-                queue, r -> {
-                    Thread t = new Thread(r, "training-" + threads.incrementAndGet());
-                    // Inference threads come first where the OS honours priorities.
-                    t.setPriority(Thread.MIN_PRIORITY);
-                    return t;
-                });
+        this.queue = new JobQueue(settings);
+        this.runner = new JobRunner(this.trainers, registry, data, uploads, store, metrics);
         for (TrainingJob record : store.loadAll()) {
-            Job job = new Job(record);
+            JobState job = new JobState(record, events, store);
             if (!record.status().isFinal()) {
                 job.finish(JobStatus.FAILED, "interrupted: the service stopped while the job was "
                         + record.status() + "; no version was written. Start it again.");
@@ -95,8 +61,8 @@ public class TrainingJobs implements AutoCloseable {
     }
 
     /** Every trainable model type, in catalogue order. */
-    public List<Trainer> trainers() {
-        return List.copyOf(trainers.values());
+    public List<TrainerInfo> trainers() {
+        return trainers.values().stream().map(TrainerInfo::of).toList();
     }
 
     /**
@@ -112,11 +78,9 @@ public class TrainingJobs implements AutoCloseable {
         DatasetChoice data = DatasetChoice.resolve(trainer, dataset, name, uploads);
         TrainingOptions.Parsed parsed = TrainingOptions.parse(hyperparameters, trainer.hyperparameters());
         Promotion promotion = Promotion.parse(promote);
-        Job job = new Job(UUID.randomUUID().toString(), trainer, name != null ? name : trainer.modelName(), data,
-                parsed, promotion, null);
-        if (!slots.tryAcquire()) {
-            throw queueFull();
-        }
+        JobState job = new JobState(UUID.randomUUID().toString(), trainer, name != null ? name : trainer.modelName(),
+                data, parsed, promotion, null, events, store);
+        queue.admit(1, queue.fullMessage());
         enqueue(job);
         log.info("Queued job {}: {} on {} with {}", job.id, model, data.name(), parsed.values());
         return job.snapshot();
@@ -143,18 +107,16 @@ public class TrainingJobs implements AutoCloseable {
         }
         DatasetChoice data = DatasetChoice.resolve(trainer, dataset, model, uploads);
         String comparison = "cmp-" + UUID.randomUUID();
-        List<Job> batch = new ArrayList<>();
+        List<JobState> batch = new ArrayList<>();
         for (String optimizer : optimizers) {
             Map<String, Object> values = new LinkedHashMap<>(hyperparameters == null ? Map.of() : hyperparameters);
             values.put("optimizer", optimizer);
             TrainingOptions.Parsed parsed = TrainingOptions.parse(values, trainer.hyperparameters());
-            batch.add(new Job(UUID.randomUUID().toString(), trainer, trainer.modelName(), data, parsed,
-                    Promotion.NEVER, comparison));
+            batch.add(new JobState(UUID.randomUUID().toString(), trainer, trainer.modelName(), data, parsed,
+                    Promotion.NEVER, comparison, events, store));
         }
-        if (!slots.tryAcquire(batch.size())) {
-            throw new JobQueueFullException("A comparison of " + batch.size() + " optimizers needs "
-                    + batch.size() + " free training slots; " + slots.availablePermits() + " are free. Retry later.");
-        }
+        queue.admit(batch.size(), "A comparison of " + batch.size() + " optimizers needs " + batch.size()
+                + " free training slots; {free} are free. Retry later.");
         batch.forEach(this::enqueue);
         log.info("Queued comparison {} of {} on {}: {}", comparison, model, data.name(), optimizers);
         return comparison(comparison);
@@ -162,9 +124,9 @@ public class TrainingJobs implements AutoCloseable {
 
     /** A comparison's jobs, one row per optimizer in request order. */
     public Comparison comparison(String id) {
-        List<TrainingJob> members = jobs.values().stream().map(Job::snapshot)
+        List<TrainingJob> members = jobs.values().stream().map(JobState::snapshot)
                 .filter(j -> id != null && id.equals(j.comparison()))
-                .sorted(java.util.Comparator.comparing(TrainingJob::createdAt)).toList();
+                .sorted(Comparator.comparing(TrainingJob::createdAt)).toList();
         if (members.isEmpty()) {
             throw new JobNotFoundException("There is no comparison with id '" + shorten(id) + "'.");
         }
@@ -184,23 +146,16 @@ public class TrainingJobs implements AutoCloseable {
         return trainer;
     }
 
-    private JobQueueFullException queueFull() {
-        return new JobQueueFullException("The training queue is full: " + settings.concurrency()
-                + " job(s) running and " + settings.queueCapacity() + " waiting. Retry later.");
-    }
-
     /** Records and queues a job that holds a slot; the slot is released when the job ends. */
-    private void enqueue(Job job) {
-        job.slotHeld.set(true);
+    private void enqueue(JobState job) {
         jobs.put(job.id, job);
         store.save(job.snapshot());
         try {
-            executor.execute(job);
-        } catch (RejectedExecutionException e) { // shutting down
+            queue.execute(job, runner.task(job));
+        } catch (JobQueueFullException e) { // shutting down
             jobs.remove(job.id);
             store.delete(job.id);
-            job.releaseSlot();
-            throw new JobQueueFullException("The service is shutting down and takes no new jobs.");
+            throw e;
         }
     }
 
@@ -210,7 +165,7 @@ public class TrainingJobs implements AutoCloseable {
 
     /** Jobs, newest first, optionally only those with {@code status} and of {@code model}. */
     public List<TrainingJob> list(JobStatus status, String model) {
-        return jobs.values().stream().map(Job::snapshot)
+        return jobs.values().stream().map(JobState::snapshot)
                 .filter(j -> status == null || j.status() == status)
                 .filter(j -> model == null || j.model().equals(model))
                 .sorted(Comparator.comparing(TrainingJob::createdAt).reversed()).toList();
@@ -221,13 +176,13 @@ public class TrainingJobs implements AutoCloseable {
      * ({@code CANCELLING}, then {@code CANCELLED}). Either way no version is written.
      */
     public TrainingJob cancel(String id) {
-        Job job = find(id);
+        JobState job = find(id);
         synchronized (job) {
             if (job.status.isFinal()) {
                 throw new JobConflictException("Job " + id + " has already finished: it is " + job.status + ".");
             }
             job.cancelRequested = true;
-            if (job.status == JobStatus.QUEUED && executor.remove(job)) {
+            if (job.status == JobStatus.QUEUED && queue.unqueue(job)) {
                 job.finish(JobStatus.CANCELLED, null);
             } else if (job.status != JobStatus.CANCELLING) {
                 job.status = JobStatus.CANCELLING;
@@ -246,7 +201,7 @@ public class TrainingJobs implements AutoCloseable {
      * status. Returns the call that unsubscribes.
      */
     public Runnable subscribe(String id, Consumer<JobEvent> listener) {
-        Job job = find(id);
+        JobState job = find(id);
         synchronized (job) {
             listener.accept(new JobEvent("status", job.statusData()));
             if (job.status.isFinal()) {
@@ -260,10 +215,10 @@ public class TrainingJobs implements AutoCloseable {
     /** Stops running jobs at their next iteration and marks every unfinished job as interrupted. */
     @Override
     public void close() {
-        executor.shutdown();
-        for (Job job : jobs.values()) {
+        queue.shutdown();
+        for (JobState job : jobs.values()) {
             synchronized (job) {
-                if (job.status == JobStatus.QUEUED && executor.remove(job)) {
+                if (job.status == JobStatus.QUEUED && queue.unqueue(job)) {
                     job.finish(JobStatus.FAILED, "interrupted: the service shut down before the job started.");
                     store.save(job.snapshot());
                 } else if (!job.status.isFinal()) {
@@ -272,17 +227,12 @@ public class TrainingJobs implements AutoCloseable {
                 }
             }
         }
-        try {
-            if (!executor.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("Training jobs did not stop within {}", settings.shutdownTimeout());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        queue.awaitStop();
+        events.close();
     }
 
-    private Job find(String id) {
-        Job job = id == null ? null : jobs.get(id);
+    private JobState find(String id) {
+        JobState job = id == null ? null : jobs.get(id);
         if (job == null) {
             throw new JobNotFoundException("There is no job with id '" + shorten(id) + "'.");
         }
@@ -291,295 +241,5 @@ public class TrainingJobs implements AutoCloseable {
 
     private static String shorten(String s) {
         return s == null ? "" : s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    }
-
-    /** One job's live state; {@link #snapshot()} is what leaves this class. */
-    private final class Job implements Runnable, TrainingProgress {
-        final String id;
-        final String model;
-        final String target;
-        final String dataset;
-        final DatasetInfo upload;
-        /** Set for the jobs of an optimizer comparison, which write no version. */
-        final String comparison;
-        final Map<String, Object> hyperparameters;
-        final Promotion promote;
-        final Instant createdAt;
-        final TrainingOptions options;
-        final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
-        volatile boolean cancelRequested;
-        volatile boolean shuttingDown;
-        final java.util.concurrent.atomic.AtomicBoolean slotHeld = new java.util.concurrent.atomic.AtomicBoolean();
-        volatile JobStatus status;
-        double progress;
-        int epoch;
-        final int epochs;
-        long iteration;
-        Double loss;
-        Double eta;
-        final List<TrainingJob.EpochStats> history = new ArrayList<>();
-        final List<double[]> losses = new ArrayList<>();
-        int lossStride = 1;
-        Instant startedAt;
-        Instant finishedAt;
-        Integer resultVersion;
-        Map<String, Double> resultMetrics;
-        Boolean promoted;
-        String promotionReason;
-        String error;
-        long startNanos;
-        long epochStartNanos;
-        long lastProgressEvent;
-
-        Job(String id, Trainer trainer, String target, DatasetChoice data, TrainingOptions.Parsed parsed,
-                Promotion promote, String comparison) {
-            this.id = id;
-            this.model = trainer.modelName();
-            this.target = target;
-            this.dataset = data.name();
-            this.upload = data.upload();
-            this.comparison = comparison;
-            this.hyperparameters = parsed.values();
-            this.options = parsed.options();
-            this.promote = promote;
-            this.createdAt = Instant.now();
-            this.status = JobStatus.QUEUED;
-            this.epochs = parsed.values().get("epochs") instanceof Integer e ? e : 1;
-        }
-
-        Job(TrainingJob r) {
-            this.id = r.id();
-            this.model = r.model();
-            this.target = r.name() != null ? r.name() : r.model();
-            this.dataset = r.dataset();
-            this.upload = null;
-            this.comparison = r.comparison();
-            this.hyperparameters = r.hyperparameters();
-            this.options = null;
-            this.promote = r.promote();
-            this.createdAt = r.createdAt();
-            this.status = r.status();
-            this.progress = r.progress();
-            this.epoch = r.epoch();
-            this.epochs = r.epochs();
-            this.iteration = r.iteration();
-            this.loss = r.loss();
-            if (r.history() != null) {
-                history.addAll(r.history());
-            }
-            if (r.losses() != null) {
-                losses.addAll(r.losses());
-            }
-            this.startedAt = r.startedAt();
-            this.finishedAt = r.finishedAt();
-            this.resultVersion = r.resultVersion();
-            this.resultMetrics = r.metrics();
-            this.promoted = r.promoted();
-            this.promotionReason = r.promotionReason();
-            this.error = r.error();
-        }
-
-        synchronized TrainingJob snapshot() {
-            Double duration = startedAt == null ? null
-                    : Duration.between(startedAt, finishedAt != null ? finishedAt : Instant.now()).toMillis() / 1000.0;
-            return new TrainingJob(id, model, target, dataset, comparison, hyperparameters, promote, status, progress, epoch, epochs,
-                    iteration, loss, status.isFinal() ? null : eta, List.copyOf(history), List.copyOf(losses),
-                    createdAt, startedAt, finishedAt, duration, resultVersion, resultMetrics, promoted,
-                    promotionReason, error);
-        }
-
-        synchronized Map<String, Object> statusData() {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("id", id);
-            d.put("status", status.name());
-            d.put("progress", progress);
-            d.put("epoch", epoch);
-            d.put("iteration", iteration);
-            if (resultVersion != null) {
-                d.put("resultVersion", resultVersion);
-                d.put("promoted", promoted);
-                d.put("promotionReason", promotionReason);
-            }
-            if (error != null) {
-                d.put("error", error);
-            }
-            return d;
-        }
-
-        synchronized void finish(JobStatus end, String why) {
-            status = end;
-            error = why;
-            finishedAt = Instant.now();
-            if (end == JobStatus.SUCCEEDED) {
-                progress = 1.0;
-            }
-            releaseSlot(); // before anyone can see the final status
-        }
-
-        void releaseSlot() {
-            if (slotHeld.compareAndSet(true, false)) {
-                slots.release();
-            }
-        }
-
-        void emit(JobEvent event) {
-            for (Consumer<JobEvent> l : listeners) {
-                try {
-                    l.accept(event);
-                } catch (RuntimeException e) {
-                    listeners.remove(l);
-                }
-            }
-        }
-
-        void emitStatus() {
-            emit(new JobEvent("status", statusData()));
-            if (status.isFinal()) {
-                listeners.clear();
-            }
-        }
-
-        @Override
-        public void run() {
-            try {
-                train();
-            } finally {
-                releaseSlot(); // also if the trainer threw an Error
-            }
-        }
-
-        private void train() {
-            Trainer trainer = trainers.get(model);
-            synchronized (this) {
-                if (cancelRequested) {
-                    finish(shuttingDown ? JobStatus.FAILED : JobStatus.CANCELLED,
-                            shuttingDown ? "interrupted: the service shut down before the job started." : null);
-                }
-                if (status.isFinal()) {
-                    store.save(snapshot());
-                    emitStatus();
-                    return;
-                }
-                status = JobStatus.RUNNING;
-                startedAt = Instant.now();
-                startNanos = System.nanoTime();
-                epochStartNanos = startNanos;
-            }
-            store.save(snapshot());
-            emitStatus();
-            String outcome;
-            try {
-                TrainingData input = upload != null ? new TrainingData(data, dataset, upload, uploads)
-                        : TrainingData.builtIn(data, dataset);
-                TrainedModel trained = trainer.train(input, options, metrics.observe(model, this));
-                if (cancelRequested) {
-                    trained.network().close();
-                    throw new TrainingCancelledException();
-                }
-                ModelDescriptor candidate = trained.descriptor().withJobId(id).withName(target);
-                if (comparison != null) {
-                    trained.network().close();
-                    synchronized (this) {
-                        resultMetrics = candidate.metrics();
-                        promoted = false;
-                        promotionReason = "comparison run " + comparison + ": no version written";
-                        finish(JobStatus.SUCCEEDED, null);
-                    }
-                    store.save(snapshot());
-                    metrics.jobFinished(model, "succeeded");
-                    emitStatus();
-                    return;
-                }
-                PromotionPolicy.Decision decision = PromotionPolicy.decide(promote, trainer, candidate, registry);
-                LoadedModel published;
-                try {
-                    published = registry.publish(candidate, trained.network(), trained.normalizer(), decision.promote());
-                } finally {
-                    trained.network().close();
-                }
-                synchronized (this) {
-                    resultVersion = published.version();
-                    resultMetrics = published.descriptor().metrics();
-                    promoted = decision.promote();
-                    promotionReason = decision.reason();
-                    finish(JobStatus.SUCCEEDED, null);
-                }
-                outcome = "succeeded";
-                log.info("Job {} wrote {} version {} ({}): {}", id, target, resultVersion,
-                        promoted ? "promoted" : "not promoted", promotionReason);
-            } catch (TrainingCancelledException e) {
-                if (shuttingDown) {
-                    finish(JobStatus.FAILED, "interrupted: the service shut down during training; no version was"
-                            + " written. Start it again.");
-                    outcome = "failed";
-                } else {
-                    finish(JobStatus.CANCELLED, null);
-                    outcome = "cancelled";
-                }
-            } catch (IOException | RuntimeException | OutOfMemoryError e) {
-                log.warn("Job {} failed", id, e);
-                String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-                finish(JobStatus.FAILED, message.length() > 500 ? message.substring(0, 500) + "..." : message);
-                outcome = "failed";
-            }
-            store.save(snapshot());
-            metrics.jobFinished(model, outcome);
-            emitStatus();
-        }
-
-        @Override
-        public void iteration(int epochNumber, long iterationNumber, double iterationLoss, double fraction) {
-            long now = System.nanoTime();
-            synchronized (this) {
-                epoch = epochNumber;
-                iteration = iterationNumber;
-                loss = iterationLoss;
-                progress = Math.min(1.0, fraction);
-                double elapsed = (now - startNanos) / 1e9;
-                eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : null;
-                if (iterationNumber % lossStride == 0) {
-                    losses.add(new double[] {iterationNumber, iterationLoss});
-                    if (losses.size() > MAX_LOSS_POINTS) {
-                        for (int i = losses.size() - 1; i > 0; i -= 2) {
-                            losses.remove(i);
-                        }
-                        lossStride *= 2;
-                    }
-                }
-            }
-            if (now - lastProgressEvent > PROGRESS_EVENT_NANOS && !listeners.isEmpty()) {
-                lastProgressEvent = now;
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("epoch", epochNumber);
-                d.put("iteration", iterationNumber);
-                d.put("loss", iterationLoss);
-                d.put("progress", progress);
-                d.put("etaSeconds", eta);
-                emit(new JobEvent("progress", d));
-            }
-        }
-
-        @Override
-        public void epoch(int epochNumber, double trainingLoss, Map<String, Double> validation) {
-            long now = System.nanoTime();
-            TrainingJob.EpochStats stats = new TrainingJob.EpochStats(epochNumber, trainingLoss,
-                    validation == null ? Map.of() : Map.copyOf(validation), (now - epochStartNanos) / 1e9);
-            synchronized (this) {
-                history.add(stats);
-                epochStartNanos = now;
-            }
-            store.save(snapshot());
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("epoch", stats.epoch());
-            d.put("trainingLoss", stats.trainingLoss());
-            d.put("validation", stats.validation());
-            d.put("seconds", stats.seconds());
-            emit(new JobEvent("epoch", d));
-        }
-
-        @Override
-        public boolean cancelRequested() {
-            return cancelRequested;
-        }
     }
 }

@@ -6,19 +6,24 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code dl4j-serving.training.*}: how many jobs run at once and how many may wait.
+ * {@code dl4j-serving.training.*}: how many jobs run at once, how many may wait, and how long
+ * their event streams stay open.
  *
  * @param concurrency     jobs running at the same time; each trains on one thread of its own
  * @param queueCapacity   jobs that may wait; beyond it {@code POST /jobs} answers 429
  * @param shutdownTimeout how long shutdown waits for running jobs to stop and be marked
+ * @param eventsTimeout   how long one {@code GET /jobs/{id}/events} stream may stay open; a client that
+ *                        follows a longer job reconnects
  */
 @ConfigurationProperties("dl4j-serving.training")
 public record TrainingSettings(
         @DefaultValue("1") int concurrency,
         @DefaultValue("4") int queueCapacity,
-        @DefaultValue("20s") Duration shutdownTimeout) {
+        @DefaultValue("20s") Duration shutdownTimeout,
+        @DefaultValue("6h") Duration eventsTimeout) {
 
     public TrainingSettings {
+        eventsTimeout = eventsTimeout == null ? Duration.ofHours(6) : eventsTimeout;
         if (concurrency < 1 || concurrency > 16) {
             throw new IllegalArgumentException("dl4j-serving.training.concurrency must be 1-16, not " + concurrency);
         }

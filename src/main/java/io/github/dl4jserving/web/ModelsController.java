@@ -1,6 +1,7 @@
 package io.github.dl4jserving.web;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -9,51 +10,49 @@ import org.springframework.web.bind.annotation.RestController;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelKind;
 
 /** Read-only views of the registry: descriptors, never networks. */
 @RestController
 @Tag(name = "Models", description = "The model registry: versions, descriptors, metrics and provenance")
 class ModelsController {
-    private final ModelRegistry registry;
+    private final ModelCatalog catalog;
 
-    ModelsController(ModelRegistry registry) {
-        this.registry = registry;
+    ModelsController(ModelCatalog catalog) {
+        this.catalog = catalog;
     }
 
     @Operation(operationId = "listModels", summary = "List the models with their kind, default version and loaded versions")
     @GetMapping("/models")
     List<ModelSummary> list() {
-        return registry.names().stream().map(n -> summary(registry, n)).toList();
+        return catalog.names().stream().map(n -> summary(catalog, n)).toList();
     }
 
     @Operation(operationId = "getModel", summary = "Show a model and the descriptor of each loaded version")
     @GetMapping("/models/{name}")
     ModelDetails model(@PathVariable String name) {
-        LoadedModel def = registry.defaultVersion(name);
-        return new ModelDetails(name, def.descriptor().kind(), def.version(),
-                registry.versions(name).stream().map(LoadedModel::descriptor).toList());
+        ModelDescriptor def = catalog.describe(name, null);
+        return new ModelDetails(name, def.kind(), def.version(), catalog.versions(name));
     }
 
     @Operation(operationId = "getModelVersion", summary = "Show one version's descriptor: input schema, labels, metrics and provenance")
     @GetMapping("/models/{name}/versions/{version}")
     ModelDescriptor version(@PathVariable String name, @PathVariable int version) {
-        return registry.get(name, version).descriptor();
+        return catalog.describe(name, version);
     }
 
-    static ModelSummary summary(ModelRegistry registry, String name) {
-        LoadedModel def = registry.defaultVersion(name);
-        return new ModelSummary(name, def.descriptor().kind(), def.version(),
-                registry.versions(name).stream().map(LoadedModel::version).toList(), def.descriptor().description(),
-                def.descriptor().metrics());
+    static ModelSummary summary(ModelCatalog catalog, String name) {
+        ModelDescriptor def = catalog.describe(name, null);
+        return new ModelSummary(name, def.kind(), def.version(),
+                catalog.versions(name).stream().map(ModelDescriptor::version).toList(), def.description(),
+                def.metrics());
     }
 
     /** One model: its kind, default version, every loaded version and the default's metrics. */
     record ModelSummary(String name, ModelKind kind, int defaultVersion, List<Integer> versions, String description,
-            java.util.Map<String, Double> metrics) {
+            Map<String, Double> metrics) {
     }
 
     /** One model with the descriptor of each loaded version. */

@@ -1,7 +1,6 @@
 package io.github.dl4jserving.web;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +23,8 @@ import io.github.dl4jserving.inference.Answers;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.ModelReadiness;
 import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.registry.LoadedModel;
-import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.inference.JsonValues;
 import io.github.dl4jserving.registry.ModelKind;
-import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
  * The REST side of the Open Inference Protocol (KServe V2, Triton), so existing KServe and Triton
@@ -43,15 +40,12 @@ class OpenInferenceController {
     static final String IMAGE_INPUT = "image";
     static final String OUTPUT = "output";
 
-    private final ModelRegistry registry;
     private final InferenceService inference;
     private final String version;
-
     private final ModelReadiness readiness;
 
-    OpenInferenceController(ModelRegistry registry, InferenceService inference, ModelReadiness readiness,
+    OpenInferenceController(InferenceService inference, ModelReadiness readiness,
             ObjectProvider<BuildProperties> build) {
-        this.registry = registry;
         this.inference = inference;
         this.readiness = readiness;
         BuildProperties props = build.getIfAvailable();
@@ -80,26 +74,25 @@ class OpenInferenceController {
     @Operation(operationId = "oipModelMetadata", summary = "Model metadata with input and output tensors")
     @GetMapping({"/models/{model}", "/models/{model}/versions/{v}"})
     Map<String, Object> metadata(@PathVariable String model, @PathVariable(required = false) Integer v) {
-        LoadedModel m = registry.get(model, v);
-        ModelDescriptor d = m.descriptor();
+        Answers.TensorModel m = inference.tensorModel(model, v);
         List<Map<String, Object>> inputs = new ArrayList<>();
-        inputs.add(tensor(INPUT, "FP32", List.of(-1, InferenceService.inputWidth(d.input()))));
-        if (d.kind() == ModelKind.IMAGE_CLASSIFIER) {
+        inputs.add(tensor(INPUT, "FP32", List.of(-1, m.inputWidth())));
+        if (m.kind() == ModelKind.IMAGE_CLASSIFIER) {
             inputs.add(tensor(IMAGE_INPUT, "BYTES", List.of(-1)));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", m.name());
-        out.put("versions", registry.versions(m.name()).stream().map(x -> Integer.toString(x.version())).toList());
+        out.put("versions", m.versions().stream().map(x -> Integer.toString(x)).toList());
         out.put("platform", "deeplearning4j");
         out.put("inputs", inputs);
-        out.put("outputs", List.of(tensor(OUTPUT, "FP32", List.of(-1, InferenceService.outputWidth(d)))));
+        out.put("outputs", List.of(tensor(OUTPUT, "FP32", List.of(-1, m.outputWidth()))));
         return out;
     }
 
     @Operation(operationId = "oipModelReady", summary = "Model readiness")
     @GetMapping({"/models/{model}/ready", "/models/{model}/versions/{v}/ready"})
     ResponseEntity<Map<String, Object>> modelReady(@PathVariable String model, @PathVariable(required = false) Integer v) {
-        LoadedModel m = registry.get(model, v);
+        Answers.TensorModel m = inference.tensorModel(model, v);
         boolean ready = v != null ? readiness.versionReady(m.name(), m.version()) : readiness.of(m.name()).ready();
         return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(Map.of("name", m.name(), "ready", ready));
@@ -109,7 +102,9 @@ class OpenInferenceController {
     @PostMapping({"/models/{model}/infer", "/models/{model}/versions/{v}/infer"})
     Map<String, Object> infer(@PathVariable String model, @PathVariable(required = false) Integer v,
             @RequestBody Map<String, Object> request) {
-        registry.get(model, v); // an unknown model or version is a 404 before any validation
+        // Resolved once: an unknown model or version is a 404 before any validation, and the version
+        // resolved here is the one that runs, even if the default moves meanwhile.
+        Answers.TensorModel m = inference.tensorModel(model, v);
         if (!(request.get("inputs") instanceof List<?> inputs) || inputs.size() != 1
                 || !(inputs.get(0) instanceof Map<?, ?> input)) {
             throw new InvalidInputException("inputs", "'inputs' must hold exactly one tensor object.");
@@ -131,7 +126,7 @@ class OpenInferenceController {
                 if (!(o instanceof String s)) {
                     throw new InvalidInputException("data", "BYTES elements must be base64 strings.");
                 }
-                files.add(JsonInputs.base64(s, "data"));
+                files.add(JsonValues.base64(s, "data"));
             }
             flat = inference.prepareImages(files);
             rows = files.size();
@@ -139,7 +134,7 @@ class OpenInferenceController {
             flat = numbers(data, datatype);
         }
         int classification = classification(request.get("outputs"));
-        Answers.Tensor result = inference.infer(model, v, flat, rows);
+        Answers.Tensor result = inference.infer(m.name(), m.version(), flat, rows);
         int width = result.rows().length == 0 ? 0 : result.rows()[0].length;
         float[] outData = new float[result.rows().length * width];
         for (int r = 0; r < result.rows().length; r++) {
@@ -153,10 +148,9 @@ class OpenInferenceController {
         }
         Map<String, Object> output;
         if (classification > 0) {
-            List<String> labels = result.labels();
             int k = Math.min(classification, width);
             output = tensor(OUTPUT, "BYTES", List.of(result.rows().length, k));
-            output.put("data", topK(result.rows(), k, labels));
+            output.put("data", result.topClasses(k));
         } else {
             output = tensor(OUTPUT, "FP32", List.of(result.rows().length, width));
             output.put("data", outData);
@@ -198,18 +192,6 @@ class OpenInferenceController {
             throw new InvalidInputException("classification", "'classification' must be a positive integer, not " + k + ".");
         }
         return n;
-    }
-
-    /** Per row, the k best classes as Triton writes them: {@code "<score>:<index>[:<label>]"}, best first. */
-    private static List<String> topK(float[][] rows, int k, List<String> labels) {
-        List<String> out = new ArrayList<>(rows.length * k);
-        for (float[] row : rows) {
-            for (int c : InferenceService.topIndices(row, k)) {
-                String label = labels != null && c < labels.size() ? ":" + labels.get(c) : "";
-                out.add(row[c] + ":" + c + label);
-            }
-        }
-        return out;
     }
 
     private static Map<String, Object> tensor(String name, String datatype, List<Integer> shape) {
@@ -269,7 +251,7 @@ class OpenInferenceController {
         }
         float[] flat = new float[data.size()];
         for (int i = 0; i < flat.length; i++) {
-            double d = JsonInputs.number(data.get(i), "data[" + i + "]");
+            double d = JsonValues.number(data.get(i), "data[" + i + "]");
             if (d < min || d > max || (integral && d != Math.rint(d))) {
                 throw new InvalidInputException("data", "data[" + i + "] = " + d + " is not a valid " + datatype + ".");
             }

@@ -5,9 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.IntStream;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -33,7 +31,8 @@ import io.github.dl4jserving.inference.Answers;
 import io.github.dl4jserving.inference.ImageInput;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.platform.ServingProperties;
+import io.github.dl4jserving.inference.InferenceSettings;
+import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 
 /**
@@ -49,11 +48,11 @@ class PredictController {
     static final String IMAGE_TYPES = "image/png, image/jpeg, image/gif, image/bmp";
 
     private final InferenceService inference;
-    private final ServingProperties properties;
+    private final InferenceSettings settings;
 
-    PredictController(InferenceService inference, ServingProperties properties) {
+    PredictController(InferenceService inference, InferenceSettings settings) {
         this.inference = inference;
-        this.properties = properties;
+        this.settings = settings;
     }
 
     @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -83,14 +82,8 @@ class PredictController {
             throw new InvalidInputException("image", "The multipart body has no 'image' part. Send the file as "
                     + "-F image=@digit.png.");
         }
-        float[] pixels = inference.prepareImages(List.of(image.getBytes()));
-        int side = (int) Math.round(Math.sqrt(pixels.length));
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(side, side,
-                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-        for (int i = 0; i < pixels.length; i++) {
-            img.getRaster().setSample(i % side, i / side, 0, Math.round(Math.max(0, Math.min(1, pixels[i])) * 255));
-        }
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(Png.encode(img));
+        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(Png.encode(inference.prepareImage(
+                image.getBytes())));
     }
 
     @PostMapping(path = {"/predict", "/predict/{model}"},
@@ -108,12 +101,14 @@ class PredictController {
             @RequestParam(name = "model", required = false) String modelParam,
             @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "0.5") double threshold,
             @RequestBody byte[] body) {
-        String name = firstNonNull(model, modelParam, properties.defaultTabularModel());
+        // Resolved once: the version whose kind chose the route is the one that answers.
+        ModelDescriptor target = inference.describe(firstNonNull(model, modelParam, settings.defaultTabularModel()),
+                version);
         String text = new String(body, StandardCharsets.UTF_8);
-        if (inference.describe(name, version).kind() == ModelKind.TABULAR_REGRESSOR) {
-            return inference.regressCsv(name, version, text);
+        if (target.kind() == ModelKind.TABULAR_REGRESSOR) {
+            return inference.regressCsv(target.name(), target.version(), text);
         }
-        return inference.classifyCsv(name, version, text, threshold);
+        return inference.classifyCsv(target.name(), target.version(), text, threshold);
     }
 
     @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -125,32 +120,11 @@ class PredictController {
             @RequestParam(defaultValue = "1") int scale,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
             @RequestBody Object body) {
-        Map<?, ?> request = JsonInputs.object(body);
-        Object named = request.get("model");
-        if (named != null && !(named instanceof String)) {
-            throw new InvalidInputException("model", "model must be a string naming a model.");
+        Object answer = inference.predictJson(firstNonNull(model, modelParam), version, body, k, threshold);
+        if (answer instanceof Answers.GeneratedDigits digits) {
+            return accept != null && accept.contains(MediaType.IMAGE_PNG_VALUE) ? grid(digits, scale) : json(digits);
         }
-        String name = firstNonNull(model, modelParam, (String) named);
-        ModelKind kind = name != null ? inference.describe(name, version).kind() : JsonInputs.guessKind(request);
-        return switch (kind) {
-            case IMAGE_CLASSIFIER -> ResponseEntity.ok(inference.classifyImages(
-                    firstNonNull(name, properties.defaultImageModel()), version, JsonInputs.images(request), k));
-            case TABULAR_CLASSIFIER -> {
-                List<Object> rows = JsonInputs.rows(request);
-                List<String> fields = IntStream.range(0, rows.size()).mapToObj(i -> JsonInputs.rowField(request, i))
-                        .toList();
-                yield ResponseEntity.ok(inference.classifyRows(firstNonNull(name, properties.defaultTabularModel()),
-                        version, rows, fields, threshold));
-            }
-            case TABULAR_REGRESSOR -> {
-                List<Object> rows = JsonInputs.rows(request);
-                List<String> fields = IntStream.range(0, rows.size()).mapToObj(i -> JsonInputs.rowField(request, i))
-                        .toList();
-                yield ResponseEntity.ok(inference.regressRows(name, version, rows, fields));
-            }
-            case IMAGE_GENERATOR -> generateJson(firstNonNull(name, properties.defaultGeneratorModel()), version,
-                    request, accept, scale);
-        };
+        return ResponseEntity.ok(answer);
     }
 
     @Operation(operationId = "generateGrid", summary = "Draw generated digits as one PNG grid, for a browser",
@@ -169,34 +143,13 @@ class PredictController {
             @Parameter(description = "pixels per digit pixel, 1 to 8: at 4 a 16-digit grid is 488 px square")
             @RequestParam(defaultValue = "4") int scale) {
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
-        Answers.GeneratedDigits digits = inference.generate(firstNonNull(model, properties.defaultGeneratorModel()),
+        Answers.GeneratedDigits digits = inference.generate(firstNonNull(model, settings.defaultGeneratorModel()),
                 version, count, s);
         return grid(digits, scale);
     }
 
-    private static final java.util.Set<String> GENERATOR_FIELDS = new java.util.TreeSet<>(
-            List.of("count", "seed", "z", "model"));
-
-    private ResponseEntity<?> generateJson(String name, Integer version, Map<?, ?> request, String accept, int scale) {
-        for (Object key : request.keySet()) {
-            if (!GENERATOR_FIELDS.contains(key)) {
-                throw new InvalidInputException(String.valueOf(key), "A generator request takes " + GENERATOR_FIELDS
-                        + ", not '" + key + "'. Send images or table rows to a classifier.");
-            }
-        }
-        Answers.GeneratedDigits digits;
-        if (request.containsKey("z")) {
-            digits = inference.generate(name, version, JsonInputs.latent(request.get("z")));
-        } else {
-            int count = request.containsKey("count") ? (int) wholeNumber(request.get("count"), "count",
-                    Integer.MAX_VALUE) : 16;
-            long seed = request.containsKey("seed") ? wholeNumber(request.get("seed"), "seed", 1L << 53)
-                    : ThreadLocalRandom.current().nextLong(1L << 31);
-            digits = inference.generate(name, version, count, seed);
-        }
-        if (accept != null && accept.contains(MediaType.IMAGE_PNG_VALUE)) {
-            return grid(digits, scale);
-        }
+    /** Generated digits as JSON: each a base64 PNG. */
+    private static ResponseEntity<GeneratedResponse> json(Answers.GeneratedDigits digits) {
         List<String> pngs = digits.images().stream().map(i -> Base64.getEncoder().encodeToString(Png.encode(i))).toList();
         return ResponseEntity.ok(new GeneratedResponse(digits.model(), digits.version(), digits.seed(), pngs.size(),
                 "image/png", pngs));
@@ -216,18 +169,8 @@ class PredictController {
         return ok.body(Png.encode(Png.grid(digits.images(), scale)));
     }
 
-    /** A whole JSON number of at most {@code max} in magnitude (2^53 is where doubles stop being exact). */
-    private static long wholeNumber(Object value, String field, long max) {
-        double d = JsonInputs.number(value, field);
-        if (d != Math.rint(d) || Math.abs(d) > max) {
-            throw new InvalidInputException(field, field + " must be a whole number of at most " + max
-                    + " in magnitude, not " + d + ".");
-        }
-        return (long) d;
-    }
-
     private String imageModel(String model, String modelParam) {
-        return firstNonNull(model, modelParam, properties.defaultImageModel());
+        return firstNonNull(model, modelParam, settings.defaultImageModel());
     }
 
     private static String firstNonNull(String... values) {

@@ -20,28 +20,23 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import io.github.dl4jserving.training.Hyperparameter;
 import io.github.dl4jserving.training.JobEvent;
 import io.github.dl4jserving.training.JobStatus;
-import io.github.dl4jserving.training.Trainer;
+import io.github.dl4jserving.training.TrainerInfo;
 import io.github.dl4jserving.training.TrainingJob;
 import io.github.dl4jserving.training.TrainingJobs;
+import io.github.dl4jserving.training.TrainingSettings;
 
 /** Training jobs over REST: the trainer catalogue, start, list, inspect, cancel, live events, loss chart. */
 @RestController
 @Tag(name = "Training")
 class TrainingController {
-    private static final long EVENT_STREAM_TIMEOUT_MS = 6 * 60 * 60 * 1000L;
     private final TrainingJobs jobs;
+    private final long eventStreamMillis;
 
-    TrainingController(TrainingJobs jobs) {
+    TrainingController(TrainingJobs jobs, TrainingSettings settings) {
         this.jobs = jobs;
-    }
-
-    /** One trainable model type as {@code GET /trainers} lists it. */
-    record TrainerInfo(String model, String kind, String description, List<String> datasets,
-            List<String> uploadedDatasetKinds, List<Hyperparameter> hyperparameters, String promotionMetric,
-            boolean higherIsBetter) {
+        this.eventStreamMillis = settings.eventsTimeout().toMillis();
     }
 
     /**
@@ -60,12 +55,7 @@ class TrainingController {
             + "(types, defaults, ranges) and the datasets it accepts")
     @GetMapping("/trainers")
     List<TrainerInfo> trainers() {
-        return jobs.trainers().stream().map(TrainingController::info).toList();
-    }
-
-    private static TrainerInfo info(Trainer t) {
-        return new TrainerInfo(t.modelName(), t.kind().wireName(), t.description(), t.datasets(), t.uploadKinds(),
-                t.hyperparameters(), t.primaryMetric().name(), t.primaryMetric().higherIsBetter());
+        return jobs.trainers();
     }
 
     @Operation(operationId = "startJob", summary = "Start a training job; 202 with its Location, 429 when the "
@@ -161,7 +151,7 @@ class TrainingController {
     @GetMapping(path = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id) {
         jobs.get(id); // 404 before the stream starts
-        SseEmitter emitter = new SseEmitter(EVENT_STREAM_TIMEOUT_MS);
+        SseEmitter emitter = new SseEmitter(eventStreamMillis);
         AtomicLong sequence = new AtomicLong();
         Runnable[] unsubscribe = new Runnable[1];
         unsubscribe[0] = jobs.subscribe(id, event -> send(emitter, sequence.incrementAndGet(), event));

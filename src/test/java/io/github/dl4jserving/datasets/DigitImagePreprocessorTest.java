@@ -93,10 +93,10 @@ class DigitImagePreprocessorTest {
         BufferedImage argb = new BufferedImage(64, 48, BufferedImage.TYPE_INT_ARGB);
         argb.setRGB(0, 0, 64, 48, gray.getRGB(0, 0, 64, 48, null, 0, 64), 0, 64);
 
-        DigitImagePreprocessor.Scratch one = new DigitImagePreprocessor.Scratch();
-        DigitImagePreprocessor.Scratch two = new DigitImagePreprocessor.Scratch();
-        float[] viaTable = DigitImagePreprocessor.GrayImage.flattenedOnWhite(gray, one).values();
-        float[] viaGetRgb = DigitImagePreprocessor.GrayImage.flattenedOnWhite(argb, two).values();
+        Scratch one = new Scratch();
+        Scratch two = new Scratch();
+        float[] viaTable = GrayImage.flattenedOnWhite(gray, one).values();
+        float[] viaGetRgb = GrayImage.flattenedOnWhite(argb, two).values();
         assertThat(java.util.Arrays.copyOf(viaTable, 64 * 48)).containsExactly(java.util.Arrays.copyOf(viaGetRgb, 64 * 48));
         assertThat(viaTable[0]).as("255 is white").isEqualTo(1f);
         assertThat(preprocessor.prepare(gray).pixels()).containsExactly(preprocessor.prepare(argb).pixels());

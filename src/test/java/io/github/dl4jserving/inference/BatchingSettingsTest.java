@@ -53,4 +53,30 @@ class BatchingSettingsTest {
                 .isInstanceOf(BindException.class).rootCause()
                 .hasMessageContaining("queue-capacity must be at least 1");
     }
+
+    private static InferenceSettings bindInference(Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties))
+                .bindOrCreate("dl4j-serving", InferenceSettings.class);
+    }
+
+    @Test
+    void theDeprecatedWorkersPerModelStillSetsTheReplicasUnlessBatchingWorkersIsSet() {
+        Map<String, String> old = Map.of("dl4j-serving.workers-per-model", "3");
+        assertThat(bind(old).forModel("mnist-mlp", bindInference(old).workersPerModel()).workers()).isEqualTo(3);
+
+        Map<String, String> both = Map.of("dl4j-serving.workers-per-model", "3", "dl4j-serving.batching.workers", "1");
+        assertThat(bind(both).forModel("mnist-mlp", bindInference(both).workersPerModel()).workers()).isEqualTo(1);
+
+        Map<String, String> neither = Map.of();
+        assertThat(bind(neither).forModel("mnist-mlp", bindInference(neither).workersPerModel()).workers())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void theWaitForABatchIsASettingOfThirtySecondsByDefault() {
+        assertThat(bind(Map.of()).maxWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(bind(Map.of("dl4j-serving.batching.max-wait", "5s")).maxWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> bind(Map.of("dl4j-serving.batching.max-wait", "0s")))
+                .isInstanceOf(BindException.class).rootCause().hasMessageContaining("max-wait must be positive");
+    }
 }

@@ -10,8 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
+import io.github.dl4jserving.RegistryEvents;
 import io.github.dl4jserving.ShippedModels;
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.registry.LoadedModel;
@@ -31,9 +30,10 @@ class ModelReleaseTest {
         for (String f : new String[] {"model.zip", "model.json"}) {
             Files.copy(source.resolve(f), models.resolve("mnist-dcgan").resolve("1").resolve(f));
         }
-        ModelRegistry registry = new ModelRegistry(new ModelStore(models));
-        InferenceService inference = new InferenceService(registry, ShippedModels.properties(),
-                new BatchingSettings(256, Duration.ZERO, 256), new SimpleMeterRegistry());
+        RegistryEvents events = new RegistryEvents();
+        ModelRegistry registry = new ModelRegistry(new ModelStore(models), events);
+        InferenceService inference = ShippedModels.inference(registry, 256);
+        events.deliverTo(inference::on);
         LoadedModel second = registry.upload(registry.defaultVersion("mnist-dcgan").descriptor(),
                 source.resolve("model.zip"), inference::validate);
         registry.setDefault("mnist-dcgan", 1);

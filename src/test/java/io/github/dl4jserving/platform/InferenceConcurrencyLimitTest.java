@@ -19,9 +19,8 @@ class InferenceConcurrencyLimitTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private InferenceConcurrencyLimit limit(int n) {
-        return new InferenceConcurrencyLimit(new ServingProperties("models", "data", DataSize.ofMegabytes(10), 4096, 2,
-                "mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, DataSize.ofMegabytes(200), 1, n, "models"),
-                new Rejections(meters), meters);
+        return new InferenceConcurrencyLimit(new PlatformSettings(DataSize.ofMegabytes(10), DataSize.ofMegabytes(200),
+                1, n), new Rejections(meters), meters);
     }
 
     private double gauge(String name) {

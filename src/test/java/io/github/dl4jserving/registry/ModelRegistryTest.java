@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -82,9 +84,12 @@ class ModelRegistryTest {
     void resolvesTheDefaultInMemoryAndRereadsAPinMovedByAnotherProcessAtTheNextRescan() throws IOException {
         copyAs(1);
         copyAs(2);
-        ModelRegistry registry = new ModelRegistry(new ModelStore(root));
-        java.util.List<Integer> announced = new java.util.ArrayList<>();
-        registry.onDefaultChange(m -> announced.add(m.version()));
+        List<Integer> announced = new ArrayList<>();
+        ModelRegistry registry = new ModelRegistry(new ModelStore(root), event -> {
+            if (event instanceof RegistryEvent.DefaultVersionChanged changed) {
+                announced.add(changed.version());
+            }
+        });
         registry.setDefault(NAME, 1);
         Path pin = root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE);
 

@@ -10,13 +10,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.util.unit.DataSize;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import io.github.dl4jserving.ShippedModels;
 import io.github.dl4jserving.inference.InferenceService;
+import io.github.dl4jserving.platform.PlatformSettings;
 import io.github.dl4jserving.platform.Rejections;
-import io.github.dl4jserving.platform.ServingProperties;
+import io.github.dl4jserving.registry.ModelCatalog;
+import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
@@ -34,8 +37,13 @@ class ControllerSliceTest {
         }
 
         @Bean
-        ServingProperties servingProperties() {
-            return ShippedModels.properties();
+        InferenceSettings inferenceSettings() {
+            return ShippedModels.settings();
+        }
+
+        @Bean
+        PlatformSettings platformSettings() {
+            return new PlatformSettings(DataSize.ofMegabytes(10), DataSize.ofMegabytes(200), 1, 64);
         }
 
         @Bean
@@ -51,6 +59,11 @@ class ControllerSliceTest {
         @Bean
         ModelRegistry modelRegistry() {
             return ShippedModels.registry();
+        }
+
+        @Bean
+        ModelCatalog modelCatalog(ModelRegistry registry) {
+            return new ModelCatalog(registry);
         }
 
         @Bean

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,17 @@ class ReadinessTest extends RunningServer {
     @Autowired
     ModelRegistry registry;
 
+    /**
+     * The readiness details once the probe answers {@code status}: a new default warms up on the
+     * inference module's own thread, a moment after the rescan that loaded it returns.
+     */
     private JsonNode readiness(int status) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         HttpResponse<byte[]> r = client.get("/actuator/health/readiness");
+        while (r.statusCode() != status && System.nanoTime() < deadline) {
+            sleep(50);
+            r = client.get("/actuator/health/readiness");
+        }
         assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(status);
         return HttpTestClient.json(r).get("components").get("modelsReady").get("details");
     }
@@ -90,5 +100,13 @@ class ReadinessTest extends RunningServer {
         assertThat(readiness(200).get("mnist-mlp").asString()).isEqualTo("ready (version 99)");
         assertThat(client.get("/v2/health/ready").statusCode()).isEqualTo(200);
         assertThat(client.get("/models/mnist-mlp/ready").statusCode()).isEqualTo(200);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

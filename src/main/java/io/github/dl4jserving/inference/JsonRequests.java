@@ -1,30 +1,23 @@
-package io.github.dl4jserving.web;
+package io.github.dl4jserving.inference;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
-import io.github.dl4jserving.inference.ImageInput;
-import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.registry.ModelKind;
 
 /**
  * Reads the JSON request forms (already parsed into maps, lists, numbers and strings): images as
  * base64 or pixel arrays, table rows, latent vectors, singly or under {@code instances}.
  */
-final class JsonInputs {
+final class JsonRequests {
     static final int PIXELS = 28 * 28;
+    /** The fields a generator request may hold. */
+    static final Set<String> GENERATOR_FIELDS = new TreeSet<>(List.of("count", "seed", "z", "model"));
 
-    private JsonInputs() {
-    }
-
-    static Map<?, ?> object(Object body) {
-        if (body instanceof Map<?, ?> map) {
-            return map;
-        }
-        throw new InvalidInputException("body", "The JSON body must be an object such as {\"image\": \"<base64>\"}, "
-                + "{\"pixels\": [...]}, {\"features\": {...}}, {\"instances\": [...]} or {\"count\": 16, \"seed\": 42}.");
+    private JsonRequests() {
     }
 
     /** What kind of model the body is meant for, judged from its fields. */
@@ -61,14 +54,14 @@ final class JsonInputs {
     static List<ImageInput> images(Map<?, ?> body) {
         List<ImageInput> out = new ArrayList<>();
         if (body.containsKey("instances")) {
-            List<?> instances = list(body.get("instances"), "instances");
+            List<?> instances = JsonValues.list(body.get("instances"), "instances");
             for (int i = 0; i < instances.size(); i++) {
                 String field = "instances[" + i + "]";
                 Object item = instances.get(i);
                 if (item instanceof Map<?, ?> m) {
                     out.add(single(m, field));
                 } else if (item instanceof String s) {
-                    out.add(ImageInput.file(base64(s, field)));
+                    out.add(ImageInput.file(JsonValues.base64(s, field)));
                 } else {
                     out.add(ImageInput.pixels(pixels(item, field)));
                 }
@@ -85,7 +78,7 @@ final class JsonInputs {
             if (!(m.get("image") instanceof String s)) {
                 throw new InvalidInputException(prefix + "image", prefix + "image must be a base64 string.");
             }
-            return ImageInput.file(base64(s, prefix + "image"));
+            return ImageInput.file(JsonValues.base64(s, prefix + "image"));
         }
         if (m.containsKey("pixels")) {
             return ImageInput.pixels(pixels(m.get("pixels"), prefix + "pixels"));
@@ -93,23 +86,9 @@ final class JsonInputs {
         throw new InvalidInputException(field, field + " needs an \"image\" (base64) or \"pixels\" (784 numbers) field.");
     }
 
-    static byte[] base64(String value, String field) {
-        String data = value;
-        int comma = data.indexOf(',');
-        if (data.startsWith("data:") && comma > 0) {
-            data = data.substring(comma + 1);
-        }
-        try {
-            return Base64.getMimeDecoder().decode(data);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(field, field + " is not valid base64. Encode the image file's bytes "
-                    + "with base64 (a data: URL prefix is accepted).");
-        }
-    }
-
     /** 784 grey levels from 0 to 255, given flat or as 28 rows of 28. */
     static float[] pixels(Object value, String field) {
-        List<?> rows = list(value, field);
+        List<?> rows = JsonValues.list(value, field);
         float[] out = new float[PIXELS];
         if (rows.size() == PIXELS) {
             for (int i = 0; i < PIXELS; i++) {
@@ -119,7 +98,7 @@ final class JsonInputs {
         }
         if (rows.size() == 28) {
             for (int r = 0; r < 28; r++) {
-                List<?> row = list(rows.get(r), field + "[" + r + "]");
+                List<?> row = JsonValues.list(rows.get(r), field + "[" + r + "]");
                 if (row.size() != 28) {
                     throw new InvalidInputException(field + "[" + r + "]", field + "[" + r + "] has " + row.size()
                             + " values; each of the 28 rows needs 28.");
@@ -135,31 +114,18 @@ final class JsonInputs {
     }
 
     private static float level(Object v, String field) {
-        double d = number(v, field);
+        double d = JsonValues.number(v, field);
         if (d < 0 || d > 255) {
             throw new InvalidInputException(field, field + " is " + d + "; grey levels go from 0 to 255.");
         }
         return (float) d;
     }
 
-    static double number(Object v, String field) {
-        if (!(v instanceof Number n)) {
-            throw new InvalidInputException(field, field + " must be a number, not "
-                    + (v == null ? "null" : v instanceof String ? "a string" : "a " + v.getClass().getSimpleName())
-                    + ".");
-        }
-        double d = n.doubleValue();
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            throw new InvalidInputException(field, field + " must be a finite number.");
-        }
-        return d;
-    }
-
     /** The table rows of the body: {@code features} for one, {@code instances} for several. */
     static List<Object> rows(Map<?, ?> body) {
         List<Object> out = new ArrayList<>();
         if (body.containsKey("instances")) {
-            List<?> instances = list(body.get("instances"), "instances");
+            List<?> instances = JsonValues.list(body.get("instances"), "instances");
             for (Object item : instances) {
                 out.add(item instanceof Map<?, ?> m && m.containsKey("features") ? m.get("features") : item);
             }
@@ -179,26 +145,20 @@ final class JsonInputs {
 
     /** Latent vectors under {@code z}: one array of numbers or an array of them. */
     static List<float[]> latent(Object value) {
-        List<?> z = list(value, "z");
+        List<?> z = JsonValues.list(value, "z");
         if (!z.isEmpty() && !(z.get(0) instanceof List)) {
             z = List.of(z);
         }
         List<float[]> out = new ArrayList<>();
         for (int r = 0; r < z.size(); r++) {
-            List<?> row = list(z.get(r), "z[" + r + "]");
+            List<?> row = JsonValues.list(z.get(r), "z[" + r + "]");
             float[] v = new float[row.size()];
             for (int i = 0; i < v.length; i++) {
-                v[i] = (float) number(row.get(i), "z[" + r + "][" + i + "]");
+                v[i] = (float) JsonValues.number(row.get(i), "z[" + r + "][" + i + "]");
             }
             out.add(v);
         }
         return out;
     }
 
-    static List<?> list(Object value, String field) {
-        if (value instanceof List<?> l) {
-            return l;
-        }
-        throw new InvalidInputException(field, field + " must be a JSON array.");
-    }
 }

@@ -1,4 +1,4 @@
-package io.github.dl4jserving.platform;
+package io.github.dl4jserving.registry;
 
 import java.io.File;
 
@@ -18,7 +18,7 @@ class ModelsDiskSpace implements HealthIndicator {
     static final long THRESHOLD = 50L << 20;
     private final File dir;
 
-    ModelsDiskSpace(ServingProperties properties) {
+    ModelsDiskSpace(RegistrySettings properties) {
         this.dir = new File(properties.modelsDir());
     }
 

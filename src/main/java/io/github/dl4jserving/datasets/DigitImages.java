@@ -1,0 +1,32 @@
+package io.github.dl4jserving.datasets;
+
+/**
+ * Pictures of one handwritten digit made into the 28x28 input MNIST networks take: decoded from any
+ * supported file (PNG, JPEG with its EXIF orientation, GIF, BMP), of any size and polarity,
+ * then prepared the way MNIST itself was made. Thread-safe.
+ */
+public final class DigitImages {
+    /** The side of a prepared digit, in pixels. */
+    public static final int SIZE = DigitImagePreprocessor.SIZE;
+
+    private static final DigitImagePreprocessor PREPROCESSOR = new DigitImagePreprocessor();
+    private final ImageDecoder decoder;
+
+    /** {@code maxDimension} is the largest width or height a file may declare; larger ones are refused unread. */
+    public DigitImages(int maxDimension) {
+        this.decoder = new ImageDecoder(maxDimension);
+    }
+
+    /** Decodes an encoded image and prepares the digit in it. */
+    public PreparedDigit prepare(byte[] file) {
+        return PREPROCESSOR.prepare(decoder.decode(file));
+    }
+
+    /**
+     * Prepares grey levels given as {@code values[y * width + x]} in [0, 1], 0 black and 1 white;
+     * the polarity is detected as for any image.
+     */
+    public static PreparedDigit prepareGreyLevels(float[] values, int width, int height) {
+        return PREPROCESSOR.prepare(values, width, height);
+    }
+}

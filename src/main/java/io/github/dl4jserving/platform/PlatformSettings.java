@@ -1,0 +1,22 @@
+package io.github.dl4jserving.platform;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code dl4j-serving.*} settings of the HTTP edge and the native runtime. Names are stable:
+ * scripts and docs use them. Each module binds its own settings from the same prefix.
+ *
+ * @param maxBodySize          the largest request body accepted, multipart or raw
+ * @param maxDatasetSize       the largest raw (CSV or zip) body {@code POST /datasets} accepts
+ * @param nd4jThreads          threads one ND4J operation may use; 0 keeps ND4J's default (one per core)
+ * @param maxInflightInference inference requests inside the service at once; more get 503 at once (0: no limit)
+ */
+@ConfigurationProperties("dl4j-serving")
+public record PlatformSettings(
+        @DefaultValue("10MB") DataSize maxBodySize,
+        @DefaultValue("200MB") DataSize maxDatasetSize,
+        @DefaultValue("1") int nd4jThreads,
+        @DefaultValue("64") int maxInflightInference) {
+}

@@ -1,0 +1,129 @@
+package io.github.dl4jserving.training;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelRegistry;
+
+/**
+ * Runs one job on a training thread: the trainer fits its network, the result gets the job's name and
+ * id in its provenance, and the registry publishes it under the job's promotion rule, deciding against
+ * the default of that moment. Every change of status is saved, then announced.
+ */
+final class JobRunner {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final Map<String, Trainer> trainers;
+    private final ModelRegistry registry;
+    private final DataDirectory data;
+    private final DatasetStore uploads;
+    private final JobStore store;
+    private final TrainingMetrics metrics;
+
+    JobRunner(Map<String, Trainer> trainers, ModelRegistry registry, DataDirectory data, DatasetStore uploads,
+            JobStore store, TrainingMetrics metrics) {
+        this.trainers = trainers;
+        this.registry = registry;
+        this.data = data;
+        this.uploads = uploads;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    /** The job as a task for the queue's executor; its admission slot is given back however it ends. */
+    Runnable task(JobState job) {
+        return () -> {
+            try {
+                run(job);
+            } finally {
+                job.releaseSlot(); // also if the trainer threw an Error
+            }
+        };
+    }
+
+    private void run(JobState job) {
+        Trainer trainer = trainers.get(job.model);
+        synchronized (job) {
+            if (job.cancelRequested) {
+                job.finish(job.shuttingDown ? JobStatus.FAILED : JobStatus.CANCELLED,
+                        job.shuttingDown ? "interrupted: the service shut down before the job started." : null);
+            }
+            if (job.status.isFinal()) {
+                store.save(job.snapshot());
+                job.emitStatus();
+                return;
+            }
+            job.status = JobStatus.RUNNING;
+            job.startedAt = Instant.now();
+            job.startNanos = System.nanoTime();
+            job.epochStartNanos = job.startNanos;
+        }
+        store.save(job.snapshot());
+        job.emitStatus();
+        String outcome;
+        try {
+            TrainingData input = job.upload != null ? new TrainingData(data, job.dataset, job.upload, uploads)
+                    : TrainingData.builtIn(data, job.dataset);
+            long start = System.nanoTime();
+            TrainedModel trained = trainer.train(input, job.options, metrics.observe(job.model, job));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (job.cancelRequested) {
+                trained.network().close();
+                throw new TrainingCancelledException();
+            }
+            ModelDescriptor candidate = trained.describe(trainer, seconds, job.id).withName(job.target);
+            if (job.comparison != null) {
+                trained.network().close();
+                synchronized (job) {
+                    job.resultMetrics = candidate.metrics();
+                    job.promoted = false;
+                    job.promotionReason = "comparison run " + job.comparison + ": no version written";
+                    job.finish(JobStatus.SUCCEEDED, null);
+                }
+                outcome = "succeeded";
+            } else {
+                ModelRegistry.Published published;
+                try {
+                    published = registry.publish(candidate, trained.network(), trained.normalizer(),
+                            PromotionPolicy.rule(job.promote, trainer));
+                } finally {
+                    trained.network().close();
+                }
+                synchronized (job) {
+                    job.resultVersion = published.model().version();
+                    job.resultMetrics = published.model().descriptor().metrics();
+                    job.promoted = published.decision().promote();
+                    job.promotionReason = published.decision().reason();
+                    job.finish(JobStatus.SUCCEEDED, null);
+                }
+                outcome = "succeeded";
+                log.info("Job {} wrote {} version {} ({}): {}", job.id, job.target, job.resultVersion,
+                        job.promoted ? "promoted" : "not promoted", job.promotionReason);
+            }
+        } catch (TrainingCancelledException e) {
+            if (job.shuttingDown) {
+                job.finish(JobStatus.FAILED, "interrupted: the service shut down during training; no version was"
+                        + " written. Start it again.");
+                outcome = "failed";
+            } else {
+                job.finish(JobStatus.CANCELLED, null);
+                outcome = "cancelled";
+            }
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            log.warn("Job {} failed", job.id, e);
+            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            job.finish(JobStatus.FAILED, message.length() > 500 ? message.substring(0, 500) + "..." : message);
+            outcome = "failed";
+        }
+        store.save(job.snapshot());
+        metrics.jobFinished(job.model, outcome);
+        job.emitStatus();
+    }
+}

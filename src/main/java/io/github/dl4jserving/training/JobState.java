@@ -1,0 +1,232 @@
+package io.github.dl4jserving.training;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import io.github.dl4jserving.datasets.DatasetInfo;
+
+/**
+ * One job's live state, the only mutable view of a job: {@link #snapshot()} is the {@link TrainingJob}
+ * record the API shows and the store keeps. It is also the trainer's {@link TrainingProgress}, and it
+ * hands its events to the {@link JobEvents} fan-out, never to a subscriber on the training thread.
+ */
+final class JobState implements TrainingProgress {
+    private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final int MAX_LOSS_POINTS = 400;
+
+    final String id;
+    final String model;
+    final String target;
+    final String dataset;
+    final DatasetInfo upload;
+    /** Set for the jobs of an optimizer comparison, which write no version. */
+    final String comparison;
+    final Map<String, Object> hyperparameters;
+    final Promotion promote;
+    final Instant createdAt;
+    final TrainingOptions options;
+    final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
+    final JobEvents events;
+    final JobStore store;
+    /** Gives back the job's admission slot; set while it holds one. */
+    volatile Runnable slotRelease;
+    /** What the queue's executor runs for this job, so a queued job can be taken out again. */
+    volatile Runnable task;
+    volatile boolean cancelRequested;
+    volatile boolean shuttingDown;
+    final AtomicBoolean slotHeld = new AtomicBoolean();
+    volatile JobStatus status;
+    double progress;
+    int epoch;
+    final int epochs;
+    long iteration;
+    Double loss;
+    Double eta;
+    final List<TrainingJob.EpochStats> history = new ArrayList<>();
+    final List<double[]> losses = new ArrayList<>();
+    int lossStride = 1;
+    Instant startedAt;
+    Instant finishedAt;
+    Integer resultVersion;
+    Map<String, Double> resultMetrics;
+    Boolean promoted;
+    String promotionReason;
+    String error;
+    long startNanos;
+    long epochStartNanos;
+    long lastProgressEvent;
+
+    JobState(String id, Trainer trainer, String target, DatasetChoice data, TrainingOptions.Parsed parsed,
+            Promotion promote, String comparison, JobEvents events, JobStore store) {
+        this.events = events;
+        this.store = store;
+        this.id = id;
+        this.model = trainer.modelName();
+        this.target = target;
+        this.dataset = data.name();
+        this.upload = data.upload();
+        this.comparison = comparison;
+        this.hyperparameters = parsed.values();
+        this.options = parsed.options();
+        this.promote = promote;
+        this.createdAt = Instant.now();
+        this.status = JobStatus.QUEUED;
+        this.epochs = parsed.values().get("epochs") instanceof Integer e ? e : 1;
+    }
+
+    JobState(TrainingJob r, JobEvents events, JobStore store) {
+        this.events = events;
+        this.store = store;
+        this.id = r.id();
+        this.model = r.model();
+        this.target = r.name() != null ? r.name() : r.model();
+        this.dataset = r.dataset();
+        this.upload = null;
+        this.comparison = r.comparison();
+        this.hyperparameters = r.hyperparameters();
+        this.options = null;
+        this.promote = r.promote();
+        this.createdAt = r.createdAt();
+        this.status = r.status();
+        this.progress = r.progress();
+        this.epoch = r.epoch();
+        this.epochs = r.epochs();
+        this.iteration = r.iteration();
+        this.loss = r.loss();
+        if (r.history() != null) {
+            history.addAll(r.history());
+        }
+        if (r.losses() != null) {
+            losses.addAll(r.losses());
+        }
+        this.startedAt = r.startedAt();
+        this.finishedAt = r.finishedAt();
+        this.resultVersion = r.resultVersion();
+        this.resultMetrics = r.metrics();
+        this.promoted = r.promoted();
+        this.promotionReason = r.promotionReason();
+        this.error = r.error();
+    }
+
+    synchronized TrainingJob snapshot() {
+        Double duration = startedAt == null ? null
+                : Duration.between(startedAt, finishedAt != null ? finishedAt : Instant.now()).toMillis() / 1000.0;
+        return new TrainingJob(id, model, target, dataset, comparison, hyperparameters, promote, status, progress, epoch, epochs,
+                iteration, loss, status.isFinal() ? null : eta, List.copyOf(history), List.copyOf(losses),
+                createdAt, startedAt, finishedAt, duration, resultVersion, resultMetrics, promoted,
+                promotionReason, error);
+    }
+
+    synchronized Map<String, Object> statusData() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("id", id);
+        d.put("status", status.name());
+        d.put("progress", progress);
+        d.put("epoch", epoch);
+        d.put("iteration", iteration);
+        if (resultVersion != null) {
+            d.put("resultVersion", resultVersion);
+            d.put("promoted", promoted);
+            d.put("promotionReason", promotionReason);
+        }
+        if (error != null) {
+            d.put("error", error);
+        }
+        return d;
+    }
+
+    synchronized void finish(JobStatus end, String why) {
+        status = end;
+        error = why;
+        finishedAt = Instant.now();
+        if (end == JobStatus.SUCCEEDED) {
+            progress = 1.0;
+        }
+        releaseSlot(); // before anyone can see the final status
+    }
+
+    void releaseSlot() {
+        if (slotHeld.compareAndSet(true, false) && slotRelease != null) {
+            slotRelease.run();
+        }
+    }
+
+    void emit(JobEvent event) {
+        events.send(event, listeners);
+    }
+
+    void emitStatus() {
+        JobEvent event = new JobEvent("status", statusData());
+        if (status.isFinal()) {
+            // The last event goes to the subscribers of this moment; none follow.
+            List<Consumer<JobEvent>> last = List.copyOf(listeners);
+            listeners.clear();
+            events.send(event, last);
+        } else {
+            emit(event);
+        }
+    }
+
+    @Override
+    public void iteration(int epochNumber, long iterationNumber, double iterationLoss, double fraction) {
+        long now = System.nanoTime();
+        synchronized (this) {
+            epoch = epochNumber;
+            iteration = iterationNumber;
+            loss = iterationLoss;
+            progress = Math.min(1.0, fraction);
+            double elapsed = (now - startNanos) / 1e9;
+            eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : null;
+            if (iterationNumber % lossStride == 0) {
+                losses.add(new double[] {iterationNumber, iterationLoss});
+                if (losses.size() > MAX_LOSS_POINTS) {
+                    for (int i = losses.size() - 1; i > 0; i -= 2) {
+                        losses.remove(i);
+                    }
+                    lossStride *= 2;
+                }
+            }
+        }
+        if (now - lastProgressEvent > PROGRESS_EVENT_NANOS && !listeners.isEmpty()) {
+            lastProgressEvent = now;
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("epoch", epochNumber);
+            d.put("iteration", iterationNumber);
+            d.put("loss", iterationLoss);
+            d.put("progress", progress);
+            d.put("etaSeconds", eta);
+            emit(new JobEvent("progress", d));
+        }
+    }
+
+    @Override
+    public void epoch(int epochNumber, double trainingLoss, Map<String, Double> validation) {
+        long now = System.nanoTime();
+        TrainingJob.EpochStats stats = new TrainingJob.EpochStats(epochNumber, trainingLoss,
+                validation == null ? Map.of() : Map.copyOf(validation), (now - epochStartNanos) / 1e9);
+        synchronized (this) {
+            history.add(stats);
+            epochStartNanos = now;
+        }
+        store.save(snapshot());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("epoch", stats.epoch());
+        d.put("trainingLoss", stats.trainingLoss());
+        d.put("validation", stats.validation());
+        d.put("seconds", stats.seconds());
+        emit(new JobEvent("epoch", d));
+    }
+
+    @Override
+    public boolean cancelRequested() {
+        return cancelRequested;
+    }
+}

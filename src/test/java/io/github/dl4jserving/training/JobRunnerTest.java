@@ -1,0 +1,219 @@
+package io.github.dl4jserving.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
+import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.ModelStore;
+
+/**
+ * The job machinery on its own, with a fake trainer that fits a two-weight network in a moment: no
+ * MNIST, no HTTP. Admission, the runner's provenance and promotion, cancellation, and event fan-out.
+ */
+class JobRunnerTest {
+    @TempDir
+    Path root;
+    private TrainingJobs jobs;
+    private ModelRegistry registry;
+    private final FakeTrainer trainer = new FakeTrainer();
+
+    @BeforeEach
+    void start() {
+        registry = new ModelRegistry(new ModelStore(root));
+        jobs = new TrainingJobs(List.of(trainer), registry, new DataDirectory(root.resolve("data")),
+                new DatasetStore(root, 4096, 1 << 20), new JobStore(root), new TrainingMetrics(new SimpleMeterRegistry()),
+                new TrainingSettings(1, 1, Duration.ofSeconds(5), Duration.ofHours(1)));
+    }
+
+    @AfterEach
+    void stop() {
+        trainer.release.countDown();
+        jobs.close();
+    }
+
+    private TrainingJob awaitFinal(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        TrainingJob job = jobs.get(id);
+        while (!job.status().isFinal() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            job = jobs.get(id);
+        }
+        return job;
+    }
+
+    @Test
+    void aFinishedJobPublishesItsVersionWithTheProvenanceTheRunnerRecords() throws Exception {
+        trainer.release.countDown();
+
+        TrainingJob done = awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 0.7), "if-better",
+                null).id());
+
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.resultVersion()).isEqualTo(1);
+        assertThat(done.promoted()).isTrue();
+        ModelDescriptor written = registry.get(FakeTrainer.NAME, 1).descriptor();
+        ModelDescriptor.Provenance p = written.provenance();
+        assertThat(p.jobId()).isEqualTo(done.id());
+        assertThat(p.trainer()).isEqualTo("FakeTrainer");
+        assertThat(p.dataset()).isEqualTo("pairs");
+        assertThat(p.datasetSha256()).containsEntry("pairs", "00");
+        assertThat(p.hyperparameters()).containsEntry("learningRate", 0.7);
+        assertThat(p.seed()).isEqualTo(42);
+        assertThat(p.dl4jVersion()).isEqualTo(BuildVersions.DL4J);
+        assertThat(p.trainingSeconds()).isPositive();
+    }
+
+    @Test
+    void ifBetterPromotesOnlyAVersionThatBeatsTheDefault() throws Exception {
+        trainer.release.countDown();
+        awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 0.8), "if-better", null).id());
+
+        TrainingJob worse = awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 0.6), "if-better",
+                null).id());
+
+        assertThat(worse.promoted()).isFalse();
+        assertThat(worse.promotionReason()).contains("does not beat");
+        assertThat(registry.defaultVersion(FakeTrainer.NAME).version()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesAJobBeyondTheRunningOneAndTheQueueAndCancelsTheRunningOne() throws Exception {
+        TrainingJob running = jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null);
+        TrainingJob queued = jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null);
+        assertThat(trainer.started.await(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThatThrownBy(() -> jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null))
+                .isInstanceOf(JobQueueFullException.class);
+        assertThat(jobs.cancel(queued.id()).status()).isEqualTo(JobStatus.CANCELLED);
+        jobs.cancel(running.id());
+
+        assertThat(awaitFinal(running.id()).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(registry.names()).as("a cancelled job writes no version").isEmpty();
+        assertThat(jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null).status())
+                .as("both slots are free again").isIn(JobStatus.QUEUED, JobStatus.RUNNING);
+    }
+
+    @Test
+    void aSubscriberThatDoesNotReturnDoesNotHoldUpTraining() throws Exception {
+        CountDownLatch subscriberMayReturn = new CountDownLatch(1);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TrainingJob job = jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null);
+        jobs.subscribe(job.id(), event -> {
+            seen.add(event.type() + (event.type().equals("status") ? " " + event.data().get("status") : ""));
+            if (seen.size() == 2) { // stuck in its second event, as a client that stopped reading would be
+                try {
+                    subscriberMayReturn.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        trainer.release.countDown();
+
+        TrainingJob done = awaitFinal(job.id());
+        subscriberMayReturn.countDown();
+
+        assertThat(done.status()).as("the job finished while its subscriber was stuck").isEqualTo(JobStatus.SUCCEEDED);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!seen.contains("status SUCCEEDED") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(seen).as("and the subscriber still got every event, in order")
+                .containsSubsequence("status RUNNING", "progress", "epoch", "status SUCCEEDED")
+                .endsWith("status SUCCEEDED");
+    }
+
+    /** Makes a 2-input logistic unit; reports the accuracy it is told to, for promotion tests. */
+    static final class FakeTrainer implements Trainer {
+        static final String NAME = "fake-pairs";
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public String modelName() {
+            return NAME;
+        }
+
+        @Override
+        public ModelKind kind() {
+            return ModelKind.TABULAR_CLASSIFIER;
+        }
+
+        @Override
+        public String description() {
+            return "a fake for the job machinery";
+        }
+
+        @Override
+        public List<String> datasets() {
+            return List.of("pairs");
+        }
+
+        @Override
+        public List<Hyperparameter> hyperparameters() {
+            return List.of(Hyperparameter.number("learningRate", 0.5, 0, 1, "reported back as the accuracy"));
+        }
+
+        @Override
+        public PrimaryMetric primaryMetric() {
+            return new PrimaryMetric("accuracy", true);
+        }
+
+        @Override
+        public TrainedModel train(TrainingData data, TrainingOptions options, TrainingProgress progress)
+                throws IOException {
+            started.countDown();
+            try {
+                while (!release.await(5, TimeUnit.MILLISECONDS)) {
+                    if (progress.cancelRequested()) {
+                        throw new TrainingCancelledException();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrainingCancelledException();
+            }
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(42).list()
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(2).nOut(1)
+                            .activation(Activation.SIGMOID).build())
+                    .build());
+            net.init();
+            progress.iteration(1, 1, 0.5, 1.0);
+            progress.epoch(1, 0.5, Map.of());
+            double accuracy = options.learningRateOr(0.5);
+            Map<String, Object> hyper = Map.of("learningRate", accuracy);
+            ModelDescriptor descriptor = new ModelDescriptor(NAME, 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
+                    description(), ModelDescriptor.InputSchema.features(List.of(
+                            new ModelDescriptor.FeatureRange("x", 0, 1), new ModelDescriptor.FeatureRange("y", 0, 1))),
+                    List.of("no", "yes"), Map.of("accuracy", accuracy), null);
+            return new TrainedModel(net, null, descriptor, new TrainedModel.Fit("pairs", Map.of("pairs", "00"), hyper,
+                    42, 1, 4, "fake"));
+        }
+    }
+}
