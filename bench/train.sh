@@ -12,7 +12,7 @@ cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%FT%TZ)"
 out=$(mktemp)
 for threads in 1 2; do
-  java -cp "$cp" io.github.dl4jserving.training.MlpEpochBenchmark "$data" "$threads" "$epochs" 2>/dev/null \
+  java -cp "$cp" io.github.dl4jserving.training.internal.MlpEpochBenchmark "$data" "$threads" "$epochs" 2>/dev/null \
     | grep '^dl4j' | tee -a "$out"
   /usr/bin/python3 bench/peer/train_mlp.py "$data" "$threads" "$epochs" | tee -a "$out"
 done

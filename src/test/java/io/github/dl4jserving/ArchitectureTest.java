@@ -2,15 +2,47 @@ package io.github.dl4jserving;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import org.junit.jupiter.api.Test;
+import org.springframework.modulith.core.ApplicationModules;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 
-/** Dependencies point one way: web -> training/inference -> registry, datasets -> platform. */
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelRegistry;
+
+/**
+ * The modules and their boundaries. Each top-level package (registry, datasets, inference, training,
+ * platform, web) is a module; the public types at its root are its API, and {@code internal}
+ * sub-packages are its own. Dependencies point one way: web -> training/inference -> registry,
+ * datasets -> platform.
+ */
 @AnalyzeClasses(packages = "io.github.dl4jserving", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     static final String ROOT = "io.github.dl4jserving.";
+
+    /** Spring Modulith's check: no cycles between modules, and no module uses another's internals. */
+    @Test
+    void modulesUseEachOthersApisOnlyAndFormNoCycles() {
+        ApplicationModules.of(Dl4jServingApplication.class).verify();
+    }
+
+    @ArchTest
+    static final ArchRule internalsAreUsedOnlyInsideTheirModule = noClasses()
+            .should(reachIntoAnotherModulesInternals());
+
+    @ArchTest
+    static final ArchRule theWebLayerSeesDescriptorsAndResultsNeverNetworksOrStores = noClasses()
+            .that().resideInAnyPackage(ROOT + "web..")
+            .should().dependOnClassesThat().belongToAnyOf(LoadedModel.class, ModelRegistry.class)
+            .orShould().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.deeplearning4j..");
 
     @ArchTest
     static final ArchRule registryAndDatasetsKnowNothingAbove = noClasses()
@@ -33,8 +65,33 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "registry..", ROOT + "datasets..",
                     ROOT + "inference..", ROOT + "training..", ROOT + "web..");
 
-    @ArchTest
-    static final ArchRule noNd4jTypesInTheWebLayer = noClasses()
-            .that().resideInAnyPackage(ROOT + "web..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.deeplearning4j..");
+    /** The module of a class: the first package below the root, or "" for the root itself. */
+    static String module(JavaClass c) {
+        String pkg = c.getPackageName();
+        if (!pkg.startsWith(ROOT)) {
+            return null;
+        }
+        String rest = pkg.substring(ROOT.length());
+        int dot = rest.indexOf('.');
+        return dot < 0 ? rest : rest.substring(0, dot);
+    }
+
+    static boolean isInternal(JavaClass c) {
+        return c.getPackageName().startsWith(ROOT) && (c.getPackageName().contains(".internal.")
+                || c.getPackageName().endsWith(".internal"));
+    }
+
+    static ArchCondition<JavaClass> reachIntoAnotherModulesInternals() {
+        return new ArchCondition<>("reach into another module's internal package") {
+            @Override
+            public void check(JavaClass origin, ConditionEvents events) {
+                for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+                    JavaClass target = d.getTargetClass();
+                    if (isInternal(target) && !module(target).equals(module(origin))) {
+                        events.add(SimpleConditionEvent.satisfied(origin, d.getDescription()));
+                    }
+                }
+            }
+        };
+    }
 }

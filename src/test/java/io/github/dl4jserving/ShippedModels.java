@@ -11,7 +11,7 @@ import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.registry.ModelRegistry;
-import io.github.dl4jserving.registry.ModelStore;
+import io.github.dl4jserving.registry.internal.ModelStore;
 
 /** The registry over the committed {@code models/} and an inference service on it, shared per test JVM. */
 public final class ShippedModels {

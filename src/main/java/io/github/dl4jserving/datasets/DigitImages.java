@@ -1,5 +1,8 @@
 package io.github.dl4jserving.datasets;
 
+import io.github.dl4jserving.datasets.internal.DigitImagePreprocessor;
+import io.github.dl4jserving.datasets.internal.ImageDecoder;
+
 /**
  * Pictures of one handwritten digit made into the 28x28 input MNIST networks take: decoded from any
  * supported file (PNG, JPEG with its EXIF orientation, GIF, BMP), of any size and polarity,

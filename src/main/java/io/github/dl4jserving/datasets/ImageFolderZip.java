@@ -1,5 +1,8 @@
 package io.github.dl4jserving.datasets;
 
+import io.github.dl4jserving.datasets.internal.DigitImagePreprocessor;
+import io.github.dl4jserving.datasets.internal.ImageDecoder;
+
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;

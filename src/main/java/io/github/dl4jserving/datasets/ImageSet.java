@@ -1,5 +1,7 @@
 package io.github.dl4jserving.datasets;
 
+import io.github.dl4jserving.datasets.internal.DigitImagePreprocessor;
+
 import java.util.List;
 
 /**

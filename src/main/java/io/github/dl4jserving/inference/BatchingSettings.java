@@ -55,14 +55,14 @@ public record BatchingSettings(
     }
 
     /** The knobs in force for one model. */
-    record Knobs(int maxBatchSize, Duration maxDelay, int queueCapacity, int workers) {
+    public record Knobs(int maxBatchSize, Duration maxDelay, int queueCapacity, int workers) {
     }
 
     /**
      * The knobs for {@code name}; {@code aliasWorkers} is the deprecated {@code workers-per-model},
      * null when unset.
      */
-    Knobs forModel(String name, Integer aliasWorkers) {
+    public Knobs forModel(String name, Integer aliasWorkers) {
         ModelBatching m = models.getOrDefault(name, new ModelBatching(null, null, null, null));
         return new Knobs(
                 m.maxBatchSize() != null ? m.maxBatchSize() : maxBatchSize,

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.inference;
 
+import io.github.dl4jserving.inference.internal.VersionQueues;
+
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,10 @@
 package io.github.dl4jserving.inference;
 
+import io.github.dl4jserving.inference.internal.InferenceMetrics;
+import io.github.dl4jserving.inference.internal.ModelContract;
+import io.github.dl4jserving.inference.internal.TabularRows;
+import io.github.dl4jserving.inference.internal.VersionQueues;
+
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;

@@ -68,7 +68,7 @@ public class ModelReadiness {
     }
 
     /** The service's rule: some models, and every one of them ready. */
-    static boolean allReady(Map<String, State> states) {
+    public static boolean allReady(Map<String, State> states) {
         return !states.isEmpty() && states.values().stream().allMatch(State::ready);
     }
 

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.inference;
 
+import io.github.dl4jserving.inference.internal.ModelContract;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,5 +1,8 @@
 package io.github.dl4jserving.inference;
 
+import io.github.dl4jserving.inference.internal.TabularRows;
+import io.github.dl4jserving.inference.internal.VersionQueues;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.registry;
 
+import io.github.dl4jserving.registry.internal.DescriptorJson;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

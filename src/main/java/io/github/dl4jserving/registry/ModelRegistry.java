@@ -1,5 +1,9 @@
 package io.github.dl4jserving.registry;
 
+import io.github.dl4jserving.registry.internal.ModelArchive;
+import io.github.dl4jserving.registry.internal.ModelStore;
+import io.github.dl4jserving.registry.internal.StoreLeftovers;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.training.internal.Trainer;
+
 import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.datasets.DatasetNotFoundException;
 import io.github.dl4jserving.datasets.DatasetStore;

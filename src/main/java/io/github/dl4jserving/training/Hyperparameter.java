@@ -12,20 +12,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record Hyperparameter(String name, String type, Object defaultValue, Double min, Double max,
         List<String> choices, String description) {
 
-    static Hyperparameter integer(String name, int defaultValue, int min, int max, String description) {
+    public static Hyperparameter integer(String name, int defaultValue, int min, int max, String description) {
         return new Hyperparameter(name, "integer", defaultValue, (double) min, (double) max, null, description);
     }
 
-    static Hyperparameter number(String name, double defaultValue, double min, double max, String description) {
+    public static Hyperparameter number(String name, double defaultValue, double min, double max, String description) {
         return new Hyperparameter(name, "number", defaultValue, min, max, null, description);
     }
 
-    static Hyperparameter choice(String name, String defaultValue, List<String> choices, String description) {
+    public static Hyperparameter choice(String name, String defaultValue, List<String> choices, String description) {
         return new Hyperparameter(name, "string", defaultValue, null, null, choices, description);
     }
 
     /** Checks one value from a request against this definition and returns it as Integer, Double or String. */
-    Object check(Object value) {
+    public Object check(Object value) {
         String field = "hyperparameters." + name;
         switch (type) {
             case "integer" -> {

@@ -1,5 +1,12 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.training.internal.JobStore;
+import io.github.dl4jserving.training.internal.TrainedModel;
+import io.github.dl4jserving.training.internal.Trainer;
+import io.github.dl4jserving.training.internal.TrainingCancelledException;
+import io.github.dl4jserving.training.internal.TrainingData;
+import io.github.dl4jserving.training.internal.TrainingMetrics;
+
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;

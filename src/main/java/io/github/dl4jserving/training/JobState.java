@@ -1,5 +1,10 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.training.internal.JobStore;
+import io.github.dl4jserving.training.internal.Trainer;
+import io.github.dl4jserving.training.internal.TrainingOptions;
+import io.github.dl4jserving.training.internal.TrainingProgress;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

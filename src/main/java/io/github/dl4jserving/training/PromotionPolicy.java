@@ -1,5 +1,7 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.training.internal.Trainer;
+
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.PromotionRule;
 import io.github.dl4jserving.registry.PromotionRule.Decision;

@@ -1,14 +1,26 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.training.internal.BreastCancerLogRegTrainer;
+import io.github.dl4jserving.training.internal.MnistDcganTrainer;
+import io.github.dl4jserving.training.internal.MnistMlpTrainer;
+import io.github.dl4jserving.training.internal.MnistSoftmaxTrainer;
+import io.github.dl4jserving.training.internal.SalaryPolyRegTrainer;
+import io.github.dl4jserving.training.internal.TrainedModel;
+import io.github.dl4jserving.training.internal.Trainer;
+import io.github.dl4jserving.training.internal.TrainingData;
+import io.github.dl4jserving.training.internal.TrainingOptions;
+import io.github.dl4jserving.training.internal.TrainingProgress;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelStore;
+import io.github.dl4jserving.registry.ModelFiles;
 
 /**
  * {@code java -jar dl4j-serving.jar train <model> [--epochs=N] [--batch-size=N] [--learning-rate=X]
@@ -53,12 +65,9 @@ public final class TrainCommand {
         TrainedModel trained = trainer.train(TrainingData.builtIn(new DataDirectory(dataDir), trainer.datasets().get(0)), options,
                 TrainingProgress.NONE);
         ModelDescriptor descriptor = trained.describe(trainer, (System.nanoTime() - start) / 1e9, null);
-        ModelStore store = new ModelStore(models);
-        if (!seeds.isBlank()) {
-            // as the service would at start-up, so a trained version takes the number after the shipped ones
-            ModelStore.seed(store, Path.of(seeds));
-        }
-        ModelDescriptor written = store.writeNewVersion(descriptor, trained.network(),
+        // As the service would at start-up, so a trained version takes the number after the shipped ones.
+        ModelDescriptor written = ModelFiles.addVersion(models,
+                seeds.isBlank() ? Optional.empty() : Optional.of(Path.of(seeds)), descriptor, trained.network(),
                 trained.normalizer());
         System.out.println("Wrote " + written.name() + " version " + written.version() + " to " + models.toAbsolutePath()
                 + "; metrics " + written.metrics());

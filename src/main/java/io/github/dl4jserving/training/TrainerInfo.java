@@ -1,5 +1,7 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.training.internal.Trainer;
+
 import java.util.List;
 
 /** One trainable model type as {@code GET /trainers} lists it. */

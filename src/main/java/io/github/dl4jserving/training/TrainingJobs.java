@@ -1,5 +1,11 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.training.internal.JobStore;
+import io.github.dl4jserving.training.internal.Optimizers;
+import io.github.dl4jserving.training.internal.Trainer;
+import io.github.dl4jserving.training.internal.TrainingMetrics;
+import io.github.dl4jserving.training.internal.TrainingOptions;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 /**
- * Trainers, one per model type, each a network definition and a fit loop over a built-in or
- * uploaded data set that returns a trained network with its descriptor; the job runner that runs
- * them asynchronously (bounded queue, progress, cancellation, events, promotion into the
- * registry) with its on-disk job store; and {@link io.github.dl4jserving.training.TrainCommand},
- * which runs one trainer from the command line.
+ * Training as asynchronous jobs: {@link io.github.dl4jserving.training.TrainingJobs} admits, lists,
+ * cancels and follows them; inside it a queue (admission, executor, shutdown), the one mutable job
+ * state, a runner that builds each result's provenance and publishes it under the job's promotion
+ * rule, and an event fan-out on its own thread. {@link io.github.dl4jserving.training.TrainCommand}
+ * runs one trainer from the command line.
  */
 package io.github.dl4jserving.training;

@@ -1,5 +1,8 @@
 package io.github.dl4jserving.datasets;
 
+import io.github.dl4jserving.datasets.internal.DigitImagePreprocessor;
+import io.github.dl4jserving.datasets.internal.ImageDecoder;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -15,7 +15,7 @@ import io.github.dl4jserving.ShippedModels;
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
-import io.github.dl4jserving.registry.ModelStore;
+import io.github.dl4jserving.registry.internal.ModelStore;
 
 /**
  * A deleted version gives back its native memory, but only after the batch it is running: the

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.registry;
 
+import io.github.dl4jserving.registry.internal.ModelStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

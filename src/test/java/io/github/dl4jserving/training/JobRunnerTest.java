@@ -1,5 +1,15 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.training.internal.BuildVersions;
+import io.github.dl4jserving.training.internal.JobStore;
+import io.github.dl4jserving.training.internal.TrainedModel;
+import io.github.dl4jserving.training.internal.Trainer;
+import io.github.dl4jserving.training.internal.TrainingCancelledException;
+import io.github.dl4jserving.training.internal.TrainingData;
+import io.github.dl4jserving.training.internal.TrainingMetrics;
+import io.github.dl4jserving.training.internal.TrainingOptions;
+import io.github.dl4jserving.training.internal.TrainingProgress;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +40,7 @@ import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
-import io.github.dl4jserving.registry.ModelStore;
+import io.github.dl4jserving.registry.internal.ModelStore;
 
 /**
  * The job machinery on its own, with a fake trainer that fits a two-weight network in a moment: no
@@ -206,7 +216,7 @@ class JobRunnerTest {
             net.init();
             progress.iteration(1, 1, 0.5, 1.0);
             progress.epoch(1, 0.5, Map.of());
-            double accuracy = options.learningRateOr(0.5);
+            double accuracy = options.learningRate() != null ? options.learningRate() : 0.5;
             Map<String, Object> hyper = Map.of("learningRate", accuracy);
             ModelDescriptor descriptor = new ModelDescriptor(NAME, 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
                     description(), ModelDescriptor.InputSchema.features(List.of(

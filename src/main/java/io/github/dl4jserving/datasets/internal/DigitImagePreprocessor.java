@@ -1,0 +1,302 @@
+package io.github.dl4jserving.datasets.internal;
+
+import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.datasets.PreparedDigit;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+
+/**
+ * Turns any picture of a single handwritten digit into the 28x28 input the MNIST networks were
+ * trained on, the way MNIST itself was made: grey levels with alpha flattened onto white, ink made
+ * bright on a dark field whatever the original polarity, cropped to the ink (faint noise and small
+ * specks ignored), the longest side scaled to 20 pixels with the aspect ratio kept, and the result
+ * placed in a 28x28 field so that its centre of mass is in the middle.
+ *
+ * <p>Instances are stateless and thread-safe. The working arrays of images up to
+ * {@link #WORKING_SIZE} pixels square are kept per thread and reused, so preparing an upload of
+ * ordinary size allocates only its 28x28 result; larger inputs use arrays of their own.
+ */
+public final class DigitImagePreprocessor {
+    public static final int SIZE = 28;
+    static final int BOX = 20;
+    /** Larger inputs are box-averaged down to about this size first; the digit ends up 20 px anyway. */
+    static final int WORKING_SIZE = 512;
+    /** How far, as a fraction of the digit's box so far, a piece of ink may lie from it and still join it. */
+    static final double NEAR = 0.12;
+    /** Ink below this contrast over the background counts as no ink at all. */
+    static final float MIN_CONTRAST = 0.12f;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Prepares a decoded image. */
+    public PreparedDigit prepare(BufferedImage image) {
+        Scratch scratch = SCRATCH.get();
+        return prepare(GrayImage.flattenedOnWhite(image, scratch), scratch);
+    }
+
+    /**
+     * Prepares grey levels given as {@code values[y * width + x]} in [0, 1], 0 black and 1 white:
+     * the polarity is detected as for any image.
+     */
+    public PreparedDigit prepare(float[] values, int width, int height) {
+        Scratch scratch = SCRATCH.get();
+        float[] copy = scratch.floats(0, values.length);
+        System.arraycopy(values, 0, copy, 0, values.length);
+        return prepare(new GrayImage(width, height, copy), scratch);
+    }
+
+    /** {@code input} is this call's own copy: it is inverted in place. */
+    private PreparedDigit prepare(GrayImage input, Scratch scratch) {
+        GrayImage gray = input.boxDownscaledTo(WORKING_SIZE, scratch);
+        boolean inverted = gray.borderMedian(scratch) > 0.5f;
+        float[] ink = gray.values();
+        int w = gray.width();
+        int h = gray.height();
+        int n = w * h;
+        if (inverted) {
+            for (int i = 0; i < n; i++) {
+                ink[i] = 1f - ink[i];
+            }
+        }
+        float[] sorted = scratch.floats(2, n);
+        System.arraycopy(ink, 0, sorted, 0, n);
+        Arrays.sort(sorted, 0, n);
+        // The background is the median; the ink level is near the brightest pixel, skipping a few
+        // so a hot pixel cannot set it, but not a percentile: a small digit on a large canvas
+        // covers far less than 1% of it.
+        float lo = sorted[n / 2];
+        float hi = sorted[n - 1 - Math.min(16, n / 500)];
+        if (hi - lo < MIN_CONTRAST) {
+            throw new NoDigitFoundException("The image has no visible ink: it is of one uniform shade. "
+                    + "Send a picture of one dark digit on light paper or one light digit on a dark background.");
+        }
+        float[] norm = scratch.floats(3, n);
+        for (int i = 0; i < n; i++) {
+            norm[i] = clamp01((ink[i] - lo) / (hi - lo));
+        }
+        float threshold = Math.max(0.25f, Math.min(0.6f, otsu(norm, n)));
+        boolean[] mask = scratch.mask(n);
+        for (int i = 0; i < n; i++) {
+            mask[i] = norm[i] > threshold;
+        }
+        int[] box = InkComponents.keepMainComponents(mask, w, h, scratch);
+        // Keep the anti-aliased edge of the strokes, drop the faint paper texture around them.
+        float floor = threshold * 0.5f;
+        int bw = box[2] - box[0] + 1;
+        int bh = box[3] - box[1] + 1;
+        float[] crop = scratch.floats(2, bw * bh);
+        for (int y = 0; y < bh; y++) {
+            for (int x = 0; x < bw; x++) {
+                int src = (box[1] + y) * w + box[0] + x;
+                float v = norm[src];
+                crop[y * bw + x] = nearMask(mask, w, h, box[0] + x, box[1] + y) && v > floor ? v : 0f;
+            }
+        }
+        crop = thickenThinStrokes(crop, bw, bh, mask, box, w);
+        float scale = (float) BOX / Math.max(bw, bh);
+        int sw = Math.max(1, Math.round(bw * scale));
+        int sh = Math.max(1, Math.round(bh * scale));
+        float[] scaled = resample(crop, bw, bh, sw, sh, scratch.floats(0, sw * sh));
+        float max = 0f;
+        for (int i = 0; i < sw * sh; i++) {
+            max = Math.max(max, scaled[i]);
+        }
+        if (max <= 0f) {
+            throw new NoDigitFoundException("No digit was found in the image.");
+        }
+        for (int i = 0; i < sw * sh; i++) {
+            scaled[i] = scaled[i] / max;
+        }
+        return new PreparedDigit(centreByMass(scaled, sw, sh), inverted);
+    }
+
+    private static boolean nearMask(boolean[] mask, int w, int h, int x, int y) {
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                int nx = x + dx;
+                int ny = y + dy;
+                if (nx >= 0 && ny >= 0 && nx < w && ny < h && mask[ny * w + nx]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A pen line on a large photo is a hair-line once scaled to 20 px, unlike MNIST's strokes of
+     * about a tenth of the digit's height. Strokes much thinner than that are widened with a grey
+     * dilation before scaling.
+     */
+    private static float[] thickenThinStrokes(float[] crop, int bw, int bh, boolean[] mask, int[] box, int w) {
+        int area = 0;
+        int boundary = 0;
+        for (int y = box[1]; y <= box[3]; y++) {
+            for (int x = box[0]; x <= box[2]; x++) {
+                int p = y * w + x;
+                if (!mask[p]) {
+                    continue;
+                }
+                area++;
+                boolean edge = x == box[0] || x == box[2] || y == box[1] || y == box[3]
+                        || !mask[p - 1] || !mask[p + 1] || !mask[p - w] || !mask[p + w];
+                if (edge) {
+                    boundary++;
+                }
+            }
+        }
+        double strokeWidth = boundary == 0 ? 1 : 2.0 * area / boundary;
+        double target = 0.1 * Math.max(bw, bh);
+        int radius = (int) Math.round((target - strokeWidth) / 2);
+        if (strokeWidth >= target * 0.6 || radius < 1) {
+            return crop;
+        }
+        return maxFilter(crop, bw, bh, radius);
+    }
+
+    private static float[] maxFilter(float[] src, int w, int h, int r) {
+        float[] tmp = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float m = 0f;
+                for (int k = Math.max(0, x - r); k <= Math.min(w - 1, x + r); k++) {
+                    m = Math.max(m, src[y * w + k]);
+                }
+                tmp[y * w + x] = m;
+            }
+        }
+        float[] out = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float m = 0f;
+                for (int k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) {
+                    m = Math.max(m, tmp[k * w + x]);
+                }
+                out[y * w + x] = m;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Area-weighted resampling when shrinking, bilinear when enlarging, into the first
+     * {@code dw * dh} values of {@code out}.
+     */
+    static float[] resample(float[] src, int sw, int sh, int dw, int dh, float[] out) {
+        double fx = (double) sw / dw;
+        double fy = (double) sh / dh;
+        for (int y = 0; y < dh; y++) {
+            for (int x = 0; x < dw; x++) {
+                out[y * dw + x] = (fx >= 1 && fy >= 1)
+                        ? areaAverage(src, sw, sh, x * fx, (x + 1) * fx, y * fy, (y + 1) * fy)
+                        : bilinear(src, sw, sh, (x + 0.5) * fx - 0.5, (y + 0.5) * fy - 0.5);
+            }
+        }
+        return out;
+    }
+
+    private static float areaAverage(float[] src, int sw, int sh, double x0, double x1, double y0, double y1) {
+        double sum = 0;
+        double weight = 0;
+        int yEnd = Math.min(sh, (int) Math.ceil(y1));
+        int xEnd = Math.min(sw, (int) Math.ceil(x1));
+        for (int y = (int) y0; y < yEnd; y++) {
+            double wy = Math.min(y + 1, y1) - Math.max(y, y0);
+            for (int x = (int) x0; x < xEnd; x++) {
+                double wx = Math.min(x + 1, x1) - Math.max(x, x0);
+                sum += src[y * sw + x] * wx * wy;
+                weight += wx * wy;
+            }
+        }
+        return (float) (sum / weight);
+    }
+
+    private static float bilinear(float[] src, int sw, int sh, double x, double y) {
+        x = Math.max(0, Math.min(sw - 1, x));
+        y = Math.max(0, Math.min(sh - 1, y));
+        int x0 = (int) x;
+        int y0 = (int) y;
+        int x1 = Math.min(sw - 1, x0 + 1);
+        int y1 = Math.min(sh - 1, y0 + 1);
+        double ax = x - x0;
+        double ay = y - y0;
+        double top = src[y0 * sw + x0] * (1 - ax) + src[y0 * sw + x1] * ax;
+        double bottom = src[y1 * sw + x0] * (1 - ax) + src[y1 * sw + x1] * ax;
+        return (float) (top * (1 - ay) + bottom * ay);
+    }
+
+    /** Places the patch in a 28x28 field with its centre of mass at the field's centre. */
+    static float[] centreByMass(float[] patch, int pw, int ph) {
+        double mass = 0;
+        double mx = 0;
+        double my = 0;
+        for (int y = 0; y < ph; y++) {
+            for (int x = 0; x < pw; x++) {
+                float v = patch[y * pw + x];
+                mass += v;
+                mx += v * (x + 0.5);
+                my += v * (y + 0.5);
+            }
+        }
+        int ox = (int) Math.round(SIZE / 2.0 - mx / mass);
+        int oy = (int) Math.round(SIZE / 2.0 - my / mass);
+        float[] out = new float[SIZE * SIZE];
+        for (int y = 0; y < ph; y++) {
+            for (int x = 0; x < pw; x++) {
+                int tx = x + ox;
+                int ty = y + oy;
+                if (tx >= 0 && ty >= 0 && tx < SIZE && ty < SIZE) {
+                    out[ty * SIZE + tx] = patch[y * pw + x];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Otsu's threshold of the first {@code n} values, all in [0, 1], over 64 bins. */
+    static float otsu(float[] values, int n) {
+        int bins = 64;
+        int[] hist = new int[bins];
+        for (int i = 0; i < n; i++) {
+            hist[Math.min(bins - 1, (int) (values[i] * bins))]++;
+        }
+        double total = n;
+        double sumAll = 0;
+        for (int i = 0; i < bins; i++) {
+            sumAll += i * (double) hist[i];
+        }
+        double sumBack = 0;
+        double weightBack = 0;
+        double best = -1;
+        int bestBin = bins / 2;
+        for (int i = 0; i < bins; i++) {
+            weightBack += hist[i];
+            if (weightBack == 0) {
+                continue;
+            }
+            double weightFore = total - weightBack;
+            if (weightFore == 0) {
+                break;
+            }
+            sumBack += i * (double) hist[i];
+            double meanBack = sumBack / weightBack;
+            double meanFore = (sumAll - sumBack) / weightFore;
+            double between = weightBack * weightFore * (meanBack - meanFore) * (meanBack - meanFore);
+            if (between > best) {
+                best = between;
+                bestBin = i;
+            }
+        }
+        return (bestBin + 1) / (float) bins;
+    }
+
+    /** The q-quantile of the first {@code n} values, which are sorted in place. */
+    static float percentileInPlace(float[] values, int n, double q) {
+        Arrays.sort(values, 0, n);
+        return values[(int) Math.min(n - 1, Math.floor(q * n))];
+    }
+
+    private static float clamp01(float v) {
+        return v < 0f ? 0f : (v > 1f ? 1f : v);
+    }
+}

@@ -1,0 +1,248 @@
+package io.github.dl4jserving.datasets.internal;
+
+import io.github.dl4jserving.datasets.UnreadableImageException;
+
+import java.awt.geom.AffineTransform;
+import java.awt.image.AffineTransformOp;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataFormatImpl;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.spi.IIORegistry;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStreamImpl;
+
+import org.w3c.dom.Node;
+
+/**
+ * Decodes PNG, JPEG, GIF and BMP with ImageIO. The reader is asked for the declared size first,
+ * so a small file that claims 50,000 x 50,000 pixels is refused before any pixel memory is taken.
+ *
+ * <p>JPEGs are read by TwelveMonkeys' reader, which also takes CMYK and YCCK files, and turned
+ * upright by their EXIF orientation: phones store a portrait photo's pixels sideways and say so
+ * there. The reader reports the orientation in ImageIO's standard metadata ({@code
+ * Dimension/ImageOrientation}); all eight values are applied.
+ *
+ * <p>Each thread keeps one input stream over the bytes being decoded and one reader per format,
+ * and reuses them: ImageIO's own {@code MemoryCacheImageInputStream} copies the file into a cache
+ * and, like every {@code ImageInputStreamImpl}, carries an 8 KB buffer, and a new reader per file
+ * costs as much again (docs/performance.md). After a failed decode both are replaced, so a hostile
+ * file cannot leave a reader in a bad state for the next one.
+ */
+public class ImageDecoder {
+    private static final ThreadLocal<Session> SESSION = ThreadLocal.withInitial(Session::new);
+
+    private final int maxDimension;
+
+    public ImageDecoder(int maxDimension) {
+        this.maxDimension = maxDimension;
+    }
+
+    public BufferedImage decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            throw new UnreadableImageException("The image is empty. Send the bytes of a PNG, JPEG, GIF or BMP file.");
+        }
+        Session session = SESSION.get();
+        BytesImageInputStream in = session.stream;
+        ImageReader reader = null;
+        boolean clean = false;
+        try {
+            in.reset(bytes);
+            reader = session.reader(in);
+            if (reader == null) {
+                clean = true;
+                throw new UnreadableImageException("The data is not an image in a supported format. "
+                        + "Send a PNG, JPEG, GIF or BMP file.");
+            }
+            // Metadata is read only where an orientation can be found: the JPEG's EXIF segment.
+            boolean jpeg = isJpeg(reader);
+            reader.setInput(in, true, !jpeg);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if (width <= 0 || height <= 0) {
+                throw new UnreadableImageException("The image declares no pixels (" + width + "x" + height + ").");
+            }
+            if (width > maxDimension || height > maxDimension) {
+                throw new UnreadableImageException("The image is " + width + "x" + height
+                        + " pixels; the largest accepted is " + maxDimension + "x" + maxDimension
+                        + " (dl4j-serving.max-image-dimension). Scale it down before sending.");
+            }
+            String orientation = jpeg ? orientation(reader) : "Normal";
+            BufferedImage image = reader.read(0);
+            if (image == null) {
+                throw new UnreadableImageException("The image could not be decoded.");
+            }
+            image = upright(image, orientation);
+            clean = true;
+            return image;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UnreadableImageException u) {
+                throw u;
+            }
+            throw new UnreadableImageException("The image could not be decoded: it is damaged or truncated. "
+                    + "Send a complete PNG, JPEG, GIF or BMP file.");
+        } finally {
+            in.release();
+            if (reader != null) {
+                reader.reset();
+            }
+            if (!clean) {
+                session.discard(reader);
+            }
+        }
+    }
+
+    private static boolean isJpeg(ImageReader reader) {
+        return Providers.JPEG.contains(reader.getOriginatingProvider());
+    }
+
+    /** The standard metadata's {@code Dimension/ImageOrientation}, {@code Normal} when there is none. */
+    static String orientation(ImageReader reader) throws IOException {
+        IIOMetadata metadata = reader.getImageMetadata(0);
+        if (metadata == null || !metadata.isStandardMetadataFormatSupported()) {
+            return "Normal";
+        }
+        Node node = metadata.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName).getFirstChild();
+        for (; node != null; node = node.getNextSibling()) {
+            if (node.getNodeName().equals("Dimension")) {
+                for (Node d = node.getFirstChild(); d != null; d = d.getNextSibling()) {
+                    if (d.getNodeName().equals("ImageOrientation") && d instanceof IIOMetadataNode n) {
+                        return n.getAttribute("value");
+                    }
+                }
+            }
+        }
+        return "Normal";
+    }
+
+    /**
+     * {@code image} as it is meant to be seen, given its standard ImageIO orientation: the EXIF
+     * values 1 to 8 are Normal, FlipH, Rotate180, FlipV, FlipVRotate90, Rotate270, FlipHRotate90 and
+     * Rotate90, rotations counter-clockwise. The transforms map source pixel corners to the upright
+     * image's, so nearest-neighbour sampling moves every pixel without blending.
+     */
+    static BufferedImage upright(BufferedImage image, String orientation) {
+        double w = image.getWidth();
+        double h = image.getHeight();
+        AffineTransform t = switch (orientation) {
+            case "FlipH" -> new AffineTransform(-1, 0, 0, 1, w, 0);
+            case "Rotate180" -> new AffineTransform(-1, 0, 0, -1, w, h);
+            case "FlipV" -> new AffineTransform(1, 0, 0, -1, 0, h);
+            case "FlipVRotate90" -> new AffineTransform(0, 1, 1, 0, 0, 0); // EXIF 5: transpose
+            case "Rotate270" -> new AffineTransform(0, 1, -1, 0, h, 0); // EXIF 6: 90 degrees clockwise
+            case "FlipHRotate90" -> new AffineTransform(0, -1, -1, 0, h, w); // EXIF 7: transverse
+            case "Rotate90" -> new AffineTransform(0, -1, 1, 0, 0, w); // EXIF 8: 90 degrees counter-clockwise
+            default -> null;
+        };
+        return t == null ? image : new AffineTransformOp(t, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(image, null);
+    }
+
+    /** The installed image reader providers, looked up once, at the first decode. */
+    private static final class Providers {
+        /** In ImageIO's order. */
+        static final List<ImageReaderSpi> ALL = installed();
+        /** Those that read JPEG, so a request does not ask each provider for its format names. */
+        static final Set<ImageReaderSpi> JPEG = ALL.stream()
+                .filter(spi -> Arrays.stream(spi.getFormatNames()).anyMatch("jpeg"::equalsIgnoreCase))
+                .collect(Collectors.toUnmodifiableSet());
+
+        private static List<ImageReaderSpi> installed() {
+            List<ImageReaderSpi> list = new ArrayList<>();
+            Iterator<ImageReaderSpi> it = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class,
+                    true);
+            it.forEachRemaining(list::add);
+            return List.copyOf(list);
+        }
+    }
+
+    /** One thread's stream and readers. */
+    private static final class Session {
+        BytesImageInputStream stream = new BytesImageInputStream();
+        final Map<ImageReaderSpi, ImageReader> readers = new HashMap<>();
+
+        /** A reader for the stream's format, as ImageIO.getImageReaders would pick it, or null. */
+        ImageReader reader(BytesImageInputStream in) throws IOException {
+            for (ImageReaderSpi spi : Providers.ALL) {
+                if (spi.canDecodeInput(in)) {
+                    ImageReader reader = readers.get(spi);
+                    if (reader == null) {
+                        reader = spi.createReaderInstance();
+                        readers.put(spi, reader);
+                    }
+                    return reader;
+                }
+            }
+            return null;
+        }
+
+        void discard(ImageReader reader) {
+            stream = new BytesImageInputStream();
+            if (reader != null) {
+                readers.values().remove(reader);
+                reader.dispose();
+            }
+        }
+    }
+
+    /** An ImageIO stream over a byte array that can be pointed at the next array. */
+    static final class BytesImageInputStream extends ImageInputStreamImpl {
+        private static final byte[] NONE = new byte[0];
+        private byte[] data = NONE;
+
+        void reset(byte[] bytes) {
+            data = bytes;
+            streamPos = 0;
+            flushedPos = 0;
+            bitOffset = 0;
+        }
+
+        /** Drops the reference to the last file, so it can be collected while the thread idles. */
+        void release() {
+            data = NONE;
+        }
+
+        @Override
+        public int read() {
+            bitOffset = 0;
+            return streamPos < data.length ? data[(int) streamPos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            bitOffset = 0;
+            if (len == 0) {
+                return 0;
+            }
+            if (streamPos >= data.length) {
+                return -1;
+            }
+            int n = (int) Math.min(len, data.length - streamPos);
+            System.arraycopy(data, (int) streamPos, b, off, n);
+            streamPos += n;
+            return n;
+        }
+
+        @Override
+        public long length() {
+            return data.length;
+        }
+
+        /** Kept open for the next file: readers are told not to close it, this makes sure. */
+        @Override
+        public void close() {
+        }
+    }
+}

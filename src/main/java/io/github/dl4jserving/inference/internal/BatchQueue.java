@@ -1,0 +1,266 @@
+package io.github.dl4jserving.inference.internal;
+
+import io.github.dl4jserving.inference.BatchingSettings;
+import io.github.dl4jserving.inference.ServiceBusyException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+import org.nd4j.linalg.factory.Nd4j;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Dynamic batching for one model version, in the manner of djl-serving's BatchAggregator: each
+ * request's rows are queued as one job; a worker per network replica takes the oldest job and
+ * adds whatever else is queued, up to {@code maxBatchSize} rows, waiting at most {@code maxDelay}
+ * counted from the first job's arrival (not from when the worker looked), then runs one forward
+ * pass and hands each job its own rows. With the default delay of 0 nothing waits: whatever is
+ * already queued is batched. A full queue refuses at once.
+ *
+ * <p>Each worker keeps its input arrays (one per batch size it has seen, up to
+ * {@code maxBatchSize} rows) and takes the network's output in a workspace of its own, so a
+ * forward pass allocates no native memory and few Java objects: the rows are copied into the
+ * kept input, and the output is copied out before the workspace is reused.
+ */
+final class BatchQueue {
+    private final String label;
+    private final int width;
+    private final int maxBatchSize;
+    private final long maxDelayNanos;
+    private final long maxWaitMillis;
+    private final DataNormalization normalizer;
+    private final LinkedBlockingDeque<Job> queue;
+    private final List<Thread> workers = new ArrayList<>();
+    private final List<MultiLayerNetwork> replicas = new ArrayList<>();
+    private final Timer queueTime;
+    private final Timer forwardTime;
+    private final DistributionSummary batchSize;
+    private volatile boolean closing;
+
+    BatchQueue(String label, MultiLayerNetwork network, DataNormalization normalizer, int width,
+            BatchingSettings.Knobs settings, long maxWaitMillis, Timer queueTime, Timer forwardTime,
+            DistributionSummary batchSize) {
+        this.label = label;
+        this.width = width;
+        this.normalizer = normalizer;
+        this.maxBatchSize = settings.maxBatchSize();
+        this.maxDelayNanos = settings.maxDelay().toNanos();
+        this.maxWaitMillis = maxWaitMillis;
+        this.queue = new LinkedBlockingDeque<>(settings.queueCapacity());
+        this.queueTime = queueTime;
+        this.forwardTime = forwardTime;
+        this.batchSize = batchSize;
+        for (int i = 0; i < settings.workers(); i++) {
+            MultiLayerNetwork replica = i == 0 ? network : network.clone();
+            replicas.add(replica);
+            Worker state = new Worker(replica, "batch-out-" + label + "-" + i);
+            Thread worker = new Thread(() -> work(state), "batch-" + label + "-" + i);
+            worker.setDaemon(true);
+            this.workers.add(worker);
+            worker.start();
+        }
+    }
+
+    /** Requests (not rows) waiting for a worker. */
+    int depth() {
+        return queue.size();
+    }
+
+    /** Runs {@code rows} rows of {@code width} values, given row by row in {@code flat}. */
+    float[][] run(float[] flat, int rows) {
+        Job job = new Job(flat, rows, System.nanoTime(), new CompletableFuture<>());
+        if (closing || !queue.offer(job)) {
+            throw new ServiceBusyException("The request queue of " + label + " is full. Retry shortly.");
+        }
+        try {
+            return job.result().get(maxWaitMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            job.result().cancel(false);
+            throw new ServiceBusyException(label + " did not answer within " + maxWaitMillis + " ms. Retry shortly.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceBusyException("Interrupted while waiting for " + label);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void work(Worker worker) {
+        try {
+            serve(worker);
+        } finally {
+            worker.close();
+        }
+    }
+
+    private void serve(Worker worker) {
+        List<Job> batch = new ArrayList<>();
+        while (!closing || !queue.isEmpty()) {
+            try {
+                Job first = queue.pollFirst(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.clear();
+                batch.add(first);
+                collect(batch, first);
+                runBatch(worker, batch);
+            } catch (InterruptedException e) {
+                break;
+            } catch (RuntimeException | Error e) {
+                batch.forEach(j -> j.result().completeExceptionally(e));
+            }
+        }
+    }
+
+    /** Adds queued jobs while they fit, waiting until {@code maxDelay} after the first job arrived. */
+    private void collect(List<Job> batch, Job first) throws InterruptedException {
+        int rows = first.rows();
+        long deadline = first.arrival() + maxDelayNanos;
+        while (rows < maxBatchSize) {
+            long wait = deadline - System.nanoTime();
+            Job next = wait > 0 ? queue.pollFirst(wait, TimeUnit.NANOSECONDS) : queue.pollFirst();
+            if (next == null) {
+                return;
+            }
+            if (rows + next.rows() > maxBatchSize) {
+                if (!queue.offerFirst(next)) {
+                    batch.add(next); // no room to put it back: it runs with this batch
+                }
+                return;
+            }
+            batch.add(next);
+            rows += next.rows();
+        }
+    }
+
+    private void runBatch(Worker worker, List<Job> batch) {
+        long start = System.nanoTime();
+        int rows = 0;
+        for (Job j : batch) {
+            queueTime.record(start - j.arrival(), TimeUnit.NANOSECONDS);
+            rows += j.rows();
+        }
+        batchSize.record(rows);
+        INDArray in = worker.input(rows);
+        try {
+            FloatPointer target = (FloatPointer) in.data().addressPointer();
+            long offset = 0;
+            for (Job j : batch) {
+                target.position(offset).put(j.flat(), 0, j.rows() * width);
+                offset += (long) j.rows() * width;
+            }
+            target.position(0);
+            if (normalizer != null) {
+                normalizer.transform(in);
+            }
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(OUTPUT_WORKSPACE,
+                    worker.outputWorkspace)) {
+                INDArray result = worker.net.output(in, false, null, null, ws);
+                if (normalizer != null && normalizer.isFitLabel()) {
+                    normalizer.revertLabels(result); // a regressor trained on standardized targets
+                }
+                hand(batch, result, rows);
+            }
+        } finally {
+            worker.release(in, rows);
+            forwardTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Copies each job's output rows out of the workspace into arrays of its own, and completes it. */
+    private static void hand(List<Job> batch, INDArray result, int rows) {
+        int outWidth = (int) (result.length() / rows);
+        INDArray contiguous = result.ordering() == 'c' && !result.isView() ? result : result.dup('c');
+        FloatPointer source = (FloatPointer) contiguous.data().addressPointer();
+        long offset = 0;
+        for (Job j : batch) {
+            float[][] mine = new float[j.rows()][];
+            for (int r = 0; r < j.rows(); r++) {
+                mine[r] = new float[outWidth];
+                source.position(offset).get(mine[r], 0, outWidth);
+                offset += outWidth;
+            }
+            j.result().complete(mine);
+        }
+        source.position(0);
+    }
+
+    /** Refuses new work, lets the workers finish what is queued, then closes the replicas. */
+    void closeWhenIdle() {
+        closing = true;
+        for (Thread worker : workers) {
+            try {
+                worker.join(TimeUnit.MINUTES.toMillis(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        replicas.forEach(MultiLayerNetwork::close);
+    }
+
+    private record Job(float[] flat, int rows, long arrival, CompletableFuture<float[][]> result) {
+    }
+
+    /** Grows from nothing on first use and keeps what it learned: outputs of the batch sizes seen. */
+    private static final WorkspaceConfiguration OUTPUT_WORKSPACE = WorkspaceConfiguration.builder()
+            .initialSize(0)
+            .policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyAllocation(AllocationPolicy.OVERALLOCATE)
+            .build();
+
+    /** One replica's network, its kept input arrays and the id of its output workspace. */
+    private final class Worker {
+        final MultiLayerNetwork net;
+        final String outputWorkspace;
+        private final INDArray[] inputs = new INDArray[maxBatchSize + 1];
+
+        Worker(MultiLayerNetwork net, String outputWorkspace) {
+            this.net = net;
+            this.outputWorkspace = outputWorkspace;
+        }
+
+        /** An input array of {@code rows} rows: kept for batch sizes up to maxBatchSize, fresh above. */
+        INDArray input(int rows) {
+            if (rows < inputs.length) {
+                if (inputs[rows] == null) {
+                    inputs[rows] = Nd4j.create(DataType.FLOAT, rows, width);
+                }
+                return inputs[rows];
+            }
+            return Nd4j.create(DataType.FLOAT, rows, width);
+        }
+
+        void release(INDArray input, int rows) {
+            if (rows >= inputs.length) {
+                input.close();
+            }
+        }
+
+        void close() {
+            for (INDArray input : inputs) {
+                if (input != null) {
+                    input.close();
+                }
+            }
+            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        }
+    }
+}

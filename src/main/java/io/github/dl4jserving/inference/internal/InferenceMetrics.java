@@ -1,0 +1,92 @@
+package io.github.dl4jserving.inference.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import io.github.dl4jserving.platform.Rejections;
+
+/**
+ * The inference meters, all histograms so percentiles can be computed across instances, and all
+ * tagged only by model, version and outcome:
+ * {@code dl4j.inference.requests} (whole call, decoding included), {@code dl4j.inference.queue}
+ * (waiting in the batch queue), {@code dl4j.inference.forward} (the forward pass),
+ * {@code dl4j.inference.batch.size} and the {@code dl4j.inference.queue.depth} gauge.
+ */
+public class InferenceMetrics {
+    private final MeterRegistry meters;
+    private final Rejections rejections;
+    /** The request timer of each model, version and outcome seen, so a request does not build one. */
+    private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
+
+    public InferenceMetrics(MeterRegistry meters, Rejections rejections) {
+        this.meters = meters;
+        this.rejections = rejections;
+    }
+
+    public void request(String model, String version, String outcome, long nanos) {
+        requestTimers.computeIfAbsent(new RequestKey(model, version, outcome), k -> Timer.builder("dl4j.inference.requests")
+                .description("Inference calls from decoding to answer")
+                .tags("model", model, "version", version, "outcome", outcome)
+                .publishPercentileHistogram()
+                .register(meters))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    Timer queue(String model, String version) {
+        return histogramTimer("dl4j.inference.queue", "Time a request waited in its model's queue before its forward pass", model,
+                version);
+    }
+
+    Timer forward(String model, String version) {
+        return histogramTimer("dl4j.inference.forward", "Time in the network's forward pass", model, version);
+    }
+
+    private Timer histogramTimer(String name, String description, String model, String version) {
+        return Timer.builder(name).description(description).tags("model", model, "version", version)
+                .publishPercentileHistogram().register(meters);
+    }
+
+    DistributionSummary batchSize(String model, String version) {
+        return DistributionSummary.builder("dl4j.inference.batch.size")
+                .description("Inputs per forward pass")
+                .tags("model", model, "version", version)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue(1024.0)
+                .register(meters);
+    }
+
+    /** The queue is held weakly: a retired version's queue can be collected even before {@link #retire}. */
+    <T> void queueDepth(String model, String version, T queue, java.util.function.ToDoubleFunction<T> waiting) {
+        Gauge.builder("dl4j.inference.queue.depth", queue, waiting)
+                .description("Requests waiting in the model version's queue")
+                .tags("model", model, "version", version)
+                .register(meters);
+    }
+
+    /**
+     * Removes every meter of a deleted version (its timers, batch sizes, queue depth and rejection
+     * counts), so its time series leave {@code /actuator/prometheus} and nothing keeps it on the heap.
+     */
+    void retire(String model, String version) {
+        requestTimers.keySet().removeIf(k -> k.model().equals(model) && k.version().equals(version));
+        for (io.micrometer.core.instrument.Meter meter : List.copyOf(meters.getMeters())) {
+            if (model.equals(meter.getId().getTag("model")) && version.equals(meter.getId().getTag("version"))) {
+                meters.remove(meter);
+            }
+        }
+    }
+
+    public void rejected(String reason, String model, String version) {
+        rejections.count(reason, model, version);
+    }
+
+    private record RequestKey(String model, String version, String outcome) {
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.dl4jserving.inference.internal;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.dl4jserving.datasets.DigitImages;
+import io.github.dl4jserving.registry.InvalidModelException;
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
+
+/**
+ * What a descriptor promises about its network: the width of an input and an output row by kind,
+ * and the check that a candidate version keeps those promises before it is accepted.
+ */
+public final class ModelContract {
+    private static final Logger log = LoggerFactory.getLogger(ModelContract.class);
+    private static final int DIGIT_PIXELS = DigitImages.SIZE * DigitImages.SIZE;
+
+    private ModelContract() {
+    }
+
+    /**
+     * Checks that a candidate version runs: one dummy batch of its declared input shape through its
+     * network, with an output of the shape its kind and labels promise.
+     */
+    public static void validate(LoadedModel candidate) {
+        ModelDescriptor d = candidate.descriptor();
+        int expected = outputWidth(d);
+        if (d.kind() == ModelKind.IMAGE_CLASSIFIER && (d.input().image() == null
+                || d.input().image().width() * d.input().image().height() != DIGIT_PIXELS)) {
+            throw new InvalidModelException("an image-classifier must declare a 28x28 image input");
+        }
+        if (d.kind() == ModelKind.TABULAR_CLASSIFIER && (d.labels() == null || d.labels().size() != 2
+                || d.input().features() == null || d.input().features().isEmpty())) {
+            throw new InvalidModelException("a tabular-classifier must declare its features and two labels");
+        }
+        if (d.kind() == ModelKind.TABULAR_REGRESSOR && (d.input().features() == null
+                || d.input().features().isEmpty())) {
+            throw new InvalidModelException("a tabular-regressor must declare its features");
+        }
+        if (d.input().polynomialDegree() != null && (d.input().polynomialDegree() < 1
+                || d.input().polynomialDegree() > 16)) {
+            throw new InvalidModelException("polynomialDegree must be from 1 to 16");
+        }
+        if (d.kind() == ModelKind.IMAGE_GENERATOR && (d.input().latentDimension() == null
+                || d.input().latentDimension() < 1)) {
+            throw new InvalidModelException("an image-generator must declare its latent dimension");
+        }
+        long width;
+        try (INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, networkWidth(d.input()));
+                INDArray out = candidate.network().output(dummy, false)) {
+            width = out.length() / out.size(0);
+        } catch (RuntimeException e) {
+            log.info("An uploaded {} failed a forward pass of its declared input", d.name(), e);
+            throw new InvalidModelException("the network cannot take a batch of the declared input ("
+                    + networkWidth(d.input()) + " values per row)");
+        }
+        if (width != expected) {
+            throw new InvalidModelException("a dummy batch of the declared input gives outputs of " + width
+                    + " values, but the descriptor implies " + expected);
+        }
+    }
+
+    /** How many numbers one output row of this model has, by its kind and labels (-1 without labels). */
+    public static int outputWidth(ModelDescriptor d) {
+        return switch (d.kind()) {
+            case IMAGE_CLASSIFIER -> d.labels() == null ? -1 : d.labels().size();
+            case TABULAR_CLASSIFIER, TABULAR_REGRESSOR -> 1;
+            case IMAGE_GENERATOR -> DIGIT_PIXELS;
+        };
+    }
+
+    /** How many numbers one input row of this model has. */
+    public static int inputWidth(ModelDescriptor.InputSchema input) {
+        return input.image() != null ? input.image().width() * input.image().height()
+                : input.features() != null ? input.features().size() : input.latentDimension();
+    }
+
+    /** How many numbers one row of the network's own input has: the features' powers for a polynomial model. */
+    static int networkWidth(ModelDescriptor.InputSchema input) {
+        int degree = input.polynomialDegree() == null ? 1 : input.polynomialDegree();
+        return inputWidth(input) * degree;
+    }
+
+    /** Each value's powers 1 to {@code degree}, value by value: [x, x^2, ..., y, y^2, ...]. */
+    static float[] polynomial(float[] flat, int degree) {
+        float[] out = new float[flat.length * degree];
+        for (int i = 0; i < flat.length; i++) {
+            double power = 1;
+            for (int d = 0; d < degree; d++) {
+                power *= flat[i];
+                out[i * degree + d] = (float) power;
+            }
+        }
+        return out;
+    }
+}

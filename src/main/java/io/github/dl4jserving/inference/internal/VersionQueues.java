@@ -1,0 +1,128 @@
+package io.github.dl4jserving.inference.internal;
+
+import io.github.dl4jserving.inference.BatchingSettings;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelNotFoundException;
+import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.RegistryEvent;
+
+/**
+ * One batch queue per serving version, made on first use, and the registry's events turned into
+ * work on a thread of its own: a new default is warmed up, a retired version stops taking requests
+ * and releases its network once its in-flight batches end. Nothing here runs on the thread that
+ * changed the registry, so a training job's publish returns without waiting for a forward pass.
+ */
+public final class VersionQueues implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(VersionQueues.class);
+
+    private final ModelRegistry registry;
+    private final BatchingSettings batching;
+    private final Integer aliasWorkers;
+    private final InferenceMetrics metrics;
+    private final Map<String, BatchQueue> queues = new ConcurrentHashMap<>();
+    private final Set<String> warm = ConcurrentHashMap.newKeySet();
+    private final Set<String> retired = ConcurrentHashMap.newKeySet();
+    private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "model-lifecycle");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public VersionQueues(ModelRegistry registry, BatchingSettings batching, Integer aliasWorkers, InferenceMetrics metrics) {
+        this.registry = registry;
+        this.batching = batching;
+        this.aliasWorkers = aliasWorkers;
+        this.metrics = metrics;
+        // The versions loaded before this existed: their events were published before anyone listened.
+        registry.names().forEach(name -> lifecycle.execute(() -> warmUpDefault(name)));
+    }
+
+    /** Takes a registry event and hands its work to the lifecycle thread. */
+    public void on(RegistryEvent event) {
+        if (event instanceof RegistryEvent.ModelVersionRetired gone) {
+            // Marked at once, so no new request joins the queue; the release waits for its batches.
+            retired.add(key(gone.model()));
+            lifecycle.execute(() -> retire(gone.model()));
+        } else if (event instanceof RegistryEvent.ModelVersionLoaded
+                || event instanceof RegistryEvent.DefaultVersionChanged) {
+            lifecycle.execute(() -> warmUpDefault(event.name()));
+        }
+    }
+
+    private void warmUpDefault(String name) {
+        try {
+            LoadedModel m = registry.defaultVersion(name);
+            warmUp(m);
+        } catch (RuntimeException e) {
+            log.warn("Warm-up of the default of {} failed: {}", name, e.toString());
+        }
+    }
+
+    /**
+     * Runs one dummy batch of the declared input shape, so the first user request does not pay for
+     * workspace allocation and JIT warm-up. Idempotent.
+     */
+    void warmUp(LoadedModel m) {
+        if (warm.contains(key(m))) {
+            return;
+        }
+        run(m, new float[2 * ModelContract.inputWidth(m.descriptor().input())], 2);
+        warm.add(key(m));
+    }
+
+    public boolean isWarm(String name, int version) {
+        return warm.contains(name + "@" + version);
+    }
+
+    /** Stops serving a removed version and frees its replicas once their in-flight batches end. */
+    private void retire(LoadedModel m) {
+        warm.remove(key(m));
+        BatchQueue queue = queues.remove(key(m));
+        metrics.retire(m.name(), Integer.toString(m.version()));
+        if (queue != null) {
+            // Joins the queue's workers: a thread of its own, so warm-ups behind it do not wait.
+            Thread closer = new Thread(queue::closeWhenIdle, "retire-" + key(m));
+            closer.setDaemon(true);
+            closer.start();
+        } else {
+            m.network().close();
+        }
+    }
+
+    /** Runs {@code rows} inputs, flat and row by row, through the version's batch queue. */
+    public float[][] run(LoadedModel m, float[] flat, int rows) {
+        if (retired.contains(key(m))) {
+            throw new ModelNotFoundException("Version " + m.version() + " of '" + m.name() + "' was just deleted.");
+        }
+        Integer degree = m.descriptor().input().polynomialDegree();
+        float[] input = degree == null ? flat : ModelContract.polynomial(flat, degree);
+        BatchQueue queue = queues.computeIfAbsent(key(m), key -> {
+            String v = Integer.toString(m.version());
+            BatchQueue q = new BatchQueue(key, m.network(), m.normalizer(), ModelContract.networkWidth(m.descriptor()
+                    .input()), batching.forModel(m.name(), aliasWorkers), batching.maxWait().toMillis(),
+                    metrics.queue(m.name(), v), metrics.forward(m.name(), v), metrics.batchSize(m.name(), v));
+            metrics.queueDepth(m.name(), v, q, BatchQueue::depth);
+            return q;
+        });
+        return queue.run(input, rows);
+    }
+
+    private static String key(LoadedModel m) {
+        return m.name() + "@" + m.version();
+    }
+
+    @Override
+    public void close() {
+        lifecycle.shutdownNow();
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.dl4jserving.registry.internal;
+
+import io.github.dl4jserving.registry.InvalidModelException;
+import io.github.dl4jserving.registry.ModelDescriptor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code model.json}: read strictly from disk (unknown fields and missing numbers are errors), read
+ * a little more leniently from an upload (the version and provenance numbers may be left out), and
+ * written indented. Errors name the field at fault, never a Java class.
+ */
+public final class DescriptorJson {
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    /** For descriptors sent with an upload: the version and the provenance numbers may be left out. */
+    private static final JsonMapper UPLOAD_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    private DescriptorJson() {
+    }
+
+    static ModelDescriptor read(Path file) throws IOException {
+        try {
+            return JSON.readValue(file.toFile(), ModelDescriptor.class);
+        } catch (JacksonException e) {
+            throw new IOException("model.json in " + file.getParent() + " is not a valid descriptor: " + describe(e), e);
+        }
+    }
+
+    /** Parses a descriptor sent by a client; unknown fields are refused as they are on disk. */
+    public static ModelDescriptor parseUpload(String json) {
+        try {
+            ModelDescriptor parsed = UPLOAD_JSON.readValue(json, ModelDescriptor.class);
+            if (parsed == null) {
+                throw new InvalidModelException("The descriptor is not valid model.json content: send a JSON object.");
+            }
+            return parsed;
+        } catch (JacksonException e) {
+            throw new InvalidModelException("The descriptor is not valid model.json content: " + describe(e));
+        }
+    }
+
+    static String write(ModelDescriptor descriptor) {
+        return JSON.writeValueAsString(descriptor);
+    }
+
+    /**
+     * What is wrong with a descriptor, by field and position: Jackson's own messages name the Java
+     * classes behind the JSON, which a client should not see.
+     */
+    static String describe(JacksonException e) {
+        String field = e.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field '" + field + "' (accepted here: " + unknown.getKnownPropertyIds() + ")";
+        }
+        if (e instanceof StreamReadException && e.getLocation() != null) {
+            return "not well-formed JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+        }
+        return field.isEmpty() ? "not a JSON object of the descriptor's fields"
+                : "field '" + field + "' is missing or has a value of the wrong type";
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.dl4jserving.registry.internal;
+
+import io.github.dl4jserving.registry.ModelRegistry;
+
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.context.event.EventListener;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionFailed;
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionLoaded;
+
+/**
+ * {@code dl4j.models.loaded} (versions in memory), {@code dl4j.model.load} (load time per
+ * version) and {@code dl4j.model.load.failures} (per model). The versions loaded before this bean
+ * existed (at start-up) are recorded when it is made; later ones as their events arrive.
+ */
+class RegistryMetrics {
+    private final MeterRegistry meters;
+
+    RegistryMetrics(ModelRegistry registry, MeterRegistry meters) {
+        this.meters = meters;
+        Gauge.builder("dl4j.models.loaded", registry,
+                r -> r.names().stream().mapToInt(n -> r.versions(n).size()).sum())
+                .description("Model versions loaded and serving").register(meters);
+        registry.names().forEach(n -> registry.versions(n)
+                .forEach(m -> loaded(new ModelVersionLoaded(m.name(), m.version(), m.loadSeconds()))));
+        registry.failures().forEach(f -> failed(new ModelVersionFailed(f.name(), f.version(), f.reason())));
+    }
+
+    @EventListener
+    void loaded(ModelVersionLoaded event) {
+        Timer.builder("dl4j.model.load")
+                .description("Time to load a model version from disk")
+                .tags("model", event.name(), "version", Integer.toString(event.version()))
+                .register(meters)
+                .record((long) (event.loadSeconds() * 1e9), TimeUnit.NANOSECONDS);
+    }
+
+    @EventListener
+    void failed(ModelVersionFailed event) {
+        Counter.builder("dl4j.model.load.failures")
+                .description("Model versions on disk that failed to load")
+                .tag("model", event.name())
+                .register(meters)
+                .increment();
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.dl4jserving.registry.internal;
+
+import io.github.dl4jserving.registry.ModelName;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+/** What writers killed mid-write left in a store: hidden, never loaded, and removed once old enough. */
+public final class StoreLeftovers {
+    private StoreLeftovers() {
+    }
+
+    /**
+     * Deletes what a killed writer left behind: {@code .tmp-*} version directories and pin files,
+     * and {@code .deleted-*} directories, older than {@code minAge} (younger ones may belong to a
+     * replica writing right now). They are never visible as versions either way.
+     */
+    public static void remove(Path root, Duration minAge) {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - minAge.toMillis();
+        try (DirectoryStream<Path> models = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path modelDir : models) {
+                if (!ModelName.isValid(modelDir.getFileName().toString())) {
+                    continue;
+                }
+                try (Stream<Path> entries = Files.list(modelDir)) {
+                    for (Path p : entries.toList()) {
+                        String n = p.getFileName().toString();
+                        if ((n.startsWith(".tmp-") || n.startsWith(".deleted-"))
+                                && Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                            ModelStore.deleteRecursively(p);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clean " + root, e);
+        }
+    }
+}

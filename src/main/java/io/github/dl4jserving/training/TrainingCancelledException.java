@@ -1,8 +1,0 @@
-package io.github.dl4jserving.training;
-
-/** Training stopped because it was asked to; nothing was produced. */
-public class TrainingCancelledException extends RuntimeException {
-    public TrainingCancelledException() {
-        super("Training was cancelled");
-    }
-}

@@ -1,0 +1,100 @@
+package io.github.dl4jserving.training.internal;
+
+import io.github.dl4jserving.training.TrainingJob;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Job records as one JSON file per job in {@code <models-dir>/.jobs/}: each save writes a temporary
+ * file and renames it over the old one, so a crash leaves either the old record or the new one.
+ * (The registry ignores the directory: its name is not a valid model name.)
+ */
+public class JobStore {
+    private static final Logger log = LoggerFactory.getLogger(JobStore.class);
+    static final Pattern ID = Pattern.compile("[a-z0-9-]{1,64}");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Path dir;
+
+    public JobStore(Path modelsDir) {
+        this.dir = modelsDir.toAbsolutePath().normalize().resolve(".jobs");
+    }
+
+    /** {@code <dir>/<id>.json}, for a well-formed id only, checked to lie directly in the directory. */
+    private Path file(String id) {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("bad job id");
+        }
+        Path file = dir.resolve(id + ".json").normalize();
+        if (!dir.equals(file.getParent())) {
+            throw new IllegalArgumentException("bad job id");
+        }
+        return file;
+    }
+
+    public synchronized void save(TrainingJob job) {
+        Path file = file(job.id());
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(".tmp-" + file.getFileName());
+            Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(job));
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            // The job itself goes on; its record on disk is stale until the next save.
+            log.warn("Could not save job {}: {}", job.id(), e.toString());
+        }
+    }
+
+    public synchronized void delete(String id) {
+        try {
+            Files.deleteIfExists(file(id));
+        } catch (IOException e) {
+            log.warn("Could not delete job record {}: {}", id, e.toString());
+        }
+    }
+
+    /** Every readable record; unreadable ones are logged and skipped, temporary files removed. */
+    public List<TrainingJob> loadAll() {
+        List<TrainingJob> jobs = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return jobs;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(".tmp-")) {
+                    Files.deleteIfExists(f);
+                    continue;
+                }
+                if (!name.endsWith(".json")) {
+                    continue;
+                }
+                try {
+                    jobs.add(JSON.readValue(f.toFile(), TrainingJob.class));
+                } catch (RuntimeException e) {
+                    log.warn("Skipping unreadable job record {}: {}", f, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot list job records in {}: {}", dir, e.toString());
+        }
+        return jobs;
+    }
+}

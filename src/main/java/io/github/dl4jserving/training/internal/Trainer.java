@@ -1,0 +1,41 @@
+package io.github.dl4jserving.training.internal;
+
+import io.github.dl4jserving.training.Hyperparameter;
+
+import java.io.IOException;
+import java.util.List;
+
+import io.github.dl4jserving.registry.ModelKind;
+
+/** Trains one model type. Implementations hold no state between calls. */
+public interface Trainer {
+    /** The registry name the result is written under. */
+    String modelName();
+
+    ModelKind kind();
+
+    String description();
+
+    /** The built-in data sets it trains on; the first is the default. */
+    List<String> datasets();
+
+    /** The kinds of uploaded data sets ({@code DatasetInfo} kinds) it can also train on. */
+    default List<String> uploadKinds() {
+        return List.of();
+    }
+
+    /** Every hyperparameter it accepts, with defaults and ranges. */
+    List<Hyperparameter> hyperparameters();
+
+    /** The held-out metric in its descriptor that decides {@code promote: if-better}. */
+    PrimaryMetric primaryMetric();
+
+    TrainedModel train(TrainingData data, TrainingOptions options, TrainingProgress progress) throws IOException;
+
+    /** A metric name in {@code model.json} and which direction is better. */
+    record PrimaryMetric(String name, boolean higherIsBetter) {
+        public boolean better(double candidate, double current) {
+            return higherIsBetter ? candidate > current : candidate < current;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.dl4jserving.training.internal;
+
+import io.github.dl4jserving.training.Hyperparameter;
+import io.github.dl4jserving.training.InvalidHyperparameterException;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hyperparameters a caller may set; a {@code null} leaves the trainer's default.
+ *
+ * @param dropout    the probability of dropping a unit (not DL4J's retain probability)
+ * @param timeBudget stop after the iteration that passes this much wall time (GAN training)
+ * @param optimizer  one of {@link Optimizers#NAMES}
+ * @param examples   train on at most this many training examples (a quick job on a sample)
+ * @param degree     the highest power of a polynomial model's features
+ */
+public record TrainingOptions(Integer epochs, Integer batchSize, Double learningRate, Long seed, Double l2,
+        Double dropout, Duration timeBudget, String optimizer, Integer examples, Integer degree) {
+
+    public static TrainingOptions defaults() {
+        return new TrainingOptions(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * Checks request values against a trainer's definitions: unknown names, wrong types and values
+     * out of range are refused with the field named. Returns the options and every value in force,
+     * defaults included, for the job record.
+     */
+    public static Parsed parse(Map<String, ?> values, List<Hyperparameter> definitions) {
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        Map<String, Hyperparameter> byName = new LinkedHashMap<>();
+        definitions.forEach(d -> byName.put(d.name(), d));
+        if (values != null) {
+            for (var e : values.entrySet()) {
+                Hyperparameter d = byName.get(e.getKey());
+                if (d == null) {
+                    throw new InvalidHyperparameterException("hyperparameters." + e.getKey(), "Unknown hyperparameter '"
+                            + e.getKey() + "'; this trainer takes " + byName.keySet() + ".");
+                }
+                resolved.put(d.name(), d.check(e.getValue()));
+            }
+        }
+        definitions.forEach(d -> {
+            if (!resolved.containsKey(d.name()) && d.defaultValue() != null) {
+                resolved.put(d.name(), d.defaultValue());
+            }
+        });
+        Object minutes = resolved.get("minutes");
+        TrainingOptions options = new TrainingOptions((Integer) resolved.get("epochs"),
+                (Integer) resolved.get("batchSize"), (Double) resolved.get("learningRate"),
+                resolved.get("seed") == null ? null : ((Integer) resolved.get("seed")).longValue(),
+                (Double) resolved.get("l2"), (Double) resolved.get("dropout"),
+                minutes == null ? null : Duration.ofMillis(Math.round(((Number) minutes).doubleValue() * 60_000)),
+                (String) resolved.get("optimizer"), (Integer) resolved.get("examples"),
+                (Integer) resolved.get("degree"));
+        return new Parsed(options, resolved);
+    }
+
+    /** Validated options and the full set of values in force. */
+    public record Parsed(TrainingOptions options, Map<String, Object> values) {
+    }
+
+    int epochsOr(int fallback) {
+        return epochs != null ? epochs : fallback;
+    }
+
+    int batchSizeOr(int fallback) {
+        return batchSize != null ? batchSize : fallback;
+    }
+
+    double learningRateOr(double fallback) {
+        return learningRate != null ? learningRate : fallback;
+    }
+
+    long seedOr(long fallback) {
+        return seed != null ? seed : fallback;
+    }
+
+    double l2Or(double fallback) {
+        return l2 != null ? l2 : fallback;
+    }
+
+    double dropoutOr(double fallback) {
+        return dropout != null ? dropout : fallback;
+    }
+
+    String optimizerOr(String fallback) {
+        return optimizer != null ? optimizer : fallback;
+    }
+
+    int examplesOr(int fallback) {
+        return examples != null ? Math.min(examples, fallback) : fallback;
+    }
+}

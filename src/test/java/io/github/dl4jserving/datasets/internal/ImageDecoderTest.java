@@ -1,0 +1,133 @@
+package io.github.dl4jserving.datasets.internal;
+
+import io.github.dl4jserving.datasets.UnreadableImageException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class ImageDecoderTest {
+    private final ImageDecoder decoder = new ImageDecoder(4096);
+
+    static byte[] encode(BufferedImage image, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ImageIO.write(image, format, out)).as("ImageIO writes " + format).isTrue();
+        return out.toByteArray();
+    }
+
+    static BufferedImage sample(int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setColor(Color.BLACK);
+        g.fillRect(w / 3, h / 5, w / 5, 3 * h / 5);
+        g.dispose();
+        return image;
+    }
+
+    /** 64x32: red, green / blue, white quadrants, so every flip and rotation is told apart. */
+    static BufferedImage quadrants() {
+        BufferedImage image = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        Color[] colors = {Color.RED, Color.GREEN, Color.BLUE, Color.WHITE};
+        for (int q = 0; q < 4; q++) {
+            g.setColor(colors[q]);
+            g.fillRect(q % 2 * 32, q / 2 * 16, 32, 16);
+        }
+        g.dispose();
+        return image;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+    void aJpegIsTurnedUprightByEachOfTheEightExifOrientations(int orientation) throws IOException {
+        BufferedImage upright = quadrants();
+        byte[] jpeg = io.github.dl4jserving.TestData.withExifOrientation(
+                encode(io.github.dl4jserving.TestData.storedSideways(upright, orientation), "jpg"), orientation);
+
+        BufferedImage decoded = decoder.decode(jpeg);
+
+        assertThat(decoded.getWidth()).isEqualTo(64);
+        assertThat(decoded.getHeight()).isEqualTo(32);
+        for (int[] at : new int[][] {{16, 8}, {48, 8}, {16, 24}, {48, 24}}) {
+            Color want = new Color(upright.getRGB(at[0], at[1]));
+            Color got = new Color(decoded.getRGB(at[0], at[1]));
+            assertThat(new int[] {got.getRed(), got.getGreen(), got.getBlue()})
+                    .as("orientation %d at %d,%d", orientation, at[0], at[1])
+                    .satisfies(c -> assertThat(Math.abs(c[0] - want.getRed()) + Math.abs(c[1] - want.getGreen())
+                            + Math.abs(c[2] - want.getBlue())).isLessThan(60));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"png", "jpg", "gif", "bmp"})
+    void decodesEachSupportedFormat(String format) throws IOException {
+        BufferedImage decoded = decoder.decode(encode(sample(90, 60), format));
+
+        assertThat(decoded.getWidth()).isEqualTo(90);
+        assertThat(decoded.getHeight()).isEqualTo(60);
+    }
+
+    @Test
+    void aThreadReusesItsStreamAndReadersAcrossFormatsAndAfterDamagedFiles() throws IOException {
+        BufferedImage reference = sample(40, 30);
+        byte[] png = encode(reference, "png");
+        byte[] jpg = encode(reference, "jpg");
+        byte[] truncated = Arrays.copyOf(encode(sample(200, 200), "png"), 300);
+        int[] expected = reference.getRGB(0, 0, 40, 30, null, 0, 40);
+
+        for (int round = 0; round < 3; round++) {
+            assertThat(decoder.decode(png).getRGB(0, 0, 40, 30, null, 0, 40))
+                    .as("the same pixels every time, whatever came before").containsExactly(expected);
+            assertThat(decoder.decode(jpg).getWidth()).isEqualTo(40);
+            assertThatThrownBy(() -> decoder.decode(truncated)).isInstanceOf(UnreadableImageException.class);
+            assertThatThrownBy(() -> decoder.decode(new byte[] {1, 2, 3})).isInstanceOf(UnreadableImageException.class);
+        }
+        BufferedImage other = sample(17, 9);
+        assertThat(decoder.decode(encode(other, "png")).getRGB(0, 0, 17, 9, null, 0, 17))
+                .as("a smaller image after a larger one reads only its own bytes")
+                .containsExactly(other.getRGB(0, 0, 17, 9, null, 0, 17));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"png", "jpg", "gif"})
+    void refusesATruncatedFile(String format) throws IOException {
+        byte[] whole = encode(sample(200, 200), format);
+
+        assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(whole, whole.length / 3)))
+                .isInstanceOf(UnreadableImageException.class);
+    }
+
+    @Test
+    void refusesRandomBytesAndEmptyBodies() {
+        byte[] noise = new byte[4096];
+        new Random(1).nextBytes(noise);
+
+        assertThatThrownBy(() -> decoder.decode(noise)).isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("not an image");
+        assertThatThrownBy(() -> decoder.decode(new byte[0])).isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("empty");
+    }
+
+    @Test
+    void refusesADecompressionBombFromItsHeaderAlone() throws IOException {
+        byte[] png = io.github.dl4jserving.TestData.decompressionBombPng();
+
+        assertThatThrownBy(() -> decoder.decode(png)).isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("50000x50000").hasMessageContaining("4096");
+    }
+}

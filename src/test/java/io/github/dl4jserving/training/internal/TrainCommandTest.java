@@ -1,0 +1,69 @@
+package io.github.dl4jserving.training.internal;
+
+import io.github.dl4jserving.training.TrainCommand;
+
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.datasets.DatasetFile;
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
+import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.internal.ModelStore;
+
+class TrainCommandTest {
+
+    @Test
+    void trainsTheLogisticRegressionAndWritesALoadableVersionWithItsProvenance(@TempDir Path models) throws Exception {
+        int exit = TrainCommand.run(new String[] {"breast-cancer-logreg", "--epochs=40", "--seed=3",
+            "--models-dir=" + models, "--data-dir=" + TestData.DATA_DIR});
+
+        assertThat(exit).isZero();
+        ModelRegistry registry = new ModelRegistry(new ModelStore(models));
+        LoadedModel model = registry.defaultVersion("breast-cancer-logreg");
+        ModelDescriptor d = model.descriptor();
+        // version 1 is the shipped one, seeded into the new store first
+        assertThat(registry.versions("breast-cancer-logreg")).hasSize(2);
+        assertThat(d.version()).isEqualTo(2);
+        assertThat(TestData.MODELS_DIR.resolve("breast-cancer-logreg").resolve("2")).doesNotExist();
+        assertThat(d.kind()).isEqualTo(ModelKind.TABULAR_CLASSIFIER);
+        assertThat(d.input().features()).hasSize(9);
+        assertThat(d.labels()).containsExactly("benign", "malignant");
+        assertThat(d.metrics()).containsKeys("test_accuracy", "test_precision", "test_recall", "test_f1");
+        assertThat(d.metrics().get("test_accuracy")).isGreaterThan(0.9);
+        assertThat(d.metrics().get("test_examples")).isEqualTo(140.0);
+        assertThat(d.provenance().seed()).isEqualTo(3);
+        assertThat(d.provenance().epochs()).isEqualTo(40);
+        assertThat(d.provenance().trainingExamples()).isEqualTo(559);
+        assertThat(d.provenance().datasetSha256()).containsValue(DatasetFile.BREAST_CANCER.sha256());
+        assertThat(model.normalizer()).isNotNull();
+    }
+
+    @Test
+    void theSplitIsStratifiedAndRepeatable() throws Exception {
+        var table = BreastCancerLogRegTrainer.breastCancer(TrainingData.builtIn(TestData.dataDirectory(),
+                "breast-cancer-wisconsin"));
+
+        var a = BreastCancerLogRegTrainer.stratifiedSplit(table.classes(), 0.8, 1);
+        var b = BreastCancerLogRegTrainer.stratifiedSplit(table.classes(), 0.8, 1);
+
+        assertThat(a.train()).isEqualTo(b.train());
+        assertThat(a.test()).hasSize(140);
+        assertThat(java.util.Arrays.stream(a.test()).filter(i -> table.classes()[i] == 1)).hasSize(48);
+        assertThat(java.util.Arrays.stream(a.train()).filter(i -> table.classes()[i] == 1)).hasSize(193);
+    }
+
+    @Test
+    void refusesAnUnknownModel() {
+        assertThatThrownBy(() -> TrainCommand.run(new String[] {"resnet"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resnet");
+    }
+}
