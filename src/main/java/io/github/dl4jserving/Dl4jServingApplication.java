@@ -1,5 +1,7 @@
 package io.github.dl4jserving;
 
+import java.util.Arrays;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -18,7 +20,7 @@ public class Dl4jServingApplication {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("train")) {
-            System.exit(TrainCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            System.exit(TrainCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         SpringApplication.run(Dl4jServingApplication.class, args);
     }

@@ -1,5 +1,8 @@
 package io.github.dl4jserving;
 
+import io.github.dl4jserving.datasets.DatasetFile;
+import java.io.DataOutputStream;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,8 +60,8 @@ public final class TestData {
         }
         try {
             DataDirectory data = dataDirectory();
-            testImages = MnistIdxReader.readImages(data.resolve(io.github.dl4jserving.datasets.DatasetFile.MNIST_TEST_IMAGES));
-            testLabels = MnistIdxReader.readLabels(data.resolve(io.github.dl4jserving.datasets.DatasetFile.MNIST_TEST_LABELS));
+            testImages = MnistIdxReader.readImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
+            testLabels = MnistIdxReader.readLabels(data.resolve(DatasetFile.MNIST_TEST_LABELS));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -213,7 +216,7 @@ public final class TestData {
      */
     public static byte[] customNormalizerHeader(String strategyClass) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        DataOutputStream out = new DataOutputStream(bytes);
         out.writeUTF("NORMALIZER");
         out.writeInt(1);
         out.writeUTF("CUSTOM");

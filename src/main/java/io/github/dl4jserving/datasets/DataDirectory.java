@@ -1,5 +1,7 @@
 package io.github.dl4jserving.datasets;
 
+import java.io.OutputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -60,7 +62,7 @@ public class DataDirectory {
     /** The sha256 of a file on disk, as lower-case hex. */
     public static String sha256(Path file) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), newDigest())) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
             throw new DatasetUnavailableException("Cannot read " + file + ": " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.platform;
 
+import java.net.URI;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +129,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return true;
         }
         try {
-            String host = java.net.URI.create(origin.trim()).getHost();
+            String host = URI.create(origin.trim()).getHost();
             return host != null && localName(host);
         } catch (IllegalArgumentException e) {
             return false; // "null" (sandboxed pages, file: URLs) and anything unparseable

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.platform;
 
+import java.util.Locale;
+
 import java.io.IOException;
 
 import jakarta.servlet.FilterChain;
@@ -41,7 +43,7 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     private long limitFor(HttpServletRequest request) {
         String type = request.getContentType();
         boolean rawDatasetUpload = "POST".equals(request.getMethod()) && "/datasets".equals(request.getRequestURI())
-                && type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/");
+                && type != null && !type.toLowerCase(Locale.ROOT).startsWith("multipart/");
         return rawDatasetUpload ? datasetLimit : bodyLimit;
     }
 

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.platform;
 
+import java.nio.file.AccessDeniedException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
@@ -23,7 +25,7 @@ public class StorageException extends UncheckedIOException {
     /** Whether {@code e} is the disk refusing a write rather than bad data being read. */
     public static boolean isStorage(IOException e) {
         String message = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
-        return e instanceof java.nio.file.AccessDeniedException
+        return e instanceof AccessDeniedException
                 || (message != null && REASONS.stream().anyMatch(message::contains));
     }
 
@@ -41,7 +43,7 @@ public class StorageException extends UncheckedIOException {
     public static StorageException of(String what, IOException e, Path root) {
         String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
                 : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             reason = "Permission denied";
         }
         reason = reason.replace(root.toAbsolutePath().toString(), "");

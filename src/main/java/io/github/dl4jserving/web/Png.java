@@ -1,5 +1,7 @@
 package io.github.dl4jserving.web;
 
+import java.awt.RenderingHints;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -50,8 +52,8 @@ final class Png {
                 BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = scaled.createGraphics();
         try {
-            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
-                    java.awt.RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
+                    RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
             g.drawImage(grid, 0, 0, scaled.getWidth(), scaled.getHeight(), null);
         } finally {
             g.dispose();

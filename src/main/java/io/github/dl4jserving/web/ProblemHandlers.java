@@ -1,5 +1,9 @@
 package io.github.dl4jserving.web;
 
+import java.io.IOException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+
 import io.github.dl4jserving.platform.PayloadTooLargeException;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.StorageException;
@@ -159,7 +163,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
      */
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
-            org.springframework.web.multipart.MaxUploadSizeExceededException e, HttpHeaders headers,
+            MaxUploadSizeExceededException e, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         return multipart(e);
     }
@@ -169,10 +173,10 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
         if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
             return tooLarge(tooLarge);
         }
-        if (rootCause(e) instanceof java.io.IOException io && StorageException.isStorage(io)) {
+        if (rootCause(e) instanceof IOException io && StorageException.isStorage(io)) {
             return storage(StorageException.of("the upload", io, StorageException.TEMP_DIR));
         }
-        if (e instanceof org.springframework.web.multipart.MaxUploadSizeExceededException) {
+        if (e instanceof MaxUploadSizeExceededException) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
             return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large",
                     "The upload is larger than dl4j-serving.max-body-size. Send a smaller file.", null);
@@ -198,7 +202,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
      */
     @Override
     protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
-            org.springframework.web.HttpMediaTypeNotSupportedException e, HttpHeaders headers, HttpStatusCode status,
+            HttpMediaTypeNotSupportedException e, HttpHeaders headers, HttpStatusCode status,
             WebRequest request) {
         List<String> accepted = e.getSupportedMediaTypes().stream().map(MediaType::toString).distinct().toList();
         String sent = e.getContentType() == null ? "no Content-Type" : "Content-Type '" + e.getContentType() + "'";

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.web;
 
+import java.util.LinkedHashMap;
+
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -89,7 +91,7 @@ class TrainingController {
             + "seed once per optimizer (no versions written); 202 with the comparison table, filled in as the jobs run")
     @PostMapping(path = "/jobs/compare", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ComparisonTable> compare(@RequestBody CompareRequest request) {
-        Map<String, Object> hyper = new java.util.LinkedHashMap<>(
+        Map<String, Object> hyper = new LinkedHashMap<>(
                 request.hyperparameters() == null ? Map.of() : request.hyperparameters());
         if (request.epochs() != null) {
             hyper.put("epochs", request.epochs());

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.deploy;
 
+import java.util.Arrays;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -59,7 +61,7 @@ class CrashRecoveryIT {
         // What a writer killed in the middle of a version leaves: a temporary directory, half a zip.
         Path leftover = Files.createDirectories(models.resolve("breast-cancer-logreg").resolve(".tmp-killed-writer"));
         byte[] zip = Files.readAllBytes(version1.resolve("model.zip"));
-        Files.write(leftover.resolve("model.zip"), java.util.Arrays.copyOf(zip, zip.length / 2));
+        Files.write(leftover.resolve("model.zip"), Arrays.copyOf(zip, zip.length / 2));
         Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minusSeconds(3600)));
 
         port = PackagedJar.freePort();

@@ -1,5 +1,8 @@
 package io.github.dl4jserving.deploy;
 
+import java.nio.file.Path;
+import org.springframework.http.MediaType;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -92,7 +95,7 @@ class DeploymentConfigTest {
         // Real traffic first, a good row and a bad one, so the per-model meters exist.
         for (String row : List.of("[5, 1, 1, 1, 2, 1, 3, 1, 1]", "[5, 1]")) {
             RestClient.create("http://localhost:" + port).post().uri("/predict")
-                    .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .contentType(MediaType.APPLICATION_JSON)
                     .body(("{\"features\": " + row + "}").getBytes(StandardCharsets.UTF_8)).exchange((req, res) -> null);
         }
         String scrape = get("/actuator/prometheus");
@@ -118,11 +121,11 @@ class DeploymentConfigTest {
         List<String> flags = entrypoint.subList(1, entrypoint.indexOf("-jar"));
         assertThat(flags).as("the Dockerfile chooses a collector").anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"));
         Matcher pom = Pattern.compile("<jvmArguments>([^<]*)</jvmArguments>")
-                .matcher(DeploymentFiles.read(java.nio.file.Path.of("pom.xml")));
+                .matcher(DeploymentFiles.read(Path.of("pom.xml")));
         assertThat(pom.find()).as("pom.xml gives spring-boot:run its JVM flags").isTrue();
         assertThat(List.of(pom.group(1).trim().split("\\s+"))).isEqualTo(flags);
         Matcher bench = Pattern.compile("BENCH_DEFAULT_JAVA_OPTS=\"([^\"]*)\"")
-                .matcher(DeploymentFiles.read(java.nio.file.Path.of("bench", "server.sh")));
+                .matcher(DeploymentFiles.read(Path.of("bench", "server.sh")));
         assertThat(bench.find()).isTrue();
         assertThat(List.of(bench.group(1).trim().split("\\s+"))).as("bench/server.sh measures what ships").isEqualTo(flags);
     }

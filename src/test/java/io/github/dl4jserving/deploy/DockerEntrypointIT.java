@@ -1,5 +1,7 @@
 package io.github.dl4jserving.deploy;
 
+import java.util.HashMap;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -41,7 +43,7 @@ class DockerEntrypointIT {
             TestData.copyTree(extracted.resolve(layer), app);
         }
         int port = PackagedJar.freePort();
-        Map<String, String> env = new java.util.HashMap<>(DeploymentFiles.runtimeEnv());
+        Map<String, String> env = new HashMap<>(DeploymentFiles.runtimeEnv());
         // The shipped models where the image has them, and an empty volume they seed at start-up.
         Path seeds = Path.of(env.get("DL4J_SERVING_SEED_MODELS_DIR").replace(APP_DIR, app + "/"));
         TestData.copyTree(Path.of("models"), seeds);

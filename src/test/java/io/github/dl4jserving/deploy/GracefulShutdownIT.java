@@ -28,7 +28,7 @@ class GracefulShutdownIT {
     void aRequestInFlightAtSigtermStillCompletes() throws Exception {
         int port = PackagedJar.freePort();
         Path models = work.resolve("models");
-        io.github.dl4jserving.TestData.copyTree(Path.of("models"), models);
+        TestData.copyTree(Path.of("models"), models);
         Process server = PackagedJar.start(models, port, work.resolve("server.log"));
         try {
             HttpClient http = HttpClient.newHttpClient();

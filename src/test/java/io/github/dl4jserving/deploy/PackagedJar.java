@@ -1,5 +1,8 @@
 package io.github.dl4jserving.deploy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -81,13 +84,13 @@ final class PackagedJar {
     static HttpRequest modelUpload(String base, String name, Path versionDir) throws IOException {
         String descriptor = Files.readString(versionDir.resolve("model.json")).replaceFirst("\"version\" : \\d+,", "");
         String boundary = "packaged-jar-upload";
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.zip\""
-                + "\r\nContent-Type: application/zip\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                + "\r\nContent-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.writeBytes(Files.readAllBytes(versionDir.resolve("model.zip")));
         body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"descriptor\"\r\n"
                 + "Content-Type: application/json\r\n\r\n" + descriptor + "\r\n--" + boundary + "--\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .getBytes(StandardCharsets.UTF_8));
         return HttpRequest.newBuilder(URI.create(base + "/models/" + name + "/versions"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();

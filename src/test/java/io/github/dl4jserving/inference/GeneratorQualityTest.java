@@ -1,5 +1,7 @@
 package io.github.dl4jserving.inference;
 
+import java.util.Arrays;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
@@ -38,9 +40,9 @@ class GeneratorQualityTest {
         long confident = predictions.stream().filter(p -> p.score() >= 0.9).count();
         int[] counts = new int[10];
         predictions.forEach(p -> counts[Integer.parseInt(p.label())]++);
-        long distinct = java.util.Arrays.stream(counts).filter(c -> c >= COUNT / 50).count();
+        long distinct = Arrays.stream(counts).filter(c -> c >= COUNT / 50).count();
         System.out.printf("mnist-dcgan v%d, %d digits: %d read with p >= 0.9 (%.1f%%); label counts %s%n",
-                digits.version(), COUNT, confident, 100.0 * confident / COUNT, java.util.Arrays.toString(counts));
+                digits.version(), COUNT, confident, 100.0 * confident / COUNT, Arrays.toString(counts));
         assertThat(confident).isGreaterThanOrEqualTo(COUNT / 2);
         assertThat(distinct).as("digits that make up at least 2%% of the output").isGreaterThanOrEqualTo(6);
     }

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.web;
 
+import java.io.IOException;
+
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -22,7 +24,7 @@ final class Browser {
     private Browser() {
     }
 
-    static ChromeDriver start() throws java.io.IOException {
+    static ChromeDriver start() throws IOException {
         boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         String missing = "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)";
         if (System.getenv("DL4J_SERVING_REQUIRE_CLIENTS") != null && !installed) {

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.platform.SecuritySettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,8 @@ class ControllerSliceTest {
     @TestConfiguration
     static class RealBackEnd {
         @Bean
-        io.github.dl4jserving.platform.SecuritySettings securitySettings() {
-            return new io.github.dl4jserving.platform.SecuritySettings(null, false);
+        SecuritySettings securitySettings() {
+            return new SecuritySettings(null, false);
         }
 
         @Bean

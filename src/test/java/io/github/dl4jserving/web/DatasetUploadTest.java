@@ -1,5 +1,8 @@
 package io.github.dl4jserving.web;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -91,7 +94,7 @@ class DatasetUploadTest extends RunningServer {
     void aCsvTableTrainsALogisticClassifierThatServesItsOwnFeatures() throws Exception {
         // every cell quoted, CRLF line ends and a BOM, as Python's csv.QUOTE_ALL and Excel write it
         byte[] csv = ("\uFEFF" + TestData.breastCancerCsv("class").lines()
-                .map(l -> "\"" + l.replace(",", "\",\"") + "\"").collect(java.util.stream.Collectors.joining("\r\n", "",
+                .map(l -> "\"" + l.replace(",", "\",\"") + "\"").collect(Collectors.joining("\r\n", "",
                         "\r\n"))).getBytes(StandardCharsets.UTF_8);
         HttpResponse<byte[]> created = client.post("/datasets?target=class", "text/csv", csv);
         assertThat(created.statusCode()).as(new String(created.body())).isEqualTo(201);
@@ -192,10 +195,10 @@ class DatasetUploadTest extends RunningServer {
         JsonNode info = HttpTestClient.json(created);
         assertThat(info.get("kind").asString()).isEqualTo("image-idx");
         assertThat(info.get("rows").asInt()).isEqualTo(count);
-        int sevens = (int) java.util.Arrays.stream(TestData.mnistTestLabels(), 0, count).filter(l -> l == 7).count();
+        int sevens = (int) Arrays.stream(TestData.mnistTestLabels(), 0, count).filter(l -> l == 7).count();
         assertThat(info.get("classCounts").get("7").asInt()).isEqualTo(sevens);
 
-        byte[] shortLabels = java.util.Arrays.copyOf(labels.toByteArray(), labels.size() - 1);
+        byte[] shortLabels = Arrays.copyOf(labels.toByteArray(), labels.size() - 1);
         assertProblem(client.postParts("/datasets", List.of(
                 new HttpTestClient.Part("images", "i.idx", "application/octet-stream", images.toByteArray()),
                 new HttpTestClient.Part("labels", "l.idx", "application/octet-stream", shortLabels))), 422,

@@ -1,5 +1,13 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.datasets.BreastCancerCsvReader;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -57,7 +65,7 @@ class HostileInputTest extends RunningServer {
      * What an error body must not show: a stack frame, an exception class, a file system path, or a
      * Java package name.
      */
-    static final java.util.regex.Pattern LEAK = java.util.regex.Pattern.compile(
+    static final Pattern LEAK = Pattern.compile(
             "\\bat [a-z]+\\.[\\w.$]+\\(|\\w+(Exception|Error)\\b|(?<![\\w.])/(tmp|root|home|work|usr|var|etc|opt|proc)/"
             + "|\\b(java|javax|jdk|sun|org\\.springframework|org\\.nd4j|org\\.deeplearning4j|io\\.github)\\.[a-z]");
 
@@ -95,9 +103,9 @@ class HostileInputTest extends RunningServer {
         add("POST", path, "image/png", bytes, what + " (raw)");
     }
 
-    private static byte[] encode(java.awt.image.BufferedImage image, String format) throws IOException {
+    private static byte[] encode(BufferedImage image, String format) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(image, format, out);
+        ImageIO.write(image, format, out);
         return out.toByteArray();
     }
 
@@ -114,9 +122,9 @@ class HostileInputTest extends RunningServer {
     private void generate() throws IOException {
         byte[] digit = ServingEndToEndTest.png(0);
         byte[] jpeg = encode(
-                javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(digit)), "jpg");
+                ImageIO.read(new ByteArrayInputStream(digit)), "jpg");
         byte[] gif = encode(
-                javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(digit)), "gif");
+                ImageIO.read(new ByteArrayInputStream(digit)), "gif");
         String[] imagePaths = {"/predict", "/predict/mnist-mlp", "/predict/mnist-softmax", "/prepare"};
         // Random bytes, truncated images, a decompression bomb.
         for (int i = 0; i < 60; i++) {
@@ -231,7 +239,7 @@ class HostileInputTest extends RunningServer {
         json("/jobs/compare", "{\"model\": \"mnist-mlp\", \"optimizers\": [\"adam\", \"adam\"]}", "duplicate optimizers");
         add("POST", "/jobs/nope/cancel", "application/json", new byte[0], "cancel unknown");
         // CSV bombs and bad tables, for prediction and upload.
-        String header = String.join(",", io.github.dl4jserving.datasets.BreastCancerCsvReader.FEATURES);
+        String header = String.join(",", BreastCancerCsvReader.FEATURES);
         add("POST", "/predict/breast-cancer-logreg", "text/csv", utf8(header + "\n" + "1,".repeat(600_000) + "1\n"),
                 "one huge line");
         add("POST", "/predict/breast-cancer-logreg", "text/csv", utf8("c,".repeat(500_000) + "c\n1\n"), "500k columns");
@@ -267,7 +275,7 @@ class HostileInputTest extends RunningServer {
     private void hostileModelUploads() throws IOException {
         Path shipped = TestData.MODELS_DIR.resolve("breast-cancer-logreg/1");
         Map<String, byte[]> entries = TestData.unzip(shipped.resolve("model.zip"));
-        byte[] descriptor = java.nio.file.Files.readAllBytes(shipped.resolve("model.json"));
+        byte[] descriptor = Files.readAllBytes(shipped.resolve("model.json"));
         Map<String, byte[]> archives = new LinkedHashMap<>();
         Map<String, byte[]> gadget = new LinkedHashMap<>(entries);
         gadget.put("preprocessor.bin", Tripwire.serialized());
@@ -281,7 +289,7 @@ class HostileInputTest extends RunningServer {
         archives.put("serialized object before the zip", prefixed.toByteArray());
         byte[] plain = TestData.zip(entries);
         for (int cut : new int[] {4, 30, plain.length / 2, plain.length - 10}) {
-            archives.put("archive cut at " + cut, java.util.Arrays.copyOf(plain, cut));
+            archives.put("archive cut at " + cut, Arrays.copyOf(plain, cut));
         }
         Map<String, byte[]> noWeights = new LinkedHashMap<>(entries);
         noWeights.remove("coefficients.bin");
@@ -373,7 +381,7 @@ class HostileInputTest extends RunningServer {
             boolean shaped = oip ? type.startsWith("application/json") && new String(r.body()).contains("\"error\"")
                     : type.startsWith("application/problem+json");
             String text = new String(r.body(), StandardCharsets.UTF_8);
-            java.util.regex.Matcher leak = LEAK.matcher(text);
+            Matcher leak = LEAK.matcher(text);
             if (leak.find() || text.contains(models.toString())) {
                 failures.add("leaks '" + (leak.find(0) ? leak.group() : models) + "' for " + bad.method() + " "
                         + bad.path().substring(0, Math.min(80, bad.path().length())) + " (" + bad.what() + "): "
@@ -402,6 +410,6 @@ class HostileInputTest extends RunningServer {
         assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode()).isEqualTo(200);
         assertThat(heapAfter - heapBefore).as("heap growth after GC").isLessThan(64L << 20);
         assertThat(offHeapAfter - offHeapBefore).as("JavaCPP off-heap growth").isLessThan(16L << 20);
-        assertThat(java.nio.file.Files.list(models.resolve(".datasets")).count()).as("no data set stored").isZero();
+        assertThat(Files.list(models.resolve(".datasets")).count()).as("no data set stored").isZero();
     }
 }

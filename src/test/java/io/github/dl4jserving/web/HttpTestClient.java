@@ -1,5 +1,7 @@
 package io.github.dl4jserving.web;
 
+import java.util.ArrayList;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -57,7 +59,7 @@ final class HttpTestClient {
 
     /** A multipart/form-data body with one file part per entry, all under {@code field}. */
     HttpResponse<byte[]> postFiles(String path, String field, List<byte[]> files, String fileContentType) {
-        List<Part> parts = new java.util.ArrayList<>();
+        List<Part> parts = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             parts.add(new Part(field, "digit" + i, fileContentType, files.get(i)));
         }

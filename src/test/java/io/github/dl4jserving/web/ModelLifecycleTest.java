@@ -1,5 +1,7 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.TestData;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -36,14 +38,14 @@ class ModelLifecycleTest extends RunningServer {
 
     @DynamicPropertySource
     static void modelsDir(DynamicPropertyRegistry registry) throws IOException {
-        io.github.dl4jserving.TestData.copyTree(io.github.dl4jserving.TestData.MODELS_DIR.resolve(NAME), models.resolve(NAME));
+        TestData.copyTree(TestData.MODELS_DIR.resolve(NAME), models.resolve(NAME));
         registry.add("dl4j-serving.models-dir", models::toString);
         // only the models copied above, not every shipped one
         registry.add("dl4j-serving.seed-models-dir", () -> "");
     }
 
     private static byte[] shipped(String file) throws IOException {
-        return Files.readAllBytes(io.github.dl4jserving.TestData.MODELS_DIR.resolve(NAME).resolve("1").resolve(file));
+        return Files.readAllBytes(TestData.MODELS_DIR.resolve(NAME).resolve("1").resolve(file));
     }
 
     private HttpResponse<byte[]> upload(String name, byte[] zip, String descriptor) {
@@ -75,7 +77,7 @@ class ModelLifecycleTest extends RunningServer {
     }
 
     /** The Prometheus lines of this model that hold {@code tag}. */
-    private java.util.List<String> prometheusLines(String tag) {
+    private List<String> prometheusLines(String tag) {
         return new String(client.get("/actuator/prometheus").body(), StandardCharsets.UTF_8).lines()
                 .filter(l -> l.startsWith("dl4j_") && l.contains("model=\"" + NAME + "\"") && l.contains(tag)).toList();
     }

@@ -1,5 +1,8 @@
 package io.github.dl4jserving.web;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -17,7 +20,7 @@ class ObservabilityTest extends RunningServer {
 
     /** The value of the first sample whose name and labels start with {@code series}, 0 when absent. */
     private static double sample(String scrape, String series) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(series)
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series)
                 + "[^ ]* (\\S+)$").matcher(scrape);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.web;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -130,7 +132,7 @@ class OpenInferenceProtocolTest extends RunningServer {
 
     @Test
     void answersErrorsInTheProtocolsShape() {
-        for (var r : java.util.List.of(
+        for (var r : List.of(
                 client.postJson("/v2/models/nope/infer", "{\"inputs\": []}"),
                 client.postJson("/v2/models/breast-cancer-logreg/infer", "{\"inputs\": [{\"name\": \"input\", "
                         + "\"shape\": [1, 8], \"datatype\": \"FP32\", \"data\": [1, 2, 3, 4, 5, 6, 7, 8]}]}"),

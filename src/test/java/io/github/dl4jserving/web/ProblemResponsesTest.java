@@ -1,5 +1,8 @@
 package io.github.dl4jserving.web;
 
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -66,7 +69,7 @@ class ProblemResponsesTest extends RunningServer {
         JsonNode body = problem(form, 415);
         assertThat(body.get("detail").asString()).contains("application/x-www-form-urlencoded")
                 .contains("multipart/form-data").contains("image/png").contains("application/json").contains("text/csv");
-        List<String> accepted = new java.util.ArrayList<>();
+        List<String> accepted = new ArrayList<>();
         body.get("accepted").forEach(t -> accepted.add(t.asString()));
         assertThat(accepted).contains("multipart/form-data", "application/json", "text/csv", "image/png", "image/jpeg");
         assertThat(problem(client.post("/datasets?target=y", "application/x-www-form-urlencoded", "a=1".getBytes()), 415)
@@ -117,8 +120,8 @@ class ProblemResponsesTest extends RunningServer {
 
     @Test
     void aBlankImageIs422NotAGuess() {
-        java.awt.image.BufferedImage white = new java.awt.image.BufferedImage(50, 50,
-                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage white = new BufferedImage(50, 50,
+                BufferedImage.TYPE_BYTE_GRAY);
         white.getGraphics().fillRect(0, 0, 50, 50);
 
         assertThat(problem(client.post("/predict", "image/png", Png.encode(white)), 422).get("detail").asString())

@@ -1,5 +1,9 @@
 package io.github.dl4jserving.web;
 
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.stream.IntStream;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -39,8 +43,8 @@ class ProtectedWebPageTest extends PageInBrowser {
         for (String name : List.of("mnist-mlp", "breast-cancer-logreg", "mnist-softmax")) {
             TestData.copyTree(TestData.MODELS_DIR.resolve(name), models.resolve(name));
         }
-        hostileVersion("mnist-mlp", json -> json.replaceAll("\"labels\" : \\[[^\\]]*\\]", java.util.regex.Matcher
-                .quoteReplacement("\"labels\" : [" + String.join(", ", java.util.stream.IntStream.range(0, 10)
+        hostileVersion("mnist-mlp", json -> json.replaceAll("\"labels\" : \\[[^\\]]*\\]", Matcher
+                .quoteReplacement("\"labels\" : [" + String.join(", ", IntStream.range(0, 10)
                         .mapToObj(d -> quoted(d + MARKUP)).toList()) + "]")));
         hostileVersion("breast-cancer-logreg", json -> json.replace("\"clump_thickness\"", quoted("clump" + MARKUP))
                 .replace("\"test_accuracy\"", quoted("test_" + MARKUP)));
@@ -53,7 +57,7 @@ class ProtectedWebPageTest extends PageInBrowser {
     }
 
     /** Version 2 of {@code name}: version 1 with its model.json edited, pinned as the default. */
-    private static void hostileVersion(String name, java.util.function.UnaryOperator<String> edit) throws IOException {
+    private static void hostileVersion(String name, UnaryOperator<String> edit) throws IOException {
         Path v2 = models.resolve(name).resolve("2");
         TestData.copyTree(models.resolve(name).resolve("1"), v2);
         String json = Files.readString(v2.resolve("model.json")).replaceFirst("\"version\" : 1", "\"version\" : 2");

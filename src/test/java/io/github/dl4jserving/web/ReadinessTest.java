@@ -1,5 +1,8 @@
 package io.github.dl4jserving.web;
 
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -90,12 +93,12 @@ class ReadinessTest extends RunningServer {
         assertThat(HttpTestClient.json(model).get("state").asString()).isEqualTo("default version failed to load");
         assertThat(HttpTestClient.json(client.get("/actuator/health/readiness")).get("components")
                 .get("modelRegistry").get("details").get("unavailable").get(0).get("version").asInt()).isEqualTo(99);
-        assertThat(client.postFiles("/predict", "image", java.util.List.of(ServingEndToEndTest.png(0)), "image/png")
+        assertThat(client.postFiles("/predict", "image", List.of(ServingEndToEndTest.png(0)), "image/png")
                 .statusCode()).as("the older version still serves").isEqualTo(200);
 
         Files.write(broken.resolve("model.zip"), zip);
         Files.setLastModifiedTime(broken.resolve("model.zip"),
-                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+                FileTime.fromMillis(System.currentTimeMillis() + 5_000));
         assertThat(registry.refresh()).isEqualTo(1);
         assertThat(readiness(200).get("mnist-mlp").asString()).isEqualTo("ready (version 99)");
         assertThat(client.get("/v2/health/ready").statusCode()).isEqualTo(200);

@@ -1,5 +1,10 @@
 package io.github.dl4jserving.web;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.assertj.core.data.Offset;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
@@ -101,7 +106,7 @@ class ServingEndToEndTest extends RunningServer {
         assertThat(salary).isBetween(150_000.0, 168_000.0);
 
         HttpResponse<byte[]> csv = client.post("/predict/salary-polyreg", "text/csv",
-                "level\n1\n10\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                "level\n1\n10\n".getBytes(StandardCharsets.UTF_8));
         assertThat(csv.statusCode()).as(new String(csv.body())).isEqualTo(200);
         JsonNode both = HttpTestClient.json(csv).get("predictions");
         assertThat(both.get(0).asDouble()).isBetween(20_000.0, 90_000.0);
@@ -111,7 +116,7 @@ class ServingEndToEndTest extends RunningServer {
                 + "\"input\", \"shape\": [1, 1], \"datatype\": \"FP32\", \"data\": [6.5]}]}");
         assertThat(oip.statusCode()).as(new String(oip.body())).isEqualTo(200);
         assertThat(HttpTestClient.json(oip).get("outputs").get(0).get("data").get(0).asDouble())
-                .isCloseTo(salary, org.assertj.core.data.Offset.offset(1.0));
+                .isCloseTo(salary, Offset.offset(1.0));
 
         HttpResponse<byte[]> outOfRange = client.postJson("/predict/salary-polyreg", "{\"features\": {\"level\": 11}}");
         assertThat(outOfRange.statusCode()).isEqualTo(422);
@@ -130,9 +135,9 @@ class ServingEndToEndTest extends RunningServer {
         for (int i = 0; i < n; i++) {
             sequential.add(HttpTestClient.json(client.post("/predict", "image/png", png(i))));
         }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
-            List<java.util.concurrent.Future<JsonNode>> futures = new ArrayList<>();
+            List<Future<JsonNode>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int index = i;
                 futures.add(pool.submit(() -> HttpTestClient.json(client.post("/predict", "image/png", png(index)))));
@@ -147,7 +152,7 @@ class ServingEndToEndTest extends RunningServer {
                             .isEqualTo(alone.get("top").get(k).get("label").asString());
                     assertThat(together.get("top").get(k).get("score").asDouble()).as("request %d top %d", i, k)
                             .isCloseTo(alone.get("top").get(k).get("score").asDouble(),
-                                    org.assertj.core.data.Offset.offset(1e-5));
+                                    Offset.offset(1e-5));
                 }
             }
         } finally {

@@ -1,5 +1,9 @@
 package io.github.dl4jserving.web;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -175,7 +179,7 @@ class TrainingJobsTest extends RunningServer {
         assertThat(job.get("startedAt").isNull()).isFalse();
         assertThat(job.get("finishedAt").isNull()).isFalse();
 
-        List<String> received = events.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> received = events.get(30, TimeUnit.SECONDS);
         assertThat(received).anyMatch(e -> e.startsWith("epoch "));
         assertThat(received.get(received.size() - 1)).startsWith("status ").contains("\"SUCCEEDED\"");
 
@@ -209,9 +213,9 @@ class TrainingJobsTest extends RunningServer {
                 .isEqualTo(1);
 
         // Requests keep flowing while the promoted version is published and becomes the default.
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
         Thread load = new Thread(() -> {
             while (running.get()) {
                 int status = client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode();

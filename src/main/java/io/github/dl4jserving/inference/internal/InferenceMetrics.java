@@ -1,5 +1,9 @@
 package io.github.dl4jserving.inference.internal;
 
+import io.micrometer.core.instrument.Meter;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +39,7 @@ public class InferenceMetrics {
                 .tags("model", model, "version", version, "outcome", outcome)
                 .publishPercentileHistogram()
                 .register(meters))
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     Timer queue(String model, String version) {
@@ -63,7 +67,7 @@ public class InferenceMetrics {
     }
 
     /** The queue is held weakly: a retired version's queue can be collected even before {@link #retire}. */
-    <T> void queueDepth(String model, String version, T queue, java.util.function.ToDoubleFunction<T> waiting) {
+    <T> void queueDepth(String model, String version, T queue, ToDoubleFunction<T> waiting) {
         Gauge.builder("dl4j.inference.queue.depth", queue, waiting)
                 .description("Requests waiting in the model version's queue")
                 .tags("model", model, "version", version)
@@ -76,7 +80,7 @@ public class InferenceMetrics {
      */
     void retire(String model, String version) {
         requestTimers.keySet().removeIf(k -> k.model().equals(model) && k.version().equals(version));
-        for (io.micrometer.core.instrument.Meter meter : List.copyOf(meters.getMeters())) {
+        for (Meter meter : List.copyOf(meters.getMeters())) {
             if (model.equals(meter.getId().getTag("model")) && version.equals(meter.getId().getTag("version"))) {
                 meters.remove(meter);
             }

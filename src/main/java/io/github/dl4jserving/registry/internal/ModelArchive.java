@@ -1,5 +1,8 @@
 package io.github.dl4jserving.registry.internal;
 
+import java.io.EOFException;
+import java.io.UTFDataFormatException;
+
 import io.github.dl4jserving.registry.InvalidModelException;
 
 import java.io.BufferedInputStream;
@@ -138,7 +141,7 @@ public final class ModelArchive {
                         + NORMALIZER_TYPES + " (a CUSTOM normalizer names a class to load, which is never done "
                         + "for an upload)");
             }
-        } catch (java.io.EOFException | java.io.UTFDataFormatException e) {
+        } catch (EOFException | UTFDataFormatException e) {
             throw new InvalidModelException("normalizer.bin is truncated or garbled");
         }
     }

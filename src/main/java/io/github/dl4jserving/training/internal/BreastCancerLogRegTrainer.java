@@ -1,5 +1,7 @@
 package io.github.dl4jserving.training.internal;
 
+import java.util.Arrays;
+
 import io.github.dl4jserving.training.Hyperparameter;
 
 import java.io.IOException;
@@ -104,7 +106,7 @@ public class BreastCancerLogRegTrainer implements Trainer {
         for (int f = 0; f < width; f++) {
             medians[f] = median(table.rows(), split.train(), f);
             final int feature = f;
-            if (java.util.Arrays.stream(table.rows()).anyMatch(r -> Double.isNaN(r[feature]))) {
+            if (Arrays.stream(table.rows()).anyMatch(r -> Double.isNaN(r[feature]))) {
                 imputed.put("imputed_" + table.features().get(f), medians[f]);
             }
         }
@@ -287,7 +289,7 @@ public class BreastCancerLogRegTrainer implements Trainer {
 
     /** The median of one feature over the rows at {@code idx}, missing values left out. */
     static double median(double[][] rows, int[] idx, int feature) {
-        double[] values = java.util.Arrays.stream(idx).mapToDouble(i -> rows[i][feature]).filter(v -> !Double.isNaN(v))
+        double[] values = Arrays.stream(idx).mapToDouble(i -> rows[i][feature]).filter(v -> !Double.isNaN(v))
                 .sorted().toArray();
         int n = values.length;
         if (n == 0) {

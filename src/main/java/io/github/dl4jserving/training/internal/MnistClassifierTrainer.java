@@ -1,5 +1,8 @@
 package io.github.dl4jserving.training.internal;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+
 import io.github.dl4jserving.training.Hyperparameter;
 
 import java.io.IOException;
@@ -79,7 +82,7 @@ abstract class MnistClassifierTrainer implements Trainer {
 
     @Override
     public List<Hyperparameter> hyperparameters() {
-        List<Hyperparameter> h = new java.util.ArrayList<>(List.of(
+        List<Hyperparameter> h = new ArrayList<>(List.of(
                 Hyperparameter.integer("epochs", defaultEpochs, 1, 200, "passes over the training images"),
                 Hyperparameter.integer("batchSize", 128, 1, 4096, "images per iteration"),
                 Hyperparameter.number("learningRate", 1e-3, 1e-6, 10, "initial rate; halved every "
@@ -189,8 +192,8 @@ abstract class MnistClassifierTrainer implements Trainer {
         int examples = options.examplesOr(TRAINING_SIZE);
         // A quick job on a sample validates on a fifth of its size (at least 100), not on 5,000.
         int validationSize = examples >= TRAINING_SIZE ? VALIDATION_SIZE : Math.max(100, examples / 5);
-        int[] validationIdx = java.util.Arrays.copyOfRange(order, 0, validationSize);
-        int[] trainIdx = java.util.Arrays.copyOfRange(order, VALIDATION_SIZE, VALIDATION_SIZE + examples);
+        int[] validationIdx = Arrays.copyOfRange(order, 0, validationSize);
+        int[] trainIdx = Arrays.copyOfRange(order, VALIDATION_SIZE, VALIDATION_SIZE + examples);
         float[][] trainImages = mnist.trainImages(validationIdx);
         mnist.trainImages(trainIdx);
         return new Images(trainImages, mnist.trainLabels(), trainIdx, validationIdx, mnist.testImages(),
@@ -223,9 +226,9 @@ abstract class MnistClassifierTrainer implements Trainer {
         });
         int[] order = MnistSamples.shuffled(n, new Random(seed));
         int tenth = Math.max(1, n / 10);
-        int[] testIdx = java.util.Arrays.copyOfRange(order, 0, tenth);
-        int[] validationIdx = java.util.Arrays.copyOfRange(order, tenth, 2 * tenth);
-        int[] trainIdx = java.util.Arrays.copyOfRange(order, 2 * tenth,
+        int[] testIdx = Arrays.copyOfRange(order, 0, tenth);
+        int[] validationIdx = Arrays.copyOfRange(order, tenth, 2 * tenth);
+        int[] trainIdx = Arrays.copyOfRange(order, 2 * tenth,
                 Math.min(n, 2 * tenth + options.examplesOr(n - 2 * tenth)));
         float[][] test = new float[testIdx.length][];
         int[] testLabels = new int[testIdx.length];

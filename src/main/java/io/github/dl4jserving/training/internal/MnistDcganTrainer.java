@@ -1,5 +1,7 @@
 package io.github.dl4jserving.training.internal;
 
+import java.util.stream.IntStream;
+
 import io.github.dl4jserving.training.Hyperparameter;
 
 import java.io.IOException;
@@ -189,7 +191,7 @@ public class MnistDcganTrainer implements Trainer {
         ModelDescriptor descriptor = new ModelDescriptor(modelName(), 0, ModelKind.IMAGE_GENERATOR, Instant.now(),
                 "DCGAN generator: z in R^100 (standard normal) to a 28x28 MNIST-like digit",
                 ModelDescriptor.InputSchema.latent(LATENT),
-                java.util.List.of(),
+                List.of(),
                 metrics,
                 null);
         return new TrainedModel(generator, null, descriptor, new TrainedModel.Fit("mnist",
@@ -205,7 +207,7 @@ public class MnistDcganTrainer implements Trainer {
     private static Map<String, Double> heldOutMetrics(MultiLayerNetwork generator, MultiLayerNetwork discriminator,
             MnistIdxReader.IdxImages test, long seed) {
         int n = 1000;
-        int[] idx = java.util.stream.IntStream.range(0, n).toArray();
+        int[] idx = IntStream.range(0, n).toArray();
         double real = discriminator.output(realBatch(test, idx, 0, n), false).meanNumber().doubleValue();
         Nd4j.getRandom().setSeed(seed + 7);
         INDArray fake = generator.output(Nd4j.randn(DataType.FLOAT, n, LATENT), false);

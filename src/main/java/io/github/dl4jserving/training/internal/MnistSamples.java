@@ -1,5 +1,8 @@
 package io.github.dl4jserving.training.internal;
 
+import java.util.Random;
+import java.util.stream.IntStream;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +43,13 @@ final class MnistSamples {
         return out;
     }
 
-    static int[] shuffled(int n, java.util.Random random) {
-        int[] idx = java.util.stream.IntStream.range(0, n).toArray();
+    static int[] shuffled(int n, Random random) {
+        int[] idx = IntStream.range(0, n).toArray();
         shuffleInPlace(idx, random);
         return idx;
     }
 
-    static void shuffleInPlace(int[] idx, java.util.Random random) {
+    static void shuffleInPlace(int[] idx, Random random) {
         for (int i = idx.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = idx[i];

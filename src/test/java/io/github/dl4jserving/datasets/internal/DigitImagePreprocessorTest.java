@@ -1,5 +1,10 @@
 package io.github.dl4jserving.datasets.internal;
 
+import io.github.dl4jserving.TestData;
+import java.util.Arrays;
+import java.util.Random;
+import org.assertj.core.data.Offset;
+
 import io.github.dl4jserving.datasets.MnistIdxReader;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PreparedDigit;
@@ -41,8 +46,8 @@ class DigitImagePreprocessorTest {
         assertThat(box[3] - box[1] + 1).isEqualTo(20);
         assertThat(box[2] - box[0] + 1).isBetween(4, 5);
         double[] com = centreOfMass(digit.pixels());
-        assertThat(com[0]).isCloseTo(14.0, org.assertj.core.data.Offset.offset(0.75));
-        assertThat(com[1]).isCloseTo(14.0, org.assertj.core.data.Offset.offset(0.75));
+        assertThat(com[0]).isCloseTo(14.0, Offset.offset(0.75));
+        assertThat(com[1]).isCloseTo(14.0, Offset.offset(0.75));
         assertThat(digit.inverted()).isFalse();
     }
 
@@ -87,7 +92,7 @@ class DigitImagePreprocessorTest {
     @Test
     void readsAGreyImageThroughItsTableExactlyAsThroughGetRgb() {
         BufferedImage gray = new BufferedImage(64, 48, BufferedImage.TYPE_BYTE_GRAY);
-        java.util.Random random = new java.util.Random(7);
+        Random random = new Random(7);
         for (int y = 0; y < 48; y++) {
             for (int x = 0; x < 64; x++) {
                 gray.getRaster().setSample(x, y, 0, x < 20 ? 255 : random.nextInt(256));
@@ -101,7 +106,7 @@ class DigitImagePreprocessorTest {
         Scratch two = new Scratch();
         float[] viaTable = GrayImage.flattenedOnWhite(gray, one).values();
         float[] viaGetRgb = GrayImage.flattenedOnWhite(argb, two).values();
-        assertThat(java.util.Arrays.copyOf(viaTable, 64 * 48)).containsExactly(java.util.Arrays.copyOf(viaGetRgb, 64 * 48));
+        assertThat(Arrays.copyOf(viaTable, 64 * 48)).containsExactly(Arrays.copyOf(viaGetRgb, 64 * 48));
         assertThat(viaTable[0]).as("255 is white").isEqualTo(1f);
         assertThat(preprocessor.prepare(gray).pixels()).containsExactly(preprocessor.prepare(argb).pixels());
     }
@@ -206,7 +211,7 @@ class DigitImagePreprocessorTest {
 
     @Test
     void leavesAnMnistDigitNearlyAsItIs() {
-        MnistIdxReader.IdxImages images = io.github.dl4jserving.TestData.mnistTestImages();
+        MnistIdxReader.IdxImages images = TestData.mnistTestImages();
         double totalDifference = 0;
         int n = 200;
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.datasets.internal;
 
+import io.github.dl4jserving.TestData;
+
 import io.github.dl4jserving.datasets.UnreadableImageException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,8 +58,8 @@ class ImageDecoderTest {
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
     void aJpegIsTurnedUprightByEachOfTheEightExifOrientations(int orientation) throws IOException {
         BufferedImage upright = quadrants();
-        byte[] jpeg = io.github.dl4jserving.TestData.withExifOrientation(
-                encode(io.github.dl4jserving.TestData.storedSideways(upright, orientation), "jpg"), orientation);
+        byte[] jpeg = TestData.withExifOrientation(
+                encode(TestData.storedSideways(upright, orientation), "jpg"), orientation);
 
         BufferedImage decoded = decoder.decode(jpeg);
 
@@ -125,7 +127,7 @@ class ImageDecoderTest {
 
     @Test
     void refusesADecompressionBombFromItsHeaderAlone() throws IOException {
-        byte[] png = io.github.dl4jserving.TestData.decompressionBombPng();
+        byte[] png = TestData.decompressionBombPng();
 
         assertThatThrownBy(() -> decoder.decode(png)).isInstanceOf(UnreadableImageException.class)
                 .hasMessageContaining("50000x50000").hasMessageContaining("4096");

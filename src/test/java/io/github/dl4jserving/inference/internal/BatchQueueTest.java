@@ -1,5 +1,7 @@
 package io.github.dl4jserving.inference.internal;
 
+import org.assertj.core.data.Offset;
+
 import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.ServiceBusyException;
 
@@ -50,7 +52,7 @@ class BatchQueueTest {
                 float[] actual = answers.get(i).get()[0];
                 for (int c = 0; c < 10; c++) {
                     assertThat(actual[c]).as("image %d class %d", i, c).isCloseTo(expected[c],
-                            org.assertj.core.data.Offset.offset(1e-5f));
+                            Offset.offset(1e-5f));
                 }
             }
         } finally {

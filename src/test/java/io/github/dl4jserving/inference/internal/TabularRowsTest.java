@@ -1,5 +1,8 @@
 package io.github.dl4jserving.inference.internal;
 
+import java.util.Collections;
+import java.util.stream.Collectors;
+
 import io.github.dl4jserving.inference.InvalidInputException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,7 +84,7 @@ class TabularRowsTest {
     @Test
     void readsQuotedCellsCrlfAndAByteOrderMarkAsPythonsCsvModuleWritesThem() {
         String header = BreastCancerCsvReader.FEATURES.stream().map(f -> "\"" + f + "\"")
-                .collect(java.util.stream.Collectors.joining(","));
+                .collect(Collectors.joining(","));
         // QUOTE_ALL, CRLF, a BOM, and an ignored id column holding a quoted comma and escaped quotes
         String csv = "\uFEFF\"id\"," + header + "\r\n"
                 + "\"a, \"\"b\"\"\",\"5\",\"1\",\"1\",\"1\",\"2\",\"1\",\"3\",\"1\",\"1\"\r\n"
@@ -107,7 +110,7 @@ class TabularRowsTest {
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("finite");
         assertThatThrownBy(() -> TabularRows.fromCsv("a,b\n1,2\n", SCHEMA, 100))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("Unknown CSV column 'a'");
-        String wide = String.join(",", java.util.Collections.nCopies(100_000, "x"));
+        String wide = String.join(",", Collections.nCopies(100_000, "x"));
         assertThatThrownBy(() -> TabularRows.fromCsv(wide + "\n", SCHEMA, 100))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("100000 columns");
         String many = header + "\n" + "5,1,1,1,2,1,3,1,1\n".repeat(101);

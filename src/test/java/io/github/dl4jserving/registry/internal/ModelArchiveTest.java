@@ -1,5 +1,7 @@
 package io.github.dl4jserving.registry.internal;
 
+import java.util.Arrays;
+
 import io.github.dl4jserving.registry.InvalidModelException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,7 +109,7 @@ class ModelArchiveTest {
     @Test
     void aGarbledNormalizerFailsWithoutFallingBackOrRewritingTheFile() throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>(shipped);
-        entries.put("normalizer.bin", java.util.Arrays.copyOf(entries.get("normalizer.bin"), 35));
+        entries.put("normalizer.bin", Arrays.copyOf(entries.get("normalizer.bin"), 35));
         Path file = zip(entries);
         byte[] before = Files.readAllBytes(file);
 

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.training.internal;
 
+import java.util.Arrays;
+
 import io.github.dl4jserving.training.TrainCommand;
 
 
@@ -57,8 +59,8 @@ class TrainCommandTest {
 
         assertThat(a.train()).isEqualTo(b.train());
         assertThat(a.test()).hasSize(140);
-        assertThat(java.util.Arrays.stream(a.test()).filter(i -> table.classes()[i] == 1)).hasSize(48);
-        assertThat(java.util.Arrays.stream(a.train()).filter(i -> table.classes()[i] == 1)).hasSize(193);
+        assertThat(Arrays.stream(a.test()).filter(i -> table.classes()[i] == 1)).hasSize(48);
+        assertThat(Arrays.stream(a.train()).filter(i -> table.classes()[i] == 1)).hasSize(193);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.github.dl4jserving.training.internal;
 
+import java.util.List;
+
 import io.github.dl4jserving.training.InvalidHyperparameterException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +37,7 @@ class TrainingOptionsTest {
 
     @Test
     void refusesUnknownWrongTypedAndOutOfRangeValuesNamingTheField() {
-        for (Map<String, Object> bad : java.util.List.<Map<String, Object>>of(Map.of("batchSize", 0),
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("batchSize", 0),
                 Map.of("learningRate", Double.NaN), Map.of("l2", "0.1"), Map.of("dropout", 0.95),
                 Map.of("optimizer", "ADAM"), Map.of("warmup", 1))) {
             String name = bad.keySet().iterator().next();
