@@ -41,9 +41,4 @@ public class ModelCatalog {
     public void delete(String name, int version) throws IOException {
         registry.delete(name, version);
     }
-
-    /** Versions that are on disk but could not be loaded. */
-    public List<ModelRegistry.LoadFailure> failures() {
-        return registry.failures();
-    }
 }

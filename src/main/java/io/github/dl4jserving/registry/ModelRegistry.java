@@ -1,13 +1,10 @@
 package io.github.dl4jserving.registry;
 
-import io.github.dl4jserving.registry.internal.ModelArchive;
+import io.github.dl4jserving.registry.internal.VersionLoader;
 import io.github.dl4jserving.registry.internal.ModelStore;
 import io.github.dl4jserving.registry.internal.StoreLeftovers;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +15,6 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -88,7 +84,7 @@ public class ModelRegistry {
                     continue;
                 }
                 LoadFailure failed = failures.get(dir.name() + "@" + dir.version());
-                if (failed != null && failed.stamp() == stamp(dir.path())) {
+                if (failed != null && failed.stamp() == VersionLoader.stamp(dir.path())) {
                     continue;
                 }
                 if (load(dir, changes)) {
@@ -110,35 +106,10 @@ public class ModelRegistry {
      */
     public LoadedModel upload(ModelDescriptor descriptor, Path modelZip, Consumer<LoadedModel> check)
             throws IOException {
-        long start = System.nanoTime();
-        AtomicReference<LoadedModel> validated = new AtomicReference<>();
         LoadedModel loaded;
         synchronized (lock) {
-            ModelDescriptor written;
-            try {
-                written = store.writeUploadedVersion(descriptor, modelZip, (dir, versioned) -> {
-                    try {
-                        LoadedModel candidate = restore(versioned, dir, System.nanoTime());
-                        validated.set(candidate);
-                        check.accept(candidate);
-                    } catch (InvalidModelException e) {
-                        throw new InvalidModelException("The uploaded model was refused: " + e.getMessage());
-                    } catch (IOException | RuntimeException e) {
-                        // DL4J's messages name classes and files; the client gets the gist, the log the detail.
-                        log.info("An uploaded {} did not restore through ModelSerializer", descriptor.name(), e);
-                        throw new InvalidModelException("The uploaded model was refused: DL4J's ModelSerializer "
-                                + "could not restore a network from it.");
-                    }
-                });
-            } catch (IOException | RuntimeException e) {
-                if (validated.get() != null) {
-                    validated.get().network().close();
-                }
-                throw e;
-            }
-            loaded = new LoadedModel(written, validated.get().network(), validated.get().normalizer(),
-                    versionDir(written), (System.nanoTime() - start) / 1e9);
-            models.computeIfAbsent(written.name(), n -> new ConcurrentSkipListMap<>()).put(written.version(), loaded);
+            loaded = VersionLoader.writeUploaded(store, descriptor, modelZip, check);
+            models.computeIfAbsent(loaded.name(), n -> new ConcurrentSkipListMap<>()).put(loaded.version(), loaded);
         }
         log.info("Added uploaded {} version {}", loaded.name(), loaded.version());
         announce(List.of(loadedEvent(loaded)));
@@ -169,7 +140,7 @@ public class ModelRegistry {
                 pin(name, current.version());
             }
             ModelDescriptor written = store.writeNewVersion(descriptor, network, normalizer);
-            loaded = restore(written, versionDir(written), start);
+            loaded = VersionLoader.restore(written, versionDir(written), start);
             models.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(written.version(), loaded);
             changes.add(loadedEvent(loaded));
             if (decision.promote()) {
@@ -250,59 +221,20 @@ public class ModelRegistry {
         announce(List.of(new ModelVersionRetired(victim)));
     }
 
-    /** The network and normalizer of {@code dir}'s model.zip, through DL4J's ModelSerializer only. */
-    private static LoadedModel restore(ModelDescriptor descriptor, Path dir, long startNanos) throws IOException {
-        ModelArchive.Contents contents = ModelArchive.read(dir.resolve(ModelStore.MODEL_FILE));
-        return new LoadedModel(descriptor, contents.network(), contents.normalizer(), dir,
-                (System.nanoTime() - startNanos) / 1e9);
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        return message.length() > 300 ? message.substring(0, 300) + "..." : message;
-    }
-
-    /** The reason with the store's absolute path cut off, so reports name files relative to it. */
-    private String withoutRoot(String reason) {
-        return reason.replace(store.root() + File.separator, "").replace(store.root().toString(), "");
-    }
-
-    private static long stamp(Path dir) {
-        long stamp = 0;
-        for (String f : new String[] {ModelStore.MODEL_FILE, ModelStore.DESCRIPTOR_FILE}) {
-            try {
-                stamp = Math.max(stamp, Files.getLastModifiedTime(dir.resolve(f)).toMillis());
-            } catch (IOException e) {
-                // a missing file leaves the stamp as it is
-            }
-        }
-        return stamp;
-    }
-
     private boolean load(ModelStore.VersionDirectory dir, List<RegistryEvent> changes) {
-        long start = System.nanoTime();
         try {
-            ModelDescriptor descriptor = ModelStore.readDescriptor(dir.path());
-            if (!dir.name().equals(descriptor.name()) || dir.version() != descriptor.version()) {
-                throw new IOException("model.json names " + descriptor.name() + " version " + descriptor.version()
-                        + " but lies in " + dir.name() + "/" + dir.version());
-            }
-            if (descriptor.kind() == null || descriptor.input() == null) {
-                throw new IOException("model.json lacks the kind or the input schema");
-            }
-            LoadedModel loaded = restore(descriptor, dir.path(), start);
+            LoadedModel loaded = VersionLoader.read(dir);
             if (!models.containsKey(dir.name())) {
                 readPin(dir.name(), changes);
             }
             models.computeIfAbsent(dir.name(), n -> new ConcurrentSkipListMap<>()).put(dir.version(), loaded);
             failures.remove(dir.name() + "@" + dir.version());
-            log.info("Loaded {} version {} in {} ms", dir.name(), dir.version(), (System.nanoTime() - start) / 1_000_000);
+            log.info("Loaded {} version {} in {} ms", dir.name(), dir.version(), Math.round(loaded.loadSeconds() * 1000));
             changes.add(loadedEvent(loaded));
             return true;
         } catch (Exception | OutOfMemoryError e) {
-            String reason = withoutRoot(e instanceof NoSuchFileException missing
-                    ? "missing file " + missing.getFile() : describe(e));
-            LoadFailure failure = new LoadFailure(dir.name(), dir.version(), reason, stamp(dir.path()));
+            String reason = VersionLoader.reason(e, store.root());
+            LoadFailure failure = new LoadFailure(dir.name(), dir.version(), reason, VersionLoader.stamp(dir.path()));
             failures.put(dir.name() + "@" + dir.version(), failure);
             changes.add(new ModelVersionFailed(failure.name(), failure.version(), failure.reason()));
             log.warn("Skipping {} version {} at {}: {}", dir.name(), dir.version(), dir.path(), reason);

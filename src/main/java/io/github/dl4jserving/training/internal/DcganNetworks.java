@@ -1,0 +1,139 @@
+package io.github.dl4jserving.training.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The DCGAN's two networks: the generator (dense 100 to 7x7x256, then transposed convolutions
+ * with batch norm up to a 28x28 tanh image) and the discriminator (strided convolutions with leaky
+ * ReLU and dropout to one sigmoid output), and the stacked network through which the generator
+ * learns while the discriminator's layers stay frozen, with the parameter copies between them.
+ */
+final class DcganNetworks {
+    /** The generator's layers: the first layers of the stacked network. */
+    static final int GENERATOR_LAYERS = 10;
+
+    private DcganNetworks() {
+    }
+
+    static MultiLayerConfiguration generatorConfiguration(long seed, double learningRate) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(learningRate))
+                .weightInit(new NormalDistribution(0, 0.02))
+                .list()
+                .layer(new DenseLayer.Builder().nIn(MnistDcganTrainer.LATENT).nOut(7 * 7 * 256).activation(Activation.IDENTITY)
+                        .hasBias(false).build())
+                .layer(new BatchNormalization.Builder().nIn(7 * 7 * 256).nOut(7 * 7 * 256).build())
+                .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build())
+                .layer(deconvolution(256, 128, 1, Activation.IDENTITY))
+                .layer(new BatchNormalization.Builder().nIn(128).nOut(128).build())
+                .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build())
+                .layer(deconvolution(128, 64, 2, Activation.IDENTITY))
+                .layer(new BatchNormalization.Builder().nIn(64).nOut(64).build())
+                .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build())
+                .layer(deconvolution(64, 1, 2, Activation.TANH))
+                .inputPreProcessor(3, new FeedForwardToCnnPreProcessor(7, 7, 256))
+                .build();
+    }
+
+    private static Deconvolution2D deconvolution(int nIn, int nOut, int stride, Activation activation) {
+        return new Deconvolution2D.Builder().nIn(nIn).nOut(nOut).kernelSize(5, 5).stride(stride, stride)
+                .convolutionMode(ConvolutionMode.Same).hasBias(activation == Activation.TANH)
+                .activation(activation).build();
+    }
+
+    static MultiLayerConfiguration discriminatorConfiguration(long seed, double learningRate) {
+        double retain = 1.0 - 0.3;
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(learningRate))
+                .weightInit(new NormalDistribution(0, 0.02))
+                .list()
+                .layer(new ConvolutionLayer.Builder().nIn(1).nOut(64).kernelSize(5, 5).stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Same).activation(new ActivationLReLU(0.2)).build())
+                .layer(new ConvolutionLayer.Builder().nIn(64).nOut(128).kernelSize(5, 5).stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Same).activation(new ActivationLReLU(0.2))
+                        .dropOut(retain).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(1)
+                        .activation(Activation.SIGMOID).dropOut(retain).build())
+                .setInputType(InputType.convolutional(28, 28, 1))
+                .build();
+    }
+
+    /** Generator layers then discriminator layers; the latter never learn here. */
+    static MultiLayerNetwork stack(MultiLayerNetwork generator, MultiLayerNetwork discriminator, long seed,
+            double learningRate) {
+        MultiLayerConfiguration g = generator.getLayerWiseConfigurations();
+        MultiLayerConfiguration d = discriminator.getLayerWiseConfigurations();
+        int gn = g.getConfs().size();
+        int dn = d.getConfs().size();
+        Layer[] layers = new Layer[gn + dn];
+        Map<Integer, InputPreProcessor> pre = new HashMap<>();
+        for (int i = 0; i < gn + dn; i++) {
+            boolean gen = i < gn;
+            MultiLayerConfiguration src = gen ? g : d;
+            int j = gen ? i : i - gn;
+            layers[i] = src.getConf(j).getLayer().clone();
+            if (!gen && layers[i] instanceof BaseLayer frozen) {
+                frozen.setIUpdater(new NoOp());
+                frozen.setBiasUpdater(new NoOp());
+            }
+            if (src.getInputPreProcess(j) != null) {
+                pre.put(i, src.getInputPreProcess(j).clone());
+            }
+        }
+        MultiLayerNetwork stacked = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(learningRate))
+                .list(layers)
+                .inputPreProcessors(pre)
+                .build());
+        stacked.init();
+        for (int i = 0; i < gn; i++) {
+            copyParams(generator.getLayer(i), stacked.getLayer(i));
+        }
+        copyDiscriminatorInto(stacked, discriminator);
+        return stacked;
+    }
+
+    static void copyDiscriminatorInto(MultiLayerNetwork stacked, MultiLayerNetwork discriminator) {
+        for (int i = 0; i < discriminator.getnLayers(); i++) {
+            copyParams(discriminator.getLayer(i), stacked.getLayer(GENERATOR_LAYERS + i));
+        }
+    }
+
+    static void copyGeneratorOut(MultiLayerNetwork stacked, MultiLayerNetwork generator) {
+        for (int i = 0; i < GENERATOR_LAYERS; i++) {
+            copyParams(stacked.getLayer(i), generator.getLayer(i));
+        }
+    }
+
+    /** Activation layers have no parameters to copy. */
+    private static void copyParams(org.deeplearning4j.nn.api.Layer from, org.deeplearning4j.nn.api.Layer to) {
+        if (from.numParams() > 0) {
+            to.setParams(from.params().dup());
+        }
+    }
+}
