@@ -1,13 +1,11 @@
 package io.github.dl4jserving;
 
+import io.github.dl4jserving.training.TrainCommand;
 import java.util.Arrays;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
-
-import io.github.dl4jserving.training.TrainCommand;
 
 /**
  * Starts the model server, or with {@code train <model> ...} trains one model from the command line

@@ -2,9 +2,6 @@ package io.github.dl4jserving;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import org.junit.jupiter.api.Test;
-import org.springframework.modulith.core.ApplicationModules;
-
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -14,9 +11,10 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.modulith.core.ApplicationModules;
 
 /**
  * The modules and their boundaries. Each top-level package (registry, datasets, inference, training,
@@ -35,35 +33,56 @@ class ArchitectureTest {
     }
 
     @ArchTest
-    static final ArchRule internalsAreUsedOnlyInsideTheirModule = noClasses()
-            .should(reachIntoAnotherModulesInternals());
+    static final ArchRule internalsAreUsedOnlyInsideTheirModule =
+            noClasses().should(reachIntoAnotherModulesInternals());
 
     @ArchTest
     static final ArchRule theWebLayerSeesDescriptorsAndResultsNeverNetworksOrStores = noClasses()
-            .that().resideInAnyPackage(ROOT + "web..")
-            .should().dependOnClassesThat().belongToAnyOf(LoadedModel.class, ModelRegistry.class)
-            .orShould().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.deeplearning4j..");
+            .that()
+            .resideInAnyPackage(ROOT + "web..")
+            .should()
+            .dependOnClassesThat()
+            .belongToAnyOf(LoadedModel.class, ModelRegistry.class)
+            .orShould()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.nd4j..", "org.deeplearning4j..");
 
     @ArchTest
     static final ArchRule registryAndDatasetsKnowNothingAbove = noClasses()
-            .that().resideInAnyPackage(ROOT + "registry..", ROOT + "datasets..")
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "inference..", ROOT + "training..", ROOT + "web..");
+            .that()
+            .resideInAnyPackage(ROOT + "registry..", ROOT + "datasets..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT + "inference..", ROOT + "training..", ROOT + "web..");
 
     @ArchTest
     static final ArchRule modulesDoNotReachIntoTheWebLayer = noClasses()
-            .that().resideInAnyPackage(ROOT + "inference..", ROOT + "training..")
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "web..");
+            .that()
+            .resideInAnyPackage(ROOT + "inference..", ROOT + "training..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT + "web..");
 
     @ArchTest
     static final ArchRule inferenceAndTrainingAreIndependent = noClasses()
-            .that().resideInAnyPackage(ROOT + "inference..")
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "training..");
+            .that()
+            .resideInAnyPackage(ROOT + "inference..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ROOT + "training..");
 
     @ArchTest
     static final ArchRule platformDependsOnNoModule = noClasses()
-            .that().resideInAnyPackage(ROOT + "platform..")
-            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "registry..", ROOT + "datasets..",
-                    ROOT + "inference..", ROOT + "training..", ROOT + "web..");
+            .that()
+            .resideInAnyPackage(ROOT + "platform..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    ROOT + "registry..",
+                    ROOT + "datasets..",
+                    ROOT + "inference..",
+                    ROOT + "training..",
+                    ROOT + "web..");
 
     /** The module of a class: the first package below the root, or "" for the root itself. */
     static String module(JavaClass c) {
@@ -77,8 +96,9 @@ class ArchitectureTest {
     }
 
     static boolean isInternal(JavaClass c) {
-        return c.getPackageName().startsWith(ROOT) && (c.getPackageName().contains(".internal.")
-                || c.getPackageName().endsWith(".internal"));
+        return c.getPackageName().startsWith(ROOT)
+                && (c.getPackageName().contains(".internal.")
+                        || c.getPackageName().endsWith(".internal"));
     }
 
     static ArchCondition<JavaClass> reachIntoAnotherModulesInternals() {

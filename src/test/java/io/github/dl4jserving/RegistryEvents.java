@@ -1,12 +1,10 @@
 package io.github.dl4jserving;
 
+import io.github.dl4jserving.registry.RegistryEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-
 import org.springframework.context.ApplicationEventPublisher;
-
-import io.github.dl4jserving.registry.RegistryEvent;
 
 /** Delivers a registry's events outside Spring, as the application context does inside it. */
 public final class RegistryEvents implements ApplicationEventPublisher {

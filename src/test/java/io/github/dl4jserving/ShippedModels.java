@@ -1,25 +1,21 @@
 package io.github.dl4jserving;
 
-import java.time.Duration;
-
-import org.springframework.util.unit.DataSize;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import io.github.dl4jserving.datasets.DatasetSettings;
 import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.internal.ModelStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 
 /** The registry over the committed {@code models/} and an inference service on it, shared per test JVM. */
 public final class ShippedModels {
     private static ModelRegistry registry;
     private static InferenceService inference;
 
-    private ShippedModels() {
-    }
+    private ShippedModels() {}
 
     /** The inference settings the service starts with. */
     public static InferenceSettings settings() {
@@ -33,8 +29,12 @@ public final class ShippedModels {
 
     /** An inference service on {@code registry} with the service's settings and batches of up to {@code maxBatch}. */
     public static InferenceService inference(ModelRegistry registry, int maxBatch) {
-        return new InferenceService(registry, settings(), datasetSettings(),
-                new BatchingSettings(maxBatch, Duration.ZERO, 256), new SimpleMeterRegistry());
+        return new InferenceService(
+                registry,
+                settings(),
+                datasetSettings(),
+                new BatchingSettings(maxBatch, Duration.ZERO, 256),
+                new SimpleMeterRegistry());
     }
 
     public static synchronized ModelRegistry registry() {

@@ -1,10 +1,11 @@
 package io.github.dl4jserving;
 
+import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetFile;
-import java.io.DataOutputStream;
-
+import io.github.dl4jserving.datasets.MnistIdxReader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -21,11 +22,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-
 import javax.imageio.ImageIO;
-
-import io.github.dl4jserving.datasets.DataDirectory;
-import io.github.dl4jserving.datasets.MnistIdxReader;
 
 /**
  * The shared data directory and the MNIST test split (read once per test JVM), and files the tests
@@ -37,8 +34,7 @@ public final class TestData {
     private static MnistIdxReader.IdxImages testImages;
     private static int[] testLabels;
 
-    private TestData() {
-    }
+    private TestData() {}
 
     public static DataDirectory dataDirectory() {
         return new DataDirectory(DATA_DIR);
@@ -100,15 +96,18 @@ public final class TestData {
      * {@code target} holding benign or malignant; the 16 rows with missing values are left out.
      */
     public static String breastCancerCsv(String target) throws IOException {
-        StringBuilder csv = new StringBuilder("clump,size,shape,adhesion,epithelial,nuclei,chromatin,nucleoli,mitoses,"
-                + target + "\n");
-        for (String line : Files.readAllLines(DATA_DIR.resolve("breast-cancer-wisconsin/breast-cancer-wisconsin.data"))) {
+        StringBuilder csv = new StringBuilder(
+                "clump,size,shape,adhesion,epithelial,nuclei,chromatin,nucleoli,mitoses," + target + "\n");
+        for (String line :
+                Files.readAllLines(DATA_DIR.resolve("breast-cancer-wisconsin/breast-cancer-wisconsin.data"))) {
             if (line.isBlank() || line.contains("?")) {
                 continue;
             }
             String[] c = line.split(",");
-            csv.append(String.join(",", List.of(c).subList(1, 10))).append(',')
-                    .append(c[10].equals("4") ? "malignant" : "benign").append('\n');
+            csv.append(String.join(",", List.of(c).subList(1, 10)))
+                    .append(',')
+                    .append(c[10].equals("4") ? "malignant" : "benign")
+                    .append('\n');
         }
         return csv.toString();
     }
@@ -142,8 +141,40 @@ public final class TestData {
         if ((jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xE0) {
             rest = 4 + ((jpeg[4] & 0xFF) << 8 | (jpeg[5] & 0xFF));
         }
-        byte[] exif = {'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0,
-            (byte) orientation, 0, 0, 0, 0, 0, 0};
+        byte[] exif = {
+            'E',
+            'x',
+            'i',
+            'f',
+            0,
+            0,
+            'M',
+            'M',
+            0,
+            42,
+            0,
+            0,
+            0,
+            8,
+            0,
+            1,
+            0x01,
+            0x12,
+            0,
+            3,
+            0,
+            0,
+            0,
+            1,
+            0,
+            (byte) orientation,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0
+        };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0xFF);
         out.write(0xD8);

@@ -14,13 +14,20 @@ import java.util.List;
  */
 public final class BreastCancerCsvReader {
     /** The nine features in file order; these are also the names the tabular API accepts. */
-    public static final List<String> FEATURES = List.of("clump_thickness", "uniformity_cell_size",
-            "uniformity_cell_shape", "marginal_adhesion", "single_epithelial_cell_size", "bare_nuclei",
-            "bland_chromatin", "normal_nucleoli", "mitoses");
+    public static final List<String> FEATURES = List.of(
+            "clump_thickness",
+            "uniformity_cell_size",
+            "uniformity_cell_shape",
+            "marginal_adhesion",
+            "single_epithelial_cell_size",
+            "bare_nuclei",
+            "bland_chromatin",
+            "normal_nucleoli",
+            "mitoses");
+
     public static final List<String> LABELS = List.of("benign", "malignant");
 
-    private BreastCancerCsvReader() {
-    }
+    private BreastCancerCsvReader() {}
 
     public static List<Row> read(Path file) throws IOException {
         List<Row> rows = new ArrayList<>();
@@ -61,6 +68,5 @@ public final class BreastCancerCsvReader {
     }
 
     /** One sample; {@code malignant} is the positive class. */
-    public record Row(String id, double[] features, boolean malignant) {
-    }
+    public record Row(String id, double[] features, boolean malignant) {}
 }

@@ -2,7 +2,6 @@ package io.github.dl4jserving.datasets;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectReader;
@@ -25,8 +24,7 @@ public final class CsvRecords {
             .readerFor(String[].class)
             .with(CsvSchema.emptySchema());
 
-    private CsvRecords() {
-    }
+    private CsvRecords() {}
 
     /**
      * The first {@code limit} records of {@code text} (the header among them), and one more if there
@@ -43,8 +41,11 @@ public final class CsvRecords {
             }
         } catch (JacksonException e) {
             String reason = e.getOriginalMessage();
-            throw new Malformed(records.size() + 1, reason == null ? "it is not well-formed CSV"
-                    : reason.lines().findFirst().orElse(reason));
+            throw new Malformed(
+                    records.size() + 1,
+                    reason == null
+                            ? "it is not well-formed CSV"
+                            : reason.lines().findFirst().orElse(reason));
         }
         return records;
     }

@@ -1,9 +1,9 @@
 package io.github.dl4jserving.datasets;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +24,12 @@ public final class CsvTable {
     public static CsvTable parse(byte[] bytes, int maxRows, int maxColumns) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new InvalidDatasetException("The CSV file is not UTF-8 text.");
         }
@@ -34,16 +38,18 @@ public final class CsvTable {
             records = CsvRecords.read(text, maxRows + 1);
         } catch (CsvRecords.Malformed e) {
             int row = e.record() - 1;
-            throw new InvalidDatasetException((row == 0 ? "The header" : "Row " + row) + " is not well-formed CSV: "
-                    + e.reason() + ".", row, null);
+            throw new InvalidDatasetException(
+                    (row == 0 ? "The header" : "Row " + row) + " is not well-formed CSV: " + e.reason() + ".",
+                    row,
+                    null);
         }
         if (records.isEmpty()) {
             throw new InvalidDatasetException("The CSV file is empty: it needs a header row and data rows.");
         }
         String[] names = records.get(0);
         if (names.length > maxColumns) {
-            throw new InvalidDatasetException("The header has " + names.length + " columns; at most "
-                    + maxColumns + " are allowed.", 0, null);
+            throw new InvalidDatasetException(
+                    "The header has " + names.length + " columns; at most " + maxColumns + " are allowed.", 0, null);
         }
         List<String> header = new ArrayList<>();
         for (int c = 0; c < names.length; c++) {
@@ -63,8 +69,10 @@ public final class CsvTable {
         for (int r = 0; r < rows.size(); r++) {
             String[] cells = rows.get(r);
             if (cells.length != header.size()) {
-                throw new InvalidDatasetException("Row " + (r + 1) + " has " + cells.length + " cells but the header has "
-                        + header.size() + ".", r + 1, null);
+                throw new InvalidDatasetException(
+                        "Row " + (r + 1) + " has " + cells.length + " cells but the header has " + header.size() + ".",
+                        r + 1,
+                        null);
             }
             for (int c = 0; c < cells.length; c++) {
                 cells[c] = cells[c].trim();
@@ -87,8 +95,8 @@ public final class CsvTable {
     public int columnIndex(String name) {
         int i = header.indexOf(name);
         if (i < 0) {
-            throw new InvalidDatasetException("There is no column '" + name + "'; the header has " + header + ".", 0,
-                    name);
+            throw new InvalidDatasetException(
+                    "There is no column '" + name + "'; the header has " + header + ".", 0, name);
         }
         return i;
     }
@@ -112,8 +120,8 @@ public final class CsvTable {
             }
             if (!Double.isFinite(values[r])) {
                 String shown = cell.length() > 40 ? cell.substring(0, 40) + "..." : cell;
-                throw new InvalidDatasetException("Row " + (r + 1) + ", column '" + name + "': '" + shown
-                        + "' is not a number.", r + 1, name);
+                throw new InvalidDatasetException(
+                        "Row " + (r + 1) + ", column '" + name + "': '" + shown + "' is not a number.", r + 1, name);
             }
         }
         return values;

@@ -1,9 +1,8 @@
 package io.github.dl4jserving.datasets;
 
-import java.io.OutputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +16,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.function.Function;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +39,10 @@ public class DataDirectory {
     public DataDirectory(Path root, Function<DatasetFile, URI> urls) {
         this.root = root.toAbsolutePath().normalize();
         this.urls = urls;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
     }
 
     public Path root() {
@@ -63,7 +63,8 @@ public class DataDirectory {
     public static String sha256(Path file) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), newDigest())) {
             in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (IOException e) {
             throw new DatasetUnavailableException("Cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -79,7 +80,10 @@ public class DataDirectory {
             Files.createDirectories(target.getParent());
             partial = Files.createTempFile(target.getParent(), ".download-", ".part");
             HttpResponse<Path> response = http.send(
-                    HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5)).GET().build(),
+                    HttpRequest.newBuilder(url)
+                            .timeout(Duration.ofMinutes(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofFile(partial));
             if (response.statusCode() != 200) {
                 throw new DatasetUnavailableException("Downloading " + file.relativePath() + " from " + url
@@ -94,8 +98,8 @@ public class DataDirectory {
             partial = null;
             return;
         } catch (IOException e) {
-            throw new DatasetUnavailableException("Could not download " + file.relativePath() + " from " + url
-                    + " (" + e + "). " + fix, e);
+            throw new DatasetUnavailableException(
+                    "Could not download " + file.relativePath() + " from " + url + " (" + e + "). " + fix, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DatasetUnavailableException("Interrupted while downloading " + file.relativePath(), e);

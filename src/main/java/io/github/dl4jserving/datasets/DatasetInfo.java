@@ -1,10 +1,9 @@
 package io.github.dl4jserving.datasets;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * An uploaded data set as {@code GET /datasets/{id}} shows it and {@code dataset.json} keeps it.
@@ -17,8 +16,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param classCounts rows or images per class name
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DatasetInfo(String id, String kind, Instant createdAt, String sha256, long bytes, int rows,
-        Map<String, Object> schema, List<String> labels, Map<String, Integer> classCounts) {
+public record DatasetInfo(
+        String id,
+        String kind,
+        Instant createdAt,
+        String sha256,
+        long bytes,
+        int rows,
+        Map<String, Object> schema,
+        List<String> labels,
+        Map<String, Integer> classCounts) {
 
     public static final String TABULAR_CSV = "tabular-csv";
     public static final String IMAGE_IDX = "image-idx";

@@ -1,5 +1,6 @@
 package io.github.dl4jserving.datasets;
 
+import io.github.dl4jserving.platform.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -17,13 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import tools.jackson.databind.json.JsonMapper;
-
-import io.github.dl4jserving.platform.StorageException;
 
 /**
  * Uploaded data sets under {@code <models-dir>/.datasets/<id>/}, next to the job records, so one
@@ -68,20 +65,41 @@ public class DatasetStore {
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("target", target);
         schema.put("features", set.features());
-        return write(DatasetInfo.TABULAR_CSV, sha256(csv), csv.length, set.rows().length, schema, set.labels(),
-                counts(set.classes(), set.labels()), dir -> Files.write(dir.resolve(CSV), csv));
+        return write(
+                DatasetInfo.TABULAR_CSV,
+                sha256(csv),
+                csv.length,
+                set.rows().length,
+                schema,
+                set.labels(),
+                counts(set.classes(), set.labels()),
+                dir -> Files.write(dir.resolve(CSV), csv));
     }
 
     public DatasetInfo uploadIdx(byte[] images, byte[] labels) {
-        return write(DatasetInfo.IMAGE_IDX, sha256(images, labels), images.length + (long) labels.length, -1, null,
-                null, null, dir -> {
+        return write(
+                DatasetInfo.IMAGE_IDX,
+                sha256(images, labels),
+                images.length + (long) labels.length,
+                -1,
+                null,
+                null,
+                null,
+                dir -> {
                     Files.write(dir.resolve(IMAGES), images);
                     Files.write(dir.resolve(LABELS), labels);
                 });
     }
 
     public DatasetInfo uploadZip(byte[] zip) {
-        return write(DatasetInfo.IMAGE_FOLDER, sha256(zip), zip.length, -1, null, null, null,
+        return write(
+                DatasetInfo.IMAGE_FOLDER,
+                sha256(zip),
+                zip.length,
+                -1,
+                null,
+                null,
+                null,
                 dir -> ImageFolderZip.unpack(zip, dir, maxImageDimension, maxUnzippedBytes));
     }
 
@@ -157,14 +175,19 @@ public class DatasetStore {
 
     private static TabularSet tabular(CsvTable table, String target) {
         List<String> classes = table.column(target);
-        List<String> features = table.header().stream().filter(h -> !h.equals(target)).toList();
+        List<String> features =
+                table.header().stream().filter(h -> !h.equals(target)).toList();
         if (features.isEmpty()) {
             throw new InvalidDatasetException("The table has no feature columns besides '" + target + "'.", 0, null);
         }
-        List<String> labels = classes.stream().distinct().sorted(DatasetStore::compareLabels).toList();
+        List<String> labels =
+                classes.stream().distinct().sorted(DatasetStore::compareLabels).toList();
         if (labels.size() != 2) {
-            throw new InvalidDatasetException("A logistic classifier needs exactly two classes in '" + target
-                    + "'; found " + labels.size() + (labels.size() <= 10 ? " " + labels : "") + ".", null, target);
+            throw new InvalidDatasetException(
+                    "A logistic classifier needs exactly two classes in '" + target + "'; found " + labels.size()
+                            + (labels.size() <= 10 ? " " + labels : "") + ".",
+                    null,
+                    target);
         }
         double[][] rows = new double[table.rowCount()][features.size()];
         for (int f = 0; f < features.size(); f++) {
@@ -203,8 +226,15 @@ public class DatasetStore {
      * Writes the files into a temporary directory, checks image data sets by reading them back, and
      * renames the directory into place with its {@code dataset.json}.
      */
-    private DatasetInfo write(String kind, String sha256, long bytes, int rows, Map<String, Object> schema,
-            List<String> labels, Map<String, Integer> classCounts, Writer files) {
+    private DatasetInfo write(
+            String kind,
+            String sha256,
+            long bytes,
+            int rows,
+            Map<String, Object> schema,
+            List<String> labels,
+            Map<String, Integer> classCounts,
+            Writer files) {
         String id = UUID.randomUUID().toString();
         Path tmp = root.resolve(".tmp-" + id);
         try {
@@ -236,27 +266,31 @@ public class DatasetStore {
                     + classes.length + " labels.");
         }
         if (images.count() < 10) {
-            throw new InvalidDatasetException("The data set holds " + images.count() + " images; at least 10 are needed.");
+            throw new InvalidDatasetException(
+                    "The data set holds " + images.count() + " images; at least 10 are needed.");
         }
         List<String> labels;
         if (kind.equals(DatasetInfo.IMAGE_IDX)) {
             for (int i = 0; i < classes.length; i++) {
                 if (classes[i] > 9) {
-                    throw new InvalidDatasetException("Label " + (i + 1) + " is " + classes[i]
-                            + "; MNIST-style labels are digits 0-9.", i + 1, null);
+                    throw new InvalidDatasetException(
+                            "Label " + (i + 1) + " is " + classes[i] + "; MNIST-style labels are digits 0-9.",
+                            i + 1,
+                            null);
                 }
             }
             labels = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
         } else {
-            labels = JSON.readValue(dir.resolve("labels.json").toFile(),
+            labels = JSON.readValue(
+                    dir.resolve("labels.json").toFile(),
                     JSON.getTypeFactory().constructCollectionType(List.class, String.class));
         }
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("width", images.cols());
         schema.put("height", images.rows());
         schema.put("prepared", kind.equals(DatasetInfo.IMAGE_FOLDER));
-        return new DatasetInfo(id, kind, Instant.now(), sha256, bytes, images.count(), schema, labels,
-                counts(classes, labels));
+        return new DatasetInfo(
+                id, kind, Instant.now(), sha256, bytes, images.count(), schema, labels, counts(classes, labels));
     }
 
     private static String readable(IOException e) {

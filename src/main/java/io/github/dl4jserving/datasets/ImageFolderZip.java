@@ -2,7 +2,6 @@ package io.github.dl4jserving.datasets;
 
 import io.github.dl4jserving.datasets.internal.DigitImagePreprocessor;
 import io.github.dl4jserving.datasets.internal.ImageDecoder;
-
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -24,8 +23,7 @@ final class ImageFolderZip {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}");
     static final int MAX_ENTRIES = 100_000;
 
-    private ImageFolderZip() {
-    }
+    private ImageFolderZip() {}
 
     /**
      * Reads every image of {@code zip}, prepares it as a request would be, and writes them as 28x28
@@ -58,7 +56,8 @@ final class ImageFolderZip {
                     BufferedImage image = decoder.decode(data);
                     pixels = toBytes(preprocessor.prepare(image).pixels());
                 } catch (UnreadableImageException | NoDigitFoundException ex) {
-                    throw new InvalidDatasetException("Zip entry '" + DatasetStore.shorten(name) + "': " + ex.getMessage());
+                    throw new InvalidDatasetException(
+                            "Zip entry '" + DatasetStore.shorten(name) + "': " + ex.getMessage());
                 }
                 byLabel.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(pixels);
             }
@@ -85,7 +84,8 @@ final class ImageFolderZip {
     /** {@code [label, file]} for an image entry, null for entries to skip; refuses paths that escape. */
     private static String[] checkedPath(String name) {
         if (name.startsWith("/") || name.contains("\\") || name.contains(":") || name.contains("\0")) {
-            throw new InvalidDatasetException("Zip entry '" + DatasetStore.shorten(name) + "' has an absolute or foreign path.");
+            throw new InvalidDatasetException(
+                    "Zip entry '" + DatasetStore.shorten(name) + "' has an absolute or foreign path.");
         }
         String[] parts = name.split("/");
         for (String p : parts) {
@@ -97,12 +97,12 @@ final class ImageFolderZip {
             return null;
         }
         if (parts.length != 2) {
-            throw new InvalidDatasetException("Zip entry '" + DatasetStore.shorten(name) + "' is not in a label folder: entries "
-                    + "must be label/file.png, one folder per label.");
+            throw new InvalidDatasetException("Zip entry '" + DatasetStore.shorten(name)
+                    + "' is not in a label folder: entries " + "must be label/file.png, one folder per label.");
         }
         if (!LABEL.matcher(parts[0]).matches()) {
-            throw new InvalidDatasetException("Folder '" + DatasetStore.shorten(parts[0]) + "' is not a usable label: use up to 64 "
-                    + "letters, digits, spaces, '.', '_' or '-'.");
+            throw new InvalidDatasetException("Folder '" + DatasetStore.shorten(parts[0])
+                    + "' is not a usable label: use up to 64 " + "letters, digits, spaces, '.', '_' or '-'.");
         }
         return parts;
     }

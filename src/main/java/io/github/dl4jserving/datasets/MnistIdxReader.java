@@ -21,24 +21,28 @@ public final class MnistIdxReader {
     /** 250 million pixels: five times MNIST's training images. */
     static final long MAX_PIXELS = 250_000_000L;
 
-    private MnistIdxReader() {
-    }
+    private MnistIdxReader() {}
 
     /** The images as unsigned bytes, one row of {@code rows * cols} per image. */
     public static IdxImages readImages(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();
             if (magic != IMAGE_MAGIC) {
-                throw new IOException(file + " is not an IDX image file (magic 0x"
-                        + Integer.toHexString(magic) + ", expected 0x803)");
+                throw new IOException(file + " is not an IDX image file (magic 0x" + Integer.toHexString(magic)
+                        + ", expected 0x803)");
             }
             int count = in.readInt();
             int rows = in.readInt();
             int cols = in.readInt();
-            if (count < 0 || count > MAX_ITEMS || rows <= 0 || cols <= 0 || rows > 1024 || cols > 1024
+            if (count < 0
+                    || count > MAX_ITEMS
+                    || rows <= 0
+                    || cols <= 0
+                    || rows > 1024
+                    || cols > 1024
                     || (long) count * rows * cols > MAX_PIXELS) {
-                throw new IOException(file + " has an implausible IDX header: " + count + " images of "
-                        + rows + "x" + cols);
+                throw new IOException(
+                        file + " has an implausible IDX header: " + count + " images of " + rows + "x" + cols);
             }
             // One image at a time: a header that promises more than the file holds ends in an
             // EOFException after reading what is there, not in allocating what it promised.
@@ -58,8 +62,8 @@ public final class MnistIdxReader {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();
             if (magic != LABEL_MAGIC) {
-                throw new IOException(file + " is not an IDX label file (magic 0x"
-                        + Integer.toHexString(magic) + ", expected 0x801)");
+                throw new IOException(file + " is not an IDX label file (magic 0x" + Integer.toHexString(magic)
+                        + ", expected 0x801)");
             }
             int count = in.readInt();
             if (count < 0 || count > MAX_ITEMS) {
@@ -119,6 +123,5 @@ public final class MnistIdxReader {
     }
 
     /** The MNIST training and test splits. */
-    public record MnistData(IdxImages trainImages, int[] trainLabels, IdxImages testImages, int[] testLabels) {
-    }
+    public record MnistData(IdxImages trainImages, int[] trainLabels, IdxImages testImages, int[] testLabels) {}
 }

@@ -6,5 +6,4 @@ package io.github.dl4jserving.datasets;
  * @param pixels   the 28x28 field
  * @param inverted whether the original had dark ink on a light background
  */
-public record PreparedDigit(float[] pixels, boolean inverted) {
-}
+public record PreparedDigit(float[] pixels, boolean inverted) {}

@@ -1,44 +1,35 @@
 package io.github.dl4jserving.inference;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.github.dl4jserving.registry.ModelKind;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
-import io.github.dl4jserving.registry.ModelKind;
-
 /** What the inference API returns: plain values, ready to be written as JSON. */
 public final class Answers {
-    private Answers() {
-    }
+    private Answers() {}
 
     /** A classifier's answer for each input, in request order. */
-    public record Classification(String model, int version, List<Prediction> predictions) {
-    }
+    public record Classification(String model, int version, List<Prediction> predictions) {}
 
     /** The top label and its probability, and the {@code k} most likely labels. */
-    public record Prediction(String label, double score, List<LabelScore> top) {
-    }
+    public record Prediction(String label, double score, List<LabelScore> top) {}
 
-    public record LabelScore(String label, double score) {
-    }
+    public record LabelScore(String label, double score) {}
 
     /** A binary tabular classifier's answer for each row. */
-    public record TabularClassification(String model, int version, List<TabularPrediction> predictions) {
-    }
+    public record TabularClassification(String model, int version, List<TabularPrediction> predictions) {}
 
     /** {@code probability} is that of the positive (second) label; {@code label} applies {@code threshold}. */
-    public record TabularPrediction(String label, double probability, double threshold) {
-    }
+    public record TabularPrediction(String label, double probability, double threshold) {}
 
     /**
      * A tabular regressor's answer: one predicted value per row, in request order, and the value
      * itself as {@code prediction} when the request held a single row.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Regression(String model, int version, Double prediction, List<Double> predictions) {
-    }
+    public record Regression(String model, int version, Double prediction, List<Double> predictions) {}
 
     /** Raw output rows of a model for raw input rows of {@code inputWidth} values. */
     public record Tensor(String model, int version, int inputWidth, float[][] rows, List<String> labels) {
@@ -60,9 +51,8 @@ public final class Answers {
     }
 
     /** What the Open Inference Protocol describes of a model version: its tensors' widths and its versions. */
-    public record TensorModel(String name, int version, ModelKind kind, List<Integer> versions, int inputWidth,
-            int outputWidth) {
-    }
+    public record TensorModel(
+            String name, int version, ModelKind kind, List<Integer> versions, int inputWidth, int outputWidth) {}
 
     /** The indices of the {@code k} largest scores, largest first; the lower index first among equals. */
     static int[] topIndices(float[] scores, int k) {
@@ -82,6 +72,5 @@ public final class Answers {
     }
 
     /** Generated 28x28 grey images; {@code seed} is null when explicit latent vectors were given. */
-    public record GeneratedDigits(String model, int version, Long seed, List<BufferedImage> images) {
-    }
+    public record GeneratedDigits(String model, int version, Long seed, List<BufferedImage> images) {}
 }

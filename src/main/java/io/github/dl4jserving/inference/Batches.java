@@ -4,8 +4,7 @@ import java.util.List;
 
 /** The per-request limits and the flat row-by-row arrays a batch queue takes. */
 final class Batches {
-    private Batches() {
-    }
+    private Batches() {}
 
     /** Refuses an empty request and one of more than {@code max} inputs, naming the inputs {@code what}. */
     static void check(int size, String what, int max) {
@@ -13,8 +12,8 @@ final class Batches {
             throw new InvalidInputException("instances", "The request holds no " + what + ".");
         }
         if (size > max) {
-            throw new InvalidInputException("instances", "The request holds " + size + " " + what + "s; send at most "
-                    + max + " per request.");
+            throw new InvalidInputException(
+                    "instances", "The request holds " + size + " " + what + "s; send at most " + max + " per request.");
         }
     }
 

@@ -2,7 +2,6 @@ package io.github.dl4jserving.inference;
 
 import java.time.Duration;
 import java.util.Map;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -41,8 +40,12 @@ public record BatchingSettings(
             throw new IllegalArgumentException("dl4j-serving.batching.max-wait must be positive, not " + maxWait);
         }
         check("dl4j-serving.batching", maxBatchSize, maxDelay, queueCapacity, workers);
-        models.forEach((name, m) -> check("dl4j-serving.batching.models." + name, m.maxBatchSize(), m.maxDelay(),
-                m.queueCapacity(), m.workers()));
+        models.forEach((name, m) -> check(
+                "dl4j-serving.batching.models." + name,
+                m.maxBatchSize(),
+                m.maxDelay(),
+                m.queueCapacity(),
+                m.workers()));
     }
 
     /** The global knobs only, with the default replica count and wait. */
@@ -51,12 +54,10 @@ public record BatchingSettings(
     }
 
     /** One model's overrides; an unset value falls back to the global one. */
-    public record ModelBatching(Integer maxBatchSize, Duration maxDelay, Integer queueCapacity, Integer workers) {
-    }
+    public record ModelBatching(Integer maxBatchSize, Duration maxDelay, Integer queueCapacity, Integer workers) {}
 
     /** The knobs in force for one model. */
-    public record Knobs(int maxBatchSize, Duration maxDelay, int queueCapacity, int workers) {
-    }
+    public record Knobs(int maxBatchSize, Duration maxDelay, int queueCapacity, int workers) {}
 
     /**
      * The knobs for {@code name}; {@code aliasWorkers} is the deprecated {@code workers-per-model},
@@ -68,12 +69,13 @@ public record BatchingSettings(
                 m.maxBatchSize() != null ? m.maxBatchSize() : maxBatchSize,
                 m.maxDelay() != null ? m.maxDelay() : maxDelay,
                 m.queueCapacity() != null ? m.queueCapacity() : queueCapacity,
-                m.workers() != null ? m.workers() : workers != null ? workers
-                        : aliasWorkers != null ? aliasWorkers : DEFAULT_WORKERS);
+                m.workers() != null
+                        ? m.workers()
+                        : workers != null ? workers : aliasWorkers != null ? aliasWorkers : DEFAULT_WORKERS);
     }
 
-    private static void check(String prefix, Integer maxBatchSize, Duration maxDelay, Integer queueCapacity,
-            Integer workers) {
+    private static void check(
+            String prefix, Integer maxBatchSize, Duration maxDelay, Integer queueCapacity, Integer workers) {
         if (maxBatchSize != null && maxBatchSize < 1) {
             throw new IllegalArgumentException(prefix + ".max-batch-size must be at least 1, not " + maxBatchSize);
         }

@@ -1,13 +1,11 @@
 package io.github.dl4jserving.inference;
 
 import io.github.dl4jserving.inference.internal.VersionQueues;
-
+import io.github.dl4jserving.registry.LoadedModel;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import io.github.dl4jserving.registry.LoadedModel;
 
 /** Digits from a generator: latent vectors drawn from a seed, or given, and the outputs as grey images. */
 final class GeneratorAnswers {
@@ -40,8 +38,9 @@ final class GeneratorAnswers {
         float[] z = new float[latent.size() * dim];
         for (int r = 0; r < latent.size(); r++) {
             if (latent.get(r).length != dim) {
-                throw new InvalidInputException("z[" + r + "]", "z[" + r + "] has " + latent.get(r).length
-                        + " numbers; the generator takes " + dim + ".");
+                throw new InvalidInputException(
+                        "z[" + r + "]",
+                        "z[" + r + "] has " + latent.get(r).length + " numbers; the generator takes " + dim + ".");
             }
             System.arraycopy(latent.get(r), 0, z, r * dim, dim);
         }

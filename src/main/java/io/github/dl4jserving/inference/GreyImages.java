@@ -4,8 +4,7 @@ import java.awt.image.BufferedImage;
 
 /** Square grey images from a network's pixel rows, for answers that are pictures. */
 final class GreyImages {
-    private GreyImages() {
-    }
+    private GreyImages() {}
 
     /** {@code pixels}, row by row, mapped from {@code [low, high]} (clamped) to grey levels 0 to 255. */
     static BufferedImage of(float[] pixels, float low, float high) {

@@ -1,15 +1,13 @@
 package io.github.dl4jserving.inference;
 
-import io.github.dl4jserving.inference.internal.VersionQueues;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PreparedDigit;
 import io.github.dl4jserving.datasets.UnreadableImageException;
+import io.github.dl4jserving.inference.internal.VersionQueues;
 import io.github.dl4jserving.registry.LoadedModel;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Images of digits, encoded files or grey-level arrays, prepared and classified. */
 final class ImageAnswers {
@@ -42,14 +40,15 @@ final class ImageAnswers {
         for (int i = 0; i < images.size(); i++) {
             ImageInput image = images.get(i);
             try {
-                prepared.add((image.file() != null ? digits.prepare(image.file()) : preparePixels(image.pixels()))
-                        .pixels());
+                prepared.add(
+                        (image.file() != null ? digits.prepare(image.file()) : preparePixels(image.pixels())).pixels());
             } catch (UnreadableImageException | NoDigitFoundException e) {
                 if (images.size() == 1) {
                     throw e;
                 }
                 String where = "Image " + (i + 1) + " of " + images.size() + ": ";
-                throw e instanceof UnreadableImageException ? new UnreadableImageException(where + e.getMessage())
+                throw e instanceof UnreadableImageException
+                        ? new UnreadableImageException(where + e.getMessage())
                         : new NoDigitFoundException(where + e.getMessage());
             }
         }
@@ -82,7 +81,8 @@ final class ImageAnswers {
             for (int i : Answers.topIndices(p, k)) {
                 top.add(new Answers.LabelScore(labels.get(i), p[i]));
             }
-            predictions.add(new Answers.Prediction(top.get(0).label(), top.get(0).score(), top));
+            predictions.add(
+                    new Answers.Prediction(top.get(0).label(), top.get(0).score(), top));
         }
         return new Answers.Classification(m.name(), m.version(), predictions);
     }

@@ -1,28 +1,13 @@
 package io.github.dl4jserving.inference;
 
-import io.github.dl4jserving.inference.internal.InferenceMetrics;
-import io.github.dl4jserving.inference.internal.ModelContract;
-import io.github.dl4jserving.inference.internal.TabularRows;
-import io.github.dl4jserving.inference.internal.VersionQueues;
-
-import java.awt.image.BufferedImage;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
-import java.util.stream.IntStream;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
-import org.springframework.stereotype.Service;
-
-import io.micrometer.core.instrument.MeterRegistry;
-
 import io.github.dl4jserving.datasets.DatasetSettings;
 import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.UnreadableImageException;
+import io.github.dl4jserving.inference.internal.InferenceMetrics;
+import io.github.dl4jserving.inference.internal.ModelContract;
+import io.github.dl4jserving.inference.internal.TabularRows;
+import io.github.dl4jserving.inference.internal.VersionQueues;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
@@ -30,6 +15,17 @@ import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistryEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
 
 /**
  * The inference API. Inputs are decoded and validated on the caller's thread, then each request's
@@ -49,8 +45,12 @@ public class InferenceService implements AutoCloseable {
     private final TabularAnswers tables;
     private final GeneratorAnswers generators;
 
-    public InferenceService(ModelRegistry registry, InferenceSettings settings, DatasetSettings datasets,
-            BatchingSettings batching, MeterRegistry meters) {
+    public InferenceService(
+            ModelRegistry registry,
+            InferenceSettings settings,
+            DatasetSettings datasets,
+            BatchingSettings batching,
+            MeterRegistry meters) {
         this.registry = registry;
         this.settings = settings;
         this.metrics = new InferenceMetrics(meters, new Rejections(meters));
@@ -100,9 +100,13 @@ public class InferenceService implements AutoCloseable {
     public Answers.TensorModel tensorModel(String model, Integer version) {
         LoadedModel m = registry.get(model, version);
         ModelDescriptor d = m.descriptor();
-        return new Answers.TensorModel(m.name(), m.version(), d.kind(),
+        return new Answers.TensorModel(
+                m.name(),
+                m.version(),
+                d.kind(),
                 registry.versions(m.name()).stream().map(LoadedModel::version).toList(),
-                ModelContract.inputWidth(d.input()), ModelContract.outputWidth(d));
+                ModelContract.inputWidth(d.input()),
+                ModelContract.outputWidth(d));
     }
 
     /**
@@ -129,33 +133,39 @@ public class InferenceService implements AutoCloseable {
             kind = JsonRequests.guessKind(request);
         }
         if (kind == ModelKind.IMAGE_CLASSIFIER) {
-            return classifyImages(firstNonEmpty(name, settings.defaultImageModel()), resolved,
-                    JsonRequests.images(request), k);
+            return classifyImages(
+                    firstNonEmpty(name, settings.defaultImageModel()), resolved, JsonRequests.images(request), k);
         }
         if (kind == ModelKind.IMAGE_GENERATOR) {
             return generateJson(firstNonEmpty(name, settings.defaultGeneratorModel()), resolved, request);
         }
         List<Object> rows = JsonRequests.rows(request);
-        List<String> fields = IntStream.range(0, rows.size()).mapToObj(i -> JsonRequests.rowField(request, i))
+        List<String> fields = IntStream.range(0, rows.size())
+                .mapToObj(i -> JsonRequests.rowField(request, i))
                 .toList();
-        return kind == ModelKind.TABULAR_REGRESSOR ? regressRows(name, resolved, rows, fields)
+        return kind == ModelKind.TABULAR_REGRESSOR
+                ? regressRows(name, resolved, rows, fields)
                 : classifyRows(firstNonEmpty(name, settings.defaultTabularModel()), resolved, rows, fields, threshold);
     }
 
     private Answers.GeneratedDigits generateJson(String name, Integer version, Map<?, ?> request) {
         for (Object key : request.keySet()) {
             if (!JsonRequests.GENERATOR_FIELDS.contains(key)) {
-                throw new InvalidInputException(String.valueOf(key), "A generator request takes "
-                        + JsonRequests.GENERATOR_FIELDS + ", not '" + key + "'. Send images or table rows to a "
-                        + "classifier.");
+                throw new InvalidInputException(
+                        String.valueOf(key),
+                        "A generator request takes "
+                                + JsonRequests.GENERATOR_FIELDS + ", not '" + key + "'. Send images or table rows to a "
+                                + "classifier.");
             }
         }
         if (request.containsKey("z")) {
             return generate(name, version, JsonRequests.latent(request.get("z")));
         }
-        int count = request.containsKey("count") ? (int) JsonValues.wholeNumber(request.get("count"), "count",
-                Integer.MAX_VALUE) : 16;
-        long seed = request.containsKey("seed") ? JsonValues.wholeNumber(request.get("seed"), "seed", 1L << 53)
+        int count = request.containsKey("count")
+                ? (int) JsonValues.wholeNumber(request.get("count"), "count", Integer.MAX_VALUE)
+                : 16;
+        long seed = request.containsKey("seed")
+                ? JsonValues.wholeNumber(request.get("seed"), "seed", 1L << 53)
                 : ThreadLocalRandom.current().nextLong(1L << 31);
         return generate(name, version, count, seed);
     }
@@ -175,8 +185,10 @@ public class InferenceService implements AutoCloseable {
             Batches.check(rows, "row", settings.maxBatch());
             int width = ModelContract.inputWidth(m.descriptor().input());
             if (rows < 1 || flat.length != (long) rows * width) {
-                throw new InvalidInputException("inputs", "The input has " + flat.length + " values for " + rows
-                        + " rows; the model takes rows of " + width + ".");
+                throw new InvalidInputException(
+                        "inputs",
+                        "The input has " + flat.length + " values for " + rows + " rows; the model takes rows of "
+                                + width + ".");
             }
             List<ModelDescriptor.FeatureRange> features = m.descriptor().input().features();
             if (features != null) {
@@ -186,7 +198,8 @@ public class InferenceService implements AutoCloseable {
                 }
             }
             float[][] out = versions.run(m, flat, rows);
-            return new Answers.Tensor(m.name(), m.version(), width, out, m.descriptor().labels());
+            return new Answers.Tensor(
+                    m.name(), m.version(), width, out, m.descriptor().labels());
         });
     }
 
@@ -204,40 +217,60 @@ public class InferenceService implements AutoCloseable {
      * Classifies table rows given as JSON values (objects of feature name to number, or ordered
      * arrays); {@code fields} names each row in error messages.
      */
-    public Answers.TabularClassification classifyRows(String model, Integer version, List<?> rows,
-            List<String> fields, double threshold) {
-        return observed(model, version, ModelKind.TABULAR_CLASSIFIER, "table rows",
+    public Answers.TabularClassification classifyRows(
+            String model, Integer version, List<?> rows, List<String> fields, double threshold) {
+        return observed(
+                model,
+                version,
+                ModelKind.TABULAR_CLASSIFIER,
+                "table rows",
                 m -> tables.classify(m, tables.fromJson(m, rows, fields), threshold));
     }
 
     /** Classifies the rows of a CSV text whose header names the features. */
     public Answers.TabularClassification classifyCsv(String model, Integer version, String csv, double threshold) {
-        return observed(model, version, ModelKind.TABULAR_CLASSIFIER, "table rows",
+        return observed(
+                model,
+                version,
+                ModelKind.TABULAR_CLASSIFIER,
+                "table rows",
                 m -> tables.classify(m, tables.fromCsv(m, csv), threshold));
     }
 
     /** Predicts a value for each table row given as JSON values, as {@link #classifyRows} reads them. */
     public Answers.Regression regressRows(String model, Integer version, List<?> rows, List<String> fields) {
-        return observed(model, version, ModelKind.TABULAR_REGRESSOR, "table rows",
+        return observed(
+                model,
+                version,
+                ModelKind.TABULAR_REGRESSOR,
+                "table rows",
                 m -> tables.regress(m, tables.fromJson(m, rows, fields)));
     }
 
     /** Predicts a value for each row of a CSV text whose header names the features. */
     public Answers.Regression regressCsv(String model, Integer version, String csv) {
-        return observed(model, version, ModelKind.TABULAR_REGRESSOR, "table rows",
+        return observed(
+                model,
+                version,
+                ModelKind.TABULAR_REGRESSOR,
+                "table rows",
                 m -> tables.regress(m, tables.fromCsv(m, csv)));
     }
 
     /** {@code count} digits from latent vectors drawn with {@code seed}: the same seed, the same digits. */
     public Answers.GeneratedDigits generate(String model, Integer version, int count, long seed) {
-        return observed(model, version, ModelKind.IMAGE_GENERATOR, "generator requests",
+        return observed(
+                model,
+                version,
+                ModelKind.IMAGE_GENERATOR,
+                "generator requests",
                 m -> generators.fromSeed(m, count, seed));
     }
 
     /** Digits from explicit latent vectors, each of the model's latent dimension. */
     public Answers.GeneratedDigits generate(String model, Integer version, List<float[]> latent) {
-        return observed(model, version, ModelKind.IMAGE_GENERATOR, "generator requests",
-                m -> generators.fromLatent(m, latent));
+        return observed(
+                model, version, ModelKind.IMAGE_GENERATOR, "generator requests", m -> generators.fromLatent(m, latent));
     }
 
     /** Resolves the model, runs {@code work} and records the call's time and outcome. */
@@ -257,7 +290,9 @@ public class InferenceService implements AutoCloseable {
             outcome = "not_found";
             metrics.rejected(outcome, name, ver);
             throw e;
-        } catch (InvalidInputException | UnreadableImageException | UnsupportedInputException
+        } catch (InvalidInputException
+                | UnreadableImageException
+                | UnsupportedInputException
                 | NoDigitFoundException e) {
             outcome = "bad_input";
             metrics.rejected(outcome, name, ver);

@@ -1,12 +1,11 @@
 package io.github.dl4jserving.inference;
 
+import io.github.dl4jserving.registry.ModelKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import io.github.dl4jserving.registry.ModelKind;
 
 /**
  * Reads the JSON request forms (already parsed into maps, lists, numbers and strings): images as
@@ -17,8 +16,7 @@ final class JsonRequests {
     /** The fields a generator request may hold. */
     static final Set<String> GENERATOR_FIELDS = new TreeSet<>(List.of("count", "seed", "z", "model"));
 
-    private JsonRequests() {
-    }
+    private JsonRequests() {}
 
     /** What kind of model the body is meant for, judged from its fields. */
     static ModelKind guessKind(Map<?, ?> body) {
@@ -37,17 +35,21 @@ final class JsonRequests {
                 return ModelKind.IMAGE_CLASSIFIER;
             }
             if (first instanceof Map<?, ?> m) {
-                return m.containsKey("image") || m.containsKey("pixels") ? ModelKind.IMAGE_CLASSIFIER
+                return m.containsKey("image") || m.containsKey("pixels")
+                        ? ModelKind.IMAGE_CLASSIFIER
                         : ModelKind.TABULAR_CLASSIFIER;
             }
             if (first instanceof List<?> l) {
                 return l.size() == PIXELS || (l.size() == 28 && l.get(0) instanceof List)
-                        ? ModelKind.IMAGE_CLASSIFIER : ModelKind.TABULAR_CLASSIFIER;
+                        ? ModelKind.IMAGE_CLASSIFIER
+                        : ModelKind.TABULAR_CLASSIFIER;
             }
         }
-        throw new InvalidInputException("body", "Cannot tell what the JSON body holds. Send {\"image\": \"<base64>\"}, "
-                + "{\"pixels\": [784 numbers]}, {\"features\": {...}} or {\"instances\": [...]}, or name the model "
-                + "with ?model= or /predict/{model}.");
+        throw new InvalidInputException(
+                "body",
+                "Cannot tell what the JSON body holds. Send {\"image\": \"<base64>\"}, "
+                        + "{\"pixels\": [784 numbers]}, {\"features\": {...}} or {\"instances\": [...]}, or name the model "
+                        + "with ?model= or /predict/{model}.");
     }
 
     /** The image inputs of the body, each an encoded file or a pixel array. */
@@ -83,7 +85,8 @@ final class JsonRequests {
         if (m.containsKey("pixels")) {
             return ImageInput.pixels(pixels(m.get("pixels"), prefix + "pixels"));
         }
-        throw new InvalidInputException(field, field + " needs an \"image\" (base64) or \"pixels\" (784 numbers) field.");
+        throw new InvalidInputException(
+                field, field + " needs an \"image\" (base64) or \"pixels\" (784 numbers) field.");
     }
 
     /** 784 grey levels from 0 to 255, given flat or as 28 rows of 28. */
@@ -100,8 +103,9 @@ final class JsonRequests {
             for (int r = 0; r < 28; r++) {
                 List<?> row = JsonValues.list(rows.get(r), field + "[" + r + "]");
                 if (row.size() != 28) {
-                    throw new InvalidInputException(field + "[" + r + "]", field + "[" + r + "] has " + row.size()
-                            + " values; each of the 28 rows needs 28.");
+                    throw new InvalidInputException(
+                            field + "[" + r + "]",
+                            field + "[" + r + "] has " + row.size() + " values; each of the 28 rows needs 28.");
                 }
                 for (int c = 0; c < 28; c++) {
                     out[r * 28 + c] = level(row.get(c), field + "[" + r + "][" + c + "]");
@@ -109,8 +113,10 @@ final class JsonRequests {
             }
             return out;
         }
-        throw new InvalidInputException(field, field + " has " + rows.size() + " values; send 784 grey levels "
-                + "(0 to 255, row by row) or 28 rows of 28.");
+        throw new InvalidInputException(
+                field,
+                field + " has " + rows.size() + " values; send 784 grey levels "
+                        + "(0 to 255, row by row) or 28 rows of 28.");
     }
 
     private static float level(Object v, String field) {
@@ -132,8 +138,10 @@ final class JsonRequests {
             return out;
         }
         if (!body.containsKey("features")) {
-            throw new InvalidInputException("features", "Send the row as {\"features\": {\"name\": value, ...}} or "
-                    + "{\"features\": [values in order]}, or several as {\"instances\": [...]}.");
+            throw new InvalidInputException(
+                    "features",
+                    "Send the row as {\"features\": {\"name\": value, ...}} or "
+                            + "{\"features\": [values in order]}, or several as {\"instances\": [...]}.");
         }
         out.add(body.get("features"));
         return out;
@@ -160,5 +168,4 @@ final class JsonRequests {
         }
         return out;
     }
-
 }

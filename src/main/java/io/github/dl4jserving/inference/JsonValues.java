@@ -9,24 +9,31 @@ import java.util.Map;
  * each refusal is an {@link InvalidInputException} naming the field at fault.
  */
 public final class JsonValues {
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     /** The body as a JSON object. */
     public static Map<?, ?> object(Object body) {
         if (body instanceof Map<?, ?> map) {
             return map;
         }
-        throw new InvalidInputException("body", "The JSON body must be an object such as {\"image\": \"<base64>\"}, "
-                + "{\"pixels\": [...]}, {\"features\": {...}}, {\"instances\": [...]} or {\"count\": 16, \"seed\": 42}.");
+        throw new InvalidInputException(
+                "body",
+                "The JSON body must be an object such as {\"image\": \"<base64>\"}, "
+                        + "{\"pixels\": [...]}, {\"features\": {...}}, {\"instances\": [...]} or {\"count\": 16, \"seed\": 42}.");
     }
 
     /** A finite JSON number. */
     public static double number(Object v, String field) {
         if (!(v instanceof Number n)) {
-            throw new InvalidInputException(field, field + " must be a number, not "
-                    + (v == null ? "null" : v instanceof String ? "a string" : "a " + v.getClass().getSimpleName())
-                    + ".");
+            throw new InvalidInputException(
+                    field,
+                    field + " must be a number, not "
+                            + (v == null
+                                    ? "null"
+                                    : v instanceof String
+                                            ? "a string"
+                                            : "a " + v.getClass().getSimpleName())
+                            + ".");
         }
         double d = n.doubleValue();
         if (Double.isNaN(d) || Double.isInfinite(d)) {
@@ -45,8 +52,10 @@ public final class JsonValues {
         try {
             return Base64.getMimeDecoder().decode(data);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(field, field + " is not valid base64. Encode the image file's bytes "
-                    + "with base64 (a data: URL prefix is accepted).");
+            throw new InvalidInputException(
+                    field,
+                    field + " is not valid base64. Encode the image file's bytes "
+                            + "with base64 (a data: URL prefix is accepted).");
         }
     }
 
@@ -62,8 +71,8 @@ public final class JsonValues {
     public static long wholeNumber(Object value, String field, long max) {
         double d = number(value, field);
         if (d != Math.rint(d) || Math.abs(d) > max) {
-            throw new InvalidInputException(field, field + " must be a whole number of at most " + max
-                    + " in magnitude, not " + d + ".");
+            throw new InvalidInputException(
+                    field, field + " must be a whole number of at most " + max + " in magnitude, not " + d + ".");
         }
         return (long) d;
     }

@@ -1,13 +1,11 @@
 package io.github.dl4jserving.inference;
 
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
-
 import org.springframework.stereotype.Component;
-
-import io.github.dl4jserving.registry.LoadedModel;
-import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
  * Whether the service, and each model, is ready: the one place Actuator's readiness group, the Open
@@ -43,15 +41,17 @@ public class ModelReadiness {
             return new State("default version failed to load", null);
         }
         LoadedModel def = registry.defaultVersion(name);
-        return inference.isWarm(name, def.version()) ? new State("ready (version " + def.version() + ")", def.version())
+        return inference.isWarm(name, def.version())
+                ? new State("ready (version " + def.version() + ")", def.version())
                 : new State("loading (version " + def.version() + ")", def.version());
     }
 
     /** Every model in the registry and every configured default model, by name. */
     public Map<String, State> all() {
         TreeSet<String> names = new TreeSet<>(registry.names());
-        for (String configured : new String[] {properties.defaultImageModel(), properties.defaultTabularModel(),
-            properties.defaultGeneratorModel()}) {
+        for (String configured : new String[] {
+            properties.defaultImageModel(), properties.defaultTabularModel(), properties.defaultGeneratorModel()
+        }) {
             if (configured != null && !configured.isBlank()) {
                 names.add(configured);
             }

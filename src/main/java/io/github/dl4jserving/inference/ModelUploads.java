@@ -1,7 +1,11 @@
 package io.github.dl4jserving.inference;
 
 import io.github.dl4jserving.inference.internal.ModelContract;
-
+import io.github.dl4jserving.platform.StorageException;
+import io.github.dl4jserving.registry.InvalidModelException;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelName;
+import io.github.dl4jserving.registry.ModelRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,14 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import org.springframework.stereotype.Service;
-
-import io.github.dl4jserving.platform.StorageException;
-import io.github.dl4jserving.registry.InvalidModelException;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelName;
-import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
  * Adds an uploaded network as a new version: the descriptor is read and checked, the zip is staged in
@@ -43,19 +40,33 @@ public class ModelUploads {
         }
         ModelDescriptor sent = ModelDescriptor.fromUploadJson(descriptorJson);
         if (sent.name() != null && !sent.name().equals(name)) {
-            throw new InvalidModelException("The descriptor names model '" + sent.name() + "' but was sent to '"
-                    + name + "'.");
+            throw new InvalidModelException(
+                    "The descriptor names model '" + sent.name() + "' but was sent to '" + name + "'.");
         }
         if (sent.kind() == null || sent.input() == null) {
             throw new InvalidModelException("The descriptor needs a 'kind' and an 'input' schema.");
         }
         checkText("labels", sent.labels());
-        checkText("input.features", sent.input().features() == null ? null
-                : sent.input().features().stream().map(ModelDescriptor.FeatureRange::name).toList());
-        checkText("metrics", sent.metrics() == null ? null : List.copyOf(sent.metrics().keySet()));
-        ModelDescriptor descriptor = new ModelDescriptor(name, 0, sent.kind(),
-                sent.createdAt() != null ? sent.createdAt() : Instant.now(), sent.description(), sent.input(),
-                sent.labels(), sent.metrics() != null ? sent.metrics() : Map.of(), sent.provenance());
+        checkText(
+                "input.features",
+                sent.input().features() == null
+                        ? null
+                        : sent.input().features().stream()
+                                .map(ModelDescriptor.FeatureRange::name)
+                                .toList());
+        checkText(
+                "metrics",
+                sent.metrics() == null ? null : List.copyOf(sent.metrics().keySet()));
+        ModelDescriptor descriptor = new ModelDescriptor(
+                name,
+                0,
+                sent.kind(),
+                sent.createdAt() != null ? sent.createdAt() : Instant.now(),
+                sent.description(),
+                sent.input(),
+                sent.labels(),
+                sent.metrics() != null ? sent.metrics() : Map.of(),
+                sent.provenance());
         Path staged = null;
         try {
             try {
@@ -82,9 +93,14 @@ public class ModelUploads {
             return;
         }
         for (String name : names) {
-            if (name == null || name.isBlank() || name.length() > 64 || UNSAFE.matcher(name).find()) {
-                throw new InvalidInputException(field, "Every name in '" + field + "' must be 1 to 64 characters "
-                        + "of plain text, without < > & quotes, backticks or control characters.");
+            if (name == null
+                    || name.isBlank()
+                    || name.length() > 64
+                    || UNSAFE.matcher(name).find()) {
+                throw new InvalidInputException(
+                        field,
+                        "Every name in '" + field + "' must be 1 to 64 characters "
+                                + "of plain text, without < > & quotes, backticks or control characters.");
             }
         }
     }

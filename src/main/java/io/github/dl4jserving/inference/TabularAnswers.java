@@ -2,13 +2,11 @@ package io.github.dl4jserving.inference;
 
 import io.github.dl4jserving.inference.internal.TabularRows;
 import io.github.dl4jserving.inference.internal.VersionQueues;
-
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelDescriptor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import io.github.dl4jserving.registry.LoadedModel;
-import io.github.dl4jserving.registry.ModelDescriptor;
 
 /** Table rows, from JSON values or CSV text, through a tabular classifier or regressor. */
 final class TabularAnswers {
@@ -44,8 +42,8 @@ final class TabularAnswers {
         float[][] out = run(m, rows);
         List<String> labels = m.descriptor().labels();
         List<Answers.TabularPrediction> predictions = Arrays.stream(out)
-                .map(p -> new Answers.TabularPrediction(p[0] >= threshold ? labels.get(1) : labels.get(0), p[0],
-                        threshold))
+                .map(p -> new Answers.TabularPrediction(
+                        p[0] >= threshold ? labels.get(1) : labels.get(0), p[0], threshold))
                 .toList();
         return new Answers.TabularClassification(m.name(), m.version(), predictions);
     }
@@ -58,6 +56,7 @@ final class TabularAnswers {
     }
 
     private float[][] run(LoadedModel m, List<double[]> rows) {
-        return queues.run(m, Batches.flatRows(rows, m.descriptor().input().features().size()), rows.size());
+        return queues.run(
+                m, Batches.flatRows(rows, m.descriptor().input().features().size()), rows.size());
     }
 }

@@ -1,19 +1,16 @@
 package io.github.dl4jserving.platform;
 
-import java.net.URI;
-
-import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.regex.Pattern;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -36,9 +33,11 @@ class ApiKeyFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
     /** POSTs that only compute an answer: inference, image preparation, the OIP infer call. */
     static final String INFERENCE_POSTS = "/predict(/[^/]+)?|/prepare|/v2/models/[^/]+(/versions/[^/]+)?/infer";
+
     private static final Pattern INFERENCE = Pattern.compile(INFERENCE_POSTS);
     /** Liveness and readiness probes stay open under protect-reads: Docker and Kubernetes send no key. */
-    private static final Pattern PROBES = Pattern.compile("/actuator/health/(liveness|readiness)|/v2/health/(live|ready)");
+    private static final Pattern PROBES =
+            Pattern.compile("/actuator/health/(liveness|readiness)|/v2/health/(live|ready)");
     /**
      * The web page's and Swagger UI's own files and the API description stay open under protect-reads
      * too: they hold no data, and a browser cannot send a key with the page it is asked to open. The
@@ -63,8 +62,10 @@ class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         boolean changesState = changesState(request);
-        if (!changesState && (!protectReads || PROBES.matcher(request.getRequestURI()).matches()
-                || PAGES.matcher(request.getRequestURI()).matches())) {
+        if (!changesState
+                && (!protectReads
+                        || PROBES.matcher(request.getRequestURI()).matches()
+                        || PAGES.matcher(request.getRequestURI()).matches())) {
             chain.doFilter(request, response);
             return;
         }
@@ -73,15 +74,21 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 chain.doFilter(request, response);
                 return;
             }
-            refuse(response, HttpStatus.FORBIDDEN, "Changing models, data sets or jobs is allowed from localhost only "
-                    + "(and not from a web page of another site) while no API key is configured. Set "
-                    + "dl4j-serving.security.api-key on the server.");
+            refuse(
+                    response,
+                    HttpStatus.FORBIDDEN,
+                    "Changing models, data sets or jobs is allowed from localhost only "
+                            + "(and not from a web page of another site) while no API key is configured. Set "
+                            + "dl4j-serving.security.api-key on the server.");
             return;
         }
         String presented = presentedKey(request);
         if (presented == null) {
-            refuse(response, HttpStatus.UNAUTHORIZED, "This request needs the API key: send it as 'Authorization: "
-                    + "Bearer <key>' or 'X-API-Key: <key>'.");
+            refuse(
+                    response,
+                    HttpStatus.UNAUTHORIZED,
+                    "This request needs the API key: send it as 'Authorization: "
+                            + "Bearer <key>' or 'X-API-Key: <key>'.");
             return;
         }
         if (!MessageDigest.isEqual(keyDigest, sha256(presented))) {
@@ -117,7 +124,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
      * connected last.
      */
     static boolean fromThisMachine(HttpServletRequest request) {
-        if (!localName(request.getServerName()) || request.getHeader("X-Forwarded-For") != null
+        if (!localName(request.getServerName())
+                || request.getHeader("X-Forwarded-For") != null
                 || request.getHeader("Forwarded") != null) {
             return false;
         }

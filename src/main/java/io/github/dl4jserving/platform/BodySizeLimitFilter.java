@@ -1,9 +1,5 @@
 package io.github.dl4jserving.platform;
 
-import java.util.Locale;
-
-import java.io.IOException;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -11,7 +7,8 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.util.Locale;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -42,8 +39,10 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
      */
     private long limitFor(HttpServletRequest request) {
         String type = request.getContentType();
-        boolean rawDatasetUpload = "POST".equals(request.getMethod()) && "/datasets".equals(request.getRequestURI())
-                && type != null && !type.toLowerCase(Locale.ROOT).startsWith("multipart/");
+        boolean rawDatasetUpload = "POST".equals(request.getMethod())
+                && "/datasets".equals(request.getRequestURI())
+                && type != null
+                && !type.toLowerCase(Locale.ROOT).startsWith("multipart/");
         return rawDatasetUpload ? datasetLimit : bodyLimit;
     }
 
@@ -53,7 +52,10 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
         long limit = limitFor(request);
         if (request.getContentLengthLong() > limit) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
-            FilterProblems.write(response, HttpStatus.CONTENT_TOO_LARGE, new PayloadTooLargeException(limit).getMessage(),
+            FilterProblems.write(
+                    response,
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    new PayloadTooLargeException(limit).getMessage(),
                     request.getRequestURI());
             return;
         }

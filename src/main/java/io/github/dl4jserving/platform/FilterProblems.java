@@ -1,14 +1,11 @@
 package io.github.dl4jserving.platform;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -19,8 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class FilterProblems {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private FilterProblems() {
-    }
+    private FilterProblems() {}
 
     /** Writes {@code status} with {@code detail}, and {@code instance} unless it is null. */
     static void write(HttpServletResponse response, HttpStatus status, String detail, String instance)

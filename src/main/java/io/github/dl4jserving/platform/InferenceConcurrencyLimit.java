@@ -1,24 +1,21 @@
 package io.github.dl4jserving.platform;
 
-import java.io.IOException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
-
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
+import java.io.IOException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Load shedding for inference: at most {@code dl4j-serving.max-inflight-inference} inference
@@ -48,7 +45,8 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
                 .description("Inference requests in progress, against dl4j.inference.inflight.limit")
                 .register(meters);
         Gauge.builder("dl4j.inference.inflight.limit", () -> limit)
-                .description("dl4j-serving.max-inflight-inference: inference requests allowed in progress (0: no limit)")
+                .description(
+                        "dl4j-serving.max-inflight-inference: inference requests allowed in progress (0: no limit)")
                 .register(meters);
     }
 
@@ -68,8 +66,11 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
         if (permits != null && !permits.tryAcquire()) {
             rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-            FilterProblems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "The service is at its limit of " + limit
-                    + " inference requests in progress. Retry shortly.", null);
+            FilterProblems.write(
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "The service is at its limit of " + limit + " inference requests in progress. Retry shortly.",
+                    null);
             return;
         }
         inflight.incrementAndGet();

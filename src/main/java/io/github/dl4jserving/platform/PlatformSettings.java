@@ -18,5 +18,4 @@ public record PlatformSettings(
         @DefaultValue("10MB") DataSize maxBodySize,
         @DefaultValue("200MB") DataSize maxDatasetSize,
         @DefaultValue("1") int nd4jThreads,
-        @DefaultValue("64") int maxInflightInference) {
-}
+        @DefaultValue("64") int maxInflightInference) {}

@@ -2,7 +2,6 @@ package io.github.dl4jserving.platform;
 
 import java.io.IOException;
 import java.io.Writer;
-
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
@@ -25,8 +24,12 @@ public class ProblemJsonErrorReportValve extends ErrorReportValve {
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write(FilterProblems.json(status, title, "The server could not accept this request as sent ("
-                        + title + "). Check the URL (at most 8 KB, no encoded slashes) and the headers.", null));
+                writer.write(FilterProblems.json(
+                        status,
+                        title,
+                        "The server could not accept this request as sent (" + title
+                                + "). Check the URL (at most 8 KB, no encoded slashes) and the headers.",
+                        null));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {

@@ -1,9 +1,8 @@
 package io.github.dl4jserving.platform;
 
-import org.springframework.stereotype.Component;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
 
 /**
  * Counts refused inference requests as {@code dl4j.inference.rejected}, tagged by {@code reason}

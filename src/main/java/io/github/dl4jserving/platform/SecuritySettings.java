@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param protectReads when true, inference and read-only endpoints need the key too
  */
 @ConfigurationProperties("dl4j-serving.security")
-public record SecuritySettings(String apiKey, @DefaultValue("false") boolean protectReads) {
+public record SecuritySettings(
+        String apiKey, @DefaultValue("false") boolean protectReads) {
 
     public boolean keyConfigured() {
         return apiKey != null && !apiKey.isBlank();
@@ -20,6 +21,7 @@ public record SecuritySettings(String apiKey, @DefaultValue("false") boolean pro
 
     @Override
     public String toString() {
-        return "SecuritySettings[apiKey=" + (keyConfigured() ? "(set)" : "(none)") + ", protectReads=" + protectReads + "]";
+        return "SecuritySettings[apiKey=" + (keyConfigured() ? "(set)" : "(none)") + ", protectReads=" + protectReads
+                + "]";
     }
 }

@@ -1,9 +1,8 @@
 package io.github.dl4jserving.platform;
 
-import java.nio.file.AccessDeniedException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,8 +14,8 @@ import java.util.List;
  */
 public class StorageException extends UncheckedIOException {
     /** The strerror texts of the errors that mean "the disk will not take this" (ENOSPC, EDQUOT, EFBIG, EROFS). */
-    private static final List<String> REASONS = List.of("No space left on device", "Disk quota exceeded",
-            "File too large", "Read-only file system");
+    private static final List<String> REASONS =
+            List.of("No space left on device", "Disk quota exceeded", "File too large", "Read-only file system");
 
     private StorageException(String message, IOException cause) {
         super(message, cause);
@@ -41,13 +40,16 @@ public class StorageException extends UncheckedIOException {
 
     /** "Could not store {@code what}: {reason}; nothing was kept.", with {@code root} and below cut from the reason. */
     public static StorageException of(String what, IOException e, Path root) {
-        String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+        String reason = e instanceof FileSystemException f && f.getReason() != null
+                ? f.getReason()
                 : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         if (e instanceof AccessDeniedException) {
             reason = "Permission denied";
         }
         reason = reason.replace(root.toAbsolutePath().toString(), "");
-        return new StorageException("Could not store " + what + ": " + reason + " (the disk refused the write); "
-                + "nothing was kept, and what was stored before is unchanged.", e);
+        return new StorageException(
+                "Could not store " + what + ": " + reason + " (the disk refused the write); "
+                        + "nothing was kept, and what was stored before is unchanged.",
+                e);
     }
 }

@@ -1,7 +1,6 @@
 package io.github.dl4jserving.registry;
 
 import java.nio.file.Path;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 
@@ -11,8 +10,12 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
  *
  * @param normalizer the normalizer stored with the network, or {@code null} when it has none
  */
-public record LoadedModel(ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer,
-        Path directory, double loadSeconds) {
+public record LoadedModel(
+        ModelDescriptor descriptor,
+        MultiLayerNetwork network,
+        DataNormalization normalizer,
+        Path directory,
+        double loadSeconds) {
 
     public String name() {
         return descriptor.name();

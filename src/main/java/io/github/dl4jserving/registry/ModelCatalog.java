@@ -2,7 +2,6 @@ package io.github.dl4jserving.registry;
 
 import java.io.IOException;
 import java.util.List;
-
 import org.springframework.stereotype.Service;
 
 /**

@@ -1,12 +1,10 @@
 package io.github.dl4jserving.registry;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.dl4jserving.registry.internal.DescriptorJson;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * The content of {@code model.json}: identity, input contract, output labels, held-out metrics and
@@ -35,20 +33,17 @@ public record ModelDescriptor(
 
     /** The same descriptor under another version number. */
     public ModelDescriptor withVersion(int newVersion) {
-        return new ModelDescriptor(name, newVersion, kind, createdAt, description, input, labels, metrics,
-                provenance);
+        return new ModelDescriptor(name, newVersion, kind, createdAt, description, input, labels, metrics, provenance);
     }
 
     /** The same descriptor under another model name. */
     public ModelDescriptor withName(String newName) {
-        return new ModelDescriptor(newName, version, kind, createdAt, description, input, labels, metrics,
-                provenance);
+        return new ModelDescriptor(newName, version, kind, createdAt, description, input, labels, metrics, provenance);
     }
 
     /** The same descriptor with {@code newProvenance}. */
     public ModelDescriptor withProvenance(Provenance newProvenance) {
-        return new ModelDescriptor(name, version, kind, createdAt, description, input, labels, metrics,
-                newProvenance);
+        return new ModelDescriptor(name, version, kind, createdAt, description, input, labels, metrics, newProvenance);
     }
 
     /**
@@ -57,8 +52,8 @@ public record ModelDescriptor(
      * feature by feature) before its normalizer: requests still send the plain features.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record InputSchema(ImageInput image, List<FeatureRange> features, Integer latentDimension,
-            Integer polynomialDegree) {
+    public record InputSchema(
+            ImageInput image, List<FeatureRange> features, Integer latentDimension, Integer polynomialDegree) {
         public static InputSchema image(ImageInput image) {
             return new InputSchema(image, null, null, null);
         }
@@ -81,13 +76,10 @@ public record ModelDescriptor(
      * {@code [pixelMin, pixelMax]}, ink bright on a dark field. Requests may be any size and
      * polarity: they are prepared to this.
      */
-    public record ImageInput(int width, int height, int channels, double pixelMin, double pixelMax,
-            String polarity) {
-    }
+    public record ImageInput(int width, int height, int channels, double pixelMin, double pixelMax, String polarity) {}
 
     /** A named feature and its valid closed range. */
-    public record FeatureRange(String name, double min, double max) {
-    }
+    public record FeatureRange(String name, double min, double max) {}
 
     /** Where the model came from, so it can be reproduced. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -103,6 +95,5 @@ public record ModelDescriptor(
             String dl4jVersion,
             String projectVersion,
             String notes,
-            String jobId) {
-    }
+            String jobId) {}
 }

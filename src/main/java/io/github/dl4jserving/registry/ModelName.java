@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  */
 public record ModelName(String value) {
     /** What a valid name looks like, for error messages. */
-    public static final String RULE = "Model names are 1 to 64 lower-case letters, digits or '-', starting with "
-            + "a letter or digit.";
+    public static final String RULE =
+            "Model names are 1 to 64 lower-case letters, digits or '-', starting with " + "a letter or digit.";
+
     private static final Pattern VALID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
     public ModelName {

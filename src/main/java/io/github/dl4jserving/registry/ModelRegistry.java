@@ -1,9 +1,13 @@
 package io.github.dl4jserving.registry;
 
-import io.github.dl4jserving.registry.internal.VersionLoader;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.github.dl4jserving.registry.RegistryEvent.DefaultVersionChanged;
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionFailed;
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionLoaded;
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionRetired;
 import io.github.dl4jserving.registry.internal.ModelStore;
 import io.github.dl4jserving.registry.internal.StoreLeftovers;
-
+import io.github.dl4jserving.registry.internal.VersionLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,19 +20,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
-
-import com.fasterxml.jackson.annotation.JsonIgnore;
-
-import io.github.dl4jserving.registry.RegistryEvent.DefaultVersionChanged;
-import io.github.dl4jserving.registry.RegistryEvent.ModelVersionFailed;
-import io.github.dl4jserving.registry.RegistryEvent.ModelVersionLoaded;
-import io.github.dl4jserving.registry.RegistryEvent.ModelVersionRetired;
 
 /**
  * Every version in the store, loaded into memory at start-up. A version that cannot be loaded
@@ -55,7 +51,7 @@ public class ModelRegistry {
 
     /** A registry that announces nothing: for tools and tests that need no listeners. */
     public ModelRegistry(ModelStore store) {
-        this(store, event -> { });
+        this(store, event -> {});
     }
 
     public ModelRegistry(ModelStore store, ApplicationEventPublisher events) {
@@ -63,8 +59,12 @@ public class ModelRegistry {
         this.events = events;
         StoreLeftovers.remove(store.root(), Duration.ofMinutes(10));
         refresh();
-        log.info("Model registry at {}: {} model(s), {} version(s) loaded, {} failed", store.root(), models.size(),
-                models.values().stream().mapToInt(Map::size).sum(), failures.size());
+        log.info(
+                "Model registry at {}: {} model(s), {} version(s) loaded, {} failed",
+                store.root(),
+                models.size(),
+                models.values().stream().mapToInt(Map::size).sum(),
+                failures.size());
     }
 
     /**
@@ -109,7 +109,8 @@ public class ModelRegistry {
         LoadedModel loaded;
         synchronized (lock) {
             loaded = VersionLoader.writeUploaded(store, descriptor, modelZip, check);
-            models.computeIfAbsent(loaded.name(), n -> new ConcurrentSkipListMap<>()).put(loaded.version(), loaded);
+            models.computeIfAbsent(loaded.name(), n -> new ConcurrentSkipListMap<>())
+                    .put(loaded.version(), loaded);
         }
         log.info("Added uploaded {} version {}", loaded.name(), loaded.version());
         announce(List.of(loadedEvent(loaded)));
@@ -117,8 +118,7 @@ public class ModelRegistry {
     }
 
     /** The outcome of {@link #publish}: the version written and whether it became the default. */
-    public record Published(LoadedModel model, PromotionRule.Decision decision) {
-    }
+    public record Published(LoadedModel model, PromotionRule.Decision decision) {}
 
     /**
      * Writes a trained network as the next version of its model (atomically: a temporary directory,
@@ -126,8 +126,9 @@ public class ModelRegistry {
      * against the default at that moment, whether the new version becomes the default; if not, the
      * current default is pinned first, so the new version does not serve by being the highest.
      */
-    public Published publish(ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer,
-            PromotionRule rule) throws IOException {
+    public Published publish(
+            ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer, PromotionRule rule)
+            throws IOException {
         long start = System.nanoTime();
         String name = descriptor.name();
         List<RegistryEvent> changes = new ArrayList<>();
@@ -227,9 +228,14 @@ public class ModelRegistry {
             if (!models.containsKey(dir.name())) {
                 readPin(dir.name(), changes);
             }
-            models.computeIfAbsent(dir.name(), n -> new ConcurrentSkipListMap<>()).put(dir.version(), loaded);
+            models.computeIfAbsent(dir.name(), n -> new ConcurrentSkipListMap<>())
+                    .put(dir.version(), loaded);
             failures.remove(dir.name() + "@" + dir.version());
-            log.info("Loaded {} version {} in {} ms", dir.name(), dir.version(), Math.round(loaded.loadSeconds() * 1000));
+            log.info(
+                    "Loaded {} version {} in {} ms",
+                    dir.name(),
+                    dir.version(),
+                    Math.round(loaded.loadSeconds() * 1000));
             changes.add(loadedEvent(loaded));
             return true;
         } catch (Exception | OutOfMemoryError e) {
@@ -287,13 +293,15 @@ public class ModelRegistry {
     /** Versions that are on disk but could not be loaded. */
     public List<LoadFailure> failures() {
         return failures.values().stream()
-                .sorted(Comparator.comparing(LoadFailure::name).thenComparingInt(LoadFailure::version)).toList();
+                .sorted(Comparator.comparing(LoadFailure::name).thenComparingInt(LoadFailure::version))
+                .toList();
     }
 
     /** Whether the version that should be the default, the pinned one or else the highest on disk, failed. */
     public boolean intendedDefaultFailed(String name) {
         // A model with no loaded version has no pin in memory yet.
-        int intended = models.containsKey(name) ? pins.getOrDefault(name, Integer.MIN_VALUE)
+        int intended = models.containsKey(name)
+                ? pins.getOrDefault(name, Integer.MIN_VALUE)
                 : store.pinnedDefault(name).orElse(Integer.MIN_VALUE);
         int highestLoaded = models.containsKey(name) ? models.get(name).lastKey() : Integer.MIN_VALUE;
         for (LoadFailure f : failures.values()) {
@@ -310,6 +318,9 @@ public class ModelRegistry {
     }
 
     /** A version on disk that failed to load, and why. */
-    public record LoadFailure(String name, int version, String reason, @JsonIgnore long stamp) {
-    }
+    public record LoadFailure(
+            String name,
+            int version,
+            String reason,
+            @JsonIgnore long stamp) {}
 }

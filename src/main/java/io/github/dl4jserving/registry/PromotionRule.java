@@ -11,6 +11,5 @@ public interface PromotionRule {
     Decision decide(ModelDescriptor candidate, ModelDescriptor currentDefault);
 
     /** Whether the candidate serves, and why, in words recorded on the job that wrote it. */
-    record Decision(boolean promote, String reason) {
-    }
+    record Decision(boolean promote, String reason) {}
 }

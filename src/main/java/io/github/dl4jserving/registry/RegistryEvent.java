@@ -11,16 +11,13 @@ public sealed interface RegistryEvent {
     String name();
 
     /** A version was loaded into memory, from disk at start-up or a rescan, or just written. */
-    record ModelVersionLoaded(String name, int version, double loadSeconds) implements RegistryEvent {
-    }
+    record ModelVersionLoaded(String name, int version, double loadSeconds) implements RegistryEvent {}
 
     /** A version on disk could not be loaded. */
-    record ModelVersionFailed(String name, int version, String reason) implements RegistryEvent {
-    }
+    record ModelVersionFailed(String name, int version, String reason) implements RegistryEvent {}
 
     /** {@code version} now serves the requests that name no version of {@code name}. */
-    record DefaultVersionChanged(String name, int version) implements RegistryEvent {
-    }
+    record DefaultVersionChanged(String name, int version) implements RegistryEvent {}
 
     /**
      * A version was removed from service and from disk. The listener that ran it releases its

@@ -2,7 +2,6 @@ package io.github.dl4jserving.registry;
 
 import java.nio.file.Path;
 import java.util.Optional;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -26,6 +25,8 @@ public record RegistrySettings(
 
     /** The shipped models to seed the store from, if any. */
     public Optional<Path> seedModelsPath() {
-        return seedModelsDir == null || seedModelsDir.isBlank() ? Optional.empty() : Optional.of(Path.of(seedModelsDir));
+        return seedModelsDir == null || seedModelsDir.isBlank()
+                ? Optional.empty()
+                : Optional.of(Path.of(seedModelsDir));
     }
 }

@@ -1,11 +1,10 @@
 package io.github.dl4jserving.training;
 
-import io.github.dl4jserving.training.internal.Trainer;
-
 import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.datasets.DatasetNotFoundException;
 import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.registry.ModelName;
+import io.github.dl4jserving.training.internal.Trainer;
 
 /** The data set a job reads: one of its trainer's built-in data sets, or an uploaded one ({@code upload}). */
 record DatasetChoice(String name, DatasetInfo upload) {
@@ -22,18 +21,27 @@ record DatasetChoice(String name, DatasetInfo upload) {
             try {
                 upload = uploads.get(ds);
             } catch (DatasetNotFoundException e) {
-                throw new InvalidHyperparameterException("dataset", model + " trains on " + trainer.datasets()
-                        + (trainer.uploadKinds().isEmpty() ? "" : " or an uploaded data set of kind "
-                                + trainer.uploadKinds()) + "; there is no data set '" + shorten(ds) + "'.");
+                throw new InvalidHyperparameterException(
+                        "dataset",
+                        model + " trains on " + trainer.datasets()
+                                + (trainer.uploadKinds().isEmpty()
+                                        ? ""
+                                        : " or an uploaded data set of kind " + trainer.uploadKinds())
+                                + "; there is no data set '" + shorten(ds) + "'.");
             }
             if (!trainer.uploadKinds().contains(upload.kind())) {
-                throw new InvalidHyperparameterException("dataset", "Data set " + ds + " is " + upload.kind() + "; "
-                        + model + " trains on " + (trainer.uploadKinds().isEmpty() ? "built-in data only"
-                                : trainer.uploadKinds()) + ".");
+                throw new InvalidHyperparameterException(
+                        "dataset",
+                        "Data set " + ds + " is " + upload.kind() + "; "
+                                + model + " trains on "
+                                + (trainer.uploadKinds().isEmpty() ? "built-in data only" : trainer.uploadKinds())
+                                + ".");
             }
             if (name == null) {
-                throw new InvalidHyperparameterException("name", "Name the model this job writes (\"name\": "
-                        + "\"my-model\"): a model trained on an uploaded data set has its own inputs and labels.");
+                throw new InvalidHyperparameterException(
+                        "name",
+                        "Name the model this job writes (\"name\": "
+                                + "\"my-model\"): a model trained on an uploaded data set has its own inputs and labels.");
             }
         }
         if (name != null && (!ModelName.isValid(name) || name.length() > 64)) {

@@ -1,16 +1,21 @@
 package io.github.dl4jserving.training;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * One setting a trainer accepts, as {@code GET /trainers} lists it: its JSON type ({@code integer},
  * {@code number} or {@code string}), default, closed valid range or allowed values, and meaning.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Hyperparameter(String name, String type, Object defaultValue, Double min, Double max,
-        List<String> choices, String description) {
+public record Hyperparameter(
+        String name,
+        String type,
+        Object defaultValue,
+        Double min,
+        Double max,
+        List<String> choices,
+        String description) {
 
     public static Hyperparameter integer(String name, int defaultValue, int min, int max, String description) {
         return new Hyperparameter(name, "integer", defaultValue, (double) min, (double) max, null, description);
@@ -31,23 +36,27 @@ public record Hyperparameter(String name, String type, Object defaultValue, Doub
             case "integer" -> {
                 if (!(value instanceof Integer || value instanceof Long)
                         && !(value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()))) {
-                    throw new InvalidHyperparameterException(field, name + " must be an integer, not " + show(value) + ".");
+                    throw new InvalidHyperparameterException(
+                            field, name + " must be an integer, not " + show(value) + ".");
                 }
                 double d = ((Number) value).doubleValue();
                 inRange(field, d);
                 return (int) d;
             }
             case "number" -> {
-                if (!(value instanceof Number n) || Double.isNaN(n.doubleValue()) || Double.isInfinite(n.doubleValue())) {
-                    throw new InvalidHyperparameterException(field, name + " must be a finite number, not " + show(value) + ".");
+                if (!(value instanceof Number n)
+                        || Double.isNaN(n.doubleValue())
+                        || Double.isInfinite(n.doubleValue())) {
+                    throw new InvalidHyperparameterException(
+                            field, name + " must be a finite number, not " + show(value) + ".");
                 }
                 inRange(field, n.doubleValue());
                 return n.doubleValue();
             }
             default -> {
                 if (!(value instanceof String s) || !choices.contains(s)) {
-                    throw new InvalidHyperparameterException(field, name + " must be one of " + choices + ", not "
-                            + show(value) + ".");
+                    throw new InvalidHyperparameterException(
+                            field, name + " must be one of " + choices + ", not " + show(value) + ".");
                 }
                 return s;
             }
@@ -56,8 +65,10 @@ public record Hyperparameter(String name, String type, Object defaultValue, Doub
 
     private void inRange(String field, double d) {
         if (d < min || d > max) {
-            throw new InvalidHyperparameterException(field, name + " = " + show(d) + " is out of range: it must lie in ["
-                    + show(min) + ", " + show(max) + "].");
+            throw new InvalidHyperparameterException(
+                    field,
+                    name + " = " + show(d) + " is out of range: it must lie in [" + show(min) + ", " + show(max)
+                            + "].");
         }
     }
 

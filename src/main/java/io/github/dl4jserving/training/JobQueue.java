@@ -7,7 +7,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +30,8 @@ final class JobQueue {
         this.settings = settings;
         this.slots = new Semaphore(settings.concurrency() + settings.queueCapacity());
         AtomicInteger threads = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        this.executor = new ThreadPoolExecutor(
+                settings.concurrency(), settings.concurrency(), 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "training-" + threads.incrementAndGet());
                     // Inference threads come first where the OS honours priorities.
                     t.setPriority(Thread.MIN_PRIORITY);

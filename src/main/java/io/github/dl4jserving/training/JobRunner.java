@@ -1,23 +1,20 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.training.internal.JobStore;
 import io.github.dl4jserving.training.internal.TrainedModel;
 import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingCancelledException;
 import io.github.dl4jserving.training.internal.TrainingData;
 import io.github.dl4jserving.training.internal.TrainingMetrics;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.dl4jserving.datasets.DataDirectory;
-import io.github.dl4jserving.datasets.DatasetStore;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
  * Runs one job on a training thread: the trainer fits its network, the result gets the job's name and
@@ -34,8 +31,13 @@ final class JobRunner {
     private final JobStore store;
     private final TrainingMetrics metrics;
 
-    JobRunner(Map<String, Trainer> trainers, ModelRegistry registry, DataDirectory data, DatasetStore uploads,
-            JobStore store, TrainingMetrics metrics) {
+    JobRunner(
+            Map<String, Trainer> trainers,
+            ModelRegistry registry,
+            DataDirectory data,
+            DatasetStore uploads,
+            JobStore store,
+            TrainingMetrics metrics) {
         this.trainers = trainers;
         this.registry = registry;
         this.data = data;
@@ -59,7 +61,8 @@ final class JobRunner {
         Trainer trainer = trainers.get(job.model);
         synchronized (job) {
             if (job.cancelRequested) {
-                job.finish(job.shuttingDown ? JobStatus.FAILED : JobStatus.CANCELLED,
+                job.finish(
+                        job.shuttingDown ? JobStatus.FAILED : JobStatus.CANCELLED,
                         job.shuttingDown ? "interrupted: the service shut down before the job started." : null);
             }
             if (job.status.isFinal()) {
@@ -76,7 +79,8 @@ final class JobRunner {
         job.emitStatus();
         String outcome;
         try {
-            TrainingData input = job.upload != null ? new TrainingData(data, job.dataset, job.upload, uploads)
+            TrainingData input = job.upload != null
+                    ? new TrainingData(data, job.dataset, job.upload, uploads)
                     : TrainingData.builtIn(data, job.dataset);
             long start = System.nanoTime();
             TrainedModel trained = trainer.train(input, job.options, metrics.observe(job.model, job));
@@ -85,7 +89,8 @@ final class JobRunner {
                 trained.network().close();
                 throw new TrainingCancelledException();
             }
-            ModelDescriptor candidate = trained.describe(trainer, seconds, job.id).withName(job.target);
+            ModelDescriptor candidate =
+                    trained.describe(trainer, seconds, job.id).withName(job.target);
             if (job.comparison != null) {
                 trained.network().close();
                 synchronized (job) {
@@ -98,7 +103,10 @@ final class JobRunner {
             } else {
                 ModelRegistry.Published published;
                 try {
-                    published = registry.publish(candidate, trained.network(), trained.normalizer(),
+                    published = registry.publish(
+                            candidate,
+                            trained.network(),
+                            trained.normalizer(),
                             PromotionPolicy.rule(job.promote, trainer));
                 } finally {
                     trained.network().close();
@@ -111,13 +119,20 @@ final class JobRunner {
                     job.finish(JobStatus.SUCCEEDED, null);
                 }
                 outcome = "succeeded";
-                log.info("Job {} wrote {} version {} ({}): {}", job.id, job.target, job.resultVersion,
-                        job.promoted ? "promoted" : "not promoted", job.promotionReason);
+                log.info(
+                        "Job {} wrote {} version {} ({}): {}",
+                        job.id,
+                        job.target,
+                        job.resultVersion,
+                        job.promoted ? "promoted" : "not promoted",
+                        job.promotionReason);
             }
         } catch (TrainingCancelledException e) {
             if (job.shuttingDown) {
-                job.finish(JobStatus.FAILED, "interrupted: the service shut down during training; no version was"
-                        + " written. Start it again.");
+                job.finish(
+                        JobStatus.FAILED,
+                        "interrupted: the service shut down during training; no version was"
+                                + " written. Start it again.");
                 outcome = "failed";
             } else {
                 job.finish(JobStatus.CANCELLED, null);
@@ -125,7 +140,8 @@ final class JobRunner {
             }
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             log.warn("Job {} failed", job.id, e);
-            String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            String message =
+                    e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             job.finish(JobStatus.FAILED, message.length() > 500 ? message.substring(0, 500) + "..." : message);
             outcome = "failed";
         }

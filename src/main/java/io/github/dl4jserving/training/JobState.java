@@ -1,10 +1,10 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.training.internal.JobStore;
 import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingOptions;
 import io.github.dl4jserving.training.internal.TrainingProgress;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,8 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-
-import io.github.dl4jserving.datasets.DatasetInfo;
 
 /**
  * One job's live state, the only mutable view of a job: {@link #snapshot()} is the {@link TrainingJob}
@@ -34,6 +32,7 @@ final class JobState implements TrainingProgress {
     final DatasetInfo upload;
     /** Set for the jobs of an optimizer comparison, which write no version. */
     final String comparison;
+
     final Map<String, Object> hyperparameters;
     final Promotion promote;
     final Instant createdAt;
@@ -45,6 +44,7 @@ final class JobState implements TrainingProgress {
     volatile Runnable slotRelease;
     /** What the queue's executor runs for this job, so a queued job can be taken out again. */
     volatile Runnable task;
+
     volatile boolean cancelRequested;
     volatile boolean shuttingDown;
     final AtomicBoolean slotHeld = new AtomicBoolean();
@@ -69,8 +69,16 @@ final class JobState implements TrainingProgress {
     long epochStartNanos;
     long lastProgressEvent;
 
-    JobState(String id, Trainer trainer, String target, DatasetChoice data, TrainingOptions.Parsed parsed,
-            Promotion promote, String comparison, JobEvents events, JobStore store) {
+    JobState(
+            String id,
+            Trainer trainer,
+            String target,
+            DatasetChoice data,
+            TrainingOptions.Parsed parsed,
+            Promotion promote,
+            String comparison,
+            JobEvents events,
+            JobStore store) {
         this.events = events;
         this.store = store;
         this.id = id;
@@ -122,12 +130,37 @@ final class JobState implements TrainingProgress {
     }
 
     synchronized TrainingJob snapshot() {
-        Double duration = startedAt == null ? null
-                : Duration.between(startedAt, finishedAt != null ? finishedAt : Instant.now()).toMillis() / 1000.0;
-        return new TrainingJob(id, model, target, dataset, comparison, hyperparameters, promote, status, progress, epoch, epochs,
-                iteration, loss, status.isFinal() ? null : eta, List.copyOf(history), List.copyOf(losses),
-                createdAt, startedAt, finishedAt, duration, resultVersion, resultMetrics, promoted,
-                promotionReason, error);
+        Double duration = startedAt == null
+                ? null
+                : Duration.between(startedAt, finishedAt != null ? finishedAt : Instant.now())
+                                .toMillis()
+                        / 1000.0;
+        return new TrainingJob(
+                id,
+                model,
+                target,
+                dataset,
+                comparison,
+                hyperparameters,
+                promote,
+                status,
+                progress,
+                epoch,
+                epochs,
+                iteration,
+                loss,
+                status.isFinal() ? null : eta,
+                List.copyOf(history),
+                List.copyOf(losses),
+                createdAt,
+                startedAt,
+                finishedAt,
+                duration,
+                resultVersion,
+                resultMetrics,
+                promoted,
+                promotionReason,
+                error);
     }
 
     synchronized Map<String, Object> statusData() {
@@ -215,8 +248,11 @@ final class JobState implements TrainingProgress {
     @Override
     public void epoch(int epochNumber, double trainingLoss, Map<String, Double> validation) {
         long now = System.nanoTime();
-        TrainingJob.EpochStats stats = new TrainingJob.EpochStats(epochNumber, trainingLoss,
-                validation == null ? Map.of() : Map.copyOf(validation), (now - epochStartNanos) / 1e9);
+        TrainingJob.EpochStats stats = new TrainingJob.EpochStats(
+                epochNumber,
+                trainingLoss,
+                validation == null ? Map.of() : Map.copyOf(validation),
+                (now - epochStartNanos) / 1e9);
         synchronized (this) {
             history.add(stats);
             epochStartNanos = now;

@@ -1,8 +1,7 @@
 package io.github.dl4jserving.training;
 
-import java.util.Arrays;
-
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
 
 /** What a finished job does with the default version of its model. */
 public enum Promotion {
@@ -28,8 +27,12 @@ public enum Promotion {
         if (value == null) {
             return IF_BETTER;
         }
-        return Arrays.stream(values()).filter(p -> p.wireName.equals(value)).findFirst()
-                .orElseThrow(() -> new InvalidHyperparameterException("promote", "promote must be always, never or"
-                        + " if-better, not '" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'."));
+        return Arrays.stream(values())
+                .filter(p -> p.wireName.equals(value))
+                .findFirst()
+                .orElseThrow(() -> new InvalidHyperparameterException(
+                        "promote",
+                        "promote must be always, never or" + " if-better, not '"
+                                + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "'."));
     }
 }

@@ -1,16 +1,14 @@
 package io.github.dl4jserving.training;
 
-import io.github.dl4jserving.training.internal.Trainer;
-
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.PromotionRule;
 import io.github.dl4jserving.registry.PromotionRule.Decision;
+import io.github.dl4jserving.training.internal.Trainer;
 
 /** Whether a finished job's version becomes the default, and why: the decision recorded on the job. */
 final class PromotionPolicy {
 
-    private PromotionPolicy() {
-    }
+    private PromotionPolicy() {}
 
     /**
      * {@code always} and {@code never} decide alone; {@code if-better} compares the trainer's
@@ -39,8 +37,10 @@ final class PromotionPolicy {
                     yield new Decision(true, "the default (version " + current.version() + ") has no " + metric);
                 }
                 boolean better = trainer.primaryMetric().better(cand, now);
-                yield new Decision(better, metric + " " + cand + (better ? " beats " : " does not beat ")
-                        + "the default's (version " + current.version() + ") " + now);
+                yield new Decision(
+                        better,
+                        metric + " " + cand + (better ? " beats " : " does not beat ") + "the default's (version "
+                                + current.version() + ") " + now);
             }
         };
     }

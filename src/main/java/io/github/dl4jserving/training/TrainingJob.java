@@ -1,10 +1,9 @@
 package io.github.dl4jserving.training;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A training job as the API shows it and as the job store keeps it: what was asked, where it is,
@@ -49,6 +48,5 @@ public record TrainingJob(
         String error) {
 
     /** One finished epoch: mean training loss, and the validation metrics (loss, accuracy, ...). */
-    public record EpochStats(int epoch, double trainingLoss, Map<String, Double> validation, double seconds) {
-    }
+    public record EpochStats(int epoch, double trainingLoss, Map<String, Double> validation, double seconds) {}
 }

@@ -1,11 +1,13 @@
 package io.github.dl4jserving.training;
 
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.training.internal.JobStore;
 import io.github.dl4jserving.training.internal.Optimizers;
 import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingMetrics;
 import io.github.dl4jserving.training.internal.TrainingOptions;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,13 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.dl4jserving.datasets.DataDirectory;
-import io.github.dl4jserving.datasets.DatasetStore;
-import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
  * Training as asynchronous jobs, after H2O-3's {@code /3/Jobs}: a bounded executor (one job at a
@@ -42,8 +39,14 @@ public class TrainingJobs implements AutoCloseable {
     private final JobEvents events = new JobEvents();
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
 
-    public TrainingJobs(List<Trainer> trainers, ModelRegistry registry, DataDirectory data, DatasetStore uploads,
-            JobStore store, TrainingMetrics metrics, TrainingSettings settings) {
+    public TrainingJobs(
+            List<Trainer> trainers,
+            ModelRegistry registry,
+            DataDirectory data,
+            DatasetStore uploads,
+            JobStore store,
+            TrainingMetrics metrics,
+            TrainingSettings settings) {
         trainers.forEach(t -> this.trainers.put(t.modelName(), t));
         this.uploads = uploads;
         this.store = store;
@@ -53,16 +56,23 @@ public class TrainingJobs implements AutoCloseable {
         for (TrainingJob record : store.loadAll()) {
             JobState job = new JobState(record, events, store);
             if (!record.status().isFinal()) {
-                job.finish(JobStatus.FAILED, "interrupted: the service stopped while the job was "
-                        + record.status() + "; no version was written. Start it again.");
+                job.finish(
+                        JobStatus.FAILED,
+                        "interrupted: the service stopped while the job was " + record.status()
+                                + "; no version was written. Start it again.");
                 store.save(job.snapshot());
-                log.warn("Job {} ({}) was {} when the service stopped; marked FAILED", record.id(), record.model(),
+                log.warn(
+                        "Job {} ({}) was {} when the service stopped; marked FAILED",
+                        record.id(),
+                        record.model(),
                         record.status());
             }
             jobs.put(record.id(), job);
         }
         for (JobStatus s : JobStatus.values()) {
-            metrics.jobsInState(s.name(), () -> jobs.values().stream().filter(j -> j.status == s).count());
+            metrics.jobsInState(
+                    s.name(),
+                    () -> jobs.values().stream().filter(j -> j.status == s).count());
         }
     }
 
@@ -78,14 +88,22 @@ public class TrainingJobs implements AutoCloseable {
      * {@link InvalidHyperparameterException} naming the field at fault, or
      * {@link JobQueueFullException} when every slot and the queue are taken.
      */
-    public TrainingJob submit(String model, String dataset, Map<String, ?> hyperparameters, String promote,
-            String name) {
+    public TrainingJob submit(
+            String model, String dataset, Map<String, ?> hyperparameters, String promote, String name) {
         Trainer trainer = trainer(model);
         DatasetChoice data = DatasetChoice.resolve(trainer, dataset, name, uploads);
         TrainingOptions.Parsed parsed = TrainingOptions.parse(hyperparameters, trainer.hyperparameters());
         Promotion promotion = Promotion.parse(promote);
-        JobState job = new JobState(UUID.randomUUID().toString(), trainer, name != null ? name : trainer.modelName(),
-                data, parsed, promotion, null, events, store);
+        JobState job = new JobState(
+                UUID.randomUUID().toString(),
+                trainer,
+                name != null ? name : trainer.modelName(),
+                data,
+                parsed,
+                promotion,
+                null,
+                events,
+                store);
         queue.admit(1, queue.fullMessage());
         enqueue(job);
         log.info("Queued job {}: {} on {} with {}", job.id, model, data.name(), parsed.values());
@@ -102,13 +120,18 @@ public class TrainingJobs implements AutoCloseable {
         if (trainer.hyperparameters().stream().noneMatch(h -> h.name().equals("optimizer"))) {
             throw new InvalidHyperparameterException("model", model + " has no optimizer to choose.");
         }
-        if (optimizers == null || optimizers.isEmpty() || optimizers.size() > Optimizers.NAMES.size()
+        if (optimizers == null
+                || optimizers.isEmpty()
+                || optimizers.size() > Optimizers.NAMES.size()
                 || optimizers.stream().distinct().count() != optimizers.size()) {
-            throw new InvalidHyperparameterException("optimizers", "optimizers must list 1 to "
-                    + Optimizers.NAMES.size() + " different names from " + Optimizers.NAMES + ".");
+            throw new InvalidHyperparameterException(
+                    "optimizers",
+                    "optimizers must list 1 to " + Optimizers.NAMES.size() + " different names from " + Optimizers.NAMES
+                            + ".");
         }
         if (hyperparameters != null && hyperparameters.containsKey("optimizer")) {
-            throw new InvalidHyperparameterException("hyperparameters.optimizer",
+            throw new InvalidHyperparameterException(
+                    "hyperparameters.optimizer",
                     "The optimizers are the ones compared; leave optimizer out of the hyperparameters.");
         }
         DatasetChoice data = DatasetChoice.resolve(trainer, dataset, model, uploads);
@@ -118,11 +141,21 @@ public class TrainingJobs implements AutoCloseable {
             Map<String, Object> values = new LinkedHashMap<>(hyperparameters == null ? Map.of() : hyperparameters);
             values.put("optimizer", optimizer);
             TrainingOptions.Parsed parsed = TrainingOptions.parse(values, trainer.hyperparameters());
-            batch.add(new JobState(UUID.randomUUID().toString(), trainer, trainer.modelName(), data, parsed,
-                    Promotion.NEVER, comparison, events, store));
+            batch.add(new JobState(
+                    UUID.randomUUID().toString(),
+                    trainer,
+                    trainer.modelName(),
+                    data,
+                    parsed,
+                    Promotion.NEVER,
+                    comparison,
+                    events,
+                    store));
         }
-        queue.admit(batch.size(), "A comparison of " + batch.size() + " optimizers needs " + batch.size()
-                + " free training slots; {free} are free. Retry later.");
+        queue.admit(
+                batch.size(),
+                "A comparison of " + batch.size() + " optimizers needs " + batch.size()
+                        + " free training slots; {free} are free. Retry later.");
         batch.forEach(this::enqueue);
         log.info("Queued comparison {} of {} on {}: {}", comparison, model, data.name(), optimizers);
         return comparison(comparison);
@@ -130,9 +163,11 @@ public class TrainingJobs implements AutoCloseable {
 
     /** A comparison's jobs, one row per optimizer in request order. */
     public Comparison comparison(String id) {
-        List<TrainingJob> members = jobs.values().stream().map(JobState::snapshot)
+        List<TrainingJob> members = jobs.values().stream()
+                .map(JobState::snapshot)
                 .filter(j -> id != null && id.equals(j.comparison()))
-                .sorted(Comparator.comparing(TrainingJob::createdAt)).toList();
+                .sorted(Comparator.comparing(TrainingJob::createdAt))
+                .toList();
         if (members.isEmpty()) {
             throw new JobNotFoundException("There is no comparison with id '" + shorten(id) + "'.");
         }
@@ -140,14 +175,14 @@ public class TrainingJobs implements AutoCloseable {
     }
 
     /** The jobs of one optimizer comparison, in the order the optimizers were given. */
-    public record Comparison(String id, String model, String dataset, List<TrainingJob> jobs) {
-    }
+    public record Comparison(String id, String model, String dataset, List<TrainingJob> jobs) {}
 
     private Trainer trainer(String model) {
         Trainer trainer = model == null ? null : trainers.get(model);
         if (trainer == null) {
-            throw new InvalidHyperparameterException("model", "There is no trainer for '" + shorten(model)
-                    + "'. Trainable models: " + trainers.keySet() + ".");
+            throw new InvalidHyperparameterException(
+                    "model",
+                    "There is no trainer for '" + shorten(model) + "'. Trainable models: " + trainers.keySet() + ".");
         }
         return trainer;
     }
@@ -171,10 +206,12 @@ public class TrainingJobs implements AutoCloseable {
 
     /** Jobs, newest first, optionally only those with {@code status} and of {@code model}. */
     public List<TrainingJob> list(JobStatus status, String model) {
-        return jobs.values().stream().map(JobState::snapshot)
+        return jobs.values().stream()
+                .map(JobState::snapshot)
                 .filter(j -> status == null || j.status() == status)
                 .filter(j -> model == null || j.model().equals(model))
-                .sorted(Comparator.comparing(TrainingJob::createdAt).reversed()).toList();
+                .sorted(Comparator.comparing(TrainingJob::createdAt).reversed())
+                .toList();
     }
 
     /**
@@ -211,7 +248,7 @@ public class TrainingJobs implements AutoCloseable {
         synchronized (job) {
             listener.accept(new JobEvent("status", job.statusData()));
             if (job.status.isFinal()) {
-                return () -> { };
+                return () -> {};
             }
             job.listeners.add(listener);
         }

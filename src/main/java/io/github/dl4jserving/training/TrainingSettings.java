@@ -1,7 +1,6 @@
 package io.github.dl4jserving.training;
 
 import java.time.Duration;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -28,7 +27,8 @@ public record TrainingSettings(
             throw new IllegalArgumentException("dl4j-serving.training.concurrency must be 1-16, not " + concurrency);
         }
         if (queueCapacity < 0) {
-            throw new IllegalArgumentException("dl4j-serving.training.queue-capacity must be >= 0, not " + queueCapacity);
+            throw new IllegalArgumentException(
+                    "dl4j-serving.training.queue-capacity must be >= 0, not " + queueCapacity);
         }
     }
 }

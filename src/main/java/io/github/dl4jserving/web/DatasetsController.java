@@ -1,9 +1,13 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.datasets.DatasetInfo;
+import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.datasets.InvalidDatasetException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
-
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,13 +18,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
-
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
-
-import io.github.dl4jserving.datasets.DatasetInfo;
-import io.github.dl4jserving.datasets.DatasetStore;
-import io.github.dl4jserving.datasets.InvalidDatasetException;
 
 /**
  * Uploaded training data: a CSV table with a named target column, an MNIST-style IDX image and
@@ -37,26 +34,35 @@ class DatasetsController {
         this.store = store;
     }
 
-    @Operation(operationId = "uploadCsvDataset", summary = "Upload a CSV table (raw body) with a header; 'target' "
-            + "names the class column (two classes), every other column must be numeric")
+    @Operation(
+            operationId = "uploadCsvDataset",
+            summary = "Upload a CSV table (raw body) with a header; 'target' "
+                    + "names the class column (two classes), every other column must be numeric")
     @PostMapping(path = "/datasets", consumes = "text/csv")
     ResponseEntity<DatasetInfo> csv(@RequestParam String target, @RequestBody byte[] body) {
         return created(store.uploadCsv(body, target));
     }
 
-    @Operation(operationId = "uploadZipDataset", summary = "Upload a zip (raw body) of PNG/JPEG/GIF/BMP images in "
-            + "one folder per label (label/file.png)")
+    @Operation(
+            operationId = "uploadZipDataset",
+            summary =
+                    "Upload a zip (raw body) of PNG/JPEG/GIF/BMP images in " + "one folder per label (label/file.png)")
     @PostMapping(path = "/datasets", consumes = ZIP)
     ResponseEntity<DatasetInfo> zip(@RequestBody byte[] body) {
         return created(store.uploadZip(body));
     }
 
-    @Operation(operationId = "uploadDatasetParts", summary = "Upload as multipart: 'file' (CSV) with 'target', "
-            + "or 'images' and 'labels' (IDX, gzip or not), or 'archive' (zip of label folders)")
+    @Operation(
+            operationId = "uploadDatasetParts",
+            summary = "Upload as multipart: 'file' (CSV) with 'target', "
+                    + "or 'images' and 'labels' (IDX, gzip or not), or 'archive' (zip of label folders)")
     @PostMapping(path = "/datasets", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<DatasetInfo> parts(@RequestPart(required = false) MultipartFile file,
-            @RequestParam(required = false) String target, @RequestPart(required = false) MultipartFile images,
-            @RequestPart(required = false) MultipartFile labels, @RequestPart(required = false) MultipartFile archive)
+    ResponseEntity<DatasetInfo> parts(
+            @RequestPart(required = false) MultipartFile file,
+            @RequestParam(required = false) String target,
+            @RequestPart(required = false) MultipartFile images,
+            @RequestPart(required = false) MultipartFile labels,
+            @RequestPart(required = false) MultipartFile archive)
             throws IOException {
         if (file != null) {
             return created(store.uploadCsv(file.getBytes(), target));

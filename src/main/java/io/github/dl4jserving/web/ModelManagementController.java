@@ -1,9 +1,18 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.ModelReadiness;
+import io.github.dl4jserving.inference.ModelUploads;
+import io.github.dl4jserving.registry.ModelCatalog;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -16,18 +25,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
-
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
-
-import io.github.dl4jserving.inference.ModelUploads;
-import io.github.dl4jserving.inference.ModelReadiness;
-import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelCatalog;
 
 /** The management API: upload a version, choose the default, delete a version, per-model readiness. */
 @RestController
@@ -43,11 +40,15 @@ class ModelManagementController {
         this.readiness = readiness;
     }
 
-    @Operation(operationId = "uploadModelVersion", summary = "Upload a new version: a ModelSerializer zip and its "
-            + "descriptor, checked by loading it and running one batch before it is accepted")
+    @Operation(
+            operationId = "uploadModelVersion",
+            summary = "Upload a new version: a ModelSerializer zip and its "
+                    + "descriptor, checked by loading it and running one batch before it is accepted")
     @PostMapping(path = "/models/{name}/versions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<ModelDescriptor> upload(@PathVariable String name,
-            @RequestPart("model") MultipartFile model, @RequestPart("descriptor") String descriptorJson)
+    ResponseEntity<ModelDescriptor> upload(
+            @PathVariable String name,
+            @RequestPart("model") MultipartFile model,
+            @RequestPart("descriptor") String descriptorJson)
             throws IOException {
         if (model.isEmpty()) {
             throw new InvalidInputException("model", "The 'model' part is empty: send the ModelSerializer zip.");
@@ -56,7 +57,8 @@ class ModelManagementController {
         try (InputStream zip = model.getInputStream()) {
             added = uploads.upload(name, descriptorJson, zip);
         }
-        return ResponseEntity.created(URI.create("/models/" + name + "/versions/" + added.version())).body(added);
+        return ResponseEntity.created(URI.create("/models/" + name + "/versions/" + added.version()))
+                .body(added);
     }
 
     @Operation(operationId = "setDefaultVersion", summary = "Make a loaded version the default")
@@ -78,10 +80,14 @@ class ModelManagementController {
     }
 
     @Operation(operationId = "modelReady", summary = "Whether the model's default version is loaded and warmed up")
-    @ApiResponse(responseCode = "200", description = "Ready", content = @Content(schema = @Schema(implementation =
-            Readiness.class)))
-    @ApiResponse(responseCode = "503", description = "Not warmed up yet", content = @Content(schema = @Schema(
-            implementation = Readiness.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "Ready",
+            content = @Content(schema = @Schema(implementation = Readiness.class)))
+    @ApiResponse(
+            responseCode = "503",
+            description = "Not warmed up yet",
+            content = @Content(schema = @Schema(implementation = Readiness.class)))
     @GetMapping("/models/{name}/ready")
     ResponseEntity<Readiness> ready(@PathVariable String name) {
         catalog.describe(name, null); // 404 for a model that is not there
@@ -91,10 +97,8 @@ class ModelManagementController {
     }
 
     /** The body of {@code PUT /models/{name}/default}. */
-    record DefaultVersion(Integer version) {
-    }
+    record DefaultVersion(Integer version) {}
 
     /** A model's readiness. */
-    record Readiness(String name, Integer defaultVersion, boolean ready, String state) {
-    }
+    record Readiness(String name, Integer defaultVersion, boolean ready, String state) {}
 }

@@ -1,18 +1,15 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.registry.ModelCatalog;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
-
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelCatalog;
-import io.github.dl4jserving.registry.ModelKind;
 
 /** Read-only views of the registry: descriptors, never networks. */
 @RestController
@@ -24,7 +21,9 @@ class ModelsController {
         this.catalog = catalog;
     }
 
-    @Operation(operationId = "listModels", summary = "List the models with their kind, default version and loaded versions")
+    @Operation(
+            operationId = "listModels",
+            summary = "List the models with their kind, default version and loaded versions")
     @GetMapping("/models")
     List<ModelSummary> list() {
         return catalog.names().stream().map(n -> summary(catalog, n)).toList();
@@ -37,7 +36,9 @@ class ModelsController {
         return new ModelDetails(name, def.kind(), def.version(), catalog.versions(name));
     }
 
-    @Operation(operationId = "getModelVersion", summary = "Show one version's descriptor: input schema, labels, metrics and provenance")
+    @Operation(
+            operationId = "getModelVersion",
+            summary = "Show one version's descriptor: input schema, labels, metrics and provenance")
     @GetMapping("/models/{name}/versions/{version}")
     ModelDescriptor version(@PathVariable String name, @PathVariable int version) {
         return catalog.describe(name, version);
@@ -45,17 +46,24 @@ class ModelsController {
 
     static ModelSummary summary(ModelCatalog catalog, String name) {
         ModelDescriptor def = catalog.describe(name, null);
-        return new ModelSummary(name, def.kind(), def.version(),
-                catalog.versions(name).stream().map(ModelDescriptor::version).toList(), def.description(),
+        return new ModelSummary(
+                name,
+                def.kind(),
+                def.version(),
+                catalog.versions(name).stream().map(ModelDescriptor::version).toList(),
+                def.description(),
                 def.metrics());
     }
 
     /** One model: its kind, default version, every loaded version and the default's metrics. */
-    record ModelSummary(String name, ModelKind kind, int defaultVersion, List<Integer> versions, String description,
-            Map<String, Double> metrics) {
-    }
+    record ModelSummary(
+            String name,
+            ModelKind kind,
+            int defaultVersion,
+            List<Integer> versions,
+            String description,
+            Map<String, Double> metrics) {}
 
     /** One model with the descriptor of each loaded version. */
-    record ModelDetails(String name, ModelKind kind, int defaultVersion, List<ModelDescriptor> versions) {
-    }
+    record ModelDetails(String name, ModelKind kind, int defaultVersion, List<ModelDescriptor> versions) {}
 }

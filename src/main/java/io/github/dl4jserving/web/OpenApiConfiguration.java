@@ -1,21 +1,6 @@
 package io.github.dl4jserving.web;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import org.springdoc.core.customizers.OpenApiCustomizer;
-import org.springframework.boot.info.BuildProperties;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.ClassPathResource;
-
+import io.github.dl4jserving.inference.Answers;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -36,10 +21,21 @@ import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.servers.Server;
-
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
 import tools.jackson.databind.json.JsonMapper;
-
-import io.github.dl4jserving.inference.Answers;
 
 /**
  * The OpenAPI document. {@code POST /predict} is served by one handler per content type, which
@@ -56,7 +52,8 @@ class OpenApiConfiguration {
     OpenAPI dl4jServingOpenApi(ObjectProvider<BuildProperties> build) {
         BuildProperties props = build.getIfAvailable();
         return new OpenAPI()
-                .info(new Info().title("dl4j-serving")
+                .info(new Info()
+                        .title("dl4j-serving")
                         .version(props != null ? props.getVersion() : "dev")
                         .description("Serves Deeplearning4j networks over REST: digit images, table rows and a "
                                 + "digit generator. Errors are RFC 9457 problem details."))
@@ -70,7 +67,9 @@ class OpenApiConfiguration {
             Components components = openApi.getComponents() != null ? openApi.getComponents() : new Components();
             openApi.setComponents(components);
             components.addSchemas(PROBLEM, problemSchema());
-            for (Class<?> type : List.of(Answers.Classification.class, Answers.TabularClassification.class,
+            for (Class<?> type : List.of(
+                    Answers.Classification.class,
+                    Answers.TabularClassification.class,
                     PredictController.GeneratedResponse.class)) {
                 ModelConverters.getInstance().readAll(type).forEach(components::addSchemas);
             }
@@ -87,49 +86,71 @@ class OpenApiConfiguration {
 
     private static void describePredict(Operation op, boolean named) {
         op.setSummary(named ? "Predict with a named model" : "Predict with the default model for the input");
-        op.setDescription((named ? "Runs the model in the path." : "Images go to the default image classifier "
-                + "(mnist-mlp), table rows and CSV to the default tabular classifier (breast-cancer-logreg), "
-                + "generator requests (count, seed, z) to the default generator (mnist-dcgan); ?model= or a "
-                + "\"model\" JSON field picks another.")
+        op.setDescription((named
+                        ? "Runs the model in the path."
+                        : "Images go to the default image classifier "
+                                + "(mnist-mlp), table rows and CSV to the default tabular classifier (breast-cancer-logreg), "
+                                + "generator requests (count, seed, z) to the default generator (mnist-dcgan); ?model= or a "
+                                + "\"model\" JSON field picks another.")
                 + " Images may be any size and polarity: they are prepared like MNIST (grey, inverted if dark "
                 + "on light, cropped, longest side 20 px, centred by mass in 28x28).");
         op.setOperationId(named ? "predictWithModel" : "predict");
         op.getParameters().removeIf(p -> p.getName().equals("Accept"));
         for (var p : op.getParameters()) {
             switch (p.getName()) {
-                case "model" -> p.setDescription(p.getIn().equals("path") ? "the model to run"
-                        : "the model to run instead of the default for the input");
+                case "model" ->
+                    p.setDescription(
+                            p.getIn().equals("path")
+                                    ? "the model to run"
+                                    : "the model to run instead of the default for the input");
                 case "version" -> p.setDescription("a version of the model; the default version when absent");
                 case "k" -> p.setDescription("how many labels 'top' lists (image classifiers), 1 to 10");
-                case "threshold" -> p.setDescription("probability of the positive label from which it is "
-                        + "predicted (tabular classifiers), 0 to 1");
-                default -> { }
+                case "threshold" ->
+                    p.setDescription("probability of the positive label from which it is "
+                            + "predicted (tabular classifiers), 0 to 1");
+                default -> {}
             }
         }
         Content content = new Content()
-                .addMediaType("multipart/form-data", new MediaType().schema(new ObjectSchema()
-                        .addProperty("image", new BinarySchema().description("an image file; repeat the field "
-                                + "for a batch"))
-                        .required(List.of("image"))))
-                .addMediaType("application/json", new MediaType().schema(jsonRequestSchema())
-                        .examples(jsonExamples(named)))
-                .addMediaType("text/csv", new MediaType().schema(new StringSchema()
-                        .description("a header row of feature names, then one row per sample"))
-                        .example(resource("tabular.csv")));
-        for (String type : List.of("image/png", "image/jpeg", "image/gif", "image/bmp", "image/x-ms-bmp",
-                "application/octet-stream")) {
+                .addMediaType(
+                        "multipart/form-data",
+                        new MediaType()
+                                .schema(new ObjectSchema()
+                                        .addProperty(
+                                                "image",
+                                                new BinarySchema()
+                                                        .description(
+                                                                "an image file; repeat the field " + "for a batch"))
+                                        .required(List.of("image"))))
+                .addMediaType(
+                        "application/json",
+                        new MediaType().schema(jsonRequestSchema()).examples(jsonExamples(named)))
+                .addMediaType(
+                        "text/csv",
+                        new MediaType()
+                                .schema(new StringSchema()
+                                        .description("a header row of feature names, then one row per sample"))
+                                .example(resource("tabular.csv")));
+        for (String type : List.of(
+                "image/png", "image/jpeg", "image/gif", "image/bmp", "image/x-ms-bmp", "application/octet-stream")) {
             content.addMediaType(type, new MediaType().schema(new BinarySchema().description("the image file")));
         }
-        op.setRequestBody(new RequestBody().required(true).content(content)
+        op.setRequestBody(new RequestBody()
+                .required(true)
+                .content(content)
                 .description("One or more images, table rows, or a generator request"));
-        Schema<?> answer = new Schema<>().oneOf(List.of(ref("Classification"), ref("TabularClassification"),
-                ref("GeneratedResponse")));
-        op.setResponses(new ApiResponses().addApiResponse("200", new ApiResponse()
-                .description("One prediction per input, in order; generated digits as base64 PNGs, or one PNG "
-                        + "grid with Accept: image/png")
-                .content(new Content()
-                        .addMediaType("application/json", new MediaType().schema(answer))
-                        .addMediaType("image/png", new MediaType().schema(new BinarySchema())))));
+        Schema<?> answer = new Schema<>()
+                .oneOf(List.of(ref("Classification"), ref("TabularClassification"), ref("GeneratedResponse")));
+        op.setResponses(new ApiResponses()
+                .addApiResponse(
+                        "200",
+                        new ApiResponse()
+                                .description(
+                                        "One prediction per input, in order; generated digits as base64 PNGs, or one PNG "
+                                                + "grid with Accept: image/png")
+                                .content(new Content()
+                                        .addMediaType("application/json", new MediaType().schema(answer))
+                                        .addMediaType("image/png", new MediaType().schema(new BinarySchema())))));
     }
 
     private static Schema<?> jsonRequestSchema() {
@@ -137,30 +158,55 @@ class OpenApiConfiguration {
         return new ObjectSchema()
                 .description("Exactly one form: image, pixels, features, instances, count/seed or z")
                 .addProperty("model", new StringSchema().description("the model to run, instead of the default"))
-                .addProperty("image", new StringSchema().description("a PNG/JPEG/GIF/BMP file, base64; a data: URL "
-                        + "prefix is accepted"))
-                .addProperty("pixels", new ArraySchema().items(number)
-                        .description("784 grey levels 0-255 row by row, or 28 arrays of 28"))
-                .addProperty("features", new Schema<>().oneOf(List.of(
-                        new ObjectSchema().additionalProperties(number).description("feature name to value"),
-                        new ArraySchema().items(number).description("values in the model's feature order"))))
-                .addProperty("instances", new ArraySchema().items(new Schema<>())
-                        .description("a batch: items of any of the forms above"))
-                .addProperty("count", new IntegerSchema().minimum(BigDecimal.ONE).maximum(BigDecimal.valueOf(256))
-                        .description("generator: how many digits"))
-                .addProperty("seed", new IntegerSchema().format("int64")
-                        .description("generator: the same seed gives the same digits"))
-                .addProperty("z", new ArraySchema().items(new ArraySchema().items(number))
-                        .description("generator: latent vectors of 100 numbers each"));
+                .addProperty(
+                        "image",
+                        new StringSchema()
+                                .description("a PNG/JPEG/GIF/BMP file, base64; a data: URL " + "prefix is accepted"))
+                .addProperty(
+                        "pixels",
+                        new ArraySchema()
+                                .items(number)
+                                .description("784 grey levels 0-255 row by row, or 28 arrays of 28"))
+                .addProperty(
+                        "features",
+                        new Schema<>()
+                                .oneOf(List.of(
+                                        new ObjectSchema()
+                                                .additionalProperties(number)
+                                                .description("feature name to value"),
+                                        new ArraySchema()
+                                                .items(number)
+                                                .description("values in the model's feature order"))))
+                .addProperty(
+                        "instances",
+                        new ArraySchema().items(new Schema<>()).description("a batch: items of any of the forms above"))
+                .addProperty(
+                        "count",
+                        new IntegerSchema()
+                                .minimum(BigDecimal.ONE)
+                                .maximum(BigDecimal.valueOf(256))
+                                .description("generator: how many digits"))
+                .addProperty(
+                        "seed",
+                        new IntegerSchema()
+                                .format("int64")
+                                .description("generator: the same seed gives the same digits"))
+                .addProperty(
+                        "z",
+                        new ArraySchema()
+                                .items(new ArraySchema().items(number))
+                                .description("generator: latent vectors of 100 numbers each"));
     }
 
     private static Map<String, Example> jsonExamples(boolean named) {
         Map<String, Example> examples = new LinkedHashMap<>();
         if (named) {
-            examples.put("generator-seed", example("Generator (model mnist-dcgan): 16 digits from a seed",
-                    "generator-seed.json"));
-            examples.put("generator-z", example("Generator (model mnist-dcgan): explicit latent vectors",
-                    "generator-z.json"));
+            examples.put(
+                    "generator-seed",
+                    example("Generator (model mnist-dcgan): 16 digits from a seed", "generator-seed.json"));
+            examples.put(
+                    "generator-z",
+                    example("Generator (model mnist-dcgan): explicit latent vectors", "generator-z.json"));
         }
         examples.put("image-base64", example("A base64 PNG of a drawn 7", "image-base64.json"));
         examples.put("image-pixels", example("28x28 grey levels of the same 7", "image-pixels.json"));
@@ -183,8 +229,8 @@ class OpenApiConfiguration {
         }
     }
 
-    private static final String STORAGE = "The disk refused the write (full, over a quota or a file size limit); "
-            + "nothing was kept";
+    private static final String STORAGE =
+            "The disk refused the write (full, over a quota or a file size limit); " + "nothing was kept";
 
     /** The problem responses an operation can give, by path. */
     private static void addProblems(Operation op, String path) {
@@ -204,23 +250,29 @@ class OpenApiConfiguration {
                 case "uploadModelVersion" -> {
                     problems.put("400", "A part is missing or the multipart body is malformed");
                     problems.put("413", "The upload is over dl4j-serving.max-body-size");
-                    problems.put("422", "The zip holds entries ModelSerializer does not write for a network (such as a "
-                            + "Java-serialized preprocessor.bin) or a CUSTOM normalizer, does not load, or does not run "
-                            + "the descriptor's input and output");
+                    problems.put(
+                            "422",
+                            "The zip holds entries ModelSerializer does not write for a network (such as a "
+                                    + "Java-serialized preprocessor.bin) or a CUSTOM normalizer, does not load, or does not run "
+                                    + "the descriptor's input and output");
                     problems.put("507", STORAGE);
                 }
                 case "setDefaultVersion" -> problems.put("422", "No version number was given");
                 case "deleteModelVersion" -> problems.put("409", "The version is the default or the last one");
-                default -> { }
+                default -> {}
             }
         }
         if (String.valueOf(op.getOperationId()).matches("upload(Csv|Zip)Dataset|uploadDatasetParts")) {
             problems.put("507", STORAGE);
         }
-        problems.forEach((status, description) -> op.getResponses().addApiResponse(status, new ApiResponse()
-                .description(description)
-                .content(new Content().addMediaType("application/problem+json",
-                        new MediaType().schema(ref(PROBLEM))))));
+        problems.forEach((status, description) -> op.getResponses()
+                .addApiResponse(
+                        status,
+                        new ApiResponse()
+                                .description(description)
+                                .content(new Content()
+                                        .addMediaType(
+                                                "application/problem+json", new MediaType().schema(ref(PROBLEM))))));
     }
 
     private static Schema<?> problemSchema() {
@@ -229,11 +281,15 @@ class OpenApiConfiguration {
                 .addProperty("type", new StringSchema().example("about:blank"))
                 .addProperty("title", new StringSchema().example("Invalid input"))
                 .addProperty("status", new IntegerSchema().example(422))
-                .addProperty("detail", new StringSchema()
-                        .example("features.bare_nuclei is 11, outside its valid range 1 to 10."))
+                .addProperty(
+                        "detail",
+                        new StringSchema().example("features.bare_nuclei is 11, outside its valid range 1 to 10."))
                 .addProperty("instance", new StringSchema().example("/predict"))
-                .addProperty("field", new StringSchema().example("features.bare_nuclei")
-                        .description("the request value at fault, when there is one"));
+                .addProperty(
+                        "field",
+                        new StringSchema()
+                                .example("features.bare_nuclei")
+                                .description("the request value at fault, when there is one"));
     }
 
     private static Schema<?> ref(String name) {

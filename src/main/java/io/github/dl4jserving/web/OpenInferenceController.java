@@ -1,10 +1,17 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.inference.Answers;
+import io.github.dl4jserving.inference.InferenceService;
+import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.JsonValues;
+import io.github.dl4jserving.inference.ModelReadiness;
+import io.github.dl4jserving.registry.ModelKind;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.http.HttpStatus;
@@ -15,16 +22,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
-
-import io.github.dl4jserving.inference.Answers;
-import io.github.dl4jserving.inference.InferenceService;
-import io.github.dl4jserving.inference.ModelReadiness;
-import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.inference.JsonValues;
-import io.github.dl4jserving.registry.ModelKind;
 
 /**
  * The REST side of the Open Inference Protocol (KServe V2, Triton), so existing KServe and Triton
@@ -44,8 +41,8 @@ class OpenInferenceController {
     private final String version;
     private final ModelReadiness readiness;
 
-    OpenInferenceController(InferenceService inference, ModelReadiness readiness,
-            ObjectProvider<BuildProperties> build) {
+    OpenInferenceController(
+            InferenceService inference, ModelReadiness readiness, ObjectProvider<BuildProperties> build) {
         this.inference = inference;
         this.readiness = readiness;
         BuildProperties props = build.getIfAvailable();
@@ -68,7 +65,8 @@ class OpenInferenceController {
     @GetMapping("/health/ready")
     ResponseEntity<Map<String, Object>> ready() {
         boolean ready = readiness.serviceReady();
-        return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("ready", ready));
+        return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .body(Map.of("ready", ready));
     }
 
     @Operation(operationId = "oipModelMetadata", summary = "Model metadata with input and output tensors")
@@ -91,21 +89,27 @@ class OpenInferenceController {
 
     @Operation(operationId = "oipModelReady", summary = "Model readiness")
     @GetMapping({"/models/{model}/ready", "/models/{model}/versions/{v}/ready"})
-    ResponseEntity<Map<String, Object>> modelReady(@PathVariable String model, @PathVariable(required = false) Integer v) {
+    ResponseEntity<Map<String, Object>> modelReady(
+            @PathVariable String model, @PathVariable(required = false) Integer v) {
         Answers.TensorModel m = inference.tensorModel(model, v);
-        boolean ready = v != null ? readiness.versionReady(m.name(), m.version()) : readiness.of(m.name()).ready();
+        boolean ready = v != null
+                ? readiness.versionReady(m.name(), m.version())
+                : readiness.of(m.name()).ready();
         return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(Map.of("name", m.name(), "ready", ready));
     }
 
     @Operation(operationId = "oipInfer", summary = "Inference on one input tensor")
     @PostMapping({"/models/{model}/infer", "/models/{model}/versions/{v}/infer"})
-    Map<String, Object> infer(@PathVariable String model, @PathVariable(required = false) Integer v,
+    Map<String, Object> infer(
+            @PathVariable String model,
+            @PathVariable(required = false) Integer v,
             @RequestBody Map<String, Object> request) {
         // Resolved once: an unknown model or version is a 404 before any validation, and the version
         // resolved here is the one that runs, even if the default moves meanwhile.
         Answers.TensorModel m = inference.tensorModel(model, v);
-        if (!(request.get("inputs") instanceof List<?> inputs) || inputs.size() != 1
+        if (!(request.get("inputs") instanceof List<?> inputs)
+                || inputs.size() != 1
                 || !(inputs.get(0) instanceof Map<?, ?> input)) {
             throw new InvalidInputException("inputs", "'inputs' must hold exactly one tensor object.");
         }
@@ -115,8 +119,8 @@ class OpenInferenceController {
         flattenInto(input.get("data"), data);
         long expected = shape.stream().mapToLong(Integer::longValue).reduce(1, (a, b) -> a * b);
         if (data.size() != expected) {
-            throw new InvalidInputException("data", "'data' has " + data.size() + " elements but shape " + shape
-                    + " needs " + expected + ".");
+            throw new InvalidInputException(
+                    "data", "'data' has " + data.size() + " elements but shape " + shape + " needs " + expected + ".");
         }
         float[] flat;
         int rows = shape.get(0);
@@ -189,7 +193,8 @@ class OpenInferenceController {
             return 0;
         }
         if (!(k instanceof Integer n) || n < 1) {
-            throw new InvalidInputException("classification", "'classification' must be a positive integer, not " + k + ".");
+            throw new InvalidInputException(
+                    "classification", "'classification' must be a positive integer, not " + k + ".");
         }
         return n;
     }
@@ -209,7 +214,8 @@ class OpenInferenceController {
         List<Integer> dims = new ArrayList<>();
         for (Object o : list) {
             if (!(o instanceof Integer d) || d < 1) {
-                throw new InvalidInputException("shape", "'shape' dimensions must be positive integers, not " + o + ".");
+                throw new InvalidInputException(
+                        "shape", "'shape' dimensions must be positive integers, not " + o + ".");
             }
             dims.add(d);
         }
@@ -246,8 +252,11 @@ class OpenInferenceController {
                 max = 255;
                 integral = true;
             }
-            default -> throw new InvalidInputException("datatype", "Unsupported datatype '" + datatype
-                    + "': use FP32, FP64, INT32, UINT8, or BYTES for encoded images.");
+            default ->
+                throw new InvalidInputException(
+                        "datatype",
+                        "Unsupported datatype '" + datatype
+                                + "': use FP32, FP64, INT32, UINT8, or BYTES for encoded images.");
         }
         float[] flat = new float[data.size()];
         for (int i = 0; i < flat.length; i++) {

@@ -1,7 +1,11 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.datasets.UnreadableImageException;
+import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.ServiceBusyException;
+import io.github.dl4jserving.registry.ModelNotFoundException;
 import java.util.Map;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -10,12 +14,6 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-
-import io.github.dl4jserving.datasets.NoDigitFoundException;
-import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.inference.ServiceBusyException;
-import io.github.dl4jserving.datasets.UnreadableImageException;
-import io.github.dl4jserving.registry.ModelNotFoundException;
 
 /** Errors of the Open Inference Protocol endpoints, in the protocol's {@code {"error": "..."}} shape. */
 @RestControllerAdvice(assignableTypes = OpenInferenceController.class)
@@ -39,11 +37,15 @@ class OpenInferenceErrors {
 
     @ExceptionHandler(ServiceBusyException.class)
     ResponseEntity<Map<String, String>> busy(ServiceBusyException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1")
-                .contentType(MediaType.APPLICATION_JSON).body(Map.of("error", e.getMessage()));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", e.getMessage()));
     }
 
     private static ResponseEntity<Map<String, String>> error(HttpStatus status, String message) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(Map.of("error", message));
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(Map.of("error", message));
     }
 }

@@ -1,15 +1,13 @@
 package io.github.dl4jserving.web;
 
-import java.awt.RenderingHints;
-
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
@@ -18,8 +16,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 final class Png {
     static final int GAP = 2;
 
-    private Png() {
-    }
+    private Png() {}
 
     /**
      * Encodes through a memory cache: ImageIO's default cache is a temporary file whose stream
@@ -48,12 +45,11 @@ final class Png {
         if (scale == 1) {
             return grid;
         }
-        BufferedImage scaled = new BufferedImage(grid.getWidth() * scale, grid.getHeight() * scale,
-                BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage scaled =
+                new BufferedImage(grid.getWidth() * scale, grid.getHeight() * scale, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = scaled.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION,
-                    RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
             g.drawImage(grid, 0, 0, scaled.getWidth(), scaled.getHeight(), null);
         } finally {
             g.dispose();
@@ -68,8 +64,8 @@ final class Png {
         int rows = (n + columns - 1) / columns;
         int tw = tiles.get(0).getWidth();
         int th = tiles.get(0).getHeight();
-        BufferedImage grid = new BufferedImage(columns * tw + (columns + 1) * GAP, rows * th + (rows + 1) * GAP,
-                BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage grid = new BufferedImage(
+                columns * tw + (columns + 1) * GAP, rows * th + (rows + 1) * GAP, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = grid.createGraphics();
         try {
             g.setColor(new Color(96, 96, 96));

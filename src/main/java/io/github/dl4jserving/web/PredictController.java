@@ -1,12 +1,24 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.inference.Answers;
+import io.github.dl4jserving.inference.ImageInput;
+import io.github.dl4jserving.inference.InferenceService;
+import io.github.dl4jserving.inference.InferenceSettings;
+import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -19,21 +31,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
-
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
-
-import io.github.dl4jserving.inference.Answers;
-import io.github.dl4jserving.inference.ImageInput;
-import io.github.dl4jserving.inference.InferenceService;
-import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.inference.InferenceSettings;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelKind;
 
 /**
  * {@code POST /predict} and {@code POST /predict/{model}} in every accepted form (multipart, raw
@@ -55,14 +52,23 @@ class PredictController {
         this.settings = settings;
     }
 
-    @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    Answers.Classification multipart(@PathVariable(required = false) String model,
+    @PostMapping(
+            path = {"/predict", "/predict/{model}"},
+            consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    Answers.Classification multipart(
+            @PathVariable(required = false) String model,
             @RequestParam(name = "model", required = false) String modelParam,
-            @RequestParam(required = false) Integer version, @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default") @RequestParam(required = false) Integer k,
-            @RequestPart(name = "image", required = false) List<MultipartFile> images) throws IOException {
+            @RequestParam(required = false) Integer version,
+            @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default")
+                    @RequestParam(required = false)
+                    Integer k,
+            @RequestPart(name = "image", required = false) List<MultipartFile> images)
+            throws IOException {
         if (images == null || images.isEmpty()) {
-            throw new InvalidInputException("image", "The multipart body has no 'image' part. Send the file as "
-                    + "-F image=@digit.png (curl) or files={\"image\": f} (Python requests).");
+            throw new InvalidInputException(
+                    "image",
+                    "The multipart body has no 'image' part. Send the file as "
+                            + "-F image=@digit.png (curl) or files={\"image\": f} (Python requests).");
         }
         List<ImageInput> inputs = new ArrayList<>(images.size());
         for (MultipartFile image : images) {
@@ -71,39 +77,65 @@ class PredictController {
         return inference.classifyImages(imageModel(model, modelParam), version, inputs, k);
     }
 
-    @Operation(operationId = "prepareImage", summary = "Show what an image classifier sees: the uploaded image after "
-            + "the MNIST-style preparation, as a 28x28 PNG (white ink on black)")
-    @ApiResponse(responseCode = "200", description = "The prepared 28x28 digit",
-            content = @Content(mediaType = MediaType.IMAGE_PNG_VALUE, schema = @Schema(type = "string", format = "binary")))
-    @PostMapping(path = "/prepare", consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.IMAGE_PNG_VALUE)
+    @Operation(
+            operationId = "prepareImage",
+            summary = "Show what an image classifier sees: the uploaded image after "
+                    + "the MNIST-style preparation, as a 28x28 PNG (white ink on black)")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The prepared 28x28 digit",
+            content =
+                    @Content(
+                            mediaType = MediaType.IMAGE_PNG_VALUE,
+                            schema = @Schema(type = "string", format = "binary")))
+    @PostMapping(
+            path = "/prepare",
+            consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = MediaType.IMAGE_PNG_VALUE)
     ResponseEntity<byte[]> prepare(@RequestPart(name = "image", required = false) MultipartFile image)
             throws IOException {
         if (image == null || image.isEmpty()) {
-            throw new InvalidInputException("image", "The multipart body has no 'image' part. Send the file as "
-                    + "-F image=@digit.png.");
+            throw new InvalidInputException(
+                    "image", "The multipart body has no 'image' part. Send the file as " + "-F image=@digit.png.");
         }
-        return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).body(Png.encode(inference.prepareImage(
-                image.getBytes())));
+        return ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_PNG)
+                .body(Png.encode(inference.prepareImage(image.getBytes())));
     }
 
-    @PostMapping(path = {"/predict", "/predict/{model}"},
-            consumes = {MediaType.IMAGE_PNG_VALUE, MediaType.IMAGE_JPEG_VALUE, MediaType.IMAGE_GIF_VALUE, "image/bmp",
-                "image/x-ms-bmp", MediaType.APPLICATION_OCTET_STREAM_VALUE})
-    Answers.Classification rawImage(@PathVariable(required = false) String model,
+    @PostMapping(
+            path = {"/predict", "/predict/{model}"},
+            consumes = {
+                MediaType.IMAGE_PNG_VALUE,
+                MediaType.IMAGE_JPEG_VALUE,
+                MediaType.IMAGE_GIF_VALUE,
+                "image/bmp",
+                "image/x-ms-bmp",
+                MediaType.APPLICATION_OCTET_STREAM_VALUE
+            })
+    Answers.Classification rawImage(
+            @PathVariable(required = false) String model,
             @RequestParam(name = "model", required = false) String modelParam,
-            @RequestParam(required = false) Integer version, @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default") @RequestParam(required = false) Integer k,
+            @RequestParam(required = false) Integer version,
+            @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default")
+                    @RequestParam(required = false)
+                    Integer k,
             @RequestBody byte[] body) {
         return inference.classifyImages(imageModel(model, modelParam), version, List.of(ImageInput.file(body)), k);
     }
 
-    @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = "text/csv")
-    Object csv(@PathVariable(required = false) String model,
+    @PostMapping(
+            path = {"/predict", "/predict/{model}"},
+            consumes = "text/csv")
+    Object csv(
+            @PathVariable(required = false) String model,
             @RequestParam(name = "model", required = false) String modelParam,
-            @RequestParam(required = false) Integer version, @RequestParam(defaultValue = "0.5") double threshold,
+            @RequestParam(required = false) Integer version,
+            @RequestParam(defaultValue = "0.5") double threshold,
             @RequestBody byte[] body) {
         // Resolved once: the version whose kind chose the route is the one that answers.
-        ModelDescriptor target = inference.describe(firstNonNull(model, modelParam, settings.defaultTabularModel()),
-                version);
+        ModelDescriptor target =
+                inference.describe(firstNonNull(model, modelParam, settings.defaultTabularModel()), version);
         String text = new String(body, StandardCharsets.UTF_8);
         if (target.kind() == ModelKind.TABULAR_REGRESSOR) {
             return inference.regressCsv(target.name(), target.version(), text);
@@ -111,13 +143,22 @@ class PredictController {
         return inference.classifyCsv(target.name(), target.version(), text, threshold);
     }
 
-    @PostMapping(path = {"/predict", "/predict/{model}"}, consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<?> json(@PathVariable(required = false) String model,
+    @PostMapping(
+            path = {"/predict", "/predict/{model}"},
+            consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<?> json(
+            @PathVariable(required = false) String model,
             @RequestParam(name = "model", required = false) String modelParam,
-            @RequestParam(required = false) Integer version, @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default") @RequestParam(required = false) Integer k,
+            @RequestParam(required = false) Integer version,
+            @Parameter(description = "how many labels to return, best first; 3 (or every label, if fewer) by default")
+                    @RequestParam(required = false)
+                    Integer k,
             @RequestParam(defaultValue = "0.5") double threshold,
-            @Parameter(description = "for a generator answered as a PNG grid (Accept: image/png): pixels per digit pixel, 1 to 8")
-            @RequestParam(defaultValue = "1") int scale,
+            @Parameter(
+                            description =
+                                    "for a generator answered as a PNG grid (Accept: image/png): pixels per digit pixel, 1 to 8")
+                    @RequestParam(defaultValue = "1")
+                    int scale,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
             @RequestBody Object body) {
         Object answer = inference.predictJson(firstNonNull(model, modelParam), version, body, k, threshold);
@@ -127,40 +168,52 @@ class PredictController {
         return ResponseEntity.ok(answer);
     }
 
-    @Operation(operationId = "generateGrid", summary = "Draw generated digits as one PNG grid, for a browser",
+    @Operation(
+            operationId = "generateGrid",
+            summary = "Draw generated digits as one PNG grid, for a browser",
             description = "The same seed gives the same digits; without one a seed is drawn and returned in X-Seed.")
-    @ApiResponse(responseCode = "200", description = "A near-square grid of 28x28 digits",
-            content = @Content(mediaType = MediaType.IMAGE_PNG_VALUE,
-                    schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(
+            responseCode = "200",
+            description = "A near-square grid of 28x28 digits",
+            content =
+                    @Content(
+                            mediaType = MediaType.IMAGE_PNG_VALUE,
+                            schema = @Schema(type = "string", format = "binary")))
     @GetMapping(path = "/generate", produces = MediaType.IMAGE_PNG_VALUE)
     ResponseEntity<byte[]> generateGrid(
             @Parameter(description = "the generator; mnist-dcgan by default")
-            @RequestParam(name = "model", required = false) String model,
+                    @RequestParam(name = "model", required = false)
+                    String model,
             @Parameter(description = "a version of the generator; the default version when absent")
-            @RequestParam(required = false) Integer version,
+                    @RequestParam(required = false)
+                    Integer version,
             @Parameter(description = "how many digits, 1 to 256") @RequestParam(defaultValue = "16") int count,
             @Parameter(description = "the latent vectors' random seed") @RequestParam(required = false) Long seed,
             @Parameter(description = "pixels per digit pixel, 1 to 8: at 4 a 16-digit grid is 488 px square")
-            @RequestParam(defaultValue = "4") int scale) {
+                    @RequestParam(defaultValue = "4")
+                    int scale) {
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
-        Answers.GeneratedDigits digits = inference.generate(firstNonNull(model, settings.defaultGeneratorModel()),
-                version, count, s);
+        Answers.GeneratedDigits digits =
+                inference.generate(firstNonNull(model, settings.defaultGeneratorModel()), version, count, s);
         return grid(digits, scale);
     }
 
     /** Generated digits as JSON: each a base64 PNG. */
     private static ResponseEntity<GeneratedResponse> json(Answers.GeneratedDigits digits) {
-        List<String> pngs = digits.images().stream().map(i -> Base64.getEncoder().encodeToString(Png.encode(i))).toList();
-        return ResponseEntity.ok(new GeneratedResponse(digits.model(), digits.version(), digits.seed(), pngs.size(),
-                "image/png", pngs));
+        List<String> pngs = digits.images().stream()
+                .map(i -> Base64.getEncoder().encodeToString(Png.encode(i)))
+                .toList();
+        return ResponseEntity.ok(
+                new GeneratedResponse(digits.model(), digits.version(), digits.seed(), pngs.size(), "image/png", pngs));
     }
 
     private static ResponseEntity<byte[]> grid(Answers.GeneratedDigits digits, int scale) {
         if (scale < 1 || scale > Png.MAX_SCALE) {
-            throw new InvalidInputException("scale", "scale must be a whole number from 1 to " + Png.MAX_SCALE + ", not "
-                    + scale + ".");
+            throw new InvalidInputException(
+                    "scale", "scale must be a whole number from 1 to " + Png.MAX_SCALE + ", not " + scale + ".");
         }
-        ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_PNG)
                 .header("X-Model", digits.model())
                 .header("X-Model-Version", Integer.toString(digits.version()));
         if (digits.seed() != null) {
@@ -183,6 +236,5 @@ class PredictController {
     }
 
     /** Generated digits as base64 PNGs, each 28x28, white on black. */
-    record GeneratedResponse(String model, int version, Long seed, int count, String mediaType, List<String> images) {
-    }
+    record GeneratedResponse(String model, int version, Long seed, int count, String mediaType, List<String> images) {}
 }

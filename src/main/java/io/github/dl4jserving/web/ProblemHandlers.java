@@ -1,16 +1,25 @@
 package io.github.dl4jserving.web;
 
-import java.io.IOException;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
-import org.springframework.web.multipart.MaxUploadSizeExceededException;
-
+import io.github.dl4jserving.datasets.DatasetNotFoundException;
+import io.github.dl4jserving.datasets.InvalidDatasetException;
+import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.datasets.UnreadableImageException;
+import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.ServiceBusyException;
+import io.github.dl4jserving.inference.UnsupportedInputException;
 import io.github.dl4jserving.platform.PayloadTooLargeException;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.StorageException;
-
+import io.github.dl4jserving.registry.InvalidModelException;
+import io.github.dl4jserving.registry.ModelConflictException;
+import io.github.dl4jserving.registry.ModelNotFoundException;
+import io.github.dl4jserving.training.InvalidHyperparameterException;
+import io.github.dl4jserving.training.JobConflictException;
+import io.github.dl4jserving.training.JobNotFoundException;
+import io.github.dl4jserving.training.JobQueueFullException;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -20,27 +29,14 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-
-import io.github.dl4jserving.datasets.DatasetNotFoundException;
-import io.github.dl4jserving.datasets.InvalidDatasetException;
-import io.github.dl4jserving.datasets.NoDigitFoundException;
-import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.inference.ServiceBusyException;
-import io.github.dl4jserving.datasets.UnreadableImageException;
-import io.github.dl4jserving.inference.UnsupportedInputException;
-import io.github.dl4jserving.registry.InvalidModelException;
-import io.github.dl4jserving.registry.ModelConflictException;
-import io.github.dl4jserving.registry.ModelNotFoundException;
-import io.github.dl4jserving.training.InvalidHyperparameterException;
-import io.github.dl4jserving.training.JobConflictException;
-import io.github.dl4jserving.training.JobNotFoundException;
-import io.github.dl4jserving.training.JobQueueFullException;
 
 /**
  * Maps every failure to an RFC 9457 problem with a {@code detail} that says what to fix. Spring
@@ -79,8 +75,10 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     @ExceptionHandler(JobQueueFullException.class)
     ResponseEntity<Object> queueFull(JobQueueFullException e) {
         ResponseEntity<Object> r = problem(HttpStatus.TOO_MANY_REQUESTS, "Training queue full", e.getMessage(), null);
-        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, "30").body(r.getBody());
+        return ResponseEntity.status(r.getStatusCode())
+                .headers(r.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "30")
+                .body(r.getBody());
     }
 
     @ExceptionHandler(InvalidHyperparameterException.class)
@@ -90,8 +88,8 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidDatasetException.class)
     ResponseEntity<Object> invalidDataset(InvalidDatasetException e) {
-        ResponseEntity<Object> r = problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid data set", e.getMessage(),
-                e.column());
+        ResponseEntity<Object> r =
+                problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid data set", e.getMessage(), e.column());
         if (e.row() != null && r.getBody() instanceof ProblemDetail p) {
             p.setProperty("row", e.row());
         }
@@ -141,14 +139,19 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ServiceBusyException.class)
     ResponseEntity<Object> busy(ServiceBusyException e) {
         ResponseEntity<Object> r = problem(HttpStatus.SERVICE_UNAVAILABLE, "Busy", e.getMessage(), null);
-        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, "1").body(r.getBody());
+        return ResponseEntity.status(r.getStatusCode())
+                .headers(r.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(r.getBody());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> badParameter(MethodArgumentTypeMismatchException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Bad parameter", "The parameter '" + e.getName()
-                + "' must be " + describe(e.getRequiredType()) + ".", e.getName());
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "Bad parameter",
+                "The parameter '" + e.getName() + "' must be " + describe(e.getRequiredType()) + ".",
+                e.getName());
     }
 
     @ExceptionHandler(StorageException.class)
@@ -163,8 +166,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
      */
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(
-            MaxUploadSizeExceededException e, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
+            MaxUploadSizeExceededException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return multipart(e);
     }
 
@@ -178,10 +180,15 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
         }
         if (e instanceof MaxUploadSizeExceededException) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
-            return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large",
-                    "The upload is larger than dl4j-serving.max-body-size. Send a smaller file.", null);
+            return problem(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "Content too large",
+                    "The upload is larger than dl4j-serving.max-body-size. Send a smaller file.",
+                    null);
         }
-        return problem(HttpStatus.BAD_REQUEST, "Malformed multipart request",
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "Malformed multipart request",
                 "The multipart body could not be parsed. Send a multipart/form-data body with an 'image' file part.",
                 null);
     }
@@ -192,8 +199,11 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
             return tooLarge(tooLarge);
         }
         log.error("Unexpected failure", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
-                "The server failed to handle this request. It has been logged; try again later.", null);
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "Internal error",
+                "The server failed to handle this request. It has been logged; try again later.",
+                null);
     }
 
     /**
@@ -202,30 +212,38 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
      */
     @Override
     protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
-            HttpMediaTypeNotSupportedException e, HttpHeaders headers, HttpStatusCode status,
-            WebRequest request) {
-        List<String> accepted = e.getSupportedMediaTypes().stream().map(MediaType::toString).distinct().toList();
+            HttpMediaTypeNotSupportedException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<String> accepted = e.getSupportedMediaTypes().stream()
+                .map(MediaType::toString)
+                .distinct()
+                .toList();
         String sent = e.getContentType() == null ? "no Content-Type" : "Content-Type '" + e.getContentType() + "'";
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "A body with " + sent
-                + " is not accepted here. Send one of: " + String.join(", ", accepted)
-                + " (with curl: -F image=@file for multipart, or -H 'Content-Type: ...' --data-binary @file).");
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "A body with " + sent
+                        + " is not accepted here. Send one of: " + String.join(", ", accepted)
+                        + " (with curl: -F image=@file for multipart, or -H 'Content-Type: ...' --data-binary @file).");
         p.setTitle("Unsupported media type");
         p.setProperty("accepted", accepted);
-        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).headers(headers)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+        return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
             return tooLarge(tooLarge);
         }
         if (e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
-            return problem(HttpStatus.BAD_REQUEST, "Empty request body", "The request body is empty: send the data.",
-                    null);
+            return problem(
+                    HttpStatus.BAD_REQUEST, "Empty request body", "The request body is empty: send the data.", null);
         }
-        return problem(HttpStatus.BAD_REQUEST, "Unreadable request body",
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "Unreadable request body",
                 "The request body could not be parsed: send well-formed JSON (or CSV with Content-Type: text/csv).",
                 null);
     }
@@ -236,7 +254,9 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
         if (field != null) {
             p.setProperty("field", field);
         }
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -1,13 +1,19 @@
 package io.github.dl4jserving.web;
 
-import java.util.LinkedHashMap;
-
+import io.github.dl4jserving.training.JobEvent;
+import io.github.dl4jserving.training.JobStatus;
+import io.github.dl4jserving.training.TrainerInfo;
+import io.github.dl4jserving.training.TrainingJob;
+import io.github.dl4jserving.training.TrainingJobs;
+import io.github.dl4jserving.training.TrainingSettings;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,16 +24,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-
-import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.tags.Tag;
-
-import io.github.dl4jserving.training.JobEvent;
-import io.github.dl4jserving.training.JobStatus;
-import io.github.dl4jserving.training.TrainerInfo;
-import io.github.dl4jserving.training.TrainingJob;
-import io.github.dl4jserving.training.TrainingJobs;
-import io.github.dl4jserving.training.TrainingSettings;
 
 /** Training jobs over REST: the trainer catalogue, start, list, inspect, cancel, live events, loss chart. */
 @RestController
@@ -49,24 +45,28 @@ class TrainingController {
      * @param promote always, never or if-better (the default)
      * @param name    the registry model to write; the trainer's name by default, required for uploaded data
      */
-    record JobRequest(String model, String dataset, Map<String, Object> hyperparameters, String promote,
-            String name) {
-    }
+    record JobRequest(String model, String dataset, Map<String, Object> hyperparameters, String promote, String name) {}
 
-    @Operation(operationId = "listTrainers", summary = "Every trainable model type with its hyperparameters "
-            + "(types, defaults, ranges) and the datasets it accepts")
+    @Operation(
+            operationId = "listTrainers",
+            summary = "Every trainable model type with its hyperparameters "
+                    + "(types, defaults, ranges) and the datasets it accepts")
     @GetMapping("/trainers")
     List<TrainerInfo> trainers() {
         return jobs.trainers();
     }
 
-    @Operation(operationId = "startJob", summary = "Start a training job; 202 with its Location, 429 when the "
-            + "queue is full, 422 naming a bad hyperparameter")
+    @Operation(
+            operationId = "startJob",
+            summary = "Start a training job; 202 with its Location, 429 when the "
+                    + "queue is full, 422 naming a bad hyperparameter")
     @PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<TrainingJob> start(@RequestBody JobRequest request) {
-        TrainingJob job = jobs.submit(request.model(), request.dataset(), request.hyperparameters(), request.promote(),
-                request.name());
-        return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(job);
+        TrainingJob job = jobs.submit(
+                request.model(), request.dataset(), request.hyperparameters(), request.promote(), request.name());
+        return ResponseEntity.accepted()
+                .location(URI.create("/jobs/" + job.id()))
+                .body(job);
     }
 
     /**
@@ -74,34 +74,49 @@ class TrainingController {
      *
      * @param epochs shorthand for hyperparameters.epochs
      */
-    record CompareRequest(String model, String dataset, List<String> optimizers, Integer epochs,
-            Map<String, Object> hyperparameters) {
-    }
+    record CompareRequest(
+            String model,
+            String dataset,
+            List<String> optimizers,
+            Integer epochs,
+            Map<String, Object> hyperparameters) {}
 
     /** One optimizer's outcome in a comparison. */
-    record ComparisonRow(String optimizer, String job, JobStatus status, Double finalTrainingLoss,
-            Double validationLoss, Double validationAccuracy, Map<String, Double> metrics, Double wallSeconds) {
-    }
+    record ComparisonRow(
+            String optimizer,
+            String job,
+            JobStatus status,
+            Double finalTrainingLoss,
+            Double validationLoss,
+            Double validationAccuracy,
+            Map<String, Double> metrics,
+            Double wallSeconds) {}
 
     /** A comparison as a table, one row per optimizer, and where its overlaid loss chart is. */
-    record ComparisonTable(String id, String model, String dataset, String chart, List<ComparisonRow> rows) {
-    }
+    record ComparisonTable(String id, String model, String dataset, String chart, List<ComparisonRow> rows) {}
 
-    @Operation(operationId = "compareOptimizers", summary = "Train the same model on the same data with the same "
-            + "seed once per optimizer (no versions written); 202 with the comparison table, filled in as the jobs run")
+    @Operation(
+            operationId = "compareOptimizers",
+            summary =
+                    "Train the same model on the same data with the same "
+                            + "seed once per optimizer (no versions written); 202 with the comparison table, filled in as the jobs run")
     @PostMapping(path = "/jobs/compare", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ComparisonTable> compare(@RequestBody CompareRequest request) {
-        Map<String, Object> hyper = new LinkedHashMap<>(
-                request.hyperparameters() == null ? Map.of() : request.hyperparameters());
+        Map<String, Object> hyper =
+                new LinkedHashMap<>(request.hyperparameters() == null ? Map.of() : request.hyperparameters());
         if (request.epochs() != null) {
             hyper.put("epochs", request.epochs());
         }
         TrainingJobs.Comparison c = jobs.compare(request.model(), request.dataset(), request.optimizers(), hyper);
-        return ResponseEntity.accepted().location(URI.create("/jobs/compare/" + c.id())).body(table(c));
+        return ResponseEntity.accepted()
+                .location(URI.create("/jobs/compare/" + c.id()))
+                .body(table(c));
     }
 
-    @Operation(operationId = "getComparison", summary = "An optimizer comparison: final training loss, validation "
-            + "loss and accuracy, test metrics and wall time per optimizer")
+    @Operation(
+            operationId = "getComparison",
+            summary = "An optimizer comparison: final training loss, validation "
+                    + "loss and accuracy, test metrics and wall time per optimizer")
     @GetMapping("/jobs/compare/{id}")
     ComparisonTable comparison(@PathVariable String id) {
         return table(jobs.comparison(id));
@@ -111,45 +126,61 @@ class TrainingController {
     @GetMapping(path = "/jobs/compare/{id}/chart", produces = "image/svg+xml")
     ResponseEntity<String> comparisonChart(@PathVariable String id) {
         TrainingJobs.Comparison c = jobs.comparison(id);
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("image/svg+xml"))
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("image/svg+xml"))
                 .cacheControl(CacheControl.noStore())
                 .body(LossChart.overlay(c.model() + " on " + c.dataset() + ": training loss by optimizer", c.jobs()));
     }
 
     private static ComparisonTable table(TrainingJobs.Comparison c) {
-        List<ComparisonRow> rows = c.jobs().stream().map(j -> {
-            TrainingJob.EpochStats last = j.history().isEmpty() ? null : j.history().get(j.history().size() - 1);
-            return new ComparisonRow(String.valueOf(j.hyperparameters().get("optimizer")), j.id(), j.status(),
-                    last == null ? null : last.trainingLoss(),
-                    last == null ? null : last.validation().get("loss"),
-                    last == null ? null : last.validation().get("accuracy"), j.metrics(), j.durationSeconds());
-        }).toList();
+        List<ComparisonRow> rows = c.jobs().stream()
+                .map(j -> {
+                    TrainingJob.EpochStats last = j.history().isEmpty()
+                            ? null
+                            : j.history().get(j.history().size() - 1);
+                    return new ComparisonRow(
+                            String.valueOf(j.hyperparameters().get("optimizer")),
+                            j.id(),
+                            j.status(),
+                            last == null ? null : last.trainingLoss(),
+                            last == null ? null : last.validation().get("loss"),
+                            last == null ? null : last.validation().get("accuracy"),
+                            j.metrics(),
+                            j.durationSeconds());
+                })
+                .toList();
         return new ComparisonTable(c.id(), c.model(), c.dataset(), "/jobs/compare/" + c.id() + "/chart", rows);
     }
 
     @Operation(operationId = "listJobs", summary = "Jobs, newest first, optionally filtered by status and model")
     @GetMapping("/jobs")
-    List<TrainingJob> list(@RequestParam(required = false) JobStatus status,
-            @RequestParam(required = false) String model) {
+    List<TrainingJob> list(
+            @RequestParam(required = false) JobStatus status, @RequestParam(required = false) String model) {
         return jobs.list(status, model);
     }
 
-    @Operation(operationId = "getJob", summary = "A job: status, progress, epoch, iteration, loss, ETA, per-epoch "
-            + "history, result version and promotion decision")
+    @Operation(
+            operationId = "getJob",
+            summary = "A job: status, progress, epoch, iteration, loss, ETA, per-epoch "
+                    + "history, result version and promotion decision")
     @GetMapping("/jobs/{id}")
     TrainingJob get(@PathVariable String id) {
         return jobs.get(id);
     }
 
-    @Operation(operationId = "cancelJob", summary = "Cancel a job: removed if queued, stopped within one iteration if "
-            + "running; 409 if it already finished")
+    @Operation(
+            operationId = "cancelJob",
+            summary = "Cancel a job: removed if queued, stopped within one iteration if "
+                    + "running; 409 if it already finished")
     @PostMapping("/jobs/{id}/cancel")
     ResponseEntity<TrainingJob> cancel(@PathVariable String id) {
         return ResponseEntity.accepted().body(jobs.cancel(id));
     }
 
-    @Operation(operationId = "jobEvents", summary = "Server-sent events: the current status, then progress, epoch "
-            + "and status events until the final status")
+    @Operation(
+            operationId = "jobEvents",
+            summary = "Server-sent events: the current status, then progress, epoch "
+                    + "and status events until the final status")
     @GetMapping(path = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id) {
         jobs.get(id); // 404 before the stream starts
@@ -170,9 +201,12 @@ class TrainingController {
 
     private static void send(SseEmitter emitter, long id, JobEvent event) {
         try {
-            emitter.send(SseEmitter.event().id(Long.toString(id)).name(event.type()).data(event.data(),
-                    MediaType.APPLICATION_JSON));
-            if (event.type().equals("status") && JobStatus.valueOf((String) event.data().get("status")).isFinal()) {
+            emitter.send(SseEmitter.event()
+                    .id(Long.toString(id))
+                    .name(event.type())
+                    .data(event.data(), MediaType.APPLICATION_JSON));
+            if (event.type().equals("status")
+                    && JobStatus.valueOf((String) event.data().get("status")).isFinal()) {
                 emitter.complete();
             }
         } catch (IOException | IllegalStateException e) {
@@ -181,12 +215,16 @@ class TrainingController {
         }
     }
 
-    @Operation(operationId = "jobChart", summary = "The job's loss curves as SVG: training loss by iteration, and "
-            + "the training and validation loss per epoch")
+    @Operation(
+            operationId = "jobChart",
+            summary = "The job's loss curves as SVG: training loss by iteration, and "
+                    + "the training and validation loss per epoch")
     @GetMapping(path = "/jobs/{id}/chart", produces = "image/svg+xml")
     ResponseEntity<String> chart(@PathVariable String id) {
         TrainingJob job = jobs.get(id);
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("image/svg+xml"))
-                .cacheControl(CacheControl.noStore()).body(LossChart.svg(job));
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType("image/svg+xml"))
+                .cacheControl(CacheControl.noStore())
+                .body(LossChart.svg(job));
     }
 }

@@ -3,16 +3,14 @@ package io.github.dl4jserving.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.dl4jserving.TestData;
 
 class BreastCancerCsvReaderTest {
 
@@ -23,10 +21,16 @@ class BreastCancerCsvReaderTest {
         assertThat(rows).hasSize(699);
         assertThat(rows.stream().filter(BreastCancerCsvReader.Row::malignant)).hasSize(241);
         int bareNuclei = BreastCancerCsvReader.FEATURES.indexOf("bare_nuclei");
-        assertThat(rows.stream().filter(r -> Double.isNaN(r.features()[bareNuclei]))).hasSize(16);
-        assertThat(rows.stream().flatMapToDouble(r -> Arrays.stream(r.features())).filter(Double::isNaN).count())
+        assertThat(rows.stream().filter(r -> Double.isNaN(r.features()[bareNuclei])))
+                .hasSize(16);
+        assertThat(rows.stream()
+                        .flatMapToDouble(r -> Arrays.stream(r.features()))
+                        .filter(Double::isNaN)
+                        .count())
                 .isEqualTo(16);
-        assertThat(rows.stream().flatMapToDouble(r -> Arrays.stream(r.features())).filter(v -> !Double.isNaN(v)))
+        assertThat(rows.stream()
+                        .flatMapToDouble(r -> Arrays.stream(r.features()))
+                        .filter(v -> !Double.isNaN(v)))
                 .allMatch(v -> v >= 1 && v <= 10);
         assertThat(rows.stream().map(BreastCancerCsvReader.Row::id).distinct()).hasSize(645);
     }
@@ -37,7 +41,9 @@ class BreastCancerCsvReaderTest {
         Files.writeString(file, "1000025,5,1,1,1,2,1,3,1,1,2\n1002945,5,4,4,5,7,10,3,2,1,3\n");
 
         assertThatThrownBy(() -> BreastCancerCsvReader.read(file))
-                .isInstanceOf(IOException.class).hasMessageContaining("line 2").hasMessageContaining("class");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("class");
     }
 
     @Test
@@ -46,6 +52,7 @@ class BreastCancerCsvReaderTest {
         Files.writeString(file, "1000025,5,1,1,1,2,1,3,1,2\n");
 
         assertThatThrownBy(() -> BreastCancerCsvReader.read(file))
-                .isInstanceOf(IOException.class).hasMessageContaining("expected 11 columns");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("expected 11 columns");
     }
 }

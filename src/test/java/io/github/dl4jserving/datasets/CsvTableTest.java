@@ -3,12 +3,10 @@ package io.github.dl4jserving.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-
 import org.junit.jupiter.api.Test;
-
-import io.github.dl4jserving.TestData;
 
 class CsvTableTest {
 
@@ -18,8 +16,8 @@ class CsvTableTest {
 
     @Test
     void readsTheSalaryTableWithItsCrlfLinesAndNoFinalNewline() throws Exception {
-        CsvTable t = CsvTable.parse(Files.readAllBytes(TestData.DATA_DIR.resolve("salary/position_salaries.csv")),
-                1000, 100);
+        CsvTable t = CsvTable.parse(
+                Files.readAllBytes(TestData.DATA_DIR.resolve("salary/position_salaries.csv")), 1000, 100);
         assertThat(t.header()).containsExactly("Position", "Level", "Salary");
         assertThat(t.rowCount()).isEqualTo(10);
         assertThat(t.numericColumn("Salary")).startsWith(45000).endsWith(1_000_000);
@@ -42,9 +40,11 @@ class CsvTableTest {
                 .isInstanceOf(InvalidDatasetException.class)
                 .hasMessageStartingWith("Row 2 is not well-formed CSV: Missing closing quote");
         assertThatThrownBy(() -> parse("x,y\n\"1\"z,2\n"))
-                .isInstanceOf(InvalidDatasetException.class).hasMessageStartingWith("Row 1 is not well-formed CSV");
+                .isInstanceOf(InvalidDatasetException.class)
+                .hasMessageStartingWith("Row 1 is not well-formed CSV");
         assertThatThrownBy(() -> parse("\"x,y\n1,2\n"))
-                .isInstanceOf(InvalidDatasetException.class).hasMessageStartingWith("The header is not well-formed CSV");
+                .isInstanceOf(InvalidDatasetException.class)
+                .hasMessageStartingWith("The header is not well-formed CSV");
     }
 
     @Test
@@ -57,17 +57,21 @@ class CsvTableTest {
 
     @Test
     void namesTheRowOfARaggedLine() {
-        assertThatThrownBy(() -> parse("a,b\n1,2\n3\n")).isInstanceOf(InvalidDatasetException.class)
+        assertThatThrownBy(() -> parse("a,b\n1,2\n3\n"))
+                .isInstanceOf(InvalidDatasetException.class)
                 .hasMessageContaining("Row 2 has 1 cells but the header has 2")
-                .extracting(e -> ((InvalidDatasetException) e).row()).isEqualTo(2);
+                .extracting(e -> ((InvalidDatasetException) e).row())
+                .isEqualTo(2);
     }
 
     @Test
     void namesTheRowAndColumnOfANonNumericCell() {
         CsvTable t = parse("x,y\n1,2\n3,abc\n");
-        assertThatThrownBy(() -> t.numericColumn("y")).isInstanceOf(InvalidDatasetException.class)
+        assertThatThrownBy(() -> t.numericColumn("y"))
+                .isInstanceOf(InvalidDatasetException.class)
                 .hasMessage("Row 2, column 'y': 'abc' is not a number.")
-                .satisfies(e -> assertThat(((InvalidDatasetException) e).column()).isEqualTo("y"));
+                .satisfies(
+                        e -> assertThat(((InvalidDatasetException) e).column()).isEqualTo("y"));
         assertThatThrownBy(() -> parse("x\nNaN\n").numericColumn("x")).hasMessageContaining("'NaN' is not a number");
     }
 
@@ -77,7 +81,8 @@ class CsvTableTest {
         assertThatThrownBy(() -> parse("a,b\n")).hasMessageContaining("no data rows");
         assertThatThrownBy(() -> parse("a,b\n1,2\n").column("target")).hasMessageContaining("no column 'target'");
         assertThatThrownBy(() -> parse("a,a\n1,2\n")).hasMessageContaining("twice");
-        assertThatThrownBy(() -> CsvTable.parse(new byte[] {(byte) 0xC3, 0x28}, 10, 10)).hasMessageContaining("UTF-8");
+        assertThatThrownBy(() -> CsvTable.parse(new byte[] {(byte) 0xC3, 0x28}, 10, 10))
+                .hasMessageContaining("UTF-8");
         assertThatThrownBy(() -> CsvTable.parse("a,b,c\n".getBytes(StandardCharsets.UTF_8), 10, 2))
                 .hasMessageContaining("at most 2");
     }

@@ -2,15 +2,13 @@ package io.github.dl4jserving.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.dl4jserving.TestData;
 
 /** Photos in a data set zip are turned upright by their EXIF orientation before they are prepared. */
 class DatasetZipOrientationTest {
@@ -22,7 +20,8 @@ class DatasetZipOrientationTest {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (int i = 0; i < 10; i++) {
             byte[] file = TestData.jpeg(TestData.storedSideways(TestData.paperPhoto(i), orientation));
-            entries.put((i % 2 == 0 ? "even" : "odd") + "/" + i + ".jpg",
+            entries.put(
+                    (i % 2 == 0 ? "even" : "odd") + "/" + i + ".jpg",
                     tagged ? TestData.withExifOrientation(file, orientation) : file);
         }
         DatasetStore store = new DatasetStore(models, 4096, 50_000_000);
@@ -50,8 +49,9 @@ class DatasetZipOrientationTest {
 
         double taggedOff = meanDifference(upright, tagged);
         double untaggedOff = meanDifference(upright, untagged);
-        System.out.printf("mean pixel difference from upright: tagged %.2f, sideways without the tag %.2f%n", taggedOff,
-                untaggedOff);
+        System.out.printf(
+                "mean pixel difference from upright: tagged %.2f, sideways without the tag %.2f%n",
+                taggedOff, untaggedOff);
         assertThat(taggedOff).isLessThan(3);
         assertThat(untaggedOff).isGreaterThan(5 * taggedOff);
     }

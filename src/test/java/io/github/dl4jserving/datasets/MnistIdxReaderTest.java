@@ -3,17 +3,15 @@ package io.github.dl4jserving.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.TestData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.dl4jserving.TestData;
 
 class MnistIdxReaderTest {
 
@@ -58,7 +56,8 @@ class MnistIdxReaderTest {
         Files.write(truncated, Arrays.copyOf(all, 16 + 784 * 3 + 100));
 
         assertThatThrownBy(() -> MnistIdxReader.readImages(truncated))
-                .isInstanceOf(IOException.class).hasMessageContaining("ends before");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("ends before");
     }
 
     @Test
@@ -66,7 +65,8 @@ class MnistIdxReaderTest {
         Path labels = TestData.dataDirectory().resolve(DatasetFile.MNIST_TEST_LABELS);
 
         assertThatThrownBy(() -> MnistIdxReader.readImages(labels))
-                .isInstanceOf(IOException.class).hasMessageContaining("magic 0x801");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("magic 0x801");
     }
 
     @Test
@@ -75,7 +75,8 @@ class MnistIdxReaderTest {
         Files.write(bomb, new byte[] {0, 0, 8, 3, 0x7f, -1, -1, -1, 0, 0, 0, 28, 0, 0, 0, 28});
 
         assertThatThrownBy(() -> MnistIdxReader.readImages(bomb))
-                .isInstanceOf(IOException.class).hasMessageContaining("implausible");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("implausible");
     }
 
     private static float max(float[] values) {

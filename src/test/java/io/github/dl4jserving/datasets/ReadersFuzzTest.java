@@ -1,13 +1,11 @@
 package io.github.dl4jserving.datasets;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.dl4jserving.datasets.internal.DigitImagePreprocessor;
 import io.github.dl4jserving.datasets.internal.ImageDecoder;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of what reads untrusted bytes: image decoding and preparation,

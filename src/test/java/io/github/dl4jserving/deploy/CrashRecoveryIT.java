@@ -1,9 +1,8 @@
 package io.github.dl4jserving.deploy;
 
-import java.util.Arrays;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,10 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import io.github.dl4jserving.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +28,8 @@ class CrashRecoveryIT {
     Path work;
 
     private static String get(HttpClient http, String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
@@ -44,7 +43,8 @@ class CrashRecoveryIT {
         Process server = PackagedJar.start(models, port, work.resolve("server.log"));
         String id;
         try {
-            assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", server).statusCode())
+            assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", server)
+                            .statusCode())
                     .isEqualTo(200);
             id = PackagedJar.startLongJob(http, base);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -56,10 +56,12 @@ class CrashRecoveryIT {
             server.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to mark anything
         }
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(Files.readString(models.resolve(".jobs").resolve(id + ".json"))).contains("\"RUNNING\"");
+        assertThat(Files.readString(models.resolve(".jobs").resolve(id + ".json")))
+                .contains("\"RUNNING\"");
 
         // What a writer killed in the middle of a version leaves: a temporary directory, half a zip.
-        Path leftover = Files.createDirectories(models.resolve("breast-cancer-logreg").resolve(".tmp-killed-writer"));
+        Path leftover =
+                Files.createDirectories(models.resolve("breast-cancer-logreg").resolve(".tmp-killed-writer"));
         byte[] zip = Files.readAllBytes(version1.resolve("model.zip"));
         Files.write(leftover.resolve("model.zip"), Arrays.copyOf(zip, zip.length / 2));
         Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minusSeconds(3600)));
@@ -68,18 +70,21 @@ class CrashRecoveryIT {
         base = "http://localhost:" + port;
         Process restarted = PackagedJar.start(models, port, work.resolve("restarted.log"));
         try {
-            assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", restarted).statusCode())
+            assertThat(PackagedJar.awaitOk(http, base + "/models/breast-cancer-logreg/ready", restarted)
+                            .statusCode())
                     .isEqualTo(200);
             String job = get(http, base + "/jobs/" + id);
             assertThat(job).contains("\"status\":\"FAILED\"").contains("\"error\":\"interrupted");
-            assertThat(get(http, base + "/models/breast-cancer-logreg")).contains("\"defaultVersion\":1")
+            assertThat(get(http, base + "/models/breast-cancer-logreg"))
+                    .contains("\"defaultVersion\":1")
                     .contains("\"versions\":[{");
             try (Stream<Path> entries = Files.list(models.resolve("breast-cancer-logreg"))) {
                 assertThat(entries.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".last")))
-                        .as("only the complete version; the leftover removed").containsExactly("1");
+                        .as("only the complete version; the leftover removed")
+                        .containsExactly("1");
             }
-            HttpResponse<String> predicted = PackagedJar.postJson(http, base + "/predict",
-                    "{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}");
+            HttpResponse<String> predicted =
+                    PackagedJar.postJson(http, base + "/predict", "{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}");
             assertThat(predicted.statusCode()).as(predicted.body()).isEqualTo(200);
             assertThat(predicted.body()).contains("\"version\":1");
         } finally {
@@ -98,15 +103,18 @@ class CrashRecoveryIT {
         Process server = PackagedJar.start(models, port, work.resolve("upload.log"));
         Path writing = null;
         try {
-            assertThat(PackagedJar.awaitOk(http, base + "/models/mnist-dcgan/ready", server).statusCode()).isEqualTo(200);
+            assertThat(PackagedJar.awaitOk(http, base + "/models/mnist-dcgan/ready", server)
+                            .statusCode())
+                    .isEqualTo(200);
             // A 9 MB version: copied into a temporary directory, restored and run there, then renamed.
-            var upload = http.sendAsync(PackagedJar.modelUpload(base, "mnist-dcgan", shipped),
-                    HttpResponse.BodyHandlers.ofString());
+            var upload = http.sendAsync(
+                    PackagedJar.modelUpload(base, "mnist-dcgan", shipped), HttpResponse.BodyHandlers.ofString());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (writing == null && !upload.isDone()) {
                 assertThat(System.nanoTime()).as("the upload starts writing").isLessThan(deadline);
                 try (Stream<Path> entries = Files.list(models.resolve("mnist-dcgan"))) {
-                    writing = entries.filter(p -> p.getFileName().toString().startsWith(".tmp-")).findFirst()
+                    writing = entries.filter(p -> p.getFileName().toString().startsWith(".tmp-"))
+                            .findFirst()
                             .orElse(null);
                 }
             }
@@ -121,17 +129,18 @@ class CrashRecoveryIT {
         base = "http://localhost:" + port;
         Process restarted = PackagedJar.start(models, port, work.resolve("upload-restarted.log"));
         try {
-            assertThat(PackagedJar.awaitOk(http, base + "/models/mnist-dcgan/ready", restarted).statusCode())
+            assertThat(PackagedJar.awaitOk(http, base + "/models/mnist-dcgan/ready", restarted)
+                            .statusCode())
                     .isEqualTo(200);
             String model = get(http, base + "/models/mnist-dcgan");
             assertThat(model).contains("\"defaultVersion\":1").doesNotContain("\"version\":2");
             assertThat(get(http, base + "/actuator/health")).doesNotContain("\"unavailable\":[{");
-            HttpResponse<String> generated = PackagedJar.postJson(http, base + "/predict/mnist-dcgan",
-                    "{\"count\": 2, \"seed\": 7}");
+            HttpResponse<String> generated =
+                    PackagedJar.postJson(http, base + "/predict/mnist-dcgan", "{\"count\": 2, \"seed\": 7}");
             assertThat(generated.statusCode()).as(generated.body()).isEqualTo(200);
             // Uploaded again after the restart, the version gets the next number and serves.
-            HttpResponse<String> again = http.send(PackagedJar.modelUpload(base, "mnist-dcgan", shipped),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> again = http.send(
+                    PackagedJar.modelUpload(base, "mnist-dcgan", shipped), HttpResponse.BodyHandlers.ofString());
             assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
             assertThat(again.body()).contains("\"version\":2");
         } finally {

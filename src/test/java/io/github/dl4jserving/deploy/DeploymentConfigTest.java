@@ -1,21 +1,19 @@
 package io.github.dl4jserving.deploy;
 
-import java.nio.file.Path;
-import org.springframework.http.MediaType;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -26,11 +24,16 @@ import org.springframework.web.client.RestClient;
 class DeploymentConfigTest {
     @LocalServerPort
     int port;
+
     @Value("${server.port:8080}")
     String configuredPort;
 
     private String get(String path) {
-        return RestClient.create("http://localhost:" + port).get().uri(path).retrieve().body(String.class);
+        return RestClient.create("http://localhost:" + port)
+                .get()
+                .uri(path)
+                .retrieve()
+                .body(String.class);
     }
 
     @Test
@@ -38,17 +41,20 @@ class DeploymentConfigTest {
     void prometheusScrapesThePathAndPortTheServiceServes() {
         Map<String, Object> prometheus = DeploymentFiles.yaml(DeploymentFiles.PROMETHEUS);
         List<Map<String, Object>> jobs = (List<Map<String, Object>>) prometheus.get("scrape_configs");
-        Map<String, Object> service = jobs.stream().filter(j -> j.get("job_name").equals("dl4j-serving")).findFirst()
+        Map<String, Object> service = jobs.stream()
+                .filter(j -> j.get("job_name").equals("dl4j-serving"))
+                .findFirst()
                 .orElseThrow();
         String path = (String) service.get("metrics_path");
-        List<String> targets = (List<String>) ((List<Map<String, Object>>) service.get("static_configs")).get(0)
+        List<String> targets = (List<String>) ((List<Map<String, Object>>) service.get("static_configs"))
+                .get(0)
                 .get("targets");
 
         assertThat(targets).containsExactly("dl4j-serving:8080");
         assertThat(DeploymentFiles.read(DeploymentFiles.DOCKERFILE)).contains("EXPOSE 8080");
         assertThat(get(path)).contains("dl4j_models_loaded", "dl4j_inference_queue_depth");
-        Map<String, Object> services = (Map<String, Object>) DeploymentFiles.yaml(DeploymentFiles.COMPOSE)
-                .get("services");
+        Map<String, Object> services = (Map<String, Object>)
+                DeploymentFiles.yaml(DeploymentFiles.COMPOSE).get("services");
         assertThat(services).containsKeys("dl4j-serving", "prometheus", "grafana", "replica-1", "replica-2", "nginx");
         assertThat((List<String>) ((Map<String, Object>) services.get("dl4j-serving")).get("ports"))
                 .containsExactly("8080:8080");
@@ -65,38 +71,45 @@ class DeploymentConfigTest {
     @Test
     @SuppressWarnings("unchecked")
     void theVolumesAreTheDirectoriesTheServiceIsConfiguredWith() {
-        Map<String, Object> service = (Map<String, Object>) ((Map<String, Object>) DeploymentFiles
-                .yaml(DeploymentFiles.COMPOSE).get("services")).get("dl4j-serving");
+        Map<String, Object> service = (Map<String, Object>) ((Map<String, Object>)
+                        DeploymentFiles.yaml(DeploymentFiles.COMPOSE).get("services"))
+                .get("dl4j-serving");
         Map<String, String> env = (Map<String, String>) service.get("environment");
         List<String> volumes = (List<String>) service.get("volumes");
         Map<String, String> dockerEnv = DeploymentFiles.runtimeEnv();
 
-        assertThat(volumes).contains("models:" + env.get("DL4J_SERVING_MODELS_DIR"),
-                "data:" + env.get("DL4J_SERVING_DATA_DIR"));
-        assertThat(dockerEnv).containsEntry("DL4J_SERVING_MODELS_DIR", env.get("DL4J_SERVING_MODELS_DIR"))
+        assertThat(volumes)
+                .contains("models:" + env.get("DL4J_SERVING_MODELS_DIR"), "data:" + env.get("DL4J_SERVING_DATA_DIR"));
+        assertThat(dockerEnv)
+                .containsEntry("DL4J_SERVING_MODELS_DIR", env.get("DL4J_SERVING_MODELS_DIR"))
                 .containsEntry("DL4J_SERVING_DATA_DIR", env.get("DL4J_SERVING_DATA_DIR"));
         assertThat(DeploymentFiles.read(DeploymentFiles.DOCKERFILE))
-                .contains("VOLUME [\"" + env.get("DL4J_SERVING_MODELS_DIR") + "\", \"" + env.get("DL4J_SERVING_DATA_DIR")
-                        + "\"]")
+                .contains("VOLUME [\"" + env.get("DL4J_SERVING_MODELS_DIR") + "\", \""
+                        + env.get("DL4J_SERVING_DATA_DIR") + "\"]")
                 .contains("COPY models/ " + dockerEnv.get("DL4J_SERVING_SEED_MODELS_DIR") + "/");
         assertThat(env).containsKey("DL4J_SERVING_REGISTRY_RESCAN_INTERVAL");
-        assertThat(DeploymentFiles.read(DeploymentFiles.NGINX)).contains("server replica-1:8080", "server replica-2:8080");
+        assertThat(DeploymentFiles.read(DeploymentFiles.NGINX))
+                .contains("server replica-1:8080", "server replica-2:8080");
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void everyServiceMetricOnTheDashboardIsExported() {
         List<String> expressions = new ArrayList<>();
-        for (Map<String, Object> panel : (List<Map<String, Object>>) DeploymentFiles.dashboard().get("panels")) {
+        for (Map<String, Object> panel :
+                (List<Map<String, Object>>) DeploymentFiles.dashboard().get("panels")) {
             for (Map<String, Object> target : (List<Map<String, Object>>) panel.get("targets")) {
                 expressions.add((String) target.get("expr"));
             }
         }
         // Real traffic first, a good row and a bad one, so the per-model meters exist.
         for (String row : List.of("[5, 1, 1, 1, 2, 1, 3, 1, 1]", "[5, 1]")) {
-            RestClient.create("http://localhost:" + port).post().uri("/predict")
+            RestClient.create("http://localhost:" + port)
+                    .post()
+                    .uri("/predict")
                     .contentType(MediaType.APPLICATION_JSON)
-                    .body(("{\"features\": " + row + "}").getBytes(StandardCharsets.UTF_8)).exchange((req, res) -> null);
+                    .body(("{\"features\": " + row + "}").getBytes(StandardCharsets.UTF_8))
+                    .exchange((req, res) -> null);
         }
         String scrape = get("/actuator/prometheus");
         Matcher metric = Pattern.compile("\\b(dl4j_[a-z_]+|jvm_[a-z_]+)").matcher(String.join("\n", expressions));
@@ -110,8 +123,13 @@ class DeploymentConfigTest {
             }
         }
         assertThat(missing).isEmpty();
-        assertThat(String.join("\n", expressions)).contains("dl4j_training_jobs", "dl4j_training_loss",
-                "dl4j_inference_rejected_total", "dl4j_inference_batch_size_bucket", "dl4j_nd4j_offheap_used_bytes");
+        assertThat(String.join("\n", expressions))
+                .contains(
+                        "dl4j_training_jobs",
+                        "dl4j_training_loss",
+                        "dl4j_inference_rejected_total",
+                        "dl4j_inference_batch_size_bucket",
+                        "dl4j_nd4j_offheap_used_bytes");
         assertThat(configuredPort).isNotBlank();
     }
 
@@ -127,6 +145,8 @@ class DeploymentConfigTest {
         Matcher bench = Pattern.compile("BENCH_DEFAULT_JAVA_OPTS=\"([^\"]*)\"")
                 .matcher(DeploymentFiles.read(Path.of("bench", "server.sh")));
         assertThat(bench.find()).isTrue();
-        assertThat(List.of(bench.group(1).trim().split("\\s+"))).as("bench/server.sh measures what ships").isEqualTo(flags);
+        assertThat(List.of(bench.group(1).trim().split("\\s+")))
+                .as("bench/server.sh measures what ships")
+                .isEqualTo(flags);
     }
 }

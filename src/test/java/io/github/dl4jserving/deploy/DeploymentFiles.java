@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.yaml.snakeyaml.Yaml;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /** The Dockerfile, docker-compose.yml and the deploy/ configs, read as data. */
@@ -23,8 +21,7 @@ final class DeploymentFiles {
     static final Path DASHBOARD = Path.of("deploy", "grafana", "dashboards", "dl4j-serving.json");
     static final Path NGINX = Path.of("deploy", "nginx", "nginx.conf");
 
-    private DeploymentFiles() {
-    }
+    private DeploymentFiles() {}
 
     static String read(Path p) {
         try {
@@ -64,7 +61,8 @@ final class DeploymentFiles {
         Map<String, String> env = new LinkedHashMap<>();
         Matcher block = Pattern.compile("(?ms)^ENV (.*?)(?<!\\\\)$").matcher(runtime);
         while (block.find()) {
-            Matcher kv = Pattern.compile("([A-Z0-9_]+)=(\"[^\"]*\"|\\S+)").matcher(block.group(1).replace("\\\n", " "));
+            Matcher kv = Pattern.compile("([A-Z0-9_]+)=(\"[^\"]*\"|\\S+)")
+                    .matcher(block.group(1).replace("\\\n", " "));
             while (kv.find()) {
                 env.put(kv.group(1), kv.group(2).replace("\"", ""));
             }
@@ -74,7 +72,8 @@ final class DeploymentFiles {
 
     /** The HEALTHCHECK's URL path. */
     static String healthcheckPath() {
-        Matcher m = Pattern.compile("(?s)HEALTHCHECK.*?CMD .*?http://localhost:8080(/\\S+)").matcher(read(DOCKERFILE));
+        Matcher m = Pattern.compile("(?s)HEALTHCHECK.*?CMD .*?http://localhost:8080(/\\S+)")
+                .matcher(read(DOCKERFILE));
         if (!m.find()) {
             throw new IllegalStateException("The Dockerfile has no HEALTHCHECK against localhost:8080");
         }

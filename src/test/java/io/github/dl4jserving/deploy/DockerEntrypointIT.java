@@ -1,9 +1,8 @@
 package io.github.dl4jserving.deploy;
 
-import java.util.HashMap;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -13,10 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.github.dl4jserving.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +34,21 @@ class DockerEntrypointIT {
     void theEntrypointCommandLineServesTheShippedModels() throws Exception {
         Path jar = PackagedJar.path();
         Path extracted = work.resolve("extracted");
-        run(List.of(PackagedJar.java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--layers", "--application-filename",
-                "dl4j-serving.jar", "--destination", extracted.toString()), null, Map.of()).waitFor();
+        run(
+                        List.of(
+                                PackagedJar.java(),
+                                "-Djarmode=tools",
+                                "-jar",
+                                jar.toString(),
+                                "extract",
+                                "--layers",
+                                "--application-filename",
+                                "dl4j-serving.jar",
+                                "--destination",
+                                extracted.toString()),
+                        null,
+                        Map.of())
+                .waitFor();
         Path app = work.resolve("app");
         for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
             TestData.copyTree(extracted.resolve(layer), app);
@@ -48,7 +59,9 @@ class DockerEntrypointIT {
         Path seeds = Path.of(env.get("DL4J_SERVING_SEED_MODELS_DIR").replace(APP_DIR, app + "/"));
         TestData.copyTree(Path.of("models"), seeds);
         env.put("DL4J_SERVING_SEED_MODELS_DIR", seeds.toString());
-        env.put("DL4J_SERVING_MODELS_DIR", Files.createDirectories(work.resolve("models-volume")).toString());
+        env.put(
+                "DL4J_SERVING_MODELS_DIR",
+                Files.createDirectories(work.resolve("models-volume")).toString());
         env.put("DL4J_SERVING_DATA_DIR", work.resolve("data").toString());
         env.put("SERVER_PORT", Integer.toString(port));
         List<String> command = new ArrayList<>();
@@ -63,14 +76,18 @@ class DockerEntrypointIT {
             HttpResponse<String> ready = PackagedJar.awaitOk(http, base + DeploymentFiles.healthcheckPath(), server);
             assertThat(ready).as("readiness answered").isNotNull();
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-            HttpResponse<String> predict = http.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
-                    .header("Content-Type", "image/png")
-                    .POST(HttpRequest.BodyPublishers.ofFile(Path.of("bench", "digit.png"))).build(),
+            HttpResponse<String> predict = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/predict"))
+                            .header("Content-Type", "image/png")
+                            .POST(HttpRequest.BodyPublishers.ofFile(Path.of("bench", "digit.png")))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(predict.statusCode()).isEqualTo(200);
             assertThat(predict.body()).contains("\"label\":\"7\"");
-            HttpResponse<String> memory = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> memory = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(memory.body()).as("JAVA_TOOL_OPTIONS took effect").contains("dl4j_nd4j_offheap_max_bytes");
             assertThat(memory.body()).as("the ENTRYPOINT's collector is in use").contains("id=\"Shenandoah\"");
         } finally {
@@ -80,13 +97,14 @@ class DockerEntrypointIT {
     }
 
     private Process run(List<String> command, File dir, Map<String, String> env) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(work.resolve("process-" + System.nanoTime() + ".log").toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        work.resolve("process-" + System.nanoTime() + ".log").toFile());
         if (dir != null) {
             pb.directory(dir);
         }
         pb.environment().putAll(env);
         return pb.start();
     }
-
 }

@@ -1,14 +1,13 @@
 package io.github.dl4jserving.deploy;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,12 +17,12 @@ import java.util.stream.Stream;
 
 /** The jar that {@code package} built, and what the tests that run it as a child process share. */
 final class PackagedJar {
-    private PackagedJar() {
-    }
+    private PackagedJar() {}
 
     static Path path() throws IOException {
         try (Stream<Path> jars = Files.list(Path.of("target"))) {
-            return jars.filter(p -> p.getFileName().toString().matches("dl4j-serving-.*\\.jar")).findFirst()
+            return jars.filter(p -> p.getFileName().toString().matches("dl4j-serving-.*\\.jar"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("No packaged jar in target/: run after package"));
         }
     }
@@ -33,7 +32,10 @@ final class PackagedJar {
      * data from ../shared/data, its output to {@code log}.
      */
     static Process start(Path models, int port, Path log) throws IOException {
-        return new ProcessBuilder(command(models, port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command(models, port))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     /**
@@ -44,12 +46,20 @@ final class PackagedJar {
     static Process startWithFileSizeLimit(Path models, int port, Path log, int kib) throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$0\" \"$@\""));
         command.addAll(command(models, port));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     private static List<String> command(Path models, int port) throws IOException {
-        return List.of(java(), "-jar", path().toString(), "--server.port=" + port,
-                "--dl4j-serving.models-dir=" + models.toAbsolutePath(), "--dl4j-serving.seed-models-dir=",
+        return List.of(
+                java(),
+                "-jar",
+                path().toString(),
+                "--server.port=" + port,
+                "--dl4j-serving.models-dir=" + models.toAbsolutePath(),
+                "--dl4j-serving.seed-models-dir=",
                 "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath());
     }
 
@@ -69,8 +79,12 @@ final class PackagedJar {
 
     static HttpResponse<String> postJson(HttpClient http, String url, String json)
             throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** SIGTERM, up to a minute for the graceful shutdown, then SIGKILL if it is still running. */
@@ -86,14 +100,16 @@ final class PackagedJar {
         String boundary = "packaged-jar-upload";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.zip\""
-                + "\r\nContent-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + "\r\nContent-Type: application/zip\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.writeBytes(Files.readAllBytes(versionDir.resolve("model.zip")));
         body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"descriptor\"\r\n"
-                + "Content-Type: application/json\r\n\r\n" + descriptor + "\r\n--" + boundary + "--\r\n")
+                        + "Content-Type: application/json\r\n\r\n" + descriptor + "\r\n--" + boundary + "--\r\n")
                 .getBytes(StandardCharsets.UTF_8));
         return HttpRequest.newBuilder(URI.create(base + "/models/" + name + "/versions"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
     }
 
     static String java() {

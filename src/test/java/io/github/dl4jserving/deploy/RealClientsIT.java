@@ -3,6 +3,7 @@ package io.github.dl4jserving.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.dl4jserving.TestData;
 import java.awt.image.BufferedImage;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -17,15 +18,11 @@ import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
 import javax.imageio.ImageIO;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.dl4jserving.TestData;
 
 /**
  * Real clients against the packaged jar in a child process: every curl block of README.md, run by
@@ -36,6 +33,7 @@ import io.github.dl4jserving.TestData;
 class RealClientsIT {
     @TempDir
     static Path work;
+
     static Process server;
     static String base;
 
@@ -45,10 +43,17 @@ class RealClientsIT {
         TestData.copyTree(Path.of("models"), models);
         fixtures(Files.createDirectories(work.resolve("examples")));
         int port = PackagedJar.freePort();
-        server = new ProcessBuilder(PackagedJar.java(), "-jar", PackagedJar.path().toString(), "--server.port=" + port,
-                "--dl4j-serving.models-dir=" + models, "--dl4j-serving.data-dir=" + TestData.DATA_DIR.toAbsolutePath(),
-                "--dl4j-serving.training.queue-capacity=8")
-                .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+        server = new ProcessBuilder(
+                        PackagedJar.java(),
+                        "-jar",
+                        PackagedJar.path().toString(),
+                        "--server.port=" + port,
+                        "--dl4j-serving.models-dir=" + models,
+                        "--dl4j-serving.data-dir=" + TestData.DATA_DIR.toAbsolutePath(),
+                        "--dl4j-serving.training.queue-capacity=8")
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("server.log").toFile())
+                .start();
         base = "http://localhost:" + port;
         var ready = PackagedJar.awaitOk(HttpClient.newHttpClient(), base + "/actuator/health/readiness", server);
         assertThat(ready).as("the server became ready").isNotNull();
@@ -63,9 +68,14 @@ class RealClientsIT {
     }
 
     private static String run(Path dir, long timeoutSeconds, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).as("finished in time").isTrue();
+        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+                .as("finished in time")
+                .isTrue();
         String text = new String(out, StandardCharsets.UTF_8);
         System.out.println(text);
         assertThat(p.exitValue()).as(text).isZero();
@@ -74,7 +84,12 @@ class RealClientsIT {
 
     @Test
     void everyCurlExampleInTheReadmeWorks() throws Exception {
-        String out = run(Path.of("."), 1200, "bash", ".ci/readme-examples.sh", base,
+        String out = run(
+                Path.of("."),
+                1200,
+                "bash",
+                ".ci/readme-examples.sh",
+                base,
                 work.resolve("examples").toString());
         assertThat(out).contains(" failed").contains("0 failed");
         assertThat(out).contains("\"label\":\"7\"").contains("\"prediction\":").contains("\"status\":\"SUCCEEDED\"");
@@ -90,13 +105,28 @@ class RealClientsIT {
         }
         assumeTrue(installed, missing);
         Path grid = work.resolve("grid.png");
-        String out = run(Path.of("."), 600, "python3", "examples/python/client.py", "--url", base,
-                "--image", "bench/digit.png", "--out", grid.toString(), "--train-examples", "500");
-        assertThat(out).contains("image bench/digit.png: label 7").contains("row: label malignant")
-                .contains("generated 16 digits with seed 42").contains("SUCCEEDED: version");
+        String out = run(
+                Path.of("."),
+                600,
+                "python3",
+                "examples/python/client.py",
+                "--url",
+                base,
+                "--image",
+                "bench/digit.png",
+                "--out",
+                grid.toString(),
+                "--train-examples",
+                "500");
+        assertThat(out)
+                .contains("image bench/digit.png: label 7")
+                .contains("row: label malignant")
+                .contains("generated 16 digits with seed 42")
+                .contains("SUCCEEDED: version");
         assertThat(ImageIO.read(grid.toFile()).getWidth()).isGreaterThan(4 * 28);
         assertThat(run(Path.of("."), 60, "python3", "examples/python/client.py", "--help"))
-                .as("the whole description, not its first line").contains("and train a model while printing its progress.");
+                .as("the whole description, not its first line")
+                .contains("and train a model while printing its progress.");
     }
 
     /** The files the README's examples name. */
@@ -106,18 +136,26 @@ class RealClientsIT {
         write(dir.resolve("a.png"), image(1), "png");
         write(dir.resolve("b.jpg"), image(2), "jpg");
         byte[] px = TestData.mnistTestImages().pixels()[0];
-        Files.writeString(dir.resolve("digit-pixels.json"), "{\"pixels\": ["
-                + IntStream.range(0, 784).mapToObj(i -> Integer.toString(px[i] & 0xFF)).collect(Collectors.joining(","))
-                + "]}");
-        Files.writeString(dir.resolve("rows.csv"), "clump_thickness,uniformity_cell_size,uniformity_cell_shape,"
-                + "marginal_adhesion,single_epithelial_cell_size,bare_nuclei,bland_chromatin,normal_nucleoli,mitoses\n"
-                + "5,1,1,1,2,1,3,1,1\n8,10,10,8,7,10,9,7,1\n");
+        Files.writeString(
+                dir.resolve("digit-pixels.json"),
+                "{\"pixels\": ["
+                        + IntStream.range(0, 784)
+                                .mapToObj(i -> Integer.toString(px[i] & 0xFF))
+                                .collect(Collectors.joining(","))
+                        + "]}");
+        Files.writeString(
+                dir.resolve("rows.csv"),
+                "clump_thickness,uniformity_cell_size,uniformity_cell_shape,"
+                        + "marginal_adhesion,single_epithelial_cell_size,bare_nuclei,bland_chromatin,normal_nucleoli,mitoses\n"
+                        + "5,1,1,1,2,1,3,1,1\n8,10,10,8,7,10,9,7,1\n");
         Path shipped = Path.of("models", "breast-cancer-logreg", "1");
         Files.copy(shipped.resolve("model.zip"), dir.resolve("model.zip"));
-        Files.writeString(dir.resolve("model.json"),
+        Files.writeString(
+                dir.resolve("model.json"),
                 Files.readString(shipped.resolve("model.json")).replaceFirst("\"version\" : \\d+,", ""));
         Files.writeString(dir.resolve("table.csv"), TestData.breastCancerCsv("diagnosis"));
-        Files.copy(TestData.DATA_DIR.resolve("breast-cancer-wisconsin/breast-cancer-wisconsin.data"),
+        Files.copy(
+                TestData.DATA_DIR.resolve("breast-cancer-wisconsin/breast-cancer-wisconsin.data"),
                 dir.resolve("breast-cancer-wisconsin.data"));
         idx(dir, 200);
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(dir.resolve("pictures.zip")))) {
@@ -166,5 +204,4 @@ class RealClientsIT {
             }
         }
     }
-
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -23,8 +22,7 @@ class BatchingSettingsTest {
     void aModelWithoutOverridesGetsTheGlobalKnobsAndTheDefaultReplicaCount() {
         BatchingSettings settings = bind(Map.of("dl4j-serving.batching.max-batch-size", "32"));
 
-        assertThat(settings.forModel("mnist-mlp", 2))
-                .isEqualTo(new BatchingSettings.Knobs(32, Duration.ZERO, 256, 2));
+        assertThat(settings.forModel("mnist-mlp", 2)).isEqualTo(new BatchingSettings.Knobs(32, Duration.ZERO, 256, 2));
     }
 
     @Test
@@ -47,10 +45,12 @@ class BatchingSettingsTest {
     @Test
     void refusesAKnobThatCouldNotWorkAndNamesTheProperty() {
         assertThatThrownBy(() -> bind(Map.of("dl4j-serving.batching.models.mnist-mlp.max-batch-size", "0")))
-                .isInstanceOf(BindException.class).rootCause()
+                .isInstanceOf(BindException.class)
+                .rootCause()
                 .hasMessageContaining("dl4j-serving.batching.models.mnist-mlp.max-batch-size must be at least 1");
         assertThatThrownBy(() -> bind(Map.of("dl4j-serving.batching.queue-capacity", "-5")))
-                .isInstanceOf(BindException.class).rootCause()
+                .isInstanceOf(BindException.class)
+                .rootCause()
                 .hasMessageContaining("queue-capacity must be at least 1");
     }
 
@@ -62,21 +62,32 @@ class BatchingSettingsTest {
     @Test
     void theDeprecatedWorkersPerModelStillSetsTheReplicasUnlessBatchingWorkersIsSet() {
         Map<String, String> old = Map.of("dl4j-serving.workers-per-model", "3");
-        assertThat(bind(old).forModel("mnist-mlp", bindInference(old).workersPerModel()).workers()).isEqualTo(3);
+        assertThat(bind(old)
+                        .forModel("mnist-mlp", bindInference(old).workersPerModel())
+                        .workers())
+                .isEqualTo(3);
 
         Map<String, String> both = Map.of("dl4j-serving.workers-per-model", "3", "dl4j-serving.batching.workers", "1");
-        assertThat(bind(both).forModel("mnist-mlp", bindInference(both).workersPerModel()).workers()).isEqualTo(1);
+        assertThat(bind(both)
+                        .forModel("mnist-mlp", bindInference(both).workersPerModel())
+                        .workers())
+                .isEqualTo(1);
 
         Map<String, String> neither = Map.of();
-        assertThat(bind(neither).forModel("mnist-mlp", bindInference(neither).workersPerModel()).workers())
+        assertThat(bind(neither)
+                        .forModel("mnist-mlp", bindInference(neither).workersPerModel())
+                        .workers())
                 .isEqualTo(2);
     }
 
     @Test
     void theWaitForABatchIsASettingOfThirtySecondsByDefault() {
         assertThat(bind(Map.of()).maxWait()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(bind(Map.of("dl4j-serving.batching.max-wait", "5s")).maxWait()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(bind(Map.of("dl4j-serving.batching.max-wait", "5s")).maxWait())
+                .isEqualTo(Duration.ofSeconds(5));
         assertThatThrownBy(() -> bind(Map.of("dl4j-serving.batching.max-wait", "0s")))
-                .isInstanceOf(BindException.class).rootCause().hasMessageContaining("max-wait must be positive");
+                .isInstanceOf(BindException.class)
+                .rootCause()
+                .hasMessageContaining("max-wait must be positive");
     }
 }

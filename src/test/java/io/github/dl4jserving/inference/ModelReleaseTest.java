@@ -2,20 +2,18 @@ package io.github.dl4jserving.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.github.dl4jserving.RegistryEvents;
 import io.github.dl4jserving.ShippedModels;
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.internal.ModelStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A deleted version gives back its native memory, but only after the batch it is running: the
@@ -28,24 +26,28 @@ class ModelReleaseTest {
         Path source = TestData.MODELS_DIR.resolve("mnist-dcgan").resolve("1");
         Files.createDirectories(models.resolve("mnist-dcgan").resolve("1"));
         for (String f : new String[] {"model.zip", "model.json"}) {
-            Files.copy(source.resolve(f), models.resolve("mnist-dcgan").resolve("1").resolve(f));
+            Files.copy(
+                    source.resolve(f),
+                    models.resolve("mnist-dcgan").resolve("1").resolve(f));
         }
         RegistryEvents events = new RegistryEvents();
         ModelRegistry registry = new ModelRegistry(new ModelStore(models), events);
         InferenceService inference = ShippedModels.inference(registry, 256);
         events.deliverTo(inference::on);
-        LoadedModel second = registry.upload(registry.defaultVersion("mnist-dcgan").descriptor(),
-                source.resolve("model.zip"), inference::validate);
+        LoadedModel second = registry.upload(
+                registry.defaultVersion("mnist-dcgan").descriptor(), source.resolve("model.zip"), inference::validate);
         registry.setDefault("mnist-dcgan", 1);
         inference.generate("mnist-dcgan", second.version(), 1, 1);
 
-        CompletableFuture<Answers.GeneratedDigits> inFlight = CompletableFuture.supplyAsync(
-                () -> inference.generate("mnist-dcgan", second.version(), 256, 2));
+        CompletableFuture<Answers.GeneratedDigits> inFlight =
+                CompletableFuture.supplyAsync(() -> inference.generate("mnist-dcgan", second.version(), 256, 2));
         Thread.sleep(300); // the 256-vector forward pass takes about 2 s on 2 cores
         registry.delete("mnist-dcgan", second.version());
         boolean closedWhileRunning = second.network().params().wasClosed();
 
-        assertThat(inFlight.get().images()).as("the request in flight during the delete").hasSize(256);
+        assertThat(inFlight.get().images())
+                .as("the request in flight during the delete")
+                .hasSize(256);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!second.network().params().wasClosed() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -53,8 +55,11 @@ class ModelReleaseTest {
 
         assertThat(inFlight).isCompleted();
         assertThat(closedWhileRunning).as("closed under the running batch").isFalse();
-        assertThat(second.network().params().wasClosed()).as("parameters released after the batch").isTrue();
-        assertThat(registry.get("mnist-dcgan", 1).network().params().wasClosed()).isFalse();
+        assertThat(second.network().params().wasClosed())
+                .as("parameters released after the batch")
+                .isTrue();
+        assertThat(registry.get("mnist-dcgan", 1).network().params().wasClosed())
+                .isFalse();
         assertThat(inference.generate("mnist-dcgan", 1, 4, 3).images()).hasSize(4);
     }
 }

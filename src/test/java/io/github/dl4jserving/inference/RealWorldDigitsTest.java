@@ -2,6 +2,9 @@ package io.github.dl4jserving.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.ShippedModels;
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.datasets.MnistIdxReader;
 import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -13,18 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
-
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-
 import org.junit.jupiter.api.Test;
-
-import io.github.dl4jserving.ShippedModels;
-import io.github.dl4jserving.TestData;
-import io.github.dl4jserving.datasets.MnistIdxReader;
 
 /**
  * Real MNIST test digits re-photographed four ways, each encoded as a file and classified by the
@@ -45,31 +42,46 @@ class RealWorldDigitsTest {
     void classifiesDarkOnLightScansAsJpeg() {
         Random random = new Random(1);
         assertThat(accuracy(i -> {
-            BufferedImage page = paper(400, 300, new Color(236, 234, 228), new Color(236, 234, 228), random, 8);
-            drawInk(page, mnist(i), 8, 40 + random.nextInt(100), 20 + random.nextInt(40), new Color(25, 25, 25));
-            return encode(page, "jpg");
-        })).isGreaterThanOrEqualTo(0.97);
+                    BufferedImage page = paper(400, 300, new Color(236, 234, 228), new Color(236, 234, 228), random, 8);
+                    drawInk(
+                            page,
+                            mnist(i),
+                            8,
+                            40 + random.nextInt(100),
+                            20 + random.nextInt(40),
+                            new Color(25, 25, 25));
+                    return encode(page, "jpg");
+                }))
+                .isGreaterThanOrEqualTo(0.97);
     }
 
     @Test
     void classifiesBluePenPhonePhotosWithUnevenLight() {
         Random random = new Random(2);
         assertThat(accuracy(i -> {
-            BufferedImage photo = paper(1200, 900, new Color(228, 222, 206), new Color(176, 170, 156), random, 14);
-            drawInk(photo, mnist(i), 14, 200 + random.nextInt(500), 120 + random.nextInt(300),
-                    new Color(28, 45, 160));
-            return encode(photo, "jpg");
-        })).isGreaterThanOrEqualTo(0.97);
+                    BufferedImage photo =
+                            paper(1200, 900, new Color(228, 222, 206), new Color(176, 170, 156), random, 14);
+                    drawInk(
+                            photo,
+                            mnist(i),
+                            14,
+                            200 + random.nextInt(500),
+                            120 + random.nextInt(300),
+                            new Color(28, 45, 160));
+                    return encode(photo, "jpg");
+                }))
+                .isGreaterThanOrEqualTo(0.97);
     }
 
     @Test
     void classifiesASmallOffCentreDigitOnALargeTransparentCanvas() {
         Random random = new Random(3);
         assertThat(accuracy(i -> {
-            BufferedImage canvas = new BufferedImage(800, 800, BufferedImage.TYPE_INT_ARGB);
-            drawInk(canvas, mnist(i), 3, 560 + random.nextInt(100), 40 + random.nextInt(100), Color.BLACK);
-            return encode(canvas, "png");
-        })).isGreaterThanOrEqualTo(0.97);
+                    BufferedImage canvas = new BufferedImage(800, 800, BufferedImage.TYPE_INT_ARGB);
+                    drawInk(canvas, mnist(i), 3, 560 + random.nextInt(100), 40 + random.nextInt(100), Color.BLACK);
+                    return encode(canvas, "png");
+                }))
+                .isGreaterThanOrEqualTo(0.97);
     }
 
     /**
@@ -81,30 +93,35 @@ class RealWorldDigitsTest {
     void classifiesASmallLightDigitAmidDenseSpeckleOnADarkBackground() {
         Random random = new Random(4);
         assertThat(accuracy(i -> {
-            BufferedImage photo = paper(640, 480, new Color(44, 48, 46), new Color(24, 26, 25), random, 16);
-            int x = 60 + random.nextInt(480);
-            int y = 60 + random.nextInt(320);
-            drawInk(photo, mnist(i), 2, x, y, new Color(222, 222, 210));
-            Graphics2D g = photo.createGraphics();
-            for (int s = 0, specks = 200 + random.nextInt(300); s < specks; s++) {
-                int grey = 140 + random.nextInt(110);
-                g.setColor(new Color(grey, grey, grey));
-                int r = 2 + random.nextInt(7);
-                g.fillOval(random.nextInt(640), random.nextInt(480), r, r);
-            }
-            g.dispose();
-            return encode(photo, "jpg");
-        })).isGreaterThanOrEqualTo(0.9);
+                    BufferedImage photo = paper(640, 480, new Color(44, 48, 46), new Color(24, 26, 25), random, 16);
+                    int x = 60 + random.nextInt(480);
+                    int y = 60 + random.nextInt(320);
+                    drawInk(photo, mnist(i), 2, x, y, new Color(222, 222, 210));
+                    Graphics2D g = photo.createGraphics();
+                    for (int s = 0, specks = 200 + random.nextInt(300); s < specks; s++) {
+                        int grey = 140 + random.nextInt(110);
+                        g.setColor(new Color(grey, grey, grey));
+                        int r = 2 + random.nextInt(7);
+                        g.fillOval(random.nextInt(640), random.nextInt(480), r, r);
+                    }
+                    g.dispose();
+                    return encode(photo, "jpg");
+                }))
+                .isGreaterThanOrEqualTo(0.9);
     }
 
     private double accuracy(IntFunction<byte[]> file) {
-        String variant = StackWalker.getInstance().walk(frames -> frames.skip(1).findFirst().orElseThrow())
+        String variant = StackWalker.getInstance()
+                .walk(frames -> frames.skip(1).findFirst().orElseThrow())
                 .getMethodName();
         int correct = 0;
         List<Integer> wrong = new ArrayList<>();
         for (int i = 0; i < DIGITS; i++) {
-            String label = inference.classifyImages("mnist-mlp", null, List.of(ImageInput.file(file.apply(i))), 1)
-                    .predictions().get(0).label();
+            String label = inference
+                    .classifyImages("mnist-mlp", null, List.of(ImageInput.file(file.apply(i))), 1)
+                    .predictions()
+                    .get(0)
+                    .label();
             if (label.equals(Integer.toString(labels[i]))) {
                 correct++;
             } else {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,8 +14,9 @@ class FilterProblemsTest {
         String detail = "a \"quoted\" C:\\path\\ with a tab\t, a newline\n, a bell \u0007 and \u2028";
         String instance = "/predict/\\\"x\u0001";
 
-        JsonNode problem = JsonMapper.builder().build().readTree(FilterProblems.json(HttpStatus.CONTENT_TOO_LARGE,
-                detail, instance));
+        JsonNode problem = JsonMapper.builder()
+                .build()
+                .readTree(FilterProblems.json(HttpStatus.CONTENT_TOO_LARGE, detail, instance));
 
         assertThat(problem.get("detail").asString()).isEqualTo(detail);
         assertThat(problem.get("instance").asString()).isEqualTo(instance);

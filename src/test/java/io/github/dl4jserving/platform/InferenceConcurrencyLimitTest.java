@@ -2,16 +2,14 @@ package io.github.dl4jserving.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.util.unit.DataSize;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Inference beyond the in-flight limit is refused at once with 503 and Retry-After; the rest passes. */
 class InferenceConcurrencyLimitTest {
@@ -19,8 +17,10 @@ class InferenceConcurrencyLimitTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private InferenceConcurrencyLimit limit(int n) {
-        return new InferenceConcurrencyLimit(new PlatformSettings(DataSize.ofMegabytes(10), DataSize.ofMegabytes(200),
-                1, n), new Rejections(meters), meters);
+        return new InferenceConcurrencyLimit(
+                new PlatformSettings(DataSize.ofMegabytes(10), DataSize.ofMegabytes(200), 1, n),
+                new Rejections(meters),
+                meters);
     }
 
     private double gauge(String name) {
@@ -34,8 +34,8 @@ class InferenceConcurrencyLimitTest {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Void> first = CompletableFuture.runAsync(() -> {
             try {
-                filter.doFilter(new MockHttpServletRequest("POST", "/predict"), new MockHttpServletResponse(),
-                        (req, res) -> {
+                filter.doFilter(
+                        new MockHttpServletRequest("POST", "/predict"), new MockHttpServletResponse(), (req, res) -> {
                             inside.countDown();
                             try {
                                 release.await(10, TimeUnit.SECONDS);
@@ -53,7 +53,9 @@ class InferenceConcurrencyLimitTest {
 
         MockHttpServletResponse refused = new MockHttpServletResponse();
         boolean[] reached = {false};
-        filter.doFilter(new MockHttpServletRequest("POST", "/v2/models/mnist-mlp/infer"), refused,
+        filter.doFilter(
+                new MockHttpServletRequest("POST", "/v2/models/mnist-mlp/infer"),
+                refused,
                 (req, res) -> reached[0] = true);
         assertThat(reached[0]).isFalse();
         assertThat(refused.getStatus()).isEqualTo(503);
@@ -67,7 +69,9 @@ class InferenceConcurrencyLimitTest {
         release.countDown();
         first.get(10, TimeUnit.SECONDS);
         reached[0] = false;
-        filter.doFilter(new MockHttpServletRequest("POST", "/predict/mnist-mlp"), new MockHttpServletResponse(),
+        filter.doFilter(
+                new MockHttpServletRequest("POST", "/predict/mnist-mlp"),
+                new MockHttpServletResponse(),
                 (req, res) -> reached[0] = true);
         assertThat(reached[0]).as("the permit came back").isTrue();
         assertThat(gauge("dl4j.inference.inflight")).isZero();
@@ -77,7 +81,9 @@ class InferenceConcurrencyLimitTest {
     void zeroTurnsTheLimitOff() throws Exception {
         InferenceConcurrencyLimit filter = limit(0);
         double[] seen = {-1};
-        filter.doFilter(new MockHttpServletRequest("POST", "/predict"), new MockHttpServletResponse(),
+        filter.doFilter(
+                new MockHttpServletRequest("POST", "/predict"),
+                new MockHttpServletResponse(),
                 (req, res) -> seen[0] = gauge("dl4j.inference.inflight"));
         assertThat(seen[0]).as("counted even without a limit").isEqualTo(1);
         assertThat(gauge("dl4j.inference.inflight")).isZero();

@@ -1,34 +1,37 @@
 package io.github.dl4jserving.registry;
 
-import io.github.dl4jserving.registry.internal.ModelStore;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.registry.internal.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Arrays;
-
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.dl4jserving.TestData;
-
 /** A store built from copies of the shipped breast-cancer model, some of them damaged on purpose. */
 class ModelRegistryTest {
     static final String NAME = "breast-cancer-logreg";
+
     @TempDir
     Path root;
+
     private Path shipped;
 
     @BeforeEach
     void findShippedVersion() {
         ModelStore store = new ModelStore(TestData.MODELS_DIR);
-        shipped = store.scan().stream().filter(v -> v.name().equals(NAME)).reduce((a, b) -> b).orElseThrow().path();
+        shipped = store.scan().stream()
+                .filter(v -> v.name().equals(NAME))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .path();
     }
 
     private Path copyAs(int version) throws IOException {
@@ -51,11 +54,13 @@ class ModelRegistryTest {
         Files.writeString(garbled.resolve(ModelStore.DESCRIPTOR_FILE), "{\"name\": \"breast-cancer-logreg\", ver");
         Path unknownField = copyAs(4);
         String json = Files.readString(unknownField.resolve(ModelStore.DESCRIPTOR_FILE));
-        Files.writeString(unknownField.resolve(ModelStore.DESCRIPTOR_FILE),
-                json.replaceFirst("\\{", "{ \"surprise\" : true,"));
+        Files.writeString(
+                unknownField.resolve(ModelStore.DESCRIPTOR_FILE), json.replaceFirst("\\{", "{ \"surprise\" : true,"));
         Path misplaced = copyAs(6);
-        Files.writeString(misplaced.resolve(ModelStore.DESCRIPTOR_FILE),
-                Files.readString(misplaced.resolve(ModelStore.DESCRIPTOR_FILE)).replace("\"version\" : 6", "\"version\" : 1"));
+        Files.writeString(
+                misplaced.resolve(ModelStore.DESCRIPTOR_FILE),
+                Files.readString(misplaced.resolve(ModelStore.DESCRIPTOR_FILE))
+                        .replace("\"version\" : 6", "\"version\" : 1"));
         copyAs(5);
         Files.createDirectories(root.resolve(NAME).resolve(".tmp-crashed-upload"));
 
@@ -63,12 +68,17 @@ class ModelRegistryTest {
 
         assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(1, 5);
         assertThat(registry.defaultVersion(NAME).version()).isEqualTo(5);
-        assertThat(registry.failures()).extracting(ModelRegistry.LoadFailure::version).containsExactly(2, 3, 4, 6);
+        assertThat(registry.failures())
+                .extracting(ModelRegistry.LoadFailure::version)
+                .containsExactly(2, 3, 4, 6);
         assertThat(registry.failures().get(2).reason()).contains("surprise");
         assertThat(registry.failures().get(3).reason()).contains("lies in");
-        assertThat(registry.failures()).as("reasons name files relative to the store, which they are served from")
+        assertThat(registry.failures())
+                .as("reasons name files relative to the store, which they are served from")
                 .allSatisfy(f -> assertThat(f.reason()).doesNotContain(root.toString()));
-        assertThat(registry.get(NAME, 1).normalizer()).as("the standardizer is stored with the network").isNotNull();
+        assertThat(registry.get(NAME, 1).normalizer())
+                .as("the standardizer is stored with the network")
+                .isNotNull();
     }
 
     @Test
@@ -76,10 +86,12 @@ class ModelRegistryTest {
         copyAs(1);
         copyAs(2);
         Files.writeString(root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE), "1\n");
-        assertThat(new ModelRegistry(new ModelStore(root)).defaultVersion(NAME).version()).isEqualTo(1);
+        assertThat(new ModelRegistry(new ModelStore(root)).defaultVersion(NAME).version())
+                .isEqualTo(1);
 
         Files.writeString(root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE), "7\n");
-        assertThat(new ModelRegistry(new ModelStore(root)).defaultVersion(NAME).version()).isEqualTo(2);
+        assertThat(new ModelRegistry(new ModelStore(root)).defaultVersion(NAME).version())
+                .isEqualTo(2);
     }
 
     @Test
@@ -96,13 +108,17 @@ class ModelRegistryTest {
         Path pin = root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE);
 
         Files.delete(pin);
-        assertThat(registry.defaultVersion(NAME).version()).as("requests do not read the pin from disk").isEqualTo(1);
+        assertThat(registry.defaultVersion(NAME).version())
+                .as("requests do not read the pin from disk")
+                .isEqualTo(1);
 
         Files.writeString(pin, "2\n"); // as the train command or another replica would
         assertThat(registry.defaultVersion(NAME).version()).isEqualTo(1);
         registry.refresh();
         assertThat(registry.defaultVersion(NAME).version()).isEqualTo(2);
-        assertThat(announced).as("listeners hear of both changes, so the new default is warmed").containsExactly(1, 2);
+        assertThat(announced)
+                .as("listeners hear of both changes, so the new default is warmed")
+                .containsExactly(1, 2);
 
         registry.refresh();
         assertThat(announced).as("an unchanged pin announces nothing").containsExactly(1, 2);
@@ -113,9 +129,11 @@ class ModelRegistryTest {
         copyAs(1);
         ModelRegistry registry = new ModelRegistry(new ModelStore(root));
 
-        assertThatThrownBy(() -> registry.get("../etc/passwd", null)).isInstanceOf(ModelNotFoundException.class)
+        assertThatThrownBy(() -> registry.get("../etc/passwd", null))
+                .isInstanceOf(ModelNotFoundException.class)
                 .hasMessageContaining("no model named");
-        assertThatThrownBy(() -> registry.get(NAME, 9)).isInstanceOf(ModelNotFoundException.class)
+        assertThatThrownBy(() -> registry.get(NAME, 9))
+                .isInstanceOf(ModelNotFoundException.class)
                 .hasMessageContaining("no loaded version 9");
     }
 
@@ -130,7 +148,8 @@ class ModelRegistryTest {
         ModelDescriptor written = store.writeNewVersion(one.descriptor(), one.network(), one.normalizer());
 
         assertThat(written.version()).isEqualTo(5);
-        assertThat(root.resolve(NAME).resolve("5").resolve(ModelStore.MODEL_FILE)).isRegularFile();
+        assertThat(root.resolve(NAME).resolve("5").resolve(ModelStore.MODEL_FILE))
+                .isRegularFile();
         try (var entries = Files.list(root.resolve(NAME))) {
             assertThat(entries.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder("1", "4", "5", ModelStore.LAST_VERSION_FILE);

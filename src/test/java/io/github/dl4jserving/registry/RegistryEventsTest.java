@@ -1,9 +1,9 @@
 package io.github.dl4jserving.registry;
 
-import io.github.dl4jserving.registry.internal.ModelStore;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.registry.internal.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.dl4jserving.TestData;
 
 /**
  * The registry announces its changes as events after its lock is released, and decides a promotion
@@ -32,18 +29,25 @@ import io.github.dl4jserving.TestData;
 class RegistryEventsTest {
     static final String NAME = "breast-cancer-logreg";
     static final String METRIC = "test_accuracy";
+
     @TempDir
     Path root;
 
     @BeforeEach
     void copyShippedVersion() throws IOException {
-        Path shipped = new ModelStore(TestData.MODELS_DIR).scan().stream().filter(v -> v.name().equals(NAME))
-                .reduce((a, b) -> b).orElseThrow().path();
+        Path shipped = new ModelStore(TestData.MODELS_DIR)
+                .scan().stream()
+                        .filter(v -> v.name().equals(NAME))
+                        .reduce((a, b) -> b)
+                        .orElseThrow()
+                        .path();
         Path dir = Files.createDirectories(root.resolve(NAME).resolve("1"));
         Files.copy(shipped.resolve(ModelStore.MODEL_FILE), dir.resolve(ModelStore.MODEL_FILE));
-        Files.writeString(dir.resolve(ModelStore.DESCRIPTOR_FILE), Files.readString(shipped.resolve(
-                ModelStore.DESCRIPTOR_FILE)).replaceFirst("\"version\" : \\d+", "\"version\" : 1")
-                .replaceFirst("\"test_accuracy\" : [0-9.]+", "\"test_accuracy\" : 0.5"));
+        Files.writeString(
+                dir.resolve(ModelStore.DESCRIPTOR_FILE),
+                Files.readString(shipped.resolve(ModelStore.DESCRIPTOR_FILE))
+                        .replaceFirst("\"version\" : \\d+", "\"version\" : 1")
+                        .replaceFirst("\"test_accuracy\" : [0-9.]+", "\"test_accuracy\" : 0.5"));
     }
 
     private static PromotionRule ifBetter() {
@@ -57,8 +61,8 @@ class RegistryEventsTest {
     private static ModelDescriptor withAccuracy(ModelDescriptor d, double accuracy) {
         Map<String, Double> metrics = new HashMap<>(d.metrics());
         metrics.put(METRIC, accuracy);
-        return new ModelDescriptor(d.name(), 0, d.kind(), d.createdAt(), d.description(), d.input(), d.labels(),
-                metrics, d.provenance());
+        return new ModelDescriptor(
+                d.name(), 0, d.kind(), d.createdAt(), d.description(), d.input(), d.labels(), metrics, d.provenance());
     }
 
     @Test
@@ -80,8 +84,8 @@ class RegistryEventsTest {
         for (double accuracy : accuracies) {
             results.add(pool.submit(() -> {
                 start.await();
-                return registry.publish(withAccuracy(one.descriptor(), accuracy), one.network(), one.normalizer(),
-                        ifBetter());
+                return registry.publish(
+                        withAccuracy(one.descriptor(), accuracy), one.network(), one.normalizer(), ifBetter());
             }));
         }
         start.countDown();
@@ -93,9 +97,12 @@ class RegistryEventsTest {
         pool.shutdown();
 
         double best = accuracies.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        assertThat(registry.defaultVersion(NAME).descriptor().metrics().get(METRIC)).isEqualTo(best);
+        assertThat(registry.defaultVersion(NAME).descriptor().metrics().get(METRIC))
+                .isEqualTo(best);
         List<Double> promoted = promotedInOrder.stream().map(accuracyOf::get).toList();
-        assertThat(promoted).as("each promotion beats the one before it").isSortedAccordingTo(Double::compare)
+        assertThat(promoted)
+                .as("each promotion beats the one before it")
+                .isSortedAccordingTo(Double::compare)
                 .doesNotHaveDuplicates();
     }
 
@@ -119,23 +126,30 @@ class RegistryEventsTest {
 
         registry.setDefault(NAME, 1);
 
-        assertThat(otherThreadGotThrough).as("a second thread could take the registry's lock during the event")
+        assertThat(otherThreadGotThrough)
+                .as("a second thread could take the registry's lock during the event")
                 .containsExactly(true);
     }
 
     @Test
     void announcesLoadsPinsAndRetirementsInTheOrderTheyHappen() throws Exception {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        ModelRegistry registry = new ModelRegistry(new ModelStore(root),
+        ModelRegistry registry = new ModelRegistry(
+                new ModelStore(root),
                 event -> seen.add(event.getClass().getSimpleName() + " " + ((RegistryEvent) event).name()));
         LoadedModel one = registry.get(NAME, 1);
 
-        ModelRegistry.Published two = registry.publish(withAccuracy(one.descriptor(), 0.9), one.network(),
-                one.normalizer(), ifBetter());
+        ModelRegistry.Published two =
+                registry.publish(withAccuracy(one.descriptor(), 0.9), one.network(), one.normalizer(), ifBetter());
         registry.setDefault(NAME, 1);
         registry.delete(NAME, two.model().version());
 
-        assertThat(seen).containsExactly("ModelVersionLoaded " + NAME, "ModelVersionLoaded " + NAME,
-                "DefaultVersionChanged " + NAME, "DefaultVersionChanged " + NAME, "ModelVersionRetired " + NAME);
+        assertThat(seen)
+                .containsExactly(
+                        "ModelVersionLoaded " + NAME,
+                        "ModelVersionLoaded " + NAME,
+                        "DefaultVersionChanged " + NAME,
+                        "DefaultVersionChanged " + NAME,
+                        "ModelVersionRetired " + NAME);
     }
 }

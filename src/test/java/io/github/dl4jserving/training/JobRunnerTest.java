@@ -1,5 +1,14 @@
 package io.github.dl4jserving.training;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
+import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.internal.ModelStore;
 import io.github.dl4jserving.training.internal.BuildVersions;
 import io.github.dl4jserving.training.internal.JobStore;
 import io.github.dl4jserving.training.internal.TrainedModel;
@@ -9,10 +18,7 @@ import io.github.dl4jserving.training.internal.TrainingData;
 import io.github.dl4jserving.training.internal.TrainingMetrics;
 import io.github.dl4jserving.training.internal.TrainingOptions;
 import io.github.dl4jserving.training.internal.TrainingProgress;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -33,15 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import io.github.dl4jserving.datasets.DataDirectory;
-import io.github.dl4jserving.datasets.DatasetStore;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelKind;
-import io.github.dl4jserving.registry.ModelRegistry;
-import io.github.dl4jserving.registry.internal.ModelStore;
-
 /**
  * The job machinery on its own, with a fake trainer that fits a two-weight network in a moment: no
  * MNIST, no HTTP. Admission, the runner's provenance and promotion, cancellation, and event fan-out.
@@ -49,6 +45,7 @@ import io.github.dl4jserving.registry.internal.ModelStore;
 class JobRunnerTest {
     @TempDir
     Path root;
+
     private TrainingJobs jobs;
     private ModelRegistry registry;
     private final FakeTrainer trainer = new FakeTrainer();
@@ -56,8 +53,13 @@ class JobRunnerTest {
     @BeforeEach
     void start() {
         registry = new ModelRegistry(new ModelStore(root));
-        jobs = new TrainingJobs(List.of(trainer), registry, new DataDirectory(root.resolve("data")),
-                new DatasetStore(root, 4096, 1 << 20), new JobStore(root), new TrainingMetrics(new SimpleMeterRegistry()),
+        jobs = new TrainingJobs(
+                List.of(trainer),
+                registry,
+                new DataDirectory(root.resolve("data")),
+                new DatasetStore(root, 4096, 1 << 20),
+                new JobStore(root),
+                new TrainingMetrics(new SimpleMeterRegistry()),
                 new TrainingSettings(1, 1, Duration.ofSeconds(5), Duration.ofHours(1)));
     }
 
@@ -81,8 +83,9 @@ class JobRunnerTest {
     void aFinishedJobPublishesItsVersionWithTheProvenanceTheRunnerRecords() throws Exception {
         trainer.release.countDown();
 
-        TrainingJob done = awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 0.7), "if-better",
-                null).id());
+        TrainingJob done =
+                awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 0.7), "if-better", null)
+                        .id());
 
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(done.resultVersion()).isEqualTo(1);
@@ -102,10 +105,12 @@ class JobRunnerTest {
     @Test
     void ifBetterPromotesOnlyAVersionThatBeatsTheDefault() throws Exception {
         trainer.release.countDown();
-        awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 0.8), "if-better", null).id());
+        awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 0.8), "if-better", null)
+                .id());
 
-        TrainingJob worse = awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 0.6), "if-better",
-                null).id());
+        TrainingJob worse =
+                awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 0.6), "if-better", null)
+                        .id());
 
         assertThat(worse.promoted()).isFalse();
         assertThat(worse.promotionReason()).contains("does not beat");
@@ -126,7 +131,8 @@ class JobRunnerTest {
         assertThat(awaitFinal(running.id()).status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(registry.names()).as("a cancelled job writes no version").isEmpty();
         assertThat(jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null).status())
-                .as("both slots are free again").isIn(JobStatus.QUEUED, JobStatus.RUNNING);
+                .as("both slots are free again")
+                .isIn(JobStatus.QUEUED, JobStatus.RUNNING);
     }
 
     @Test
@@ -135,7 +141,8 @@ class JobRunnerTest {
         List<String> seen = new CopyOnWriteArrayList<>();
         TrainingJob job = jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null);
         jobs.subscribe(job.id(), event -> {
-            seen.add(event.type() + (event.type().equals("status") ? " " + event.data().get("status") : ""));
+            seen.add(event.type()
+                    + (event.type().equals("status") ? " " + event.data().get("status") : ""));
             if (seen.size() == 2) { // stuck in its second event, as a client that stopped reading would be
                 try {
                     subscriberMayReturn.await();
@@ -149,12 +156,15 @@ class JobRunnerTest {
         TrainingJob done = awaitFinal(job.id());
         subscriberMayReturn.countDown();
 
-        assertThat(done.status()).as("the job finished while its subscriber was stuck").isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.status())
+                .as("the job finished while its subscriber was stuck")
+                .isEqualTo(JobStatus.SUCCEEDED);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!seen.contains("status SUCCEEDED") && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertThat(seen).as("and the subscriber still got every event, in order")
+        assertThat(seen)
+                .as("and the subscriber still got every event, in order")
                 .containsSubsequence("status RUNNING", "progress", "epoch", "status SUCCEEDED")
                 .endsWith("status SUCCEEDED");
     }
@@ -209,21 +219,36 @@ class JobRunnerTest {
                 Thread.currentThread().interrupt();
                 throw new TrainingCancelledException();
             }
-            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(42).list()
-                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(2).nOut(1)
-                            .activation(Activation.SIGMOID).build())
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                    .seed(42)
+                    .list()
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                            .nIn(2)
+                            .nOut(1)
+                            .activation(Activation.SIGMOID)
+                            .build())
                     .build());
             net.init();
             progress.iteration(1, 1, 0.5, 1.0);
             progress.epoch(1, 0.5, Map.of());
             double accuracy = options.learningRate() != null ? options.learningRate() : 0.5;
             Map<String, Object> hyper = Map.of("learningRate", accuracy);
-            ModelDescriptor descriptor = new ModelDescriptor(NAME, 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
-                    description(), ModelDescriptor.InputSchema.features(List.of(
+            ModelDescriptor descriptor = new ModelDescriptor(
+                    NAME,
+                    0,
+                    ModelKind.TABULAR_CLASSIFIER,
+                    Instant.now(),
+                    description(),
+                    ModelDescriptor.InputSchema.features(List.of(
                             new ModelDescriptor.FeatureRange("x", 0, 1), new ModelDescriptor.FeatureRange("y", 0, 1))),
-                    List.of("no", "yes"), Map.of("accuracy", accuracy), null);
-            return new TrainedModel(net, null, descriptor, new TrainedModel.Fit("pairs", Map.of("pairs", "00"), hyper,
-                    42, 1, 4, "fake"));
+                    List.of("no", "yes"),
+                    Map.of("accuracy", accuracy),
+                    null);
+            return new TrainedModel(
+                    net,
+                    null,
+                    descriptor,
+                    new TrainedModel.Fit("pairs", Map.of("pairs", "00"), hyper, 42, 1, 4, "fake"));
         }
     }
 }

@@ -3,12 +3,12 @@ package io.github.dl4jserving.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /** With an API key configured, the real server refuses state changes without it and serves the rest. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "dl4j-serving.security.api-key=test-key-123")
 class ApiKeyTest extends RunningServer {
 
@@ -18,13 +18,18 @@ class ApiKeyTest extends RunningServer {
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(HttpTestClient.contentType(anonymous)).startsWith("application/problem+json");
         assertThat(new String(anonymous.body())).doesNotContain("test-key-123");
-        assertThat(client.postJson("/jobs", "{}", "X-API-Key", "nope").statusCode()).isEqualTo(401);
-        assertThat(client.postJson("/jobs", "{}", "Authorization", "Bearer test-key-123").statusCode())
-                .as("past the key check, refused by the controller").isEqualTo(422);
-        assertThat(client.post("/datasets?target=y", "text/csv", "a,y\n1,p\n2,q\n".getBytes()).statusCode())
+        assertThat(client.postJson("/jobs", "{}", "X-API-Key", "nope").statusCode())
+                .isEqualTo(401);
+        assertThat(client.postJson("/jobs", "{}", "Authorization", "Bearer test-key-123")
+                        .statusCode())
+                .as("past the key check, refused by the controller")
+                .isEqualTo(422);
+        assertThat(client.post("/datasets?target=y", "text/csv", "a,y\n1,p\n2,q\n".getBytes())
+                        .statusCode())
                 .isEqualTo(401);
 
-        assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode()).isEqualTo(200);
+        assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode())
+                .isEqualTo(200);
         assertThat(client.get("/jobs").statusCode()).isEqualTo(200);
         assertThat(client.get("/models").statusCode()).isEqualTo(200);
     }

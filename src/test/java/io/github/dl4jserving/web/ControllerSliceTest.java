@@ -1,9 +1,16 @@
 package io.github.dl4jserving.web;
 
-import io.github.dl4jserving.platform.SecuritySettings;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.ShippedModels;
+import io.github.dl4jserving.inference.InferenceService;
+import io.github.dl4jserving.inference.InferenceSettings;
+import io.github.dl4jserving.platform.PlatformSettings;
+import io.github.dl4jserving.platform.Rejections;
+import io.github.dl4jserving.platform.SecuritySettings;
+import io.github.dl4jserving.registry.ModelCatalog;
+import io.github.dl4jserving.registry.ModelRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -13,16 +20,6 @@ import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.util.unit.DataSize;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import io.github.dl4jserving.ShippedModels;
-import io.github.dl4jserving.inference.InferenceService;
-import io.github.dl4jserving.platform.PlatformSettings;
-import io.github.dl4jserving.platform.Rejections;
-import io.github.dl4jserving.registry.ModelCatalog;
-import io.github.dl4jserving.inference.InferenceSettings;
-import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
  * The web layer alone (controllers, advice, filters) on MockMvc, backed by the real registry and
@@ -83,17 +80,23 @@ class ControllerSliceTest {
 
         assertThat(mvc.post().uri("/predict").multipart().file(image))
                 .hasStatusOk()
-                .bodyJson().hasPathSatisfying("$.model", v -> v.assertThat().isEqualTo("mnist-mlp"))
-                .hasPathSatisfying("$.predictions[0].label", v -> v.assertThat().isEqualTo(ServingEndToEndTest.label(0)));
+                .bodyJson()
+                .hasPathSatisfying("$.model", v -> v.assertThat().isEqualTo("mnist-mlp"))
+                .hasPathSatisfying(
+                        "$.predictions[0].label", v -> v.assertThat().isEqualTo(ServingEndToEndTest.label(0)));
     }
 
     @Test
     void routesJsonRowsToTheDefaultTabularClassifierAndHonoursTheThreshold() {
-        assertThat(mvc.post().uri("/predict?threshold=0.01").contentType(MediaType.APPLICATION_JSON)
-                .content(ServingEndToEndTest.BENIGN_ROW))
+        assertThat(mvc.post()
+                        .uri("/predict?threshold=0.01")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(ServingEndToEndTest.BENIGN_ROW))
                 .hasStatusOk()
-                .bodyJson().hasPathSatisfying("$.model", v -> v.assertThat().isEqualTo("breast-cancer-logreg"))
-                .hasPathSatisfying("$.predictions[0].threshold", v -> v.assertThat().isEqualTo(0.01));
+                .bodyJson()
+                .hasPathSatisfying("$.model", v -> v.assertThat().isEqualTo("breast-cancer-logreg"))
+                .hasPathSatisfying(
+                        "$.predictions[0].threshold", v -> v.assertThat().isEqualTo(0.01));
     }
 
     @Test
@@ -108,14 +111,17 @@ class ControllerSliceTest {
         assertThat(mvc.get().uri("/models/unknown"))
                 .hasStatus(404)
                 .hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .bodyJson().hasPathSatisfying("$.detail", v -> v.assertThat().asString().contains("unknown"));
+                .bodyJson()
+                .hasPathSatisfying("$.detail", v -> v.assertThat().asString().contains("unknown"));
     }
 
     @Test
     void listsTheShippedModels() {
         assertThat(mvc.get().uri("/models"))
                 .hasStatusOk()
-                .bodyJson().hasPathSatisfying("$[*].name",
+                .bodyJson()
+                .hasPathSatisfying(
+                        "$[*].name",
                         v -> v.assertThat().asArray().contains("mnist-mlp", "breast-cancer-logreg", "mnist-dcgan"));
     }
 }

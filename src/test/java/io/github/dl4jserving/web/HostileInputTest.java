@@ -1,15 +1,12 @@
 package io.github.dl4jserving.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.Tripwire;
 import io.github.dl4jserving.datasets.BreastCancerCsvReader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Files;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -19,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,18 +26,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
+import javax.imageio.ImageIO;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
-import io.github.dl4jserving.TestData;
-import io.github.dl4jserving.Tripwire;
 
 /**
  * More than a thousand generated bad requests across every endpoint against the real server: each
@@ -49,7 +46,8 @@ import io.github.dl4jserving.Tripwire;
  * decompression bomb; empty bodies and wrong content types; deep and huge JSON; NaN, strings and
  * nulls for numbers; wrong shapes; bad generator counts; CSV bombs; hostile zips.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"dl4j-serving.registry-rescan-interval=1h", "dl4j-serving.max-body-size=2MB"})
 class HostileInputTest extends RunningServer {
     @TempDir
@@ -67,10 +65,9 @@ class HostileInputTest extends RunningServer {
      */
     static final Pattern LEAK = Pattern.compile(
             "\\bat [a-z]+\\.[\\w.$]+\\(|\\w+(Exception|Error)\\b|(?<![\\w.])/(tmp|root|home|work|usr|var|etc|opt|proc)/"
-            + "|\\b(java|javax|jdk|sun|org\\.springframework|org\\.nd4j|org\\.deeplearning4j|io\\.github)\\.[a-z]");
+                    + "|\\b(java|javax|jdk|sun|org\\.springframework|org\\.nd4j|org\\.deeplearning4j|io\\.github)\\.[a-z]");
 
-    record Bad(String method, String path, String contentType, byte[] body, String what) {
-    }
+    record Bad(String method, String path, String contentType, byte[] body, String what) {}
 
     private final Random random = new Random(20261126);
     private final List<Bad> requests = new ArrayList<>();
@@ -98,7 +95,11 @@ class HostileInputTest extends RunningServer {
 
     private void image(String path, byte[] bytes, String what) {
         String boundary = "b" + UUID.randomUUID();
-        add("POST", path, "multipart/form-data; boundary=" + boundary, multipart(boundary, "image", "x.png", bytes),
+        add(
+                "POST",
+                path,
+                "multipart/form-data; boundary=" + boundary,
+                multipart(boundary, "image", "x.png", bytes),
                 what + " (multipart)");
         add("POST", path, "image/png", bytes, what + " (raw)");
     }
@@ -114,17 +115,31 @@ class HostileInputTest extends RunningServer {
     }
 
     private String hostileName(int i) {
-        String[] names = {"..", "../../etc/passwd", "..%2F..%2Fetc", "a/b", "%2e%2e%2f", "ü-model", "模型", "\u202Eevil",
-            "x".repeat(10_000), "UPPER", "-lead", "name with space", "%00", ";rm -rf", "..\\..\\win", "a%2Fb%2Fc"};
+        String[] names = {
+            "..",
+            "../../etc/passwd",
+            "..%2F..%2Fetc",
+            "a/b",
+            "%2e%2e%2f",
+            "ü-model",
+            "模型",
+            "\u202Eevil",
+            "x".repeat(10_000),
+            "UPPER",
+            "-lead",
+            "name with space",
+            "%00",
+            ";rm -rf",
+            "..\\..\\win",
+            "a%2Fb%2Fc"
+        };
         return names[i % names.length];
     }
 
     private void generate() throws IOException {
         byte[] digit = ServingEndToEndTest.png(0);
-        byte[] jpeg = encode(
-                ImageIO.read(new ByteArrayInputStream(digit)), "jpg");
-        byte[] gif = encode(
-                ImageIO.read(new ByteArrayInputStream(digit)), "gif");
+        byte[] jpeg = encode(ImageIO.read(new ByteArrayInputStream(digit)), "jpg");
+        byte[] gif = encode(ImageIO.read(new ByteArrayInputStream(digit)), "gif");
         String[] imagePaths = {"/predict", "/predict/mnist-mlp", "/predict/mnist-softmax", "/prepare"};
         // Random bytes, truncated images, a decompression bomb.
         for (int i = 0; i < 60; i++) {
@@ -143,27 +158,43 @@ class HostileInputTest extends RunningServer {
             image(p, TestData.decompressionBombPng(), "50000x50000 PNG header");
         }
         // Empty bodies and wrong content types, on every POST and PUT.
-        String[] posts = {"/predict", "/predict/mnist-mlp", "/predict/breast-cancer-logreg", "/predict/mnist-dcgan",
-            "/predict/salary-polyreg", "/prepare", "/v2/models/mnist-mlp/infer", "/jobs", "/jobs/compare", "/datasets",
-            "/models/breast-cancer-logreg/versions"};
+        String[] posts = {
+            "/predict",
+            "/predict/mnist-mlp",
+            "/predict/breast-cancer-logreg",
+            "/predict/mnist-dcgan",
+            "/predict/salary-polyreg",
+            "/prepare",
+            "/v2/models/mnist-mlp/infer",
+            "/jobs",
+            "/jobs/compare",
+            "/datasets",
+            "/models/breast-cancer-logreg/versions"
+        };
         for (String p : posts) {
-            for (String type : new String[] {"application/json", "text/csv", "image/png", "multipart/form-data; boundary=x",
-                "application/zip"}) {
+            for (String type : new String[] {
+                "application/json", "text/csv", "image/png", "multipart/form-data; boundary=x", "application/zip"
+            }) {
                 add("POST", p, type, new byte[0], "empty " + type);
             }
-            for (String type : new String[] {"text/plain", "application/xml", "application/x-www-form-urlencoded",
-                "video/mp4"}) {
+            for (String type :
+                    new String[] {"text/plain", "application/xml", "application/x-www-form-urlencoded", "video/mp4"}) {
                 add("POST", p, type, utf8("<a>1</a>"), "wrong type " + type);
             }
             String boundary = "b" + UUID.randomUUID();
-            add("POST", p, "multipart/form-data; boundary=" + boundary,
-                    multipart(boundary, "unexpected", "f.bin", utf8("hello")), "multipart without the field");
+            add(
+                    "POST",
+                    p,
+                    "multipart/form-data; boundary=" + boundary,
+                    multipart(boundary, "unexpected", "f.bin", utf8("hello")),
+                    "multipart without the field");
         }
         add("PUT", "/models/breast-cancer-logreg/default", "application/json", new byte[0], "empty PUT");
         add("PUT", "/models/breast-cancer-logreg/default", "text/plain", utf8("1"), "PUT wrong type");
         // Deep and huge JSON.
-        for (String p : new String[] {"/predict", "/predict/breast-cancer-logreg", "/v2/models/mnist-mlp/infer", "/jobs",
-            "/predict/mnist-dcgan"}) {
+        for (String p : new String[] {
+            "/predict", "/predict/breast-cancer-logreg", "/v2/models/mnist-mlp/infer", "/jobs", "/predict/mnist-dcgan"
+        }) {
             json(p, nested(5000), "5000-deep array");
             json(p, "{\"a\":" + "{\"a\":".repeat(3000) + "1" + "}".repeat(3001), "3000-deep object");
             json(p, "{\"features\": [" + "1,".repeat(400_000) + "1]}", "800 KB array");
@@ -172,8 +203,9 @@ class HostileInputTest extends RunningServer {
             json(p, "null", "null");
         }
         // Wrong lengths, NaN, Infinity, strings and nulls where numbers belong.
-        String[] values = {"NaN", "Infinity", "-Infinity", "\"five\"", "null", "true", "[]", "{}", "1e400", "-1",
-            "11", "0.5e1000"};
+        String[] values = {
+            "NaN", "Infinity", "-Infinity", "\"five\"", "null", "true", "[]", "{}", "1e400", "-1", "11", "0.5e1000"
+        };
         for (int i = 0; i < 120; i++) {
             String v = values[i % values.length];
             int pos = i % 9;
@@ -186,39 +218,63 @@ class HostileInputTest extends RunningServer {
             json("/predict/salary-polyreg", "{\"features\": {\"level\": " + v + "}}", "level = " + v);
         }
         for (int n : new int[] {0, 1, 8, 10, 100, 1000}) {
-            json("/predict/breast-cancer-logreg", "{\"features\": [" + "1,".repeat(Math.max(0, n - 1)) + (n > 0 ? "1" : "")
-                    + "]}", n + " features");
-            json("/predict", "{\"pixels\": [" + "0,".repeat(Math.max(0, n - 1)) + (n > 0 ? "0" : "") + "]}", n + " pixels");
-            json("/v2/models/breast-cancer-logreg/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 9], "
-                    + "\"datatype\": \"FP32\", \"data\": [" + "1,".repeat(Math.max(0, n - 1)) + (n > 0 ? "1" : "") + "]}]}",
+            json(
+                    "/predict/breast-cancer-logreg",
+                    "{\"features\": [" + "1,".repeat(Math.max(0, n - 1)) + (n > 0 ? "1" : "") + "]}",
+                    n + " features");
+            json(
+                    "/predict",
+                    "{\"pixels\": [" + "0,".repeat(Math.max(0, n - 1)) + (n > 0 ? "0" : "") + "]}",
+                    n + " pixels");
+            json(
+                    "/v2/models/breast-cancer-logreg/infer",
+                    "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 9], " + "\"datatype\": \"FP32\", \"data\": ["
+                            + "1,".repeat(Math.max(0, n - 1)) + (n > 0 ? "1" : "") + "]}]}",
                     "OIP " + n + " values for 9");
         }
         for (String v : values) {
-            json("/v2/models/breast-cancer-logreg/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 9], "
-                    + "\"datatype\": \"FP32\", \"data\": [" + v + ",1,1,1,1,1,1,1,1]}]}", "OIP value " + v);
-            json("/v2/models/breast-cancer-logreg/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\": [" + v
-                    + ", 9], \"datatype\": \"FP32\", \"data\": [1,1,1,1,1,1,1,1,1]}]}", "OIP shape " + v);
+            json(
+                    "/v2/models/breast-cancer-logreg/infer",
+                    "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 9], " + "\"datatype\": \"FP32\", \"data\": ["
+                            + v + ",1,1,1,1,1,1,1,1]}]}",
+                    "OIP value " + v);
+            json(
+                    "/v2/models/breast-cancer-logreg/infer",
+                    "{\"inputs\": [{\"name\": \"input\", \"shape\": [" + v
+                            + ", 9], \"datatype\": \"FP32\", \"data\": [1,1,1,1,1,1,1,1,1]}]}",
+                    "OIP shape " + v);
         }
         // Generator counts and latent vectors.
         for (String count : new String[] {"-5", "0", "257", "100000", "1e12", "2.5", "\"many\"", "null"}) {
             json("/predict/mnist-dcgan", "{\"count\": " + count + "}", "count " + count);
-            add("GET", "/generate?count=" + URLEncoder.encode(count, StandardCharsets.UTF_8), null, null, "GET count " + count);
+            add(
+                    "GET",
+                    "/generate?count=" + URLEncoder.encode(count, StandardCharsets.UTF_8),
+                    null,
+                    null,
+                    "GET count " + count);
         }
         for (int dim : new int[] {0, 1, 99, 101, 1000}) {
-            json("/predict/mnist-dcgan", "{\"z\": [[" + "0.1,".repeat(Math.max(0, dim - 1)) + (dim > 0 ? "0.1" : "")
-                    + "]]}", "z of " + dim);
+            json(
+                    "/predict/mnist-dcgan",
+                    "{\"z\": [[" + "0.1,".repeat(Math.max(0, dim - 1)) + (dim > 0 ? "0.1" : "") + "]]}",
+                    "z of " + dim);
         }
         json("/predict/mnist-dcgan", "{\"z\": [[" + "NaN,".repeat(99) + "NaN]]}", "z of NaN");
         json("/predict/mnist-dcgan", "{\"count\": 4, \"seed\": \"abc\"}", "seed string");
         // Hostile names for models, versions, data sets and jobs.
         for (int i = 0; i < 64; i++) {
-            String name = URLEncoder.encode(hostileName(i), StandardCharsets.UTF_8).replace("+", "%20");
+            String name =
+                    URLEncoder.encode(hostileName(i), StandardCharsets.UTF_8).replace("+", "%20");
             String raw = i % 3 == 0 ? hostileName(i).replace(" ", "%20") : name;
             add("GET", "/models/" + raw, null, null, "model name " + i);
             add("GET", "/datasets/" + raw, null, null, "dataset name " + i);
             add("GET", "/jobs/" + raw, null, null, "job id " + i);
             json("/predict/" + raw, "{\"features\": [1,1,1,1,1,1,1,1,1]}", "predict to " + i);
-            json("/jobs", "{\"model\": \"mnist-mlp\", \"dataset\": \"" + hostileName(i).replace("\\", "\\\\") + "\"}",
+            json(
+                    "/jobs",
+                    "{\"model\": \"mnist-mlp\", \"dataset\": \""
+                            + hostileName(i).replace("\\", "\\\\") + "\"}",
                     "job dataset " + i);
             json("/jobs", "{\"model\": \"" + hostileName(i).replace("\\", "\\\\") + "\"}", "job model " + i);
             add("PUT", "/models/" + raw + "/default", "application/json", utf8("{\"version\": 1}"), "default of " + i);
@@ -227,20 +283,43 @@ class HostileInputTest extends RunningServer {
         add("GET", "/models/breast-cancer-logreg/versions/-1", null, null, "negative version");
         add("GET", "/models/breast-cancer-logreg/versions/99999999999", null, null, "huge version");
         add("DELETE", "/models/breast-cancer-logreg/versions/1", null, null, "delete the default");
-        add("PUT", "/models/breast-cancer-logreg/default", "application/json", utf8("{\"version\": \"x\"}"), "bad version");
+        add(
+                "PUT",
+                "/models/breast-cancer-logreg/default",
+                "application/json",
+                utf8("{\"version\": \"x\"}"),
+                "bad version");
         // Training requests that must be refused before anything runs.
-        for (String h : new String[] {"{\"epochs\": -1}", "{\"epochs\": 1e9}", "{\"learningRate\": \"fast\"}",
-            "{\"batchSize\": 0}", "{\"optimizer\": 7}", "{\"dropout\": 2}", "{\"seed\": -3}", "{\"x\": 1}",
-            "[1, 2]", "\"adam\""}) {
+        for (String h : new String[] {
+            "{\"epochs\": -1}",
+            "{\"epochs\": 1e9}",
+            "{\"learningRate\": \"fast\"}",
+            "{\"batchSize\": 0}",
+            "{\"optimizer\": 7}",
+            "{\"dropout\": 2}",
+            "{\"seed\": -3}",
+            "{\"x\": 1}",
+            "[1, 2]",
+            "\"adam\""
+        }) {
             json("/jobs", "{\"model\": \"mnist-mlp\", \"hyperparameters\": " + h + "}", "hyperparameters " + h);
-            json("/jobs/compare", "{\"model\": \"mnist-mlp\", \"optimizers\": [\"adam\"], \"hyperparameters\": " + h + "}",
+            json(
+                    "/jobs/compare",
+                    "{\"model\": \"mnist-mlp\", \"optimizers\": [\"adam\"], \"hyperparameters\": " + h + "}",
                     "compare " + h);
         }
-        json("/jobs/compare", "{\"model\": \"mnist-mlp\", \"optimizers\": [\"adam\", \"adam\"]}", "duplicate optimizers");
+        json(
+                "/jobs/compare",
+                "{\"model\": \"mnist-mlp\", \"optimizers\": [\"adam\", \"adam\"]}",
+                "duplicate optimizers");
         add("POST", "/jobs/nope/cancel", "application/json", new byte[0], "cancel unknown");
         // CSV bombs and bad tables, for prediction and upload.
         String header = String.join(",", BreastCancerCsvReader.FEATURES);
-        add("POST", "/predict/breast-cancer-logreg", "text/csv", utf8(header + "\n" + "1,".repeat(600_000) + "1\n"),
+        add(
+                "POST",
+                "/predict/breast-cancer-logreg",
+                "text/csv",
+                utf8(header + "\n" + "1,".repeat(600_000) + "1\n"),
                 "one huge line");
         add("POST", "/predict/breast-cancer-logreg", "text/csv", utf8("c,".repeat(500_000) + "c\n1\n"), "500k columns");
         add("POST", "/datasets?target=c", "text/csv", utf8("c,".repeat(500_000) + "c\n1\n"), "upload 500k columns");
@@ -255,8 +334,9 @@ class HostileInputTest extends RunningServer {
             add("POST", "/datasets", "application/zip", noise, "random zip bytes " + i);
         }
         // Hostile zips.
-        for (String entry : new String[] {"../../evil.png", "/abs/evil.png", "a/b/c.png", "C:\\evil.png", "one.png",
-            "..\\evil.png", "./x/y.png"}) {
+        for (String entry : new String[] {
+            "../../evil.png", "/abs/evil.png", "a/b/c.png", "C:\\evil.png", "one.png", "..\\evil.png", "./x/y.png"
+        }) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
                 zip.putNextEntry(new ZipEntry(entry));
@@ -306,12 +386,21 @@ class HostileInputTest extends RunningServer {
             modelUpload(archive.getValue(), descriptor, "model upload: " + archive.getKey());
         }
         String good = new String(descriptor, StandardCharsets.UTF_8);
-        for (String bad : new String[] {"", "{", "[]", "null", "{\"surprise\": 1}", good.replaceFirst("\\{",
-                "{\"surprise\": true,"), good.replace("\"tabular-classifier\"", "5"), good.replace("\"tabular-classifier\"",
-                "\"java.lang.Runtime\""), good.replaceFirst("\"features\" : \\[", "\"features\" : [ 7,"), good.replace(
-                "breast-cancer-logreg", "another-model"), good.substring(0, good.length() / 2)}) {
-            modelUpload(plain, utf8(bad), "model upload with descriptor " + bad.substring(0, Math.min(30,
-                    bad.length())));
+        for (String bad : new String[] {
+            "",
+            "{",
+            "[]",
+            "null",
+            "{\"surprise\": 1}",
+            good.replaceFirst("\\{", "{\"surprise\": true,"),
+            good.replace("\"tabular-classifier\"", "5"),
+            good.replace("\"tabular-classifier\"", "\"java.lang.Runtime\""),
+            good.replaceFirst("\"features\" : \\[", "\"features\" : [ 7,"),
+            good.replace("breast-cancer-logreg", "another-model"),
+            good.substring(0, good.length() / 2)
+        }) {
+            modelUpload(
+                    plain, utf8(bad), "model upload with descriptor " + bad.substring(0, Math.min(30, bad.length())));
         }
     }
 
@@ -325,8 +414,12 @@ class HostileInputTest extends RunningServer {
                 + "Content-Type: application/json\r\n\r\n"));
         body.writeBytes(descriptor);
         body.writeBytes(utf8("\r\n--" + boundary + "--\r\n"));
-        add("POST", "/models/breast-cancer-logreg/versions", "multipart/form-data; boundary=" + boundary,
-                body.toByteArray(), what);
+        add(
+                "POST",
+                "/models/breast-cancer-logreg/versions",
+                "multipart/form-data; boundary=" + boundary,
+                body.toByteArray(),
+                what);
     }
 
     private static long heapAfterGc() throws InterruptedException {
@@ -341,7 +434,8 @@ class HostileInputTest extends RunningServer {
     void everyBadRequestGetsAQuick4xxProblemAndTheServiceStaysReady() throws Exception {
         generate();
         assertThat(requests.size()).as("generated bad requests").isGreaterThanOrEqualTo(1000);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String base = "http://localhost:" + port;
         // Warm the paths once so the baseline includes the loaded classes and workspaces.
         client.postFiles("/predict", "image", List.of(ServingEndToEndTest.png(0)), "image/png");
@@ -365,20 +459,24 @@ class HostileInputTest extends RunningServer {
             if (bad.contentType() != null) {
                 b.header("Content-Type", bad.contentType());
             }
-            b.method(bad.method(), bad.body() == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(bad.body()));
+            b.method(
+                    bad.method(),
+                    bad.body() == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(bad.body()));
             long start = System.nanoTime();
             HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             long millis = (System.nanoTime() - start) / 1_000_000;
             if (millis > slowest) {
                 slowest = millis;
-                slowestWhat = bad.method() + " " + bad.path().substring(0, Math.min(60, bad.path().length())) + " "
-                        + bad.what();
+                slowestWhat = bad.method() + " "
+                        + bad.path().substring(0, Math.min(60, bad.path().length())) + " " + bad.what();
             }
             statuses.merge(Integer.toString(r.statusCode()), 1, Integer::sum);
             String type = r.headers().firstValue("Content-Type").orElse("");
             boolean oip = bad.path().startsWith("/v2/") && r.statusCode() != 415 && r.statusCode() != 413;
-            boolean shaped = oip ? type.startsWith("application/json") && new String(r.body()).contains("\"error\"")
+            boolean shaped = oip
+                    ? type.startsWith("application/json") && new String(r.body()).contains("\"error\"")
                     : type.startsWith("application/problem+json");
             String text = new String(r.body(), StandardCharsets.UTF_8);
             Matcher leak = LEAK.matcher(text);
@@ -388,28 +486,47 @@ class HostileInputTest extends RunningServer {
                         + text.substring(0, Math.min(300, text.length())));
             }
             if (r.statusCode() < 400 || r.statusCode() >= 500 || !shaped) {
-                failures.add(r.statusCode() + " " + type + " for " + bad.method() + " " + bad.path().substring(0,
-                        Math.min(80, bad.path().length())) + " (" + bad.what() + "): "
+                failures.add(r.statusCode() + " " + type + " for " + bad.method() + " "
+                        + bad.path().substring(0, Math.min(80, bad.path().length())) + " (" + bad.what() + "): "
                         + new String(r.body(), StandardCharsets.UTF_8).substring(0, Math.min(200, r.body().length)));
             }
             if (i % 100 == 0) {
-                assertThat(client.get("/actuator/health/readiness").statusCode()).as("ready after %d", i).isEqualTo(200);
+                assertThat(client.get("/actuator/health/readiness").statusCode())
+                        .as("ready after %d", i)
+                        .isEqualTo(200);
             }
         }
         long heapAfter = heapAfterGc();
         long offHeapAfter = Pointer.totalBytes();
         long physicalAfter = Pointer.physicalBytes();
-        System.out.printf("%d bad requests: statuses %s; slowest %d ms (%s); heap after GC %,d -> %,d bytes; "
-                + "JavaCPP off-heap %,d -> %,d bytes; resident %,d -> %,d bytes%n", requests.size(), statuses, slowest,
-                slowestWhat, heapBefore, heapAfter, offHeapBefore, offHeapAfter, physicalBefore, physicalAfter);
+        System.out.printf(
+                "%d bad requests: statuses %s; slowest %d ms (%s); heap after GC %,d -> %,d bytes; "
+                        + "JavaCPP off-heap %,d -> %,d bytes; resident %,d -> %,d bytes%n",
+                requests.size(),
+                statuses,
+                slowest,
+                slowestWhat,
+                heapBefore,
+                heapAfter,
+                offHeapBefore,
+                offHeapAfter,
+                physicalBefore,
+                physicalAfter);
 
         failures.forEach(f -> System.out.println("NOT A CLEAN 4xx PROBLEM: " + f));
-        assertThat(failures).as("responses that were not a 4xx problem, or that leaked internals").isEmpty();
-        assertThat(Tripwire.tripped()).as("an uploaded Java-serialized object was deserialized").isFalse();
+        assertThat(failures)
+                .as("responses that were not a 4xx problem, or that leaked internals")
+                .isEmpty();
+        assertThat(Tripwire.tripped())
+                .as("an uploaded Java-serialized object was deserialized")
+                .isFalse();
         assertThat(client.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
-        assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode()).isEqualTo(200);
+        assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode())
+                .isEqualTo(200);
         assertThat(heapAfter - heapBefore).as("heap growth after GC").isLessThan(64L << 20);
         assertThat(offHeapAfter - offHeapBefore).as("JavaCPP off-heap growth").isLessThan(16L << 20);
-        assertThat(Files.list(models.resolve(".datasets")).count()).as("no data set stored").isZero();
+        assertThat(Files.list(models.resolve(".datasets")).count())
+                .as("no data set stored")
+                .isZero();
     }
 }

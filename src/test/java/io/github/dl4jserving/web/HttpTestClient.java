@@ -1,7 +1,5 @@
 package io.github.dl4jserving.web;
 
-import java.util.ArrayList;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -10,16 +8,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A plain HTTP client against the running server, as curl or Python requests would be. */
 final class HttpTestClient {
     static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     HttpTestClient(int port) {
@@ -27,7 +26,9 @@ final class HttpTestClient {
     }
 
     HttpResponse<byte[]> get(String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
+                .GET();
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -35,8 +36,10 @@ final class HttpTestClient {
     }
 
     HttpResponse<byte[]> post(String path, String contentType, byte[] body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(120))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (headers.length > 0) {
             b.headers(headers);
         }
@@ -44,13 +47,18 @@ final class HttpTestClient {
     }
 
     HttpResponse<byte[]> put(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     HttpResponse<byte[]> delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).DELETE().build());
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
+                .DELETE()
+                .build());
     }
 
     HttpResponse<byte[]> postJson(String path, String json, String... headers) {
@@ -81,7 +89,8 @@ final class HttpTestClient {
                 String disposition = "Content-Disposition: form-data; name=\"" + p.name() + "\""
                         + (p.filename() != null ? "; filename=\"" + p.filename() + "\"" : "");
                 String type = p.contentType() != null ? "\r\nContent-Type: " + p.contentType() : "";
-                body.write(("--" + boundary + "\r\n" + disposition + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                body.write(
+                        ("--" + boundary + "\r\n" + disposition + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
                 body.write(p.content());
                 body.write("\r\n".getBytes(StandardCharsets.UTF_8));
             }

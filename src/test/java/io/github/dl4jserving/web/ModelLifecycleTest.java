@@ -1,9 +1,8 @@
 package io.github.dl4jserving.web;
 
-import io.github.dl4jserving.TestData;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -19,20 +18,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
 import tools.jackson.databind.JsonNode;
 
 /** The management API over a models directory of its own, with the logistic regression only. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "dl4j-serving.registry-rescan-interval=1h")
 class ModelLifecycleTest extends RunningServer {
     static final String NAME = "breast-cancer-logreg";
+
     @TempDir
     static Path models;
 
@@ -52,22 +51,27 @@ class ModelLifecycleTest extends RunningServer {
         String boundary = "----up" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         try {
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.zip\"\r\n"
-                    + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(
+                    ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"model.zip\"\r\n"
+                                    + "Content-Type: application/zip\r\n\r\n")
+                            .getBytes(StandardCharsets.UTF_8));
             body.write(zip);
             body.write(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"descriptor\"\r\n"
-                    + "Content-Type: application/json\r\n\r\n" + descriptor + "\r\n--" + boundary + "--\r\n")
+                            + "Content-Type: application/json\r\n\r\n" + descriptor + "\r\n--" + boundary + "--\r\n")
                     .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return client.post("/models/" + name + "/versions", "multipart/form-data; boundary=" + boundary,
-                body.toByteArray());
+        return client.post(
+                "/models/" + name + "/versions", "multipart/form-data; boundary=" + boundary, body.toByteArray());
     }
 
     private List<String> onDisk() throws IOException {
         try (Stream<Path> entries = Files.list(models.resolve(NAME))) {
-            return entries.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".last")).sorted().toList();
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".last"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -78,63 +82,90 @@ class ModelLifecycleTest extends RunningServer {
 
     /** The Prometheus lines of this model that hold {@code tag}. */
     private List<String> prometheusLines(String tag) {
-        return new String(client.get("/actuator/prometheus").body(), StandardCharsets.UTF_8).lines()
-                .filter(l -> l.startsWith("dl4j_") && l.contains("model=\"" + NAME + "\"") && l.contains(tag)).toList();
+        return new String(client.get("/actuator/prometheus").body(), StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.startsWith("dl4j_") && l.contains("model=\"" + NAME + "\"") && l.contains(tag))
+                .toList();
     }
 
     @Test
     void uploadsSwitchesDeletesAndRefusesBadUploadsWithoutLeavingFiles() throws Exception {
         byte[] zip = shipped("model.zip");
-        String descriptor = new String(shipped("model.json"), StandardCharsets.UTF_8)
-                .replaceFirst("\"version\" : \\d+,", "");
+        String descriptor =
+                new String(shipped("model.json"), StandardCharsets.UTF_8).replaceFirst("\"version\" : \\d+,", "");
 
         HttpResponse<byte[]> created = upload(NAME, zip, descriptor);
         assertThat(created.statusCode()).as(new String(created.body())).isEqualTo(201);
         assertThat(created.headers().firstValue("Location")).hasValue("/models/" + NAME + "/versions/2");
         assertThat(onDisk()).containsExactly("1", "2");
-        assertThat(version(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW))).isEqualTo(2);
+        assertThat(version(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW)))
+                .isEqualTo(2);
         assertThat(client.get("/models/" + NAME + "/ready").statusCode()).isEqualTo(200);
 
         // Bad uploads: each a 4xx problem, and nothing new on disk.
-        assertThat(upload(NAME, Arrays.copyOf(zip, zip.length / 2), descriptor).statusCode()).isEqualTo(422);
-        assertThat(upload(NAME, zip, "{\"kind\": \"tabular-classifier\", ").statusCode()).isEqualTo(422);
+        assertThat(upload(NAME, Arrays.copyOf(zip, zip.length / 2), descriptor).statusCode())
+                .isEqualTo(422);
+        assertThat(upload(NAME, zip, "{\"kind\": \"tabular-classifier\", ").statusCode())
+                .isEqualTo(422);
         String wrongShape = descriptor.replace("\"tabular-classifier\"", "\"image-classifier\"");
         assertThat(upload(NAME, zip, wrongShape).statusCode()).isEqualTo(422);
         assertThat(upload("Bad_Name!", zip, descriptor).statusCode()).isEqualTo(422);
-        assertThat(upload("mnist-mlp", zip, descriptor).statusCode()).as("name mismatch").isEqualTo(422);
+        assertThat(upload("mnist-mlp", zip, descriptor).statusCode())
+                .as("name mismatch")
+                .isEqualTo(422);
         // Names a web page shows must be plain text: no markup in labels, features or metric names.
-        HttpResponse<byte[]> markupLabel = upload(NAME, zip, descriptor.replace("\"malignant\"",
-                "\"<img src=x onerror=alert(1)>\""));
+        HttpResponse<byte[]> markupLabel =
+                upload(NAME, zip, descriptor.replace("\"malignant\"", "\"<img src=x onerror=alert(1)>\""));
         assertThat(markupLabel.statusCode()).isEqualTo(422);
         assertThat(HttpTestClient.json(markupLabel).get("field").asString()).isEqualTo("labels");
         assertThat(upload(NAME, zip, descriptor.replace("\"mitoses\"", "\"mitoses\\\"><script>\""))
-                .statusCode()).isEqualTo(422);
+                        .statusCode())
+                .isEqualTo(422);
         assertThat(upload(NAME, zip, descriptor.replace("\"test_accuracy\"", "\"test_<b>accuracy</b>\""))
-                .statusCode()).isEqualTo(422);
+                        .statusCode())
+                .isEqualTo(422);
         assertThat(onDisk()).containsExactly("1", "2");
 
         // The default can be pinned; the default and the last version cannot be deleted.
-        assertThat(client.put("/models/" + NAME + "/default", "{\"version\": 1}").statusCode()).isEqualTo(200);
-        assertThat(version(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW))).isEqualTo(1);
-        assertThat(client.put("/models/" + NAME + "/default", "{\"version\": 9}").statusCode()).isEqualTo(404);
-        assertThat(client.delete("/models/" + NAME + "/versions/1").statusCode()).isEqualTo(409);
-        assertThat(prometheusLines("version=\"2\"")).as("version 2 served requests").isNotEmpty();
-        assertThat(client.delete("/models/" + NAME + "/versions/2").statusCode()).isEqualTo(204);
+        assertThat(client.put("/models/" + NAME + "/default", "{\"version\": 1}")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(version(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW)))
+                .isEqualTo(1);
+        assertThat(client.put("/models/" + NAME + "/default", "{\"version\": 9}")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(client.delete("/models/" + NAME + "/versions/1").statusCode())
+                .isEqualTo(409);
+        assertThat(prometheusLines("version=\"2\""))
+                .as("version 2 served requests")
+                .isNotEmpty();
+        assertThat(client.delete("/models/" + NAME + "/versions/2").statusCode())
+                .isEqualTo(204);
         assertThat(onDisk()).containsExactly("1", "default-version");
-        assertThat(prometheusLines("version=\"2\"")).as("a deleted version's meters are removed").isEmpty();
+        assertThat(prometheusLines("version=\"2\""))
+                .as("a deleted version's meters are removed")
+                .isEmpty();
         assertThat(prometheusLines("version=\"1\"")).isNotEmpty();
-        assertThat(client.postJson("/predict?version=2", ServingEndToEndTest.BENIGN_ROW).statusCode()).isEqualTo(404);
+        assertThat(client.postJson("/predict?version=2", ServingEndToEndTest.BENIGN_ROW)
+                        .statusCode())
+                .isEqualTo(404);
         HttpResponse<byte[]> again = upload(NAME, zip, descriptor);
-        assertThat(again.headers().firstValue("Location")).as("deleted numbers are not reused")
+        assertThat(again.headers().firstValue("Location"))
+                .as("deleted numbers are not reused")
                 .hasValue("/models/" + NAME + "/versions/3");
-        assertThat(client.delete("/models/" + NAME + "/versions/3").statusCode()).isEqualTo(204);
-        assertThat(client.delete("/models/" + NAME + "/versions/1").statusCode()).isEqualTo(409);
+        assertThat(client.delete("/models/" + NAME + "/versions/3").statusCode())
+                .isEqualTo(204);
+        assertThat(client.delete("/models/" + NAME + "/versions/1").statusCode())
+                .isEqualTo(409);
     }
 
     @Test
     void switchingTheDefaultUnderLoadDropsNoRequest() throws Exception {
-        HttpResponse<byte[]> created = upload(NAME, shipped("model.zip"), new String(shipped("model.json"),
-                StandardCharsets.UTF_8).replaceFirst("\"version\" : \\d+,", ""));
+        HttpResponse<byte[]> created = upload(
+                NAME,
+                shipped("model.zip"),
+                new String(shipped("model.json"), StandardCharsets.UTF_8).replaceFirst("\"version\" : \\d+,", ""));
         assertThat(created.statusCode()).isEqualTo(201);
         int added = HttpTestClient.json(created).get("version").asInt();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -144,14 +175,16 @@ class ModelLifecycleTest extends RunningServer {
         for (int t = 0; t < 4; t++) {
             load.submit(() -> {
                 while (running.get()) {
-                    int status = client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode();
+                    int status = client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW)
+                            .statusCode();
                     (status == 200 ? ok : failed).incrementAndGet();
                 }
             });
         }
         for (int i = 0; i < 20; i++) {
             int target = i % 2 == 0 ? 1 : added;
-            assertThat(client.put("/models/" + NAME + "/default", "{\"version\": " + target + "}").statusCode())
+            assertThat(client.put("/models/" + NAME + "/default", "{\"version\": " + target + "}")
+                            .statusCode())
                     .isEqualTo(200);
             Thread.sleep(50);
         }
@@ -159,8 +192,8 @@ class ModelLifecycleTest extends RunningServer {
         load.shutdown();
         assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
-        System.out.printf("default switched 20 times under load: %d requests succeeded, %d failed%n", ok.get(),
-                failed.get());
+        System.out.printf(
+                "default switched 20 times under load: %d requests succeeded, %d failed%n", ok.get(), failed.get());
         assertThat(failed).hasValue(0);
         assertThat(ok.get()).isGreaterThan(100);
         JsonNode model = HttpTestClient.json(client.get("/models/" + NAME));

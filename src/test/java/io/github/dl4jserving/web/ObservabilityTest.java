@@ -1,17 +1,14 @@
 package io.github.dl4jserving.web;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-
 import tools.jackson.databind.JsonNode;
 
 /** Metrics, health groups and info, scraped over HTTP after real traffic. */
@@ -20,8 +17,8 @@ class ObservabilityTest extends RunningServer {
 
     /** The value of the first sample whose name and labels start with {@code series}, 0 when absent. */
     private static double sample(String scrape, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series)
-                + "[^ ]* (\\S+)$").matcher(scrape);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + "[^ ]* (\\S+)$")
+                .matcher(scrape);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
@@ -33,10 +30,17 @@ class ObservabilityTest extends RunningServer {
         String success = "dl4j_inference_requests_seconds_count{model=\"breast-cancer-logreg\",outcome=\"success\"";
         String badInput = "dl4j_inference_requests_seconds_count{model=\"breast-cancer-logreg\",outcome=\"bad_input\"";
         String rejected = "dl4j_inference_rejected_total{model=\"breast-cancer-logreg\",reason=\"bad_input\"";
-        assertThat(client.postFiles("/predict", "image", List.of(ServingEndToEndTest.png(0), ServingEndToEndTest.png(1)),
-                "image/png").statusCode()).isEqualTo(200);
-        assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode()).isEqualTo(200);
-        assertThat(client.postJson("/predict", "{\"features\": [1, 2]}").statusCode()).isEqualTo(422);
+        assertThat(client.postFiles(
+                                "/predict",
+                                "image",
+                                List.of(ServingEndToEndTest.png(0), ServingEndToEndTest.png(1)),
+                                "image/png")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW).statusCode())
+                .isEqualTo(200);
+        assertThat(client.postJson("/predict", "{\"features\": [1, 2]}").statusCode())
+                .isEqualTo(422);
         assertThat(client.get("/generate?count=4&seed=1").statusCode()).isEqualTo(200);
 
         String scrape = new String(client.get("/actuator/prometheus").body(), StandardCharsets.UTF_8);
@@ -67,7 +71,8 @@ class ObservabilityTest extends RunningServer {
         assertThat(live.statusCode()).isEqualTo(200);
         assertThat(HttpTestClient.json(live).get("status").asString()).isEqualTo("UP");
         assertThat(ready.statusCode()).isEqualTo(200);
-        JsonNode models = HttpTestClient.json(ready).get("components").get("modelsReady").get("details");
+        JsonNode models =
+                HttpTestClient.json(ready).get("components").get("modelsReady").get("details");
         assertThat(models.get("mnist-mlp").asString()).startsWith("ready");
         assertThat(models.get("mnist-dcgan").asString()).startsWith("ready");
     }
@@ -78,15 +83,19 @@ class ObservabilityTest extends RunningServer {
 
         assertThat(info.get("build").get("version").asString()).isNotBlank();
         assertThat(info.get("git").get("commit").get("id").asString()).isNotBlank();
-        assertThat(info.get("models").get("mnist-mlp").get("defaultVersion").asInt()).isPositive();
-        assertThat(info.get("models").get("breast-cancer-logreg").get("kind").asString()).isEqualTo("tabular-classifier");
+        assertThat(info.get("models").get("mnist-mlp").get("defaultVersion").asInt())
+                .isPositive();
+        assertThat(info.get("models").get("breast-cancer-logreg").get("kind").asString())
+                .isEqualTo("tabular-classifier");
     }
 
     @Test
     void keepsSensitiveActuatorEndpointsClosed() {
-        for (String endpoint : List.of("env", "beans", "heapdump", "threaddump", "configprops", "loggers", "mappings",
-                "shutdown")) {
-            assertThat(client.get("/actuator/" + endpoint).statusCode()).as(endpoint).isEqualTo(404);
+        for (String endpoint :
+                List.of("env", "beans", "heapdump", "threaddump", "configprops", "loggers", "mappings", "shutdown")) {
+            assertThat(client.get("/actuator/" + endpoint).statusCode())
+                    .as(endpoint)
+                    .isEqualTo(404);
         }
         assertThat(client.get("/actuator/metrics").statusCode()).isEqualTo(200);
     }

@@ -2,20 +2,18 @@ package io.github.dl4jserving.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-
-import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.parser.OpenAPIV3Parser;
-import io.swagger.v3.parser.core.models.SwaggerParseResult;
 
 /**
  * The spec the application serves is written to {@code target/openapi.yaml} on every build and
@@ -54,8 +52,14 @@ class OpenApiSpecTest extends RunningServer {
 
         assertThat(result.getMessages()).isEmpty();
         OpenAPI api = result.getOpenAPI();
-        assertThat(api.getPaths()).containsKeys("/predict", "/predict/{model}", "/generate", "/models",
-                "/models/{name}", "/models/{name}/versions/{version}");
+        assertThat(api.getPaths())
+                .containsKeys(
+                        "/predict",
+                        "/predict/{model}",
+                        "/generate",
+                        "/models",
+                        "/models/{name}",
+                        "/models/{name}/versions/{version}");
         api.getPaths().forEach((path, item) -> {
             for (Operation op : item.readOperations()) {
                 assertThat(op.getSummary()).as("summary of %s", path).isNotBlank();
@@ -63,19 +67,32 @@ class OpenApiSpecTest extends RunningServer {
             }
         });
         Operation predict = api.getPaths().get("/predict").getPost();
-        assertThat(predict.getRequestBody().getContent()).containsKeys("multipart/form-data", "image/png",
-                "image/jpeg", "application/json", "text/csv");
+        assertThat(predict.getRequestBody().getContent())
+                .containsKeys("multipart/form-data", "image/png", "image/jpeg", "application/json", "text/csv");
         assertThat(predict.getRequestBody().getContent().get("application/json").getExamples())
-                .containsKeys("image-base64", "image-pixels", "image-batch", "tabular-features", "tabular-array",
+                .containsKeys(
+                        "image-base64",
+                        "image-pixels",
+                        "image-batch",
+                        "tabular-features",
+                        "tabular-array",
                         "tabular-batch");
-        assertThat(api.getPaths().get("/predict/{model}").getPost().getRequestBody().getContent()
-                .get("application/json").getExamples()).containsKeys("generator-seed", "generator-z");
+        assertThat(api.getPaths()
+                        .get("/predict/{model}")
+                        .getPost()
+                        .getRequestBody()
+                        .getContent()
+                        .get("application/json")
+                        .getExamples())
+                .containsKeys("generator-seed", "generator-z");
         for (String status : List.of("400", "404", "413", "415", "422")) {
-            assertThat(predict.getResponses().get(status).getContent()).as(status)
+            assertThat(predict.getResponses().get(status).getContent())
+                    .as(status)
                     .containsKey("application/problem+json");
         }
-        assertThat(api.getComponents().getSchemas()).containsKeys("Problem", "Classification",
-                "TabularClassification", "GeneratedResponse", "ModelDescriptor");
+        assertThat(api.getComponents().getSchemas())
+                .containsKeys(
+                        "Problem", "Classification", "TabularClassification", "GeneratedResponse", "ModelDescriptor");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.github.dl4jserving.web;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +14,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 abstract class PageInBrowser extends RunningServer {
     @TempDir
     Path files;
+
     ChromeDriver driver;
     WebDriverWait wait;
 

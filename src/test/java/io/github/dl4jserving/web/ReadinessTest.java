@@ -1,34 +1,31 @@
 package io.github.dl4jserving.web;
 
-import java.nio.file.attribute.FileTime;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.registry.ModelRegistry;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
-
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-
 import tools.jackson.databind.JsonNode;
-
-import io.github.dl4jserving.TestData;
-import io.github.dl4jserving.registry.ModelRegistry;
 
 /**
  * Readiness over a models directory of its own, which starts without the generator: not ready
  * while a model is missing or its newest version is corrupt, ready once the registry has loaded it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "dl4j-serving.registry-rescan-interval=1h")
 class ReadinessTest extends RunningServer {
     @TempDir
@@ -79,26 +76,36 @@ class ReadinessTest extends RunningServer {
         Path shipped = models.resolve("mnist-mlp").resolve("1");
         byte[] zip = Files.readAllBytes(shipped.resolve("model.zip"));
         Files.write(broken.resolve("model.zip"), Arrays.copyOf(zip, zip.length / 3));
-        Files.writeString(broken.resolve("model.json"), Files.readString(shipped.resolve("model.json"))
-                .replaceFirst("\"version\" : \\d+", "\"version\" : 99"));
+        Files.writeString(
+                broken.resolve("model.json"),
+                Files.readString(shipped.resolve("model.json")).replaceFirst("\"version\" : \\d+", "\"version\" : 99"));
         assertThat(registry.refresh()).isZero();
         assertThat(readiness(503).get("mnist-mlp").asString()).isEqualTo("default version failed to load");
         // The same answer from every readiness endpoint: the OIP server and model ones, and the model's own.
         assertThat(client.get("/v2/health/ready").statusCode()).isEqualTo(503);
         assertThat(client.get("/v2/models/mnist-mlp/ready").statusCode()).isEqualTo(503);
-        assertThat(client.get("/v2/models/mnist-mlp/versions/1/ready").statusCode()).as("version 1 itself is warm")
+        assertThat(client.get("/v2/models/mnist-mlp/versions/1/ready").statusCode())
+                .as("version 1 itself is warm")
                 .isEqualTo(200);
         HttpResponse<byte[]> model = client.get("/models/mnist-mlp/ready");
         assertThat(model.statusCode()).isEqualTo(503);
         assertThat(HttpTestClient.json(model).get("state").asString()).isEqualTo("default version failed to load");
-        assertThat(HttpTestClient.json(client.get("/actuator/health/readiness")).get("components")
-                .get("modelRegistry").get("details").get("unavailable").get(0).get("version").asInt()).isEqualTo(99);
+        assertThat(HttpTestClient.json(client.get("/actuator/health/readiness"))
+                        .get("components")
+                        .get("modelRegistry")
+                        .get("details")
+                        .get("unavailable")
+                        .get(0)
+                        .get("version")
+                        .asInt())
+                .isEqualTo(99);
         assertThat(client.postFiles("/predict", "image", List.of(ServingEndToEndTest.png(0)), "image/png")
-                .statusCode()).as("the older version still serves").isEqualTo(200);
+                        .statusCode())
+                .as("the older version still serves")
+                .isEqualTo(200);
 
         Files.write(broken.resolve("model.zip"), zip);
-        Files.setLastModifiedTime(broken.resolve("model.zip"),
-                FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        Files.setLastModifiedTime(broken.resolve("model.zip"), FileTime.fromMillis(System.currentTimeMillis() + 5_000));
         assertThat(registry.refresh()).isEqualTo(1);
         assertThat(readiness(200).get("mnist-mlp").asString()).isEqualTo("ready (version 99)");
         assertThat(client.get("/v2/health/ready").statusCode()).isEqualTo(200);

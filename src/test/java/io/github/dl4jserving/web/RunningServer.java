@@ -7,6 +7,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 abstract class RunningServer {
     @LocalServerPort
     int port;
+
     HttpTestClient client;
 
     @BeforeEach

@@ -1,12 +1,9 @@
 package io.github.dl4jserving.web;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.assertj.core.data.Offset;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.datasets.MnistIdxReader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,18 +13,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
 import javax.imageio.ImageIO;
-
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-
 import tools.jackson.databind.JsonNode;
-
-import io.github.dl4jserving.TestData;
-import io.github.dl4jserving.datasets.MnistIdxReader;
 
 /** The whole service on a real port with the shipped models, driven over HTTP. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -36,7 +31,6 @@ class ServingEndToEndTest extends RunningServer {
             + "\"uniformity_cell_shape\": 10, \"marginal_adhesion\": 8, \"single_epithelial_cell_size\": 7, "
             + "\"bare_nuclei\": 10, \"bland_chromatin\": 9, \"normal_nucleoli\": 7, \"mitoses\": 1}}";
     static final String BENIGN_ROW = "{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}";
-
 
     static byte[] png(int index) {
         MnistIdxReader.IdxImages images = TestData.mnistTestImages();
@@ -105,17 +99,24 @@ class ServingEndToEndTest extends RunningServer {
         // The least-squares degree-4 polynomial through the 10 rows gives 158,862 at level 6.5.
         assertThat(salary).isBetween(150_000.0, 168_000.0);
 
-        HttpResponse<byte[]> csv = client.post("/predict/salary-polyreg", "text/csv",
-                "level\n1\n10\n".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> csv =
+                client.post("/predict/salary-polyreg", "text/csv", "level\n1\n10\n".getBytes(StandardCharsets.UTF_8));
         assertThat(csv.statusCode()).as(new String(csv.body())).isEqualTo(200);
         JsonNode both = HttpTestClient.json(csv).get("predictions");
         assertThat(both.get(0).asDouble()).isBetween(20_000.0, 90_000.0);
         assertThat(both.get(1).asDouble()).isBetween(950_000.0, 1_050_000.0);
 
-        HttpResponse<byte[]> oip = client.postJson("/v2/models/salary-polyreg/infer", "{\"inputs\": [{\"name\": "
-                + "\"input\", \"shape\": [1, 1], \"datatype\": \"FP32\", \"data\": [6.5]}]}");
+        HttpResponse<byte[]> oip = client.postJson(
+                "/v2/models/salary-polyreg/infer",
+                "{\"inputs\": [{\"name\": "
+                        + "\"input\", \"shape\": [1, 1], \"datatype\": \"FP32\", \"data\": [6.5]}]}");
         assertThat(oip.statusCode()).as(new String(oip.body())).isEqualTo(200);
-        assertThat(HttpTestClient.json(oip).get("outputs").get(0).get("data").get(0).asDouble())
+        assertThat(HttpTestClient.json(oip)
+                        .get("outputs")
+                        .get(0)
+                        .get("data")
+                        .get(0)
+                        .asDouble())
                 .isCloseTo(salary, Offset.offset(1.0));
 
         HttpResponse<byte[]> outOfRange = client.postJson("/predict/salary-polyreg", "{\"features\": {\"level\": 11}}");
@@ -145,14 +146,16 @@ class ServingEndToEndTest extends RunningServer {
             for (int i = 0; i < n; i++) {
                 JsonNode alone = sequential.get(i).get("predictions").get(0);
                 JsonNode together = futures.get(i).get().get("predictions").get(0);
-                assertThat(together.get("label").asString()).as("request %d", i)
+                assertThat(together.get("label").asString())
+                        .as("request %d", i)
                         .isEqualTo(alone.get("label").asString());
                 for (int k = 0; k < 3; k++) {
-                    assertThat(together.get("top").get(k).get("label").asString()).as("request %d top %d", i, k)
+                    assertThat(together.get("top").get(k).get("label").asString())
+                            .as("request %d top %d", i, k)
                             .isEqualTo(alone.get("top").get(k).get("label").asString());
-                    assertThat(together.get("top").get(k).get("score").asDouble()).as("request %d top %d", i, k)
-                            .isCloseTo(alone.get("top").get(k).get("score").asDouble(),
-                                    Offset.offset(1e-5));
+                    assertThat(together.get("top").get(k).get("score").asDouble())
+                            .as("request %d top %d", i, k)
+                            .isCloseTo(alone.get("top").get(k).get("score").asDouble(), Offset.offset(1e-5));
                 }
             }
         } finally {
@@ -171,12 +174,16 @@ class ServingEndToEndTest extends RunningServer {
         JsonNode p = body.get("predictions").get(0);
         assertThat(p.get("label").asString()).isEqualTo(label(0));
         assertThat(p.get("top").size()).isEqualTo(3);
-        assertThat(p.get("top").get(0).get("score").asDouble()).isEqualTo(p.get("score").asDouble());
-        assertThat(p.get("top").get(1).get("score").asDouble()).isLessThanOrEqualTo(p.get("score").asDouble());
+        assertThat(p.get("top").get(0).get("score").asDouble())
+                .isEqualTo(p.get("score").asDouble());
+        assertThat(p.get("top").get(1).get("score").asDouble())
+                .isLessThanOrEqualTo(p.get("score").asDouble());
     }
 
     private static String topLabel(HttpResponse<byte[]> r) {
-        assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(r.statusCode())
+                .as(new String(r.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
         return HttpTestClient.json(r).get("predictions").get(0).get("label").asString();
     }
 
@@ -188,7 +195,8 @@ class ServingEndToEndTest extends RunningServer {
             if (label(i).equals("3")) {
                 byte[] bare = TestData.jpeg(TestData.storedSideways(TestData.paperPhoto(i), 6));
                 if (!topLabel(client.post("/predict", "image/jpeg", bare)).equals("3")
-                        && topLabel(client.post("/predict", "image/jpeg", TestData.jpeg(TestData.paperPhoto(i)))).equals("3")) {
+                        && topLabel(client.post("/predict", "image/jpeg", TestData.jpeg(TestData.paperPhoto(i))))
+                                .equals("3")) {
                     sideways = bare;
                 }
             }
@@ -197,12 +205,15 @@ class ServingEndToEndTest extends RunningServer {
         byte[] tagged = TestData.withExifOrientation(sideways, 6);
         String b64 = Base64.getEncoder().encodeToString(tagged);
 
-        assertThat(topLabel(client.postFiles("/predict", "image", List.of(tagged), "image/jpeg"))).isEqualTo("3");
+        assertThat(topLabel(client.postFiles("/predict", "image", List.of(tagged), "image/jpeg")))
+                .isEqualTo("3");
         assertThat(topLabel(client.post("/predict", "image/jpeg", tagged))).isEqualTo("3");
         assertThat(topLabel(client.postJson("/predict", "{\"image\": \"data:image/jpeg;base64," + b64 + "\"}")))
                 .isEqualTo("3");
-        JsonNode oip = HttpTestClient.json(client.postJson("/v2/models/mnist-mlp/infer", "{\"inputs\": [{\"name\": "
-                + "\"image\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"" + b64 + "\"]}]}"));
+        JsonNode oip = HttpTestClient.json(client.postJson(
+                "/v2/models/mnist-mlp/infer",
+                "{\"inputs\": [{\"name\": " + "\"image\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"" + b64
+                        + "\"]}]}"));
         JsonNode probabilities = oip.get("outputs").get(0).get("data");
         int best = 0;
         for (int d = 1; d < 10; d++) {
@@ -218,17 +229,24 @@ class ServingEndToEndTest extends RunningServer {
         String b64 = Base64.getEncoder().encodeToString(png(1));
         HttpResponse<byte[]> json = client.postJson("/predict", "{\"image\": \"data:image/png;base64," + b64 + "\"}");
         byte[] px = TestData.mnistTestImages().pixels()[1];
-        String pixels = IntStream.range(0, 784).mapToObj(i -> Integer.toString(px[i] & 0xFF))
+        String pixels = IntStream.range(0, 784)
+                .mapToObj(i -> Integer.toString(px[i] & 0xFF))
                 .collect(Collectors.joining(",", "[", "]"));
         HttpResponse<byte[]> pixelBody = client.postJson("/predict", "{\"pixels\": " + pixels + "}");
-        HttpResponse<byte[]> batch = client.postJson("/predict",
-                "{\"instances\": [{\"image\": \"" + b64 + "\"}, {\"pixels\": " + pixels + "}]}");
+        HttpResponse<byte[]> batch = client.postJson(
+                "/predict", "{\"instances\": [{\"image\": \"" + b64 + "\"}, {\"pixels\": " + pixels + "}]}");
 
         for (HttpResponse<byte[]> r : List.of(raw, json, pixelBody)) {
             assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
-            assertThat(HttpTestClient.json(r).get("predictions").get(0).get("label").asString()).isEqualTo(expected);
+            assertThat(HttpTestClient.json(r)
+                            .get("predictions")
+                            .get(0)
+                            .get("label")
+                            .asString())
+                    .isEqualTo(expected);
         }
-        assertThat(HttpTestClient.json(raw).get("predictions").get(0).get("top").size()).isEqualTo(5);
+        assertThat(HttpTestClient.json(raw).get("predictions").get(0).get("top").size())
+                .isEqualTo(5);
         assertThat(HttpTestClient.json(batch).get("predictions").size()).isEqualTo(2);
     }
 
@@ -239,8 +257,8 @@ class ServingEndToEndTest extends RunningServer {
         String csv = "clump_thickness,uniformity_cell_size,uniformity_cell_shape,marginal_adhesion,"
                 + "single_epithelial_cell_size,bare_nuclei,bland_chromatin,normal_nucleoli,mitoses\n"
                 + "5,1,1,1,2,1,3,1,1\n8,10,10,8,7,10,9,7,1\n";
-        HttpResponse<byte[]> batch = client.post("/predict/breast-cancer-logreg", "text/csv",
-                csv.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> batch =
+                client.post("/predict/breast-cancer-logreg", "text/csv", csv.getBytes(StandardCharsets.UTF_8));
 
         JsonNode m = HttpTestClient.json(malignant);
         assertThat(m.get("model").asString()).isEqualTo("breast-cancer-logreg");
@@ -251,16 +269,22 @@ class ServingEndToEndTest extends RunningServer {
         assertThat(b.get("label").asString()).isEqualTo("benign");
         assertThat(b.get("probability").asDouble()).isLessThan(0.1);
         assertThat(b.get("threshold").asDouble()).isEqualTo(0.7);
-        assertThat(HttpTestClient.json(batch).get("predictions")).extracting(p -> p.get("label").asString())
+        assertThat(HttpTestClient.json(batch).get("predictions"))
+                .extracting(p -> p.get("label").asString())
                 .containsExactly("benign", "malignant");
 
         // What Python's csv.writer(quoting=csv.QUOTE_ALL) writes, from a file saved with a BOM
-        String quoted = "\uFEFF" + csv.lines().map(l -> "\"" + l.replace(",", "\",\"") + "\"")
-                .collect(Collectors.joining("\r\n", "", "\r\n"));
-        HttpResponse<byte[]> quotedBatch = client.post("/predict/breast-cancer-logreg", "text/csv",
-                quoted.getBytes(StandardCharsets.UTF_8));
-        assertThat(quotedBatch.statusCode()).as(new String(quotedBatch.body(), StandardCharsets.UTF_8)).isEqualTo(200);
-        assertThat(HttpTestClient.json(quotedBatch).get("predictions")).extracting(p -> p.get("label").asString())
+        String quoted = "\uFEFF"
+                + csv.lines()
+                        .map(l -> "\"" + l.replace(",", "\",\"") + "\"")
+                        .collect(Collectors.joining("\r\n", "", "\r\n"));
+        HttpResponse<byte[]> quotedBatch =
+                client.post("/predict/breast-cancer-logreg", "text/csv", quoted.getBytes(StandardCharsets.UTF_8));
+        assertThat(quotedBatch.statusCode())
+                .as(new String(quotedBatch.body(), StandardCharsets.UTF_8))
+                .isEqualTo(200);
+        assertThat(HttpTestClient.json(quotedBatch).get("predictions"))
+                .extracting(p -> p.get("label").asString())
                 .containsExactly("benign", "malignant");
     }
 
@@ -276,8 +300,8 @@ class ServingEndToEndTest extends RunningServer {
         assertThat(body.get("seed").asLong()).isEqualTo(42);
         assertThat(HttpTestClient.json(again).get("images")).isEqualTo(body.get("images"));
         assertThat(HttpTestClient.json(other).get("images")).isNotEqualTo(body.get("images"));
-        BufferedImage tile = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(
-                body.get("images").get(0).asString())));
+        BufferedImage tile = ImageIO.read(new ByteArrayInputStream(
+                Base64.getDecoder().decode(body.get("images").get(0).asString())));
         assertThat(tile.getWidth()).isEqualTo(28);
         assertThat(tile.getHeight()).isEqualTo(28);
     }
@@ -285,17 +309,18 @@ class ServingEndToEndTest extends RunningServer {
     @Test
     void drawsAPngGridForBrowsersAndForAcceptImagePng() throws IOException {
         HttpResponse<byte[]> get = client.get("/generate?count=16&seed=42");
-        HttpResponse<byte[]> post = client.postJson("/predict/mnist-dcgan?scale=4", "{\"count\": 16, \"seed\": 42}",
-                "Accept", "image/png");
-        HttpResponse<byte[]> unscaled = client.postJson("/predict/mnist-dcgan", "{\"count\": 16, \"seed\": 42}",
-                "Accept", "image/png");
+        HttpResponse<byte[]> post =
+                client.postJson("/predict/mnist-dcgan?scale=4", "{\"count\": 16, \"seed\": 42}", "Accept", "image/png");
+        HttpResponse<byte[]> unscaled =
+                client.postJson("/predict/mnist-dcgan", "{\"count\": 16, \"seed\": 42}", "Accept", "image/png");
         StringBuilder z = new StringBuilder("{\"z\": [");
         for (int r = 0; r < 3; r++) {
             double[] row = new double[100];
             Arrays.fill(row, r * 0.5 - 0.5);
             z.append(r > 0 ? "," : "").append(Arrays.toString(row));
         }
-        HttpResponse<byte[]> explicit = client.postJson("/predict/mnist-dcgan", z.append("]}").toString());
+        HttpResponse<byte[]> explicit =
+                client.postJson("/predict/mnist-dcgan", z.append("]}").toString());
 
         assertThat(HttpTestClient.contentType(get)).startsWith("image/png");
         assertThat(post.body()).isEqualTo(get.body());
@@ -319,7 +344,8 @@ class ServingEndToEndTest extends RunningServer {
     @Test
     void listsModelsAndVersionsWithoutNetworkInternals() {
         JsonNode models = HttpTestClient.json(client.get("/models"));
-        assertThat(models).extracting(m -> m.get("name").asString())
+        assertThat(models)
+                .extracting(m -> m.get("name").asString())
                 .contains("breast-cancer-logreg", "mnist-dcgan", "mnist-mlp");
 
         JsonNode mlp = HttpTestClient.json(client.get("/models/mnist-mlp"));

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,10 +60,13 @@ class SwaggerUiTest extends RunningServer {
 
     private String execute(WebElement op, String screenshot) {
         op.findElement(By.cssSelector("button.execute")).click();
-        WebElement status = wait.until(d -> op.findElements(By.cssSelector(".live-responses-table tbody .response-col_status"))
-                .stream().findFirst().orElse(null));
+        WebElement status = wait.until(
+                d -> op.findElements(By.cssSelector(".live-responses-table tbody .response-col_status")).stream()
+                        .findFirst()
+                        .orElse(null));
         Browser.screenshot(driver, screenshot);
-        String body = op.findElement(By.cssSelector(".live-responses-table tbody .response-col_description")).getText();
+        String body = op.findElement(By.cssSelector(".live-responses-table tbody .response-col_description"))
+                .getText();
         return status.getText().trim() + "\n" + body;
     }
 
@@ -79,7 +81,9 @@ class SwaggerUiTest extends RunningServer {
         op.findElement(By.cssSelector("input[type=file]")).sendKeys(png.toString());
         String result = execute(op, "swagger-multipart");
 
-        assertThat(result).startsWith("200").contains("mnist-mlp")
+        assertThat(result)
+                .startsWith("200")
+                .contains("mnist-mlp")
                 .contains("\"label\": \"" + ServingEndToEndTest.label(0) + "\"");
     }
 
@@ -104,7 +108,10 @@ class SwaggerUiTest extends RunningServer {
 
         String result = execute(op, "swagger-generator");
 
-        assertThat(result).startsWith("200").contains("mnist-dcgan").contains("\"seed\": 42")
+        assertThat(result)
+                .startsWith("200")
+                .contains("mnist-dcgan")
+                .contains("\"seed\": 42")
                 .contains("\"count\": 16");
     }
 }

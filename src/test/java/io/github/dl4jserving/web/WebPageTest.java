@@ -2,11 +2,11 @@ package io.github.dl4jserving.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,14 +21,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.github.dl4jserving.TestData;
-
 /**
  * The web page at / in a real headless Chromium against the real server with copies of the shipped
  * models: drawing on the canvas with pointer actions, uploading a file, the generator grid, the
  * tabular form by keyboard, a training job followed to 100%, the models list, and an API error.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "dl4j-serving.registry-rescan-interval=1h")
 class WebPageTest extends PageInBrowser {
     @TempDir
@@ -55,7 +54,9 @@ class WebPageTest extends PageInBrowser {
     /** Draws a polyline on the canvas, in canvas pixels (the canvas shows at 280x280). */
     private void stroke(int[][] points) {
         WebElement pad = driver.findElement(By.id("pad"));
-        Actions a = new Actions(driver).moveToElement(pad, points[0][0] - 140, points[0][1] - 140).clickAndHold();
+        Actions a = new Actions(driver)
+                .moveToElement(pad, points[0][0] - 140, points[0][1] - 140)
+                .clickAndHold();
         for (int i = 1; i < points.length; i++) {
             int steps = 8;
             int dx = points[i][0] - points[i - 1][0];
@@ -89,8 +90,10 @@ class WebPageTest extends PageInBrowser {
         clearPad();
         stroke(new int[][] {{60, 50}, {220, 50}, {120, 245}});
         assertThat(topPrediction()).isEqualTo("7");
-        wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
-                "return document.getElementById('prepared').naturalWidth")).intValue() == 28);
+        wait.until(d -> ((Number) ((JavascriptExecutor) d)
+                                .executeScript("return document.getElementById('prepared').naturalWidth"))
+                        .intValue()
+                == 28);
         section("digits", "page-digits-seven");
     }
 
@@ -101,8 +104,10 @@ class WebPageTest extends PageInBrowser {
         driver.findElement(By.id("digit-file")).sendKeys(png.toString());
 
         assertThat(topPrediction()).isEqualTo(ServingEndToEndTest.label(0));
-        wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
-                "return document.getElementById('prepared').naturalWidth")).intValue() == 28);
+        wait.until(d -> ((Number) ((JavascriptExecutor) d)
+                                .executeScript("return document.getElementById('prepared').naturalWidth"))
+                        .intValue()
+                == 28);
         section("digits", "page-upload");
     }
 
@@ -113,10 +118,14 @@ class WebPageTest extends PageInBrowser {
         String seed = driver.findElement(By.id("gen-seed")).getDomProperty("value");
         driver.findElement(By.id("gen-submit")).click();
 
-        wait.until(d -> d.findElements(By.cssSelector("#gen-grid img")).size() == 9
-                && (Boolean) ((JavascriptExecutor) d).executeScript(
-                        "return [...document.querySelectorAll('#gen-grid img')].every(i => i.complete && i.naturalWidth == 28)"));
-        assertThat(driver.findElement(By.id("gen-grid")).getDomAttribute("data-seed")).isEqualTo(seed);
+        wait.until(
+                d -> d.findElements(By.cssSelector("#gen-grid img")).size() == 9
+                        && (Boolean)
+                                ((JavascriptExecutor) d)
+                                        .executeScript(
+                                                "return [...document.querySelectorAll('#gen-grid img')].every(i => i.complete && i.naturalWidth == 28)"));
+        assertThat(driver.findElement(By.id("gen-grid")).getDomAttribute("data-seed"))
+                .isEqualTo(seed);
         section("generator", "page-generator");
     }
 
@@ -124,7 +133,8 @@ class WebPageTest extends PageInBrowser {
     void theTabularFormWorksFromTheKeyboard() {
         driver.findElement(By.id("tab-submit")).click();
         wait.until(d -> !d.findElement(By.id("tab-probability")).getText().equals("-"));
-        double benign = Double.parseDouble(driver.findElement(By.id("tab-probability")).getText());
+        double benign =
+                Double.parseDouble(driver.findElement(By.id("tab-probability")).getText());
         assertThat(benign).isLessThan(0.1);
         assertThat(driver.findElement(By.id("tab-label")).getText()).isEqualTo("benign");
 
@@ -133,7 +143,9 @@ class WebPageTest extends PageInBrowser {
         }
         driver.findElement(By.id("tab-submit")).sendKeys(Keys.ENTER);
         wait.until(d -> d.findElement(By.id("tab-label")).getText().equals("malignant"));
-        assertThat(Double.parseDouble(driver.findElement(By.id("tab-probability")).getText())).isGreaterThan(0.9);
+        assertThat(Double.parseDouble(
+                        driver.findElement(By.id("tab-probability")).getText()))
+                .isGreaterThan(0.9);
         assertThat(driver.findElement(By.id("tab-threshold-used")).getText()).isEqualTo("0.5");
         section("tabular", "page-tabular");
     }
@@ -141,8 +153,9 @@ class WebPageTest extends PageInBrowser {
     @Test
     void aTinyTrainingJobReachesOneHundredPercentAndItsVersionIsListed() {
         new Select(driver.findElement(By.id("job-model"))).selectByVisibleText("mnist-softmax");
-        for (String[] field : new String[][] {{"job-epochs", "1"}, {"job-batch", "10"}, {"job-lr", "0.01"},
-                {"job-examples", "200"}}) {
+        for (String[] field :
+                new String[][] {{"job-epochs", "1"}, {"job-batch", "10"}, {"job-lr", "0.01"}, {"job-examples", "200"}
+                }) {
             WebElement input = driver.findElement(By.id(field[0]));
             input.clear();
             input.sendKeys(field[1]);
@@ -150,15 +163,22 @@ class WebPageTest extends PageInBrowser {
         new Select(driver.findElement(By.id("job-promote"))).selectByVisibleText("always");
         driver.findElement(By.id("job-start")).click();
 
-        wait.until(d -> "SUCCEEDED".equals(d.findElement(By.id("job-progress-text")).getDomAttribute("data-status")));
-        assertThat(driver.findElement(By.id("job-progress")).getDomProperty("value")).isEqualTo("1");
-        wait.until(d -> d.findElement(By.cssSelector("#models-list [data-model='mnist-softmax'] .versions")).getText()
+        wait.until(d ->
+                "SUCCEEDED".equals(d.findElement(By.id("job-progress-text")).getDomAttribute("data-status")));
+        assertThat(driver.findElement(By.id("job-progress")).getDomProperty("value"))
+                .isEqualTo("1");
+        wait.until(d -> d.findElement(By.cssSelector("#models-list [data-model='mnist-softmax'] .versions"))
+                .getText()
                 .equals("1, 2"));
-        assertThat(driver.findElement(By.cssSelector("#models-list [data-model='mnist-softmax'] .default")).getText())
+        assertThat(driver.findElement(By.cssSelector("#models-list [data-model='mnist-softmax'] .default"))
+                        .getText())
                 .isEqualTo("2");
-        assertThat(driver.findElement(By.cssSelector("#jobs-table tbody tr")).getText()).contains("SUCCEEDED");
-        wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
-                "return document.getElementById('job-chart').naturalWidth")).intValue() > 0);
+        assertThat(driver.findElement(By.cssSelector("#jobs-table tbody tr")).getText())
+                .contains("SUCCEEDED");
+        wait.until(d -> ((Number) ((JavascriptExecutor) d)
+                                .executeScript("return document.getElementById('job-chart').naturalWidth"))
+                        .intValue()
+                > 0);
         section("training", "page-training");
         section("models", "page-models");
     }
@@ -184,7 +204,8 @@ class WebPageTest extends PageInBrowser {
                 ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollWidth"),
                 ((JavascriptExecutor) driver).executeScript("return window.innerWidth"));
         Browser.screenshot(driver, "page-phone");
-        assertThat(((Number) widths.get(0)).intValue()).as("no sideways scrolling")
+        assertThat(((Number) widths.get(0)).intValue())
+                .as("no sideways scrolling")
                 .isLessThanOrEqualTo(((Number) widths.get(1)).intValue());
     }
 }

@@ -2,7 +2,6 @@ package io.github.dl4jserving.datasets.internal;
 
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PreparedDigit;
-
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
@@ -26,6 +25,7 @@ public final class DigitImagePreprocessor {
     static final double NEAR = 0.12;
     /** Ink below this contrast over the background counts as no ink at all. */
     static final float MIN_CONTRAST = 0.12f;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** Prepares a decoded image. */
@@ -138,8 +138,14 @@ public final class DigitImagePreprocessor {
                     continue;
                 }
                 area++;
-                boolean edge = x == box[0] || x == box[2] || y == box[1] || y == box[3]
-                        || !mask[p - 1] || !mask[p + 1] || !mask[p - w] || !mask[p + w];
+                boolean edge = x == box[0]
+                        || x == box[2]
+                        || y == box[1]
+                        || y == box[3]
+                        || !mask[p - 1]
+                        || !mask[p + 1]
+                        || !mask[p - w]
+                        || !mask[p + w];
                 if (edge) {
                     boundary++;
                 }

@@ -61,7 +61,8 @@ record GrayImage(int width, int height, float[] values) {
         }
         int w = Math.max(1, width / factor);
         int h = Math.max(1, height / factor);
-        return new GrayImage(w, h, DigitImagePreprocessor.resample(values, width, height, w, h, scratch.floats(1, w * h)));
+        return new GrayImage(
+                w, h, DigitImagePreprocessor.resample(values, width, height, w, h, scratch.floats(1, w * h)));
     }
 
     /** The median of the outer frame (5% of each side, at least one pixel): the background. */

@@ -1,7 +1,6 @@
 package io.github.dl4jserving.datasets.internal;
 
 import io.github.dl4jserving.datasets.UnreadableImageException;
-
 import java.awt.geom.AffineTransform;
 import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataFormatImpl;
@@ -23,7 +21,6 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStreamImpl;
-
 import org.w3c.dom.Node;
 
 /**
@@ -63,8 +60,8 @@ public class ImageDecoder {
             reader = session.reader(in);
             if (reader == null) {
                 clean = true;
-                throw new UnreadableImageException("The data is not an image in a supported format. "
-                        + "Send a PNG, JPEG, GIF or BMP file.");
+                throw new UnreadableImageException(
+                        "The data is not an image in a supported format. " + "Send a PNG, JPEG, GIF or BMP file.");
             }
             // Metadata is read only where an orientation can be found: the JPEG's EXIF segment.
             boolean jpeg = isJpeg(reader);
@@ -114,7 +111,8 @@ public class ImageDecoder {
         if (metadata == null || !metadata.isStandardMetadataFormatSupported()) {
             return "Normal";
         }
-        Node node = metadata.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName).getFirstChild();
+        Node node = metadata.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName)
+                .getFirstChild();
         for (; node != null; node = node.getNextSibling()) {
             if (node.getNodeName().equals("Dimension")) {
                 for (Node d = node.getFirstChild(); d != null; d = d.getNextSibling()) {
@@ -146,7 +144,9 @@ public class ImageDecoder {
             case "Rotate90" -> new AffineTransform(0, -1, 1, 0, 0, w); // EXIF 8: 90 degrees counter-clockwise
             default -> null;
         };
-        return t == null ? image : new AffineTransformOp(t, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(image, null);
+        return t == null
+                ? image
+                : new AffineTransformOp(t, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(image, null);
     }
 
     /** The installed image reader providers, looked up once, at the first decode. */
@@ -160,8 +160,8 @@ public class ImageDecoder {
 
         private static List<ImageReaderSpi> installed() {
             List<ImageReaderSpi> list = new ArrayList<>();
-            Iterator<ImageReaderSpi> it = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class,
-                    true);
+            Iterator<ImageReaderSpi> it =
+                    IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
             it.forEachRemaining(list::add);
             return List.copyOf(list);
         }
@@ -242,7 +242,6 @@ public class ImageDecoder {
 
         /** Kept open for the next file: readers are told not to close it, this makes sure. */
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -1,13 +1,11 @@
 package io.github.dl4jserving.datasets.internal;
 
 import io.github.dl4jserving.datasets.NoDigitFoundException;
-
 import java.util.Arrays;
 
 /** Which connected pieces of ink in a thresholded image make up the digit. */
 final class InkComponents {
-    private InkComponents() {
-    }
+    private InkComponents() {}
 
     /**
      * Connected ink components. The digit is the largest one and the components that lie near it:
@@ -86,7 +84,8 @@ final class InkComponents {
         boolean grew = true;
         while (grew) {
             grew = false;
-            int reach = (int) Math.ceil(DigitImagePreprocessor.NEAR * Math.max(box[2] - box[0] + 1, box[3] - box[1] + 1));
+            int reach =
+                    (int) Math.ceil(DigitImagePreprocessor.NEAR * Math.max(box[2] - box[0] + 1, box[3] - box[1] + 1));
             for (int i = 1; i <= next; i++) {
                 int c = 5 * i;
                 if (stats[c] < minSize) {

@@ -2,7 +2,8 @@ package io.github.dl4jserving.inference.internal;
 
 import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.ServiceBusyException;
-
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,9 +21,6 @@ import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.factory.Nd4j;
-
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * Dynamic batching for one model version, in the manner of djl-serving's BatchAggregator: each
@@ -53,8 +50,15 @@ final class BatchQueue {
     private final DistributionSummary batchSize;
     private volatile boolean closing;
 
-    BatchQueue(String label, MultiLayerNetwork network, DataNormalization normalizer, int width,
-            BatchingSettings.Knobs settings, long maxWaitMillis, Timer queueTime, Timer forwardTime,
+    BatchQueue(
+            String label,
+            MultiLayerNetwork network,
+            DataNormalization normalizer,
+            int width,
+            BatchingSettings.Knobs settings,
+            long maxWaitMillis,
+            Timer queueTime,
+            Timer forwardTime,
             DistributionSummary batchSize) {
         this.label = label;
         this.width = width;
@@ -170,8 +174,8 @@ final class BatchQueue {
             if (normalizer != null) {
                 normalizer.transform(in);
             }
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(OUTPUT_WORKSPACE,
-                    worker.outputWorkspace)) {
+            try (MemoryWorkspace ws =
+                    Nd4j.getWorkspaceManager().getAndActivateWorkspace(OUTPUT_WORKSPACE, worker.outputWorkspace)) {
                 INDArray result = worker.net.output(in, false, null, null, ws);
                 if (normalizer != null && normalizer.isFitLabel()) {
                     normalizer.revertLabels(result); // a regressor trained on standardized targets
@@ -216,8 +220,7 @@ final class BatchQueue {
         replicas.forEach(MultiLayerNetwork::close);
     }
 
-    private record Job(float[] flat, int rows, long arrival, CompletableFuture<float[][]> result) {
-    }
+    private record Job(float[] flat, int rows, long arrival, CompletableFuture<float[][]> result) {}
 
     /** Grows from nothing on first use and keeps what it learned: outputs of the batch sizes seen. */
     private static final WorkspaceConfiguration OUTPUT_WORKSPACE = WorkspaceConfiguration.builder()

@@ -1,19 +1,16 @@
 package io.github.dl4jserving.inference.internal;
 
+import io.github.dl4jserving.platform.Rejections;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
-import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
-
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-
-import io.github.dl4jserving.platform.Rejections;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The inference meters, all histograms so percentiles can be computed across instances, and all
@@ -34,16 +31,22 @@ public class InferenceMetrics {
     }
 
     public void request(String model, String version, String outcome, long nanos) {
-        requestTimers.computeIfAbsent(new RequestKey(model, version, outcome), k -> Timer.builder("dl4j.inference.requests")
-                .description("Inference calls from decoding to answer")
-                .tags("model", model, "version", version, "outcome", outcome)
-                .publishPercentileHistogram()
-                .register(meters))
+        requestTimers
+                .computeIfAbsent(
+                        new RequestKey(model, version, outcome),
+                        k -> Timer.builder("dl4j.inference.requests")
+                                .description("Inference calls from decoding to answer")
+                                .tags("model", model, "version", version, "outcome", outcome)
+                                .publishPercentileHistogram()
+                                .register(meters))
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     Timer queue(String model, String version) {
-        return histogramTimer("dl4j.inference.queue", "Time a request waited in its model's queue before its forward pass", model,
+        return histogramTimer(
+                "dl4j.inference.queue",
+                "Time a request waited in its model's queue before its forward pass",
+                model,
                 version);
     }
 
@@ -52,8 +55,11 @@ public class InferenceMetrics {
     }
 
     private Timer histogramTimer(String name, String description, String model, String version) {
-        return Timer.builder(name).description(description).tags("model", model, "version", version)
-                .publishPercentileHistogram().register(meters);
+        return Timer.builder(name)
+                .description(description)
+                .tags("model", model, "version", version)
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     DistributionSummary batchSize(String model, String version) {
@@ -79,9 +85,12 @@ public class InferenceMetrics {
      * counts), so its time series leave {@code /actuator/prometheus} and nothing keeps it on the heap.
      */
     void retire(String model, String version) {
-        requestTimers.keySet().removeIf(k -> k.model().equals(model) && k.version().equals(version));
+        requestTimers
+                .keySet()
+                .removeIf(k -> k.model().equals(model) && k.version().equals(version));
         for (Meter meter : List.copyOf(meters.getMeters())) {
-            if (model.equals(meter.getId().getTag("model")) && version.equals(meter.getId().getTag("version"))) {
+            if (model.equals(meter.getId().getTag("model"))
+                    && version.equals(meter.getId().getTag("version"))) {
                 meters.remove(meter);
             }
         }
@@ -91,6 +100,5 @@ public class InferenceMetrics {
         rejections.count(reason, model, version);
     }
 
-    private record RequestKey(String model, String version, String outcome) {
-    }
+    private record RequestKey(String model, String version, String outcome) {}
 }

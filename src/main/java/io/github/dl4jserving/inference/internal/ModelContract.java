@@ -1,16 +1,15 @@
 package io.github.dl4jserving.inference.internal;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a descriptor promises about its network: the width of an input and an output row by kind,
@@ -20,8 +19,7 @@ public final class ModelContract {
     private static final Logger log = LoggerFactory.getLogger(ModelContract.class);
     private static final int DIGIT_PIXELS = DigitImages.SIZE * DigitImages.SIZE;
 
-    private ModelContract() {
-    }
+    private ModelContract() {}
 
     /**
      * Checks that a candidate version runs: one dummy batch of its declared input shape through its
@@ -30,24 +28,28 @@ public final class ModelContract {
     public static void validate(LoadedModel candidate) {
         ModelDescriptor d = candidate.descriptor();
         int expected = outputWidth(d);
-        if (d.kind() == ModelKind.IMAGE_CLASSIFIER && (d.input().image() == null
-                || d.input().image().width() * d.input().image().height() != DIGIT_PIXELS)) {
+        if (d.kind() == ModelKind.IMAGE_CLASSIFIER
+                && (d.input().image() == null
+                        || d.input().image().width() * d.input().image().height() != DIGIT_PIXELS)) {
             throw new InvalidModelException("an image-classifier must declare a 28x28 image input");
         }
-        if (d.kind() == ModelKind.TABULAR_CLASSIFIER && (d.labels() == null || d.labels().size() != 2
-                || d.input().features() == null || d.input().features().isEmpty())) {
+        if (d.kind() == ModelKind.TABULAR_CLASSIFIER
+                && (d.labels() == null
+                        || d.labels().size() != 2
+                        || d.input().features() == null
+                        || d.input().features().isEmpty())) {
             throw new InvalidModelException("a tabular-classifier must declare its features and two labels");
         }
-        if (d.kind() == ModelKind.TABULAR_REGRESSOR && (d.input().features() == null
-                || d.input().features().isEmpty())) {
+        if (d.kind() == ModelKind.TABULAR_REGRESSOR
+                && (d.input().features() == null || d.input().features().isEmpty())) {
             throw new InvalidModelException("a tabular-regressor must declare its features");
         }
-        if (d.input().polynomialDegree() != null && (d.input().polynomialDegree() < 1
-                || d.input().polynomialDegree() > 16)) {
+        if (d.input().polynomialDegree() != null
+                && (d.input().polynomialDegree() < 1 || d.input().polynomialDegree() > 16)) {
             throw new InvalidModelException("polynomialDegree must be from 1 to 16");
         }
-        if (d.kind() == ModelKind.IMAGE_GENERATOR && (d.input().latentDimension() == null
-                || d.input().latentDimension() < 1)) {
+        if (d.kind() == ModelKind.IMAGE_GENERATOR
+                && (d.input().latentDimension() == null || d.input().latentDimension() < 1)) {
             throw new InvalidModelException("an image-generator must declare its latent dimension");
         }
         long width;
@@ -76,7 +78,8 @@ public final class ModelContract {
 
     /** How many numbers one input row of this model has. */
     public static int inputWidth(ModelDescriptor.InputSchema input) {
-        return input.image() != null ? input.image().width() * input.image().height()
+        return input.image() != null
+                ? input.image().width() * input.image().height()
                 : input.features() != null ? input.features().size() : input.latentDimension();
     }
 

@@ -1,10 +1,8 @@
 package io.github.dl4jserving.inference.internal;
 
 import io.github.dl4jserving.inference.ModelReadiness;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -26,6 +24,8 @@ class ModelsReadyHealthIndicator implements HealthIndicator {
         Map<String, ModelReadiness.State> states = readiness.all();
         Map<String, Object> details = new LinkedHashMap<>();
         states.forEach((name, state) -> details.put(name, state.description()));
-        return (ModelReadiness.allReady(states) ? Health.up() : Health.outOfService()).withDetails(details).build();
+        return (ModelReadiness.allReady(states) ? Health.up() : Health.outOfService())
+                .withDetails(details)
+                .build();
     }
 }

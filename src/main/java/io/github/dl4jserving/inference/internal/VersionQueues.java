@@ -1,20 +1,17 @@
 package io.github.dl4jserving.inference.internal;
 
 import io.github.dl4jserving.inference.BatchingSettings;
-
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelNotFoundException;
+import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.RegistryEvent;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.dl4jserving.registry.LoadedModel;
-import io.github.dl4jserving.registry.ModelNotFoundException;
-import io.github.dl4jserving.registry.ModelRegistry;
-import io.github.dl4jserving.registry.RegistryEvent;
 
 /**
  * One batch queue per serving version, made on first use, and the registry's events turned into
@@ -38,7 +35,8 @@ public final class VersionQueues implements AutoCloseable {
         return t;
     });
 
-    public VersionQueues(ModelRegistry registry, BatchingSettings batching, Integer aliasWorkers, InferenceMetrics metrics) {
+    public VersionQueues(
+            ModelRegistry registry, BatchingSettings batching, Integer aliasWorkers, InferenceMetrics metrics) {
         this.registry = registry;
         this.batching = batching;
         this.aliasWorkers = aliasWorkers;
@@ -108,9 +106,16 @@ public final class VersionQueues implements AutoCloseable {
         float[] input = degree == null ? flat : ModelContract.polynomial(flat, degree);
         BatchQueue queue = queues.computeIfAbsent(key(m), key -> {
             String v = Integer.toString(m.version());
-            BatchQueue q = new BatchQueue(key, m.network(), m.normalizer(), ModelContract.networkWidth(m.descriptor()
-                    .input()), batching.forModel(m.name(), aliasWorkers), batching.maxWait().toMillis(),
-                    metrics.queue(m.name(), v), metrics.forward(m.name(), v), metrics.batchSize(m.name(), v));
+            BatchQueue q = new BatchQueue(
+                    key,
+                    m.network(),
+                    m.normalizer(),
+                    ModelContract.networkWidth(m.descriptor().input()),
+                    batching.forModel(m.name(), aliasWorkers),
+                    batching.maxWait().toMillis(),
+                    metrics.queue(m.name(), v),
+                    metrics.forward(m.name(), v),
+                    metrics.batchSize(m.name(), v));
             metrics.queueDepth(m.name(), v, q, BatchQueue::depth);
             return q;
         });

@@ -2,11 +2,9 @@ package io.github.dl4jserving.registry.internal;
 
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.ModelDescriptor;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
-
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
@@ -32,14 +30,14 @@ public final class DescriptorJson {
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
-    private DescriptorJson() {
-    }
+    private DescriptorJson() {}
 
     static ModelDescriptor read(Path file) throws IOException {
         try {
             return JSON.readValue(file.toFile(), ModelDescriptor.class);
         } catch (JacksonException e) {
-            throw new IOException("model.json in " + file.getParent() + " is not a valid descriptor: " + describe(e), e);
+            throw new IOException(
+                    "model.json in " + file.getParent() + " is not a valid descriptor: " + describe(e), e);
         }
     }
 
@@ -67,7 +65,8 @@ public final class DescriptorJson {
     static String describe(JacksonException e) {
         String field = e.getPath().stream()
                 .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "unknown field '" + field + "' (accepted here: " + unknown.getKnownPropertyIds() + ")";
         }
@@ -75,7 +74,8 @@ public final class DescriptorJson {
             return "not well-formed JSON at line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr();
         }
-        return field.isEmpty() ? "not a JSON object of the descriptor's fields"
+        return field.isEmpty()
+                ? "not a JSON object of the descriptor's fields"
                 : "field '" + field + "' is missing or has a value of the wrong type";
     }
 }

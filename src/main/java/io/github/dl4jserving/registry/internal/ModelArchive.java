@@ -1,14 +1,12 @@
 package io.github.dl4jserving.registry.internal;
 
-import java.io.EOFException;
-import java.io.UTFDataFormatException;
-
 import io.github.dl4jserving.registry.InvalidModelException;
-
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UTFDataFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -42,18 +39,21 @@ import org.nd4j.linalg.dataset.api.preprocessor.serializer.NormalizerType;
  * {@code restoreNormalizerFromInputStream}, which has no fallback.
  */
 public final class ModelArchive {
-    static final Set<String> ENTRIES = Set.of("configuration.json", "coefficients.bin", "noParams.marker",
-            "updaterState.bin", ModelSerializer.NORMALIZER_BIN);
+    static final Set<String> ENTRIES = Set.of(
+            "configuration.json",
+            "coefficients.bin",
+            "noParams.marker",
+            "updaterState.bin",
+            ModelSerializer.NORMALIZER_BIN);
     /** An inflated archive beyond this is refused before DL4J reads it into memory. */
     static final long MAX_INFLATED_BYTES = 1L << 30;
+
     private static final byte[] LOCAL_HEADER = {'P', 'K', 3, 4};
     private static final Set<NormalizerType> NORMALIZER_TYPES = EnumSet.complementOf(EnumSet.of(NormalizerType.CUSTOM));
 
-    private ModelArchive() {
-    }
+    private ModelArchive() {}
 
-    public record Contents(MultiLayerNetwork network, DataNormalization normalizer) {
-    }
+    public record Contents(MultiLayerNetwork network, DataNormalization normalizer) {}
 
     public static Contents read(Path file) throws IOException {
         check(file);
@@ -80,10 +80,12 @@ public final class ModelArchive {
             for (ZipEntry entry : Collections.list(zip.entries())) {
                 String name = entry.getName();
                 if (!ENTRIES.contains(name)) {
-                    throw new InvalidModelException("model.zip holds '" + printable(name) + "'; only " + ENTRIES.stream()
-                            .sorted().toList() + " are accepted"
-                            + ("preprocessor.bin".equals(name) ? " (a preprocessor is stored as a Java-serialized "
-                                    + "object, which is never read from an upload)" : ""));
+                    throw new InvalidModelException("model.zip holds '" + printable(name) + "'; only "
+                            + ENTRIES.stream().sorted().toList() + " are accepted"
+                            + ("preprocessor.bin".equals(name)
+                                    ? " (a preprocessor is stored as a Java-serialized "
+                                            + "object, which is never read from an upload)"
+                                    : ""));
                 }
                 if (central.contains(name)) {
                     throw new InvalidModelException("model.zip holds '" + name + "' twice");
@@ -119,8 +121,8 @@ public final class ModelArchive {
             throw new InvalidModelException("model.zip is not a readable zip file");
         }
         if (!sequential.equals(central)) {
-            throw new InvalidModelException("model.zip's entries differ between its local headers and its central "
-                    + "directory");
+            throw new InvalidModelException(
+                    "model.zip's entries differ between its local headers and its central " + "directory");
         }
     }
 

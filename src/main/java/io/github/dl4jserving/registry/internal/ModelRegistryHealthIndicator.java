@@ -2,10 +2,8 @@ package io.github.dl4jserving.registry.internal;
 
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -27,10 +25,14 @@ public class ModelRegistryHealthIndicator implements HealthIndicator {
         for (String name : registry.names()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("defaultVersion", registry.defaultVersion(name).version());
-            m.put("versions", registry.versions(name).stream().map(LoadedModel::version).toList());
+            m.put(
+                    "versions",
+                    registry.versions(name).stream().map(LoadedModel::version).toList());
             models.put(name, m);
         }
         Health.Builder builder = models.isEmpty() ? Health.down() : Health.up();
-        return builder.withDetail("models", models).withDetail("unavailable", registry.failures()).build();
+        return builder.withDetail("models", models)
+                .withDetail("unavailable", registry.failures())
+                .build();
     }
 }

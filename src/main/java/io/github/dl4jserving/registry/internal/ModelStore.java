@@ -1,8 +1,8 @@
 package io.github.dl4jserving.registry.internal;
 
+import io.github.dl4jserving.platform.StorageException;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelName;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +17,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.dl4jserving.platform.StorageException;
 
 /**
  * The layout of the models directory. A new version is written into a hidden temporary directory
@@ -37,6 +34,7 @@ public class ModelStore {
     public static final String DESCRIPTOR_FILE = "model.json";
     /** Holds the pinned default version of a model, when one is pinned. */
     public static final String DEFAULT_FILE = "default-version";
+
     public static final String LAST_VERSION_FILE = ".last-version";
 
     private final Path root;
@@ -95,8 +93,8 @@ public class ModelStore {
                 recordVersion(seed.name(), seed.version());
                 copied.add(new VersionDirectory(seed.name(), seed.version(), target));
             } catch (IOException e) {
-                StorageException.throwIfStorage("the shipped version " + seed.version() + " of '" + seed.name() + "'",
-                        e, root);
+                StorageException.throwIfStorage(
+                        "the shipped version " + seed.version() + " of '" + seed.name() + "'", e, root);
                 throw e;
             } finally {
                 deleteRecursively(tmp);
@@ -108,13 +106,18 @@ public class ModelStore {
     /** {@link #seedFrom}, logged: what was copied, or that the seeds directory is missing. */
     public static void seed(ModelStore store, Path seeds) throws IOException {
         if (!Files.isDirectory(seeds)) {
-            log.info("No shipped models at {}: the registry at {} starts with what it holds", seeds.toAbsolutePath(),
+            log.info(
+                    "No shipped models at {}: the registry at {} starts with what it holds",
+                    seeds.toAbsolutePath(),
                     store.root());
             return;
         }
         List<VersionDirectory> copied = store.seedFrom(seeds);
         if (!copied.isEmpty()) {
-            log.info("Seeded {} from the shipped models in {}: {}", store.root(), seeds.toAbsolutePath(),
+            log.info(
+                    "Seeded {} from the shipped models in {}: {}",
+                    store.root(),
+                    seeds.toAbsolutePath(),
                     copied.stream().map(v -> v.name() + "@" + v.version()).toList());
         }
     }
@@ -148,8 +151,8 @@ public class ModelStore {
                     versions.filter(Files::isDirectory)
                             .map(p -> p.getFileName().toString())
                             .filter(v -> v.matches("[1-9][0-9]{0,8}"))
-                            .forEach(v -> found.add(new VersionDirectory(name, Integer.parseInt(v),
-                                    modelDir.resolve(v))));
+                            .forEach(v ->
+                                    found.add(new VersionDirectory(name, Integer.parseInt(v), modelDir.resolve(v))));
                 }
             }
         } catch (IOException e) {
@@ -172,7 +175,8 @@ public class ModelStore {
         Path file = modelDir(name).resolve(DEFAULT_FILE);
         try {
             if (Files.isRegularFile(file)) {
-                return Optional.of(Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim()));
+                return Optional.of(Integer.parseInt(
+                        Files.readString(file, StandardCharsets.UTF_8).trim()));
             }
         } catch (IOException | NumberFormatException e) {
             // an unreadable pin is ignored: the highest version serves
@@ -185,16 +189,19 @@ public class ModelStore {
      * descriptor with its assigned version. Versions are never reused, even those on disk that
      * failed to load.
      */
-    public ModelDescriptor writeNewVersion(ModelDescriptor descriptor, MultiLayerNetwork network,
-            DataNormalization normalizer) throws IOException {
-        return writeVersion(descriptor, zip -> {
-            ModelSerializer.writeModel(network, zip.toFile(), false);
-            if (normalizer != null) {
-                // writeModel(..., normalizer) fails in 1.0.0-M2.1 (deeplearning4j#10154): the
-                // normalizer serializer closes the zip stream under it. Adding it afterwards works.
-                ModelSerializer.addNormalizerToModel(zip.toFile(), normalizer);
-            }
-        }, (dir, versioned) -> { });
+    public ModelDescriptor writeNewVersion(
+            ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer) throws IOException {
+        return writeVersion(
+                descriptor,
+                zip -> {
+                    ModelSerializer.writeModel(network, zip.toFile(), false);
+                    if (normalizer != null) {
+                        // writeModel(..., normalizer) fails in 1.0.0-M2.1 (deeplearning4j#10154): the
+                        // normalizer serializer closes the zip stream under it. Adding it afterwards works.
+                        ModelSerializer.addNormalizerToModel(zip.toFile(), normalizer);
+                    }
+                },
+                (dir, versioned) -> {});
     }
 
     /**
@@ -202,13 +209,13 @@ public class ModelStore {
      * is called on the complete temporary directory before it is renamed into place; when it (or
      * anything else) fails, nothing is left on disk.
      */
-    public ModelDescriptor writeUploadedVersion(ModelDescriptor descriptor, Path modelZip,
-            VersionValidator validate) throws IOException {
+    public ModelDescriptor writeUploadedVersion(ModelDescriptor descriptor, Path modelZip, VersionValidator validate)
+            throws IOException {
         return writeVersion(descriptor, zip -> Files.copy(modelZip, zip), validate);
     }
 
-    private synchronized ModelDescriptor writeVersion(ModelDescriptor descriptor, ZipWriter writeZip,
-            VersionValidator validate) throws IOException {
+    private synchronized ModelDescriptor writeVersion(
+            ModelDescriptor descriptor, ZipWriter writeZip, VersionValidator validate) throws IOException {
         String name = descriptor.name();
         Path modelDir = modelDir(name);
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
@@ -288,13 +295,17 @@ public class ModelStore {
      * in {@code .last-version}, which outlives deleted versions so their numbers are never reused.
      */
     private int nextVersion(String name) {
-        int onDisk = scan().stream().filter(v -> v.name().equals(name)).mapToInt(VersionDirectory::version)
-                .max().orElse(0);
+        int onDisk = scan().stream()
+                .filter(v -> v.name().equals(name))
+                .mapToInt(VersionDirectory::version)
+                .max()
+                .orElse(0);
         int recorded = 0;
         try {
             Path file = modelDir(name).resolve(LAST_VERSION_FILE);
             if (Files.isRegularFile(file)) {
-                recorded = Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim());
+                recorded = Integer.parseInt(
+                        Files.readString(file, StandardCharsets.UTF_8).trim());
             }
         } catch (IOException | NumberFormatException e) {
             // no usable record: the directories decide
@@ -321,6 +332,5 @@ public class ModelStore {
     }
 
     /** A version directory found on disk, not yet loaded. */
-    public record VersionDirectory(String name, int version, Path path) {
-    }
+    public record VersionDirectory(String name, int version, Path path) {}
 }

@@ -1,9 +1,7 @@
 package io.github.dl4jserving.registry.internal;
 
 import io.github.dl4jserving.registry.RegistrySettings;
-
 import java.io.File;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -18,6 +16,7 @@ import org.springframework.stereotype.Component;
 class ModelsDiskSpace implements HealthIndicator {
     /** Less than this is DOWN: about one mnist-dcgan version (9 MB) and some room for records. */
     static final long THRESHOLD = 50L << 20;
+
     private final File dir;
 
     ModelsDiskSpace(RegistrySettings properties) {
@@ -28,7 +27,11 @@ class ModelsDiskSpace implements HealthIndicator {
     public Health health() {
         long free = dir.getUsableSpace();
         long total = dir.getTotalSpace();
-        return (free >= THRESHOLD ? Health.up() : Health.down()).withDetail("watching", "the models directory")
-                .withDetail("free", free).withDetail("total", total).withDetail("threshold", THRESHOLD).build();
+        return (free >= THRESHOLD ? Health.up() : Health.down())
+                .withDetail("watching", "the models directory")
+                .withDetail("free", free)
+                .withDetail("total", total)
+                .withDetail("threshold", THRESHOLD)
+                .build();
     }
 }

@@ -2,14 +2,11 @@ package io.github.dl4jserving.registry.internal;
 
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistrySettings;
-
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.micrometer.core.instrument.MeterRegistry;
 
 /** Wires the store and the registry on {@code dl4j-serving.models-dir}. */
 @Configuration(proxyBeanMethods = false)

@@ -1,18 +1,14 @@
 package io.github.dl4jserving.registry.internal;
 
 import io.github.dl4jserving.registry.ModelRegistry;
-
-import java.util.concurrent.TimeUnit;
-
-import org.springframework.context.event.EventListener;
-
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionFailed;
+import io.github.dl4jserving.registry.RegistryEvent.ModelVersionLoaded;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
-import io.github.dl4jserving.registry.RegistryEvent.ModelVersionFailed;
-import io.github.dl4jserving.registry.RegistryEvent.ModelVersionLoaded;
+import java.util.concurrent.TimeUnit;
+import org.springframework.context.event.EventListener;
 
 /**
  * {@code dl4j.models.loaded} (versions in memory), {@code dl4j.model.load} (load time per
@@ -24,11 +20,17 @@ class RegistryMetrics {
 
     RegistryMetrics(ModelRegistry registry, MeterRegistry meters) {
         this.meters = meters;
-        Gauge.builder("dl4j.models.loaded", registry,
-                r -> r.names().stream().mapToInt(n -> r.versions(n).size()).sum())
-                .description("Model versions loaded and serving").register(meters);
-        registry.names().forEach(n -> registry.versions(n)
-                .forEach(m -> loaded(new ModelVersionLoaded(m.name(), m.version(), m.loadSeconds()))));
+        Gauge.builder(
+                        "dl4j.models.loaded",
+                        registry,
+                        r -> r.names().stream()
+                                .mapToInt(n -> r.versions(n).size())
+                                .sum())
+                .description("Model versions loaded and serving")
+                .register(meters);
+        registry.names()
+                .forEach(n -> registry.versions(n)
+                        .forEach(m -> loaded(new ModelVersionLoaded(m.name(), m.version(), m.loadSeconds()))));
         registry.failures().forEach(f -> failed(new ModelVersionFailed(f.name(), f.version(), f.reason())));
     }
 

@@ -1,7 +1,6 @@
 package io.github.dl4jserving.registry.internal;
 
 import io.github.dl4jserving.registry.ModelRegistry;
-
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
@@ -16,7 +15,8 @@ class RegistryRescan {
         this.registry = registry;
     }
 
-    @Scheduled(fixedDelayString = "${dl4j-serving.registry-rescan-interval:30s}",
+    @Scheduled(
+            fixedDelayString = "${dl4j-serving.registry-rescan-interval:30s}",
             initialDelayString = "${dl4j-serving.registry-rescan-interval:30s}")
     void rescan() {
         registry.refresh();

@@ -1,7 +1,6 @@
 package io.github.dl4jserving.registry.internal;
 
 import io.github.dl4jserving.registry.ModelName;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -12,8 +11,7 @@ import java.util.stream.Stream;
 
 /** What writers killed mid-write left in a store: hidden, never loaded, and removed once old enough. */
 public final class StoreLeftovers {
-    private StoreLeftovers() {
-    }
+    private StoreLeftovers() {}
 
     /**
      * Deletes what a killed writer left behind: {@code .tmp-*} version directories and pin files,

@@ -1,18 +1,21 @@
 package io.github.dl4jserving.training.internal;
 
-import java.util.Arrays;
-
+import io.github.dl4jserving.datasets.BreastCancerCsvReader;
+import io.github.dl4jserving.datasets.DatasetFile;
+import io.github.dl4jserving.datasets.DatasetInfo;
+import io.github.dl4jserving.datasets.TabularSet;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.training.Hyperparameter;
-
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -23,15 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.schedule.FixedSchedule;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-
-import io.github.dl4jserving.datasets.BreastCancerCsvReader;
-import io.github.dl4jserving.datasets.DatasetInfo;
-import io.github.dl4jserving.datasets.TabularSet;
-import io.github.dl4jserving.datasets.DatasetFile;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelKind;
+import org.nd4j.linalg.schedule.FixedSchedule;
 
 /**
  * Logistic regression on the nine Breast Cancer Wisconsin features: one sigmoid unit with binary
@@ -123,8 +119,11 @@ public class BreastCancerLogRegTrainer implements Trainer {
                 .weightInit(WeightInit.XAVIER)
                 .l2(l2)
                 .list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(width).nOut(1)
-                        .activation(Activation.SIGMOID).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                        .nIn(width)
+                        .nOut(1)
+                        .activation(Activation.SIGMOID)
+                        .build())
                 .build());
         net.init();
         List<DataSet> examples = train.asList();
@@ -161,28 +160,52 @@ public class BreastCancerLogRegTrainer implements Trainer {
         hyper.put("optimizer", optimizer);
         hyper.put("l2", l2);
         hyper.put("split", "stratified 80/20");
-        String notes = (imputed.isEmpty() ? "" : "Missing values imputed with the training-split median " + imputed
-                + "; ") + "features standardized with the training split's mean and deviation.";
+        String notes =
+                (imputed.isEmpty() ? "" : "Missing values imputed with the training-split median " + imputed + "; ")
+                        + "features standardized with the training split's mean and deviation.";
         ModelDescriptor descriptor;
         TrainedModel.Fit fit;
         if (data.uploaded()) {
-            descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
+            descriptor = new ModelDescriptor(
+                    modelName(),
+                    0,
+                    ModelKind.TABULAR_CLASSIFIER,
+                    Instant.now(),
                     "Logistic regression on uploaded data set " + data.dataset() + "; probability is P("
                             + table.labels().get(1) + ")",
-                    ModelDescriptor.InputSchema.features(ranges(table)), table.labels(), metrics,
+                    ModelDescriptor.InputSchema.features(ranges(table)),
+                    table.labels(),
+                    metrics,
                     null);
-            fit = new TrainedModel.Fit(data.dataset(), Map.of("upload", data.upload().sha256()), hyper, seed, epochs,
-                    split.train().length, notes + " Valid feature ranges are the observed ones widened by their width"
-                            + " on each side.");
+            fit = new TrainedModel.Fit(
+                    data.dataset(),
+                    Map.of("upload", data.upload().sha256()),
+                    hyper,
+                    seed,
+                    epochs,
+                    split.train().length,
+                    notes + " Valid feature ranges are the observed ones widened by their width" + " on each side.");
         } else {
-            descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_CLASSIFIER, Instant.now(),
+            descriptor = new ModelDescriptor(
+                    modelName(),
+                    0,
+                    ModelKind.TABULAR_CLASSIFIER,
+                    Instant.now(),
                     description(),
                     ModelDescriptor.InputSchema.features(BreastCancerCsvReader.FEATURES.stream()
-                            .map(f -> new ModelDescriptor.FeatureRange(f, 1, 10)).toList()),
-                    BreastCancerCsvReader.LABELS, metrics,
+                            .map(f -> new ModelDescriptor.FeatureRange(f, 1, 10))
+                            .toList()),
+                    BreastCancerCsvReader.LABELS,
+                    metrics,
                     null);
-            fit = new TrainedModel.Fit("breast-cancer-wisconsin", MnistSamples.sha256(data.directory(),
-                    List.of(DatasetFile.BREAST_CANCER)), hyper, seed, epochs, split.train().length, notes);
+            fit = new TrainedModel.Fit(
+                    "breast-cancer-wisconsin",
+                    MnistSamples.sha256(data.directory(), List.of(DatasetFile.BREAST_CANCER)),
+                    hyper,
+                    seed,
+                    epochs,
+                    split.train().length,
+                    notes);
         }
         return new TrainedModel(net, normalizer, descriptor, fit);
     }
@@ -190,9 +213,11 @@ public class BreastCancerLogRegTrainer implements Trainer {
     /** The Breast Cancer Wisconsin table as a binary table; malignant is the positive class. */
     static TabularSet breastCancer(TrainingData data) throws IOException {
         List<BreastCancerCsvReader.Row> rows = BreastCancerCsvReader.read(data.directory());
-        return new TabularSet(BreastCancerCsvReader.FEATURES,
+        return new TabularSet(
+                BreastCancerCsvReader.FEATURES,
                 rows.stream().map(BreastCancerCsvReader.Row::features).toArray(double[][]::new),
-                rows.stream().mapToInt(r -> r.malignant() ? 1 : 0).toArray(), BreastCancerCsvReader.LABELS);
+                rows.stream().mapToInt(r -> r.malignant() ? 1 : 0).toArray(),
+                BreastCancerCsvReader.LABELS);
     }
 
     /** Each feature's observed range, widened by its width on both sides (at least 1). */
@@ -263,8 +288,7 @@ public class BreastCancerLogRegTrainer implements Trainer {
     }
 
     /** Row indices of the training and test splits. */
-    record Split(int[] train, int[] test) {
-    }
+    record Split(int[] train, int[] test) {}
 
     /** Shuffles each class's rows with {@code seed} and puts the first {@code fraction} of each in training. */
     static Split stratifiedSplit(int[] classes, double fraction, long seed) {
@@ -283,14 +307,18 @@ public class BreastCancerLogRegTrainer implements Trainer {
             train.addAll(ofClass.subList(0, cut));
             test.addAll(ofClass.subList(cut, ofClass.size()));
         }
-        return new Split(train.stream().mapToInt(Integer::intValue).toArray(),
+        return new Split(
+                train.stream().mapToInt(Integer::intValue).toArray(),
                 test.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** The median of one feature over the rows at {@code idx}, missing values left out. */
     static double median(double[][] rows, int[] idx, int feature) {
-        double[] values = Arrays.stream(idx).mapToDouble(i -> rows[i][feature]).filter(v -> !Double.isNaN(v))
-                .sorted().toArray();
+        double[] values = Arrays.stream(idx)
+                .mapToDouble(i -> rows[i][feature])
+                .filter(v -> !Double.isNaN(v))
+                .sorted()
+                .toArray();
         int n = values.length;
         if (n == 0) {
             return 0;
@@ -309,7 +337,8 @@ public class BreastCancerLogRegTrainer implements Trainer {
             }
             y[r] = table.classes()[idx[r]];
         }
-        return new DataSet(Nd4j.create(x, new long[] {idx.length, width}, DataType.FLOAT),
+        return new DataSet(
+                Nd4j.create(x, new long[] {idx.length, width}, DataType.FLOAT),
                 Nd4j.create(y, new long[] {idx.length, 1}, DataType.FLOAT));
     }
 }

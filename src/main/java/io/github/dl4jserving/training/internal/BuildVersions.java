@@ -3,7 +3,6 @@ package io.github.dl4jserving.training.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -15,8 +14,7 @@ public final class BuildVersions {
     public static final String DL4J = dl4jVersion();
     static final String PROJECT = projectVersion();
 
-    private BuildVersions() {
-    }
+    private BuildVersions() {}
 
     private static String projectVersion() {
         return property(BuildVersions.class, "/META-INF/build-info.properties", "build.version");
@@ -24,8 +22,12 @@ public final class BuildVersions {
 
     static String dl4jVersion() {
         String fromManifest = MultiLayerNetwork.class.getPackage().getImplementationVersion();
-        return fromManifest != null ? fromManifest : property(MultiLayerNetwork.class,
-                "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties", "version");
+        return fromManifest != null
+                ? fromManifest
+                : property(
+                        MultiLayerNetwork.class,
+                        "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties",
+                        "version");
     }
 
     /** {@code key} of the properties file {@code resource} beside {@code owner}, or "unknown". */

@@ -34,8 +34,7 @@ final class DcganNetworks {
     /** The generator's layers: the first layers of the stacked network. */
     static final int GENERATOR_LAYERS = 10;
 
-    private DcganNetworks() {
-    }
+    private DcganNetworks() {}
 
     static MultiLayerConfiguration generatorConfiguration(long seed, double learningRate) {
         return new NeuralNetConfiguration.Builder()
@@ -43,25 +42,44 @@ final class DcganNetworks {
                 .updater(new Adam(learningRate))
                 .weightInit(new NormalDistribution(0, 0.02))
                 .list()
-                .layer(new DenseLayer.Builder().nIn(MnistDcganTrainer.LATENT).nOut(7 * 7 * 256).activation(Activation.IDENTITY)
-                        .hasBias(false).build())
-                .layer(new BatchNormalization.Builder().nIn(7 * 7 * 256).nOut(7 * 7 * 256).build())
-                .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build())
+                .layer(new DenseLayer.Builder()
+                        .nIn(MnistDcganTrainer.LATENT)
+                        .nOut(7 * 7 * 256)
+                        .activation(Activation.IDENTITY)
+                        .hasBias(false)
+                        .build())
+                .layer(new BatchNormalization.Builder()
+                        .nIn(7 * 7 * 256)
+                        .nOut(7 * 7 * 256)
+                        .build())
+                .layer(new ActivationLayer.Builder()
+                        .activation(new ActivationLReLU(0.2))
+                        .build())
                 .layer(deconvolution(256, 128, 1, Activation.IDENTITY))
                 .layer(new BatchNormalization.Builder().nIn(128).nOut(128).build())
-                .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build())
+                .layer(new ActivationLayer.Builder()
+                        .activation(new ActivationLReLU(0.2))
+                        .build())
                 .layer(deconvolution(128, 64, 2, Activation.IDENTITY))
                 .layer(new BatchNormalization.Builder().nIn(64).nOut(64).build())
-                .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build())
+                .layer(new ActivationLayer.Builder()
+                        .activation(new ActivationLReLU(0.2))
+                        .build())
                 .layer(deconvolution(64, 1, 2, Activation.TANH))
                 .inputPreProcessor(3, new FeedForwardToCnnPreProcessor(7, 7, 256))
                 .build();
     }
 
     private static Deconvolution2D deconvolution(int nIn, int nOut, int stride, Activation activation) {
-        return new Deconvolution2D.Builder().nIn(nIn).nOut(nOut).kernelSize(5, 5).stride(stride, stride)
-                .convolutionMode(ConvolutionMode.Same).hasBias(activation == Activation.TANH)
-                .activation(activation).build();
+        return new Deconvolution2D.Builder()
+                .nIn(nIn)
+                .nOut(nOut)
+                .kernelSize(5, 5)
+                .stride(stride, stride)
+                .convolutionMode(ConvolutionMode.Same)
+                .hasBias(activation == Activation.TANH)
+                .activation(activation)
+                .build();
     }
 
     static MultiLayerConfiguration discriminatorConfiguration(long seed, double learningRate) {
@@ -71,20 +89,35 @@ final class DcganNetworks {
                 .updater(new Adam(learningRate))
                 .weightInit(new NormalDistribution(0, 0.02))
                 .list()
-                .layer(new ConvolutionLayer.Builder().nIn(1).nOut(64).kernelSize(5, 5).stride(2, 2)
-                        .convolutionMode(ConvolutionMode.Same).activation(new ActivationLReLU(0.2)).build())
-                .layer(new ConvolutionLayer.Builder().nIn(64).nOut(128).kernelSize(5, 5).stride(2, 2)
-                        .convolutionMode(ConvolutionMode.Same).activation(new ActivationLReLU(0.2))
-                        .dropOut(retain).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(1)
-                        .activation(Activation.SIGMOID).dropOut(retain).build())
+                .layer(new ConvolutionLayer.Builder()
+                        .nIn(1)
+                        .nOut(64)
+                        .kernelSize(5, 5)
+                        .stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .activation(new ActivationLReLU(0.2))
+                        .build())
+                .layer(new ConvolutionLayer.Builder()
+                        .nIn(64)
+                        .nOut(128)
+                        .kernelSize(5, 5)
+                        .stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .activation(new ActivationLReLU(0.2))
+                        .dropOut(retain)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                        .nOut(1)
+                        .activation(Activation.SIGMOID)
+                        .dropOut(retain)
+                        .build())
                 .setInputType(InputType.convolutional(28, 28, 1))
                 .build();
     }
 
     /** Generator layers then discriminator layers; the latter never learn here. */
-    static MultiLayerNetwork stack(MultiLayerNetwork generator, MultiLayerNetwork discriminator, long seed,
-            double learningRate) {
+    static MultiLayerNetwork stack(
+            MultiLayerNetwork generator, MultiLayerNetwork discriminator, long seed, double learningRate) {
         MultiLayerConfiguration g = generator.getLayerWiseConfigurations();
         MultiLayerConfiguration d = discriminator.getLayerWiseConfigurations();
         int gn = g.getConfs().size();

@@ -1,7 +1,6 @@
 package io.github.dl4jserving.training.internal;
 
 import io.github.dl4jserving.training.TrainingJob;
-
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -11,10 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import tools.jackson.databind.json.JsonMapper;
 
 /**

@@ -1,18 +1,22 @@
 package io.github.dl4jserving.training.internal;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-
+import io.github.dl4jserving.datasets.DatasetFile;
+import io.github.dl4jserving.datasets.DatasetInfo;
+import io.github.dl4jserving.datasets.DigitImages;
+import io.github.dl4jserving.datasets.ImageSet;
+import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.training.Hyperparameter;
-
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
-
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -28,14 +32,6 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.github.dl4jserving.datasets.DatasetInfo;
-import io.github.dl4jserving.datasets.ImageSet;
-import io.github.dl4jserving.datasets.NoDigitFoundException;
-import io.github.dl4jserving.datasets.DatasetFile;
-import io.github.dl4jserving.datasets.DigitImages;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelKind;
 
 /**
  * Dense MNIST classifiers with softmax and cross-entropy: the multilayer perceptron and, with no
@@ -82,19 +78,28 @@ abstract class MnistClassifierTrainer implements Trainer {
 
     @Override
     public List<Hyperparameter> hyperparameters() {
-        List<Hyperparameter> h = new ArrayList<>(List.of(
-                Hyperparameter.integer("epochs", defaultEpochs, 1, 200, "passes over the training images"),
-                Hyperparameter.integer("batchSize", 128, 1, 4096, "images per iteration"),
-                Hyperparameter.number("learningRate", 1e-3, 1e-6, 10, "initial rate; halved every "
-                        + LR_HALVING_ITERATIONS + " iterations"),
-                Optimizers.hyperparameter("adam"),
-                Hyperparameter.integer("seed", 42, 0, Integer.MAX_VALUE, "weight init, validation split, shuffling"),
-                Hyperparameter.number("l2", 1e-5, 0, 1, "L2 weight decay"),
-                Hyperparameter.integer("examples", TRAINING_SIZE, 10, TRAINING_SIZE,
-                        "train on N of the 55,000 training images (quick jobs; validation then uses N/5, at least 100)")));
+        List<Hyperparameter> h = new ArrayList<>(
+                List.of(
+                        Hyperparameter.integer("epochs", defaultEpochs, 1, 200, "passes over the training images"),
+                        Hyperparameter.integer("batchSize", 128, 1, 4096, "images per iteration"),
+                        Hyperparameter.number(
+                                "learningRate",
+                                1e-3,
+                                1e-6,
+                                10,
+                                "initial rate; halved every " + LR_HALVING_ITERATIONS + " iterations"),
+                        Optimizers.hyperparameter("adam"),
+                        Hyperparameter.integer(
+                                "seed", 42, 0, Integer.MAX_VALUE, "weight init, validation split, shuffling"),
+                        Hyperparameter.number("l2", 1e-5, 0, 1, "L2 weight decay"),
+                        Hyperparameter.integer(
+                                "examples",
+                                TRAINING_SIZE,
+                                10,
+                                TRAINING_SIZE,
+                                "train on N of the 55,000 training images (quick jobs; validation then uses N/5, at least 100)")));
         if (!hidden.isEmpty()) {
-            h.add(Hyperparameter.number("dropout", defaultDropout, 0, 0.9,
-                    "probability of dropping a hidden unit"));
+            h.add(Hyperparameter.number("dropout", defaultDropout, 0, 0.9, "probability of dropping a hidden unit"));
         }
         return h;
     }
@@ -115,13 +120,23 @@ abstract class MnistClassifierTrainer implements Trainer {
         int[] trainIdx = images.trainIdx();
         int[] validationIdx = images.validationIdx();
         float[][] trainImages = images.trainImages();
-        log.info("{}: {} training and {} validation images prepared in {} s", modelName(), trainIdx.length,
-                validationIdx.length, (System.nanoTime() - start) / 1e9);
+        log.info(
+                "{}: {} training and {} validation images prepared in {} s",
+                modelName(),
+                trainIdx.length,
+                validationIdx.length,
+                (System.nanoTime() - start) / 1e9);
 
-        MultiLayerNetwork net = new MultiLayerNetwork(configuration(seed, learningRate, optimizer, l2, dropout, images.labels().size()));
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(
+                seed, learningRate, optimizer, l2, dropout, images.labels().size()));
         net.init();
-        DataSet validation = MnistSamples.batch(trainImages, images.trainLabels(), validationIdx, 0,
-                validationIdx.length, images.labels().size());
+        DataSet validation = MnistSamples.batch(
+                trainImages,
+                images.trainLabels(),
+                validationIdx,
+                0,
+                validationIdx.length,
+                images.labels().size());
         Random shuffle = new Random(seed + 1);
         long iterationsPerEpoch = (trainIdx.length + batchSize - 1) / batchSize;
         long iteration = 0;
@@ -134,8 +149,13 @@ abstract class MnistClassifierTrainer implements Trainer {
                     net.close();
                     throw new TrainingCancelledException();
                 }
-                DataSet batch = MnistSamples.batch(trainImages, images.trainLabels(), trainIdx, from,
-                        Math.min(trainIdx.length, from + batchSize), images.labels().size());
+                DataSet batch = MnistSamples.batch(
+                        trainImages,
+                        images.trainLabels(),
+                        trainIdx,
+                        from,
+                        Math.min(trainIdx.length, from + batchSize),
+                        images.labels().size());
                 net.fit(batch);
                 double loss = net.score();
                 lossSum += loss;
@@ -149,8 +169,13 @@ abstract class MnistClassifierTrainer implements Trainer {
         }
 
         float[][] testImages = images.testImages();
-        DataSet testSet = MnistSamples.batch(testImages, images.testLabels(),
-                IntStream.range(0, testImages.length).toArray(), 0, testImages.length, images.labels().size());
+        DataSet testSet = MnistSamples.batch(
+                testImages,
+                images.testLabels(),
+                IntStream.range(0, testImages.length).toArray(),
+                0,
+                testImages.length,
+                images.labels().size());
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, Double> testMetrics = evaluate(net, testSet, images.labels().size());
         metrics.put("test_accuracy", testMetrics.get("accuracy"));
@@ -170,21 +195,36 @@ abstract class MnistClassifierTrainer implements Trainer {
             hyper.put("hiddenLayers", hidden);
             hyper.put("activation", "relu");
         }
-        ModelDescriptor descriptor = new ModelDescriptor(modelName(), 0, ModelKind.IMAGE_CLASSIFIER, Instant.now(),
+        ModelDescriptor descriptor = new ModelDescriptor(
+                modelName(),
+                0,
+                ModelKind.IMAGE_CLASSIFIER,
+                Instant.now(),
                 description(),
-                ModelDescriptor.InputSchema.image(new ModelDescriptor.ImageInput(28, 28, 1, 0, 1,
-                        "white ink on black, 20x20 box centred by mass")),
+                ModelDescriptor.InputSchema.image(new ModelDescriptor.ImageInput(
+                        28, 28, 1, 0, 1, "white ink on black, 20x20 box centred by mass")),
                 images.labels(),
                 metrics,
                 null);
-        return new TrainedModel(net, null, descriptor, new TrainedModel.Fit(data.dataset(), images.sha256(), hyper,
-                seed, epochs, trainIdx.length, images.notes()));
+        return new TrainedModel(
+                net,
+                null,
+                descriptor,
+                new TrainedModel.Fit(
+                        data.dataset(), images.sha256(), hyper, seed, epochs, trainIdx.length, images.notes()));
     }
 
     /** Images split for training: indices into the training arrays, and a separate test set. */
-    private record Images(float[][] trainImages, int[] trainLabels, int[] trainIdx, int[] validationIdx,
-            float[][] testImages, int[] testLabels, List<String> labels, Map<String, String> sha256, String notes) {
-    }
+    private record Images(
+            float[][] trainImages,
+            int[] trainLabels,
+            int[] trainIdx,
+            int[] validationIdx,
+            float[][] testImages,
+            int[] testLabels,
+            List<String> labels,
+            Map<String, String> sha256,
+            String notes) {}
 
     private Images mnist(TrainingData data, long seed, TrainingOptions options) throws IOException {
         PreparedMnist mnist = PreparedMnist.load(data.directory());
@@ -196,8 +236,14 @@ abstract class MnistClassifierTrainer implements Trainer {
         int[] trainIdx = Arrays.copyOfRange(order, VALIDATION_SIZE, VALIDATION_SIZE + examples);
         float[][] trainImages = mnist.trainImages(validationIdx);
         mnist.trainImages(trainIdx);
-        return new Images(trainImages, mnist.trainLabels(), trainIdx, validationIdx, mnist.testImages(),
-                mnist.testLabels(), IntStream.range(0, 10).mapToObj(Integer::toString).toList(),
+        return new Images(
+                trainImages,
+                mnist.trainLabels(),
+                trainIdx,
+                validationIdx,
+                mnist.testImages(),
+                mnist.testLabels(),
+                IntStream.range(0, 10).mapToObj(Integer::toString).toList(),
                 MnistSamples.sha256(data.directory(), DatasetFile.MNIST),
                 "Trained on " + trainIdx.length + " MNIST training images prepared by DigitImagePreprocessor; "
                         + validationSize + " held out for validation; metrics on the 10,000 test images.");
@@ -214,7 +260,8 @@ abstract class MnistClassifierTrainer implements Trainer {
                 all[i] = scaled;
             } else {
                 try {
-                    all[i] = DigitImages.prepareGreyLevels(scaled, set.images().cols(), set.images().rows())
+                    all[i] = DigitImages.prepareGreyLevels(
+                                    scaled, set.images().cols(), set.images().rows())
                             .pixels();
                 } catch (NoDigitFoundException e) {
                     all[i] = new float[DigitImages.SIZE * DigitImages.SIZE];
@@ -228,42 +275,53 @@ abstract class MnistClassifierTrainer implements Trainer {
         int tenth = Math.max(1, n / 10);
         int[] testIdx = Arrays.copyOfRange(order, 0, tenth);
         int[] validationIdx = Arrays.copyOfRange(order, tenth, 2 * tenth);
-        int[] trainIdx = Arrays.copyOfRange(order, 2 * tenth,
-                Math.min(n, 2 * tenth + options.examplesOr(n - 2 * tenth)));
+        int[] trainIdx =
+                Arrays.copyOfRange(order, 2 * tenth, Math.min(n, 2 * tenth + options.examplesOr(n - 2 * tenth)));
         float[][] test = new float[testIdx.length][];
         int[] testLabels = new int[testIdx.length];
         for (int i = 0; i < testIdx.length; i++) {
             test[i] = all[testIdx[i]];
             testLabels[i] = set.classes()[testIdx[i]];
         }
-        return new Images(all, set.classes(), trainIdx, validationIdx, test, testLabels, set.labels(),
+        return new Images(
+                all,
+                set.classes(),
+                trainIdx,
+                validationIdx,
+                test,
+                testLabels,
+                set.labels(),
                 Map.of("upload", data.upload().sha256()),
                 "Trained on " + trainIdx.length + " images of uploaded data set " + data.dataset() + " ("
                         + data.upload().kind() + "); " + validationIdx.length + " for validation and "
                         + testIdx.length + " for the test metrics, split with the seed.");
     }
 
-    MultiLayerConfiguration configuration(long seed, double learningRate, String optimizer, double l2,
-            double dropout, int classes) {
+    MultiLayerConfiguration configuration(
+            long seed, double learningRate, String optimizer, double l2, double dropout, int classes) {
         double retain = 1.0 - dropout;
         var list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(Optimizers.updater(optimizer,
-                        new StepSchedule(ScheduleType.ITERATION, learningRate, 0.5, LR_HALVING_ITERATIONS)))
+                .updater(Optimizers.updater(
+                        optimizer, new StepSchedule(ScheduleType.ITERATION, learningRate, 0.5, LR_HALVING_ITERATIONS)))
                 .weightInit(WeightInit.RELU)
                 .l2(l2)
                 .list();
         int in = 784;
         for (int i = 0; i < hidden.size(); i++) {
-            DenseLayer.Builder layer = new DenseLayer.Builder().nIn(in).nOut(hidden.get(i)).activation(Activation.RELU);
+            DenseLayer.Builder layer =
+                    new DenseLayer.Builder().nIn(in).nOut(hidden.get(i)).activation(Activation.RELU);
             if (i > 0 && dropout > 0) {
                 layer.dropOut(retain);
             }
             list.layer(layer.build());
             in = hidden.get(i);
         }
-        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(classes)
-                .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
+        OutputLayer.Builder out = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nIn(in)
+                .nOut(classes)
+                .activation(Activation.SOFTMAX)
+                .weightInit(WeightInit.XAVIER);
         if (!hidden.isEmpty() && dropout > 0) {
             out.dropOut(retain);
         }

@@ -1,31 +1,26 @@
 package io.github.dl4jserving.training.internal;
 
-import java.util.stream.IntStream;
-
-import io.github.dl4jserving.training.Hyperparameter;
-
-import java.io.IOException;
-import java.time.Duration;
-import java.util.List;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Random;
-
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetFile;
 import io.github.dl4jserving.datasets.MnistIdxReader;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
+import io.github.dl4jserving.training.Hyperparameter;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The DCGAN of Radford et al. as in TensorFlow's MNIST tutorial. The generator is trained through
@@ -91,7 +86,8 @@ public class MnistDcganTrainer implements Trainer {
         MnistIdxReader.IdxImages test = MnistIdxReader.readImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
         Nd4j.getRandom().setSeed(seed);
 
-        MultiLayerNetwork discriminator = new MultiLayerNetwork(DcganNetworks.discriminatorConfiguration(seed, learningRate));
+        MultiLayerNetwork discriminator =
+                new MultiLayerNetwork(DcganNetworks.discriminatorConfiguration(seed, learningRate));
         discriminator.init();
         MultiLayerNetwork generator = new MultiLayerNetwork(DcganNetworks.generatorConfiguration(seed, learningRate));
         generator.init();
@@ -116,28 +112,35 @@ public class MnistDcganTrainer implements Trainer {
                     throw new TrainingCancelledException();
                 }
                 INDArray real = realBatch(train, order, from, batchSize);
-                INDArray fake = stacked.feedForwardToLayer(DcganNetworks.GENERATOR_LAYERS - 1,
-                        Nd4j.randn(DataType.FLOAT, batchSize, LATENT), true).get(DcganNetworks.GENERATOR_LAYERS);
-                INDArray labels = Nd4j.vstack(Nd4j.ones(DataType.FLOAT, batchSize, 1),
-                        Nd4j.zeros(DataType.FLOAT, batchSize, 1));
+                INDArray fake = stacked.feedForwardToLayer(
+                                DcganNetworks.GENERATOR_LAYERS - 1, Nd4j.randn(DataType.FLOAT, batchSize, LATENT), true)
+                        .get(DcganNetworks.GENERATOR_LAYERS);
+                INDArray labels =
+                        Nd4j.vstack(Nd4j.ones(DataType.FLOAT, batchSize, 1), Nd4j.zeros(DataType.FLOAT, batchSize, 1));
                 discriminator.fit(new DataSet(Nd4j.concat(0, real, fake), labels));
                 dLoss = discriminator.score();
                 DcganNetworks.copyDiscriminatorInto(stacked, discriminator);
 
-                stacked.fit(new DataSet(Nd4j.randn(DataType.FLOAT, batchSize, LATENT),
-                        Nd4j.ones(DataType.FLOAT, batchSize, 1)));
+                stacked.fit(new DataSet(
+                        Nd4j.randn(DataType.FLOAT, batchSize, LATENT), Nd4j.ones(DataType.FLOAT, batchSize, 1)));
                 gLoss = stacked.score();
                 dSum += dLoss;
                 gSum += gLoss;
                 batches++;
                 iteration++;
                 imagesSeen += batchSize;
-                double fraction = Math.max(iteration / (double) (iterationsPerEpoch * epochs),
+                double fraction = Math.max(
+                        iteration / (double) (iterationsPerEpoch * epochs),
                         (System.nanoTime() - start) / (double) budget.toNanos());
                 progress.iteration(epoch, iteration, gLoss, Math.min(1.0, fraction));
                 if (iteration % 50 == 0) {
-                    log.info("mnist-dcgan epoch {} iteration {}: D loss {} G loss {} ({} s)", epoch, iteration,
-                            dLoss, gLoss, (System.nanoTime() - start) / 1_000_000_000L);
+                    log.info(
+                            "mnist-dcgan epoch {} iteration {}: D loss {} G loss {} ({} s)",
+                            epoch,
+                            iteration,
+                            dLoss,
+                            gLoss,
+                            (System.nanoTime() - start) / 1_000_000_000L);
                 }
                 if (System.nanoTime() > deadline) {
                     outOfTime = true;
@@ -167,27 +170,45 @@ public class MnistDcganTrainer implements Trainer {
         hyper.put("optimizer", "adam");
         hyper.put("timeBudgetSeconds", budget.toSeconds());
         hyper.put("latentDimension", LATENT);
-        ModelDescriptor descriptor = new ModelDescriptor(modelName(), 0, ModelKind.IMAGE_GENERATOR, Instant.now(),
+        ModelDescriptor descriptor = new ModelDescriptor(
+                modelName(),
+                0,
+                ModelKind.IMAGE_GENERATOR,
+                Instant.now(),
                 "DCGAN generator: z in R^100 (standard normal) to a 28x28 MNIST-like digit",
                 ModelDescriptor.InputSchema.latent(LATENT),
                 List.of(),
                 metrics,
                 null);
-        return new TrainedModel(generator, null, descriptor, new TrainedModel.Fit("mnist",
-                MnistSamples.sha256(data, List.of(DatasetFile.MNIST_TRAIN_IMAGES)), hyper, seed, epochsDone,
-                imagesSeen, String.format("Trained %.1f minutes on 2 CPU cores: %d iterations, %d images seen "
-                        + "(%d full epochs).", seconds / 60, iteration, imagesSeen, epochsDone)));
+        return new TrainedModel(
+                generator,
+                null,
+                descriptor,
+                new TrainedModel.Fit(
+                        "mnist",
+                        MnistSamples.sha256(data, List.of(DatasetFile.MNIST_TRAIN_IMAGES)),
+                        hyper,
+                        seed,
+                        epochsDone,
+                        imagesSeen,
+                        String.format(
+                                "Trained %.1f minutes on 2 CPU cores: %d iterations, %d images seen "
+                                        + "(%d full epochs).",
+                                seconds / 60, iteration, imagesSeen, epochsDone)));
     }
 
     /**
      * The discriminator's mean output on 1,000 held-out test images and on 1,000 generated ones: a
      * generator that fools it pulls the second towards the first.
      */
-    private static Map<String, Double> heldOutMetrics(MultiLayerNetwork generator, MultiLayerNetwork discriminator,
-            MnistIdxReader.IdxImages test, long seed) {
+    private static Map<String, Double> heldOutMetrics(
+            MultiLayerNetwork generator, MultiLayerNetwork discriminator, MnistIdxReader.IdxImages test, long seed) {
         int n = 1000;
         int[] idx = IntStream.range(0, n).toArray();
-        double real = discriminator.output(realBatch(test, idx, 0, n), false).meanNumber().doubleValue();
+        double real = discriminator
+                .output(realBatch(test, idx, 0, n), false)
+                .meanNumber()
+                .doubleValue();
         Nd4j.getRandom().setSeed(seed + 7);
         INDArray fake = generator.output(Nd4j.randn(DataType.FLOAT, n, LATENT), false);
         double fakeScore = discriminator.output(fake, false).meanNumber().doubleValue();

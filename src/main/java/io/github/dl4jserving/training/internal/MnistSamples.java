@@ -1,24 +1,20 @@
 package io.github.dl4jserving.training.internal;
 
-import java.util.Random;
-import java.util.stream.IntStream;
-
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetFile;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
+import java.util.Random;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import io.github.dl4jserving.datasets.DataDirectory;
-import io.github.dl4jserving.datasets.DatasetFile;
-
 /** MNIST arrays in the shapes the trainers feed to DL4J. */
 final class MnistSamples {
-    private MnistSamples() {
-    }
+    private MnistSamples() {}
 
     /** Rows {@code idx[from..to)} as features and one-hot labels over {@code classes} classes. */
     static DataSet batch(float[][] images, int[] labels, int[] idx, int from, int to, int classes) {

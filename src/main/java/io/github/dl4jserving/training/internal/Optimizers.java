@@ -2,9 +2,7 @@ package io.github.dl4jserving.training.internal;
 
 import io.github.dl4jserving.training.Hyperparameter;
 import io.github.dl4jserving.training.InvalidHyperparameterException;
-
 import java.util.List;
-
 import org.nd4j.linalg.learning.config.AMSGrad;
 import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
@@ -24,11 +22,10 @@ import org.nd4j.linalg.schedule.ISchedule;
  * the rate (and its schedule) is ignored for it.
  */
 public final class Optimizers {
-    public static final List<String> NAMES = List.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
-            "adam", "adamax", "nadam", "amsgrad");
+    public static final List<String> NAMES = List.of(
+            "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamax", "nadam", "amsgrad");
 
-    private Optimizers() {
-    }
+    private Optimizers() {}
 
     public static IUpdater updater(String name, ISchedule learningRate) {
         return switch (name) {
@@ -41,13 +38,17 @@ public final class Optimizers {
             case "adamax" -> new AdaMax(learningRate);
             case "nadam" -> new Nadam(learningRate);
             case "amsgrad" -> new AMSGrad(learningRate);
-            default -> throw new InvalidHyperparameterException("hyperparameters.optimizer",
-                    "optimizer must be one of " + NAMES + ", not '" + name + "'.");
+            default ->
+                throw new InvalidHyperparameterException(
+                        "hyperparameters.optimizer", "optimizer must be one of " + NAMES + ", not '" + name + "'.");
         };
     }
 
     static Hyperparameter hyperparameter(String defaultName) {
-        return Hyperparameter.choice("optimizer", defaultName, NAMES,
+        return Hyperparameter.choice(
+                "optimizer",
+                defaultName,
+                NAMES,
                 "DL4J updater; momentum and nesterov are both Nesterovs (0.9), the only momentum updater in DL4J");
     }
 }

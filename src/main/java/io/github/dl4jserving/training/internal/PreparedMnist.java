@@ -1,14 +1,13 @@
 package io.github.dl4jserving.training.internal;
 
-import java.io.IOException;
-import java.lang.ref.SoftReference;
-import java.nio.file.Path;
-import java.util.stream.IntStream;
-
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.datasets.MnistIdxReader;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
+import java.io.IOException;
+import java.lang.ref.SoftReference;
+import java.nio.file.Path;
+import java.util.stream.IntStream;
 
 /**
  * MNIST after the request preparation, prepared on demand and kept (softly) between jobs:
@@ -67,7 +66,8 @@ final class PreparedMnist {
             IntStream.of(indices).parallel().filter(i -> target[i] == null).forEach(i -> {
                 float[] scaled = images.scaled(i);
                 try {
-                    target[i] = DigitImages.prepareGreyLevels(scaled, images.cols(), images.rows()).pixels();
+                    target[i] = DigitImages.prepareGreyLevels(scaled, images.cols(), images.rows())
+                            .pixels();
                 } catch (NoDigitFoundException e) {
                     target[i] = scaled; // an image with no ink stays as it is
                 }

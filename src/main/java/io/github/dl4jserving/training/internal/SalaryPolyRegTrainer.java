@@ -1,14 +1,17 @@
 package io.github.dl4jserving.training.internal;
 
+import io.github.dl4jserving.datasets.CsvTable;
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetFile;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.training.Hyperparameter;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -21,12 +24,6 @@ import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.schedule.FixedSchedule;
-
-import io.github.dl4jserving.datasets.CsvTable;
-import io.github.dl4jserving.datasets.DataDirectory;
-import io.github.dl4jserving.datasets.DatasetFile;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelKind;
 
 /**
  * Polynomial regression of salary on position level over the 10-row teaching table: the level's
@@ -98,7 +95,8 @@ public class SalaryPolyRegTrainer implements Trainer {
             }
             y[r] = (float) salary[r];
         }
-        DataSet train = new DataSet(Nd4j.create(x, new long[] {n, degree}, DataType.FLOAT),
+        DataSet train = new DataSet(
+                Nd4j.create(x, new long[] {n, degree}, DataType.FLOAT),
                 Nd4j.create(y, new long[] {n, 1}, DataType.FLOAT));
         NormalizerStandardize normalizer = new NormalizerStandardize();
         normalizer.fitLabel(true);
@@ -112,8 +110,11 @@ public class SalaryPolyRegTrainer implements Trainer {
                 .weightInit(WeightInit.XAVIER)
                 .l2(l2)
                 .list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(degree).nOut(1)
-                        .activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nIn(degree)
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
+                        .build())
                 .build());
         net.init();
         for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -156,15 +157,30 @@ public class SalaryPolyRegTrainer implements Trainer {
         hyper.put("optimizer", optimizer);
         hyper.put("degree", degree);
         hyper.put("l2", l2);
-        ModelDescriptor descriptor = new ModelDescriptor(modelName(), 0, ModelKind.TABULAR_REGRESSOR, Instant.now(),
+        ModelDescriptor descriptor = new ModelDescriptor(
+                modelName(),
+                0,
+                ModelKind.TABULAR_REGRESSOR,
+                Instant.now(),
                 description(),
-                ModelDescriptor.InputSchema.polynomial(List.of(new ModelDescriptor.FeatureRange("level", 1, 10)), degree),
-                List.of("salary"), metrics,
+                ModelDescriptor.InputSchema.polynomial(
+                        List.of(new ModelDescriptor.FeatureRange("level", 1, 10)), degree),
+                List.of("salary"),
+                metrics,
                 null);
-        return new TrainedModel(net, normalizer, descriptor, new TrainedModel.Fit("salary",
-                MnistSamples.sha256(data, List.of(DatasetFile.SALARY)), hyper, seed, epochs, n,
-                "Powers 1-" + degree + " of the level and the salary standardized with the 10 rows' mean and"
-                        + " deviation (stored in the zip); metrics are on the training rows: there is no"
-                        + " held-out data in a 10-row table."));
+        return new TrainedModel(
+                net,
+                normalizer,
+                descriptor,
+                new TrainedModel.Fit(
+                        "salary",
+                        MnistSamples.sha256(data, List.of(DatasetFile.SALARY)),
+                        hyper,
+                        seed,
+                        epochs,
+                        n,
+                        "Powers 1-" + degree + " of the level and the salary standardized with the 10 rows' mean and"
+                                + " deviation (stored in the zip); metrics are on the training rows: there is no"
+                                + " held-out data in a 10-row table."));
     }
 }

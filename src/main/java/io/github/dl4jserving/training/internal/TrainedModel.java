@@ -1,35 +1,48 @@
 package io.github.dl4jserving.training.internal;
 
+import io.github.dl4jserving.registry.ModelDescriptor;
 import java.util.Map;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
-
-import io.github.dl4jserving.registry.ModelDescriptor;
 
 /**
  * A trainer's output: the network, its normalizer or {@code null}, its descriptor (version 0, no
  * provenance yet) and the facts of the fit. Whoever ran the trainer, a job or the train command, turns
  * them into the provenance with {@link #describe}, in one place.
  */
-public record TrainedModel(MultiLayerNetwork network, DataNormalization normalizer, ModelDescriptor descriptor,
-        Fit fit) {
+public record TrainedModel(
+        MultiLayerNetwork network, DataNormalization normalizer, ModelDescriptor descriptor, Fit fit) {
 
     /**
      * What the trainer knows of its fit, as Tribuo records it: the data and its checksums, the
      * hyperparameters in force, the seed, the epochs and examples, and its own notes.
      */
-    public record Fit(String dataset, Map<String, String> datasetSha256, Map<String, Object> hyperparameters,
-            long seed, int epochs, long trainingExamples, String notes) {
-    }
+    public record Fit(
+            String dataset,
+            Map<String, String> datasetSha256,
+            Map<String, Object> hyperparameters,
+            long seed,
+            int epochs,
+            long trainingExamples,
+            String notes) {}
 
     /**
      * The descriptor with its full provenance: the fit, the trainer, the wall time of the training,
      * the library and project versions and, for a job, its id.
      */
     public ModelDescriptor describe(Trainer trainer, double trainingSeconds, String jobId) {
-        return descriptor.withProvenance(new ModelDescriptor.Provenance(fit.dataset(), fit.datasetSha256(),
-                trainer.getClass().getSimpleName(), fit.hyperparameters(), fit.seed(), fit.epochs(),
-                fit.trainingExamples(), trainingSeconds, BuildVersions.DL4J, BuildVersions.PROJECT, fit.notes(), jobId));
+        return descriptor.withProvenance(new ModelDescriptor.Provenance(
+                fit.dataset(),
+                fit.datasetSha256(),
+                trainer.getClass().getSimpleName(),
+                fit.hyperparameters(),
+                fit.seed(),
+                fit.epochs(),
+                fit.trainingExamples(),
+                trainingSeconds,
+                BuildVersions.DL4J,
+                BuildVersions.PROJECT,
+                fit.notes(),
+                jobId));
     }
 }

@@ -1,11 +1,9 @@
 package io.github.dl4jserving.training.internal;
 
+import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.training.Hyperparameter;
-
 import java.io.IOException;
 import java.util.List;
-
-import io.github.dl4jserving.registry.ModelKind;
 
 /** Trains one model type. Implementations hold no state between calls. */
 public interface Trainer {

@@ -1,20 +1,16 @@
 package io.github.dl4jserving.training.internal;
 
-import io.github.dl4jserving.training.TrainingJobs;
-import io.github.dl4jserving.training.TrainingSettings;
-
-import java.util.List;
-
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-
-import io.micrometer.core.instrument.MeterRegistry;
-
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetSettings;
 import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistrySettings;
+import io.github.dl4jserving.training.TrainingJobs;
+import io.github.dl4jserving.training.TrainingSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Wires the job runner over the registry, the data directory and the job store under the models
@@ -60,14 +56,22 @@ class TrainingConfiguration {
 
     @Bean
     DatasetStore datasetStore(RegistrySettings registry, DatasetSettings datasets) {
-        return new DatasetStore(registry.modelsPath(), datasets.maxImageDimension(),
+        return new DatasetStore(
+                registry.modelsPath(),
+                datasets.maxImageDimension(),
                 4 * datasets.maxDatasetSize().toBytes());
     }
 
     @Bean(destroyMethod = "close")
-    TrainingJobs trainingJobs(List<Trainer> trainers, ModelRegistry registry, DatasetSettings datasets,
-            DatasetStore uploads, JobStore store, TrainingMetrics metrics, TrainingSettings settings) {
-        return new TrainingJobs(trainers, registry, new DataDirectory(datasets.dataPath()), uploads, store, metrics,
-                settings);
+    TrainingJobs trainingJobs(
+            List<Trainer> trainers,
+            ModelRegistry registry,
+            DatasetSettings datasets,
+            DatasetStore uploads,
+            JobStore store,
+            TrainingMetrics metrics,
+            TrainingSettings settings) {
+        return new TrainingJobs(
+                trainers, registry, new DataDirectory(datasets.dataPath()), uploads, store, metrics, settings);
     }
 }

@@ -1,15 +1,14 @@
 package io.github.dl4jserving.training.internal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * The training meters, for the job runner to feed: {@code dl4j.training.epoch} (epoch duration per
@@ -27,13 +26,17 @@ public class TrainingMetrics {
 
     /** Wraps a job's progress so its epochs are timed and its loss is published. */
     public TrainingProgress observe(String model, TrainingProgress delegate) {
-        Timer epochTimer = Timer.builder("dl4j.training.epoch").description("Duration of one training epoch")
-                .tag("model", model).publishPercentileHistogram().register(meters);
+        Timer epochTimer = Timer.builder("dl4j.training.epoch")
+                .description("Duration of one training epoch")
+                .tag("model", model)
+                .publishPercentileHistogram()
+                .register(meters);
         AtomicReference<Double> loss = latestLoss.computeIfAbsent(model, m -> {
             AtomicReference<Double> ref = new AtomicReference<>(Double.NaN);
             Gauge.builder("dl4j.training.loss", ref, AtomicReference::get)
                     .description("The latest training loss of the model's most recent job")
-                    .tag("model", m).register(meters);
+                    .tag("model", m)
+                    .register(meters);
             return ref;
         });
         return new TrainingProgress() {
@@ -63,13 +66,18 @@ public class TrainingMetrics {
 
     /** Counts a job that ended: {@code outcome} is succeeded, failed or cancelled. */
     public void jobFinished(String model, String outcome) {
-        Counter.builder("dl4j.training.jobs.finished").description("Training jobs that ended, by outcome")
-                .tags("model", model, "outcome", outcome).register(meters).increment();
+        Counter.builder("dl4j.training.jobs.finished")
+                .description("Training jobs that ended, by outcome")
+                .tags("model", model, "outcome", outcome)
+                .register(meters)
+                .increment();
     }
 
     /** Publishes the number of jobs in {@code state}, read from the job store on each scrape. */
     public void jobsInState(String state, Supplier<Number> count) {
-        Gauge.builder("dl4j.training.jobs", count).description("Training jobs by state")
-                .tag("state", state).register(meters);
+        Gauge.builder("dl4j.training.jobs", count)
+                .description("Training jobs by state")
+                .tag("state", state)
+                .register(meters);
     }
 }

@@ -2,7 +2,6 @@ package io.github.dl4jserving.training.internal;
 
 import io.github.dl4jserving.training.Hyperparameter;
 import io.github.dl4jserving.training.InvalidHyperparameterException;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +16,17 @@ import java.util.Map;
  * @param examples   train on at most this many training examples (a quick job on a sample)
  * @param degree     the highest power of a polynomial model's features
  */
-public record TrainingOptions(Integer epochs, Integer batchSize, Double learningRate, Long seed, Double l2,
-        Double dropout, Duration timeBudget, String optimizer, Integer examples, Integer degree) {
+public record TrainingOptions(
+        Integer epochs,
+        Integer batchSize,
+        Double learningRate,
+        Long seed,
+        Double l2,
+        Double dropout,
+        Duration timeBudget,
+        String optimizer,
+        Integer examples,
+        Integer degree) {
 
     public static TrainingOptions defaults() {
         return new TrainingOptions(null, null, null, null, null, null, null, null, null, null);
@@ -37,8 +45,9 @@ public record TrainingOptions(Integer epochs, Integer batchSize, Double learning
             for (var e : values.entrySet()) {
                 Hyperparameter d = byName.get(e.getKey());
                 if (d == null) {
-                    throw new InvalidHyperparameterException("hyperparameters." + e.getKey(), "Unknown hyperparameter '"
-                            + e.getKey() + "'; this trainer takes " + byName.keySet() + ".");
+                    throw new InvalidHyperparameterException(
+                            "hyperparameters." + e.getKey(),
+                            "Unknown hyperparameter '" + e.getKey() + "'; this trainer takes " + byName.keySet() + ".");
                 }
                 resolved.put(d.name(), d.check(e.getValue()));
             }
@@ -49,19 +58,22 @@ public record TrainingOptions(Integer epochs, Integer batchSize, Double learning
             }
         });
         Object minutes = resolved.get("minutes");
-        TrainingOptions options = new TrainingOptions((Integer) resolved.get("epochs"),
-                (Integer) resolved.get("batchSize"), (Double) resolved.get("learningRate"),
+        TrainingOptions options = new TrainingOptions(
+                (Integer) resolved.get("epochs"),
+                (Integer) resolved.get("batchSize"),
+                (Double) resolved.get("learningRate"),
                 resolved.get("seed") == null ? null : ((Integer) resolved.get("seed")).longValue(),
-                (Double) resolved.get("l2"), (Double) resolved.get("dropout"),
+                (Double) resolved.get("l2"),
+                (Double) resolved.get("dropout"),
                 minutes == null ? null : Duration.ofMillis(Math.round(((Number) minutes).doubleValue() * 60_000)),
-                (String) resolved.get("optimizer"), (Integer) resolved.get("examples"),
+                (String) resolved.get("optimizer"),
+                (Integer) resolved.get("examples"),
                 (Integer) resolved.get("degree"));
         return new Parsed(options, resolved);
     }
 
     /** Validated options and the full set of values in force. */
-    public record Parsed(TrainingOptions options, Map<String, Object> values) {
-    }
+    public record Parsed(TrainingOptions options, Map<String, Object> values) {}
 
     int epochsOr(int fallback) {
         return epochs != null ? epochs : fallback;

@@ -1,31 +1,28 @@
 package io.github.dl4jserving.datasets.internal;
 
-import io.github.dl4jserving.TestData;
-import java.util.Arrays;
-import java.util.Random;
-import org.assertj.core.data.Offset;
-
-import io.github.dl4jserving.datasets.MnistIdxReader;
-import io.github.dl4jserving.datasets.NoDigitFoundException;
-import io.github.dl4jserving.datasets.PreparedDigit;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.datasets.MnistIdxReader;
+import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.datasets.PreparedDigit;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-
+import java.util.Arrays;
+import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class DigitImagePreprocessorTest {
     private final DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
 
     /** A thick vertical bar, like a "1", drawn on a canvas of the given size and colours. */
-    private static BufferedImage bar(int width, int height, Color paper, Color ink, int x, int y, int w, int h,
-            int type) {
+    private static BufferedImage bar(
+            int width, int height, Color paper, Color ink, int x, int y, int w, int h, int type) {
         BufferedImage image = new BufferedImage(width, height, type);
         Graphics2D g = image.createGraphics();
         g.setColor(paper);
@@ -62,7 +59,8 @@ class DigitImagePreprocessorTest {
         float[][] fresh = new float[images.length][];
         for (int i = 0; i < images.length; i++) {
             int index = i;
-            Thread thread = new Thread(() -> fresh[index] = new DigitImagePreprocessor().prepare(images[index]).pixels());
+            Thread thread = new Thread(() -> fresh[index] =
+                    new DigitImagePreprocessor().prepare(images[index]).pixels());
             thread.start();
             thread.join();
         }
@@ -72,7 +70,8 @@ class DigitImagePreprocessorTest {
         BufferedImage speckled = bar(28, 28, Color.BLACK, Color.WHITE, 16, 3, 5, 22, BufferedImage.TYPE_BYTE_GRAY);
         speckled.setRGB(5, 14, Color.WHITE.getRGB());
         float[][] freshSpeckled = new float[1][];
-        Thread thread = new Thread(() -> freshSpeckled[0] = new DigitImagePreprocessor().prepare(speckled).pixels());
+        Thread thread = new Thread(() -> freshSpeckled[0] =
+                new DigitImagePreprocessor().prepare(speckled).pixels());
         thread.start();
         thread.join();
         preprocessor.prepare(before);
@@ -81,7 +80,8 @@ class DigitImagePreprocessorTest {
         for (int round = 0; round < 2; round++) {
             for (int i = images.length - 1; i >= 0; i--) {
                 for (int again = 0; again < 2; again++) {
-                    assertThat(preprocessor.prepare(images[i]).pixels()).as("image %d, round %d", i, round)
+                    assertThat(preprocessor.prepare(images[i]).pixels())
+                            .as("image %d, round %d", i, round)
                             .containsExactly(fresh[i]);
                 }
                 assertThatThrownBy(() -> preprocessor.prepare(blank)).isInstanceOf(NoDigitFoundException.class);
@@ -108,7 +108,8 @@ class DigitImagePreprocessorTest {
         float[] viaGetRgb = GrayImage.flattenedOnWhite(argb, two).values();
         assertThat(Arrays.copyOf(viaTable, 64 * 48)).containsExactly(Arrays.copyOf(viaGetRgb, 64 * 48));
         assertThat(viaTable[0]).as("255 is white").isEqualTo(1f);
-        assertThat(preprocessor.prepare(gray).pixels()).containsExactly(preprocessor.prepare(argb).pixels());
+        assertThat(preprocessor.prepare(gray).pixels())
+                .containsExactly(preprocessor.prepare(argb).pixels());
     }
 
     @Test
@@ -149,7 +150,8 @@ class DigitImagePreprocessorTest {
         g.fillRect(185, 190, 2, 2);
         g.dispose();
 
-        assertThat(preprocessor.prepare(specked).pixels()).containsExactly(preprocessor.prepare(clean).pixels());
+        assertThat(preprocessor.prepare(specked).pixels())
+                .containsExactly(preprocessor.prepare(clean).pixels());
     }
 
     @Test
@@ -174,7 +176,9 @@ class DigitImagePreprocessorTest {
 
         assertThat(prepared).containsExactly(preprocessor.prepare(clean).pixels());
         int[] box = boundingBox(prepared, 0.05f);
-        assertThat(box[3] - box[1] + 1).as("bar and stem, 38 px tall, fill the 20-pixel box").isEqualTo(20);
+        assertThat(box[3] - box[1] + 1)
+                .as("bar and stem, 38 px tall, fill the 20-pixel box")
+                .isEqualTo(20);
     }
 
     @Test
@@ -206,7 +210,8 @@ class DigitImagePreprocessorTest {
         BufferedImage blank = bar(64, 64, Color.WHITE, Color.WHITE, 0, 0, 1, 1, BufferedImage.TYPE_INT_RGB);
 
         assertThatThrownBy(() -> preprocessor.prepare(blank))
-                .isInstanceOf(NoDigitFoundException.class).hasMessageContaining("no visible ink");
+                .isInstanceOf(NoDigitFoundException.class)
+                .hasMessageContaining("no visible ink");
     }
 
     @Test

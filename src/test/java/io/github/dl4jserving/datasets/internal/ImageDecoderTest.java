@@ -1,12 +1,10 @@
 package io.github.dl4jserving.datasets.internal;
 
-import io.github.dl4jserving.TestData;
-
-import io.github.dl4jserving.datasets.UnreadableImageException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.datasets.UnreadableImageException;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -14,19 +12,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Random;
-
 import javax.imageio.ImageIO;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
     private final ImageDecoder decoder = new ImageDecoder(4096);
 
     static byte[] encode(BufferedImage image, String format) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(ImageIO.write(image, format, out)).as("ImageIO writes " + format).isTrue();
+        assertThat(ImageIO.write(image, format, out))
+                .as("ImageIO writes " + format)
+                .isTrue();
         return out.toByteArray();
     }
 
@@ -58,8 +56,8 @@ class ImageDecoderTest {
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
     void aJpegIsTurnedUprightByEachOfTheEightExifOrientations(int orientation) throws IOException {
         BufferedImage upright = quadrants();
-        byte[] jpeg = TestData.withExifOrientation(
-                encode(TestData.storedSideways(upright, orientation), "jpg"), orientation);
+        byte[] jpeg =
+                TestData.withExifOrientation(encode(TestData.storedSideways(upright, orientation), "jpg"), orientation);
 
         BufferedImage decoded = decoder.decode(jpeg);
 
@@ -70,8 +68,10 @@ class ImageDecoderTest {
             Color got = new Color(decoded.getRGB(at[0], at[1]));
             assertThat(new int[] {got.getRed(), got.getGreen(), got.getBlue()})
                     .as("orientation %d at %d,%d", orientation, at[0], at[1])
-                    .satisfies(c -> assertThat(Math.abs(c[0] - want.getRed()) + Math.abs(c[1] - want.getGreen())
-                            + Math.abs(c[2] - want.getBlue())).isLessThan(60));
+                    .satisfies(c -> assertThat(Math.abs(c[0] - want.getRed())
+                                    + Math.abs(c[1] - want.getGreen())
+                                    + Math.abs(c[2] - want.getBlue()))
+                            .isLessThan(60));
         }
     }
 
@@ -94,7 +94,8 @@ class ImageDecoderTest {
 
         for (int round = 0; round < 3; round++) {
             assertThat(decoder.decode(png).getRGB(0, 0, 40, 30, null, 0, 40))
-                    .as("the same pixels every time, whatever came before").containsExactly(expected);
+                    .as("the same pixels every time, whatever came before")
+                    .containsExactly(expected);
             assertThat(decoder.decode(jpg).getWidth()).isEqualTo(40);
             assertThatThrownBy(() -> decoder.decode(truncated)).isInstanceOf(UnreadableImageException.class);
             assertThatThrownBy(() -> decoder.decode(new byte[] {1, 2, 3})).isInstanceOf(UnreadableImageException.class);
@@ -119,9 +120,11 @@ class ImageDecoderTest {
         byte[] noise = new byte[4096];
         new Random(1).nextBytes(noise);
 
-        assertThatThrownBy(() -> decoder.decode(noise)).isInstanceOf(UnreadableImageException.class)
+        assertThatThrownBy(() -> decoder.decode(noise))
+                .isInstanceOf(UnreadableImageException.class)
                 .hasMessageContaining("not an image");
-        assertThatThrownBy(() -> decoder.decode(new byte[0])).isInstanceOf(UnreadableImageException.class)
+        assertThatThrownBy(() -> decoder.decode(new byte[0]))
+                .isInstanceOf(UnreadableImageException.class)
                 .hasMessageContaining("empty");
     }
 
@@ -129,7 +132,9 @@ class ImageDecoderTest {
     void refusesADecompressionBombFromItsHeaderAlone() throws IOException {
         byte[] png = TestData.decompressionBombPng();
 
-        assertThatThrownBy(() -> decoder.decode(png)).isInstanceOf(UnreadableImageException.class)
-                .hasMessageContaining("50000x50000").hasMessageContaining("4096");
+        assertThatThrownBy(() -> decoder.decode(png))
+                .isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("50000x50000")
+                .hasMessageContaining("4096");
     }
 }

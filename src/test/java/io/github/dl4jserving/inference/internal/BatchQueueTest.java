@@ -1,36 +1,39 @@
 package io.github.dl4jserving.inference.internal;
 
-import org.assertj.core.data.Offset;
-
-import io.github.dl4jserving.inference.BatchingSettings;
-import io.github.dl4jserving.inference.ServiceBusyException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.ShippedModels;
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.inference.BatchingSettings;
+import io.github.dl4jserving.inference.ServiceBusyException;
+import io.github.dl4jserving.registry.LoadedModel;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
-
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import io.github.dl4jserving.ShippedModels;
-import io.github.dl4jserving.TestData;
-import io.github.dl4jserving.registry.LoadedModel;
 
 /** The batch queue on the shipped networks: coalescing, per-request answers, and backpressure. */
 class BatchQueueTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private BatchQueue queue(LoadedModel m, int width, BatchingSettings settings, DistributionSummary sizes) {
-        return new BatchQueue("test", m.network().clone(), m.normalizer(), width, settings.forModel("test", 1), 60_000,
-                meters.timer("queue"), meters.timer("forward"), sizes);
+        return new BatchQueue(
+                "test",
+                m.network().clone(),
+                m.normalizer(),
+                width,
+                settings.forModel("test", 1),
+                60_000,
+                meters.timer("queue"),
+                meters.timer("forward"),
+                sizes);
     }
 
     @Test
@@ -51,8 +54,7 @@ class BatchQueueTest {
                 float[] expected = alone.run(TestData.mnistTestImages().scaled(i), 1)[0];
                 float[] actual = answers.get(i).get()[0];
                 for (int c = 0; c < 10; c++) {
-                    assertThat(actual[c]).as("image %d class %d", i, c).isCloseTo(expected[c],
-                            Offset.offset(1e-5f));
+                    assertThat(actual[c]).as("image %d class %d", i, c).isCloseTo(expected[c], Offset.offset(1e-5f));
                 }
             }
         } finally {
@@ -83,8 +85,10 @@ class BatchQueueTest {
             }
             assertThat(slow).as("the large batch is still running").isNotDone();
             assertThat(q.depth()).isEqualTo(2);
-            assertThatThrownBy(() -> q.run(new float[100], 1)).isInstanceOf(ServiceBusyException.class)
-                    .hasMessageContaining("queue").hasMessageContaining("full");
+            assertThatThrownBy(() -> q.run(new float[100], 1))
+                    .isInstanceOf(ServiceBusyException.class)
+                    .hasMessageContaining("queue")
+                    .hasMessageContaining("full");
             assertThat(slow.get()).hasNumberOfRows(1024);
             assertThat(second.get()).hasNumberOfRows(1);
             assertThat(third.get()).hasNumberOfRows(1);
@@ -95,6 +99,7 @@ class BatchQueueTest {
     }
 
     private boolean started(BatchQueue q) {
-        return meters.find("queue").timer() != null && meters.find("queue").timer().count() > 0;
+        return meters.find("queue").timer() != null
+                && meters.find("queue").timer().count() > 0;
     }
 }

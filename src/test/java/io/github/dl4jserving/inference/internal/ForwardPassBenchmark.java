@@ -1,14 +1,12 @@
 package io.github.dl4jserving.inference.internal;
 
 import io.github.dl4jserving.inference.BatchingSettings;
-import io.github.dl4jserving.inference.InferenceService;
-
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.parallelism.ParallelInference;
 import org.deeplearning4j.parallelism.inference.InferenceMode;
@@ -30,8 +28,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The in-process ceiling for the HTTP numbers in {@code docs/performance.md}, on the shipped
@@ -71,6 +67,7 @@ public class ForwardPassBenchmark {
     public static class Direct {
         @Param({"1", "32", "512"})
         int batch;
+
         MultiLayerNetwork net;
         INDArray input;
 
@@ -103,15 +100,23 @@ public class ForwardPassBenchmark {
 
         @Setup(Level.Trial)
         public void start() {
-            queue = new BatchQueue("bench", shippedMlp(), null, WIDTH,
-                    new BatchingSettings.Knobs(MAX_BATCH, Duration.ZERO, QUEUE, WORKERS), 60_000,
-                    meters.timer("queue"), meters.timer("forward"), meters.summary("batch"));
+            queue = new BatchQueue(
+                    "bench",
+                    shippedMlp(),
+                    null,
+                    WIDTH,
+                    new BatchingSettings.Knobs(MAX_BATCH, Duration.ZERO, QUEUE, WORKERS),
+                    60_000,
+                    meters.timer("queue"),
+                    meters.timer("forward"),
+                    meters.summary("batch"));
         }
 
         @TearDown(Level.Trial)
         public void stop() {
             var sizes = meters.summary("batch");
-            System.out.printf("%nBatchQueue: %d forward passes, %.2f images each on average, at most %.0f%n",
+            System.out.printf(
+                    "%nBatchQueue: %d forward passes, %.2f images each on average, at most %.0f%n",
                     sizes.count(), sizes.mean(), sizes.max());
             queue.closeWhenIdle();
         }
@@ -124,8 +129,12 @@ public class ForwardPassBenchmark {
 
         @Setup(Level.Trial)
         public void start() {
-            inference = new ParallelInference.Builder(shippedMlp()).inferenceMode(InferenceMode.BATCHED)
-                    .batchLimit(MAX_BATCH).queueLimit(QUEUE).workers(WORKERS).build();
+            inference = new ParallelInference.Builder(shippedMlp())
+                    .inferenceMode(InferenceMode.BATCHED)
+                    .batchLimit(MAX_BATCH)
+                    .queueLimit(QUEUE)
+                    .workers(WORKERS)
+                    .build();
         }
 
         @TearDown(Level.Trial)

@@ -1,26 +1,23 @@
 package io.github.dl4jserving.inference.internal;
 
-import java.util.Collections;
-import java.util.stream.Collectors;
-
-import io.github.dl4jserving.inference.InvalidInputException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.datasets.BreastCancerCsvReader;
+import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.registry.ModelDescriptor.FeatureRange;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-
-import io.github.dl4jserving.datasets.BreastCancerCsvReader;
-import io.github.dl4jserving.registry.ModelDescriptor.FeatureRange;
 
 class TabularRowsTest {
     static final List<FeatureRange> SCHEMA = BreastCancerCsvReader.FEATURES.stream()
-            .map(f -> new FeatureRange(f, 1, 10)).toList();
+            .map(f -> new FeatureRange(f, 1, 10))
+            .toList();
 
     static Map<String, Object> features(Object... overrides) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -83,7 +80,8 @@ class TabularRowsTest {
 
     @Test
     void readsQuotedCellsCrlfAndAByteOrderMarkAsPythonsCsvModuleWritesThem() {
-        String header = BreastCancerCsvReader.FEATURES.stream().map(f -> "\"" + f + "\"")
+        String header = BreastCancerCsvReader.FEATURES.stream()
+                .map(f -> "\"" + f + "\"")
                 .collect(Collectors.joining(","));
         // QUOTE_ALL, CRLF, a BOM, and an ignored id column holding a quoted comma and escaped quotes
         String csv = "\uFEFF\"id\"," + header + "\r\n"
@@ -96,8 +94,10 @@ class TabularRowsTest {
         assertThat(rows.get(0)).containsExactly(5, 1, 1, 1, 2, 1, 3, 1, 1);
         assertThat(rows.get(1)).containsExactly(8, 10, 10, 8, 7, 10, 9, 7, 1);
         assertThatThrownBy(() -> TabularRows.fromCsv("id," + header + "\n\"x,5,1,1,1,2,1,3,1,1\n", SCHEMA, 100))
-                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("CSV row 1 is not well-formed CSV")
-                .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("csv.row1");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("CSV row 1 is not well-formed CSV")
+                .extracting(e -> ((InvalidInputException) e).field())
+                .isEqualTo("csv.row1");
     }
 
     @Test
@@ -105,17 +105,22 @@ class TabularRowsTest {
         String header = String.join(",", BreastCancerCsvReader.FEATURES);
         assertThatThrownBy(() -> TabularRows.fromCsv(header + "\n5,1,1,1,2,?,3,1,1\n", SCHEMA, 100))
                 .isInstanceOf(InvalidInputException.class)
-                .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("csv.row1.bare_nuclei");
+                .extracting(e -> ((InvalidInputException) e).field())
+                .isEqualTo("csv.row1.bare_nuclei");
         assertThatThrownBy(() -> TabularRows.fromCsv(header + "\n5,1,1,1,2,NaN,3,1,1\n", SCHEMA, 100))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("finite");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("finite");
         assertThatThrownBy(() -> TabularRows.fromCsv("a,b\n1,2\n", SCHEMA, 100))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("Unknown CSV column 'a'");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("Unknown CSV column 'a'");
         String wide = String.join(",", Collections.nCopies(100_000, "x"));
         assertThatThrownBy(() -> TabularRows.fromCsv(wide + "\n", SCHEMA, 100))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("100000 columns");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("100000 columns");
         String many = header + "\n" + "5,1,1,1,2,1,3,1,1\n".repeat(101);
         assertThatThrownBy(() -> TabularRows.fromCsv(many, SCHEMA, 100))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("more than 100 rows");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("more than 100 rows");
     }
 
     private static void assertField(Object value, String field, String message) {
@@ -123,7 +128,7 @@ class TabularRowsTest {
                 .as("%s", value)
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining(message)
-                .extracting(e -> ((InvalidInputException) e).field()).isEqualTo(field);
+                .extracting(e -> ((InvalidInputException) e).field())
+                .isEqualTo(field);
     }
-
 }

@@ -1,25 +1,21 @@
 package io.github.dl4jserving.registry.internal;
 
-import java.util.Arrays;
-
-import io.github.dl4jserving.registry.InvalidModelException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.Tripwire;
+import io.github.dl4jserving.registry.InvalidModelException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.dl4jserving.TestData;
-import io.github.dl4jserving.Tripwire;
 
 /**
  * Model archives that would make DL4J deserialize Java objects or load a named class are refused
@@ -28,6 +24,7 @@ import io.github.dl4jserving.Tripwire;
 class ModelArchiveTest {
     @TempDir
     Path dir;
+
     private Map<String, byte[]> shipped;
 
     @BeforeEach
@@ -48,9 +45,13 @@ class ModelArchiveTest {
         try (var versions = Files.list(TestData.MODELS_DIR)) {
             for (Path model : versions.filter(Files::isDirectory).toList()) {
                 try (var numbered = Files.list(model)) {
-                    for (Path version : numbered.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    for (Path version : numbered.filter(
+                                    p -> p.getFileName().toString().matches("\\d+"))
+                            .toList()) {
                         ModelArchive.Contents contents = ModelArchive.read(version.resolve(ModelStore.MODEL_FILE));
-                        assertThat(contents.network().numParams()).as(version.toString()).isPositive();
+                        assertThat(contents.network().numParams())
+                                .as(version.toString())
+                                .isPositive();
                         contents.network().close();
                     }
                 }
@@ -64,9 +65,13 @@ class ModelArchiveTest {
         entries.put("preprocessor.bin", Tripwire.serialized());
         Path file = zip(entries);
 
-        assertThatThrownBy(() -> ModelArchive.read(file)).isInstanceOf(InvalidModelException.class)
-                .hasMessageContaining("preprocessor.bin").hasMessageContaining("Java-serialized");
-        assertThat(Tripwire.tripped()).as("refused before anything was deserialized").isFalse();
+        assertThatThrownBy(() -> ModelArchive.read(file))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessageContaining("preprocessor.bin")
+                .hasMessageContaining("Java-serialized");
+        assertThat(Tripwire.tripped())
+                .as("refused before anything was deserialized")
+                .isFalse();
 
         // What the check prevents: DL4J's own restore runs readObject on the entry.
         try {
@@ -74,7 +79,9 @@ class ModelArchiveTest {
         } catch (RuntimeException | IOException expected) {
             // it fails after deserializing, when the object is not a preprocessor
         }
-        assertThat(Tripwire.tripped()).as("ModelSerializer deserializes preprocessor.bin").isTrue();
+        assertThat(Tripwire.tripped())
+                .as("ModelSerializer deserializes preprocessor.bin")
+                .isTrue();
     }
 
     @Test
@@ -82,7 +89,8 @@ class ModelArchiveTest {
         Map<String, byte[]> entries = new LinkedHashMap<>(shipped);
         entries.put("normalizer.bin", TestData.customNormalizerHeader("javax.script.ScriptEngineManager"));
 
-        assertThatThrownBy(() -> ModelArchive.read(zip(entries))).isInstanceOf(InvalidModelException.class)
+        assertThatThrownBy(() -> ModelArchive.read(zip(entries)))
+                .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("'CUSTOM'");
     }
 
@@ -96,12 +104,14 @@ class ModelArchiveTest {
         System.arraycopy(object, 0, both, 0, object.length);
         System.arraycopy(zip, 0, both, object.length, zip.length);
         Files.write(prefixed, both);
-        assertThatThrownBy(() -> ModelArchive.read(prefixed)).isInstanceOf(InvalidModelException.class)
+        assertThatThrownBy(() -> ModelArchive.read(prefixed))
+                .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("not a zip file");
 
         Map<String, byte[]> extra = new LinkedHashMap<>(shipped);
         extra.put("../evil.sh", new byte[] {1});
-        assertThatThrownBy(() -> ModelArchive.read(zip(extra))).isInstanceOf(InvalidModelException.class)
+        assertThatThrownBy(() -> ModelArchive.read(zip(extra)))
+                .isInstanceOf(InvalidModelException.class)
                 .hasMessageContaining("'../evil.sh'");
         assertThat(Tripwire.tripped()).isFalse();
     }
@@ -115,7 +125,8 @@ class ModelArchiveTest {
 
         // restoreNormalizerFromFile would retry with ObjectInputStream over the file and fail with a
         // RuntimeException from that; the direct read fails with the normalizer's own IOException.
-        assertThatThrownBy(() -> ModelArchive.read(file)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> ModelArchive.read(file))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("normalizer");
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
     }

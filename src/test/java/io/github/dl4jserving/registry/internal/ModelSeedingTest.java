@@ -1,29 +1,30 @@
 package io.github.dl4jserving.registry.internal;
 
-import io.github.dl4jserving.registry.LoadedModel;
-import io.github.dl4jserving.registry.ModelRegistry;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.github.dl4jserving.TestData;
 
 /** The shipped models seed the writable store: once each, never over the user's own versions. */
 class ModelSeedingTest {
     static final String NAME = "breast-cancer-logreg";
+
     @TempDir
     Path seeds;
+
     @TempDir
     Path root;
 
     private void seedVersion(int version) throws IOException {
-        TestData.copyTree(TestData.MODELS_DIR.resolve(NAME).resolve("1"), seeds.resolve(NAME).resolve(Integer.toString(version)));
+        TestData.copyTree(
+                TestData.MODELS_DIR.resolve(NAME).resolve("1"),
+                seeds.resolve(NAME).resolve(Integer.toString(version)));
     }
 
     private static byte[] zip(Path versionDir) throws IOException {
@@ -33,17 +34,24 @@ class ModelSeedingTest {
     @Test
     void aNewStoreTakesEveryShippedVersionAndTheSeedsAreOnlyRead() throws IOException {
         ModelStore store = new ModelStore(root);
-        assertThat(store.seedFrom(TestData.MODELS_DIR)).extracting(ModelStore.VersionDirectory::name)
-                .containsExactlyInAnyOrder("breast-cancer-logreg", "mnist-dcgan", "mnist-mlp", "mnist-softmax",
-                        "salary-polyreg");
+        assertThat(store.seedFrom(TestData.MODELS_DIR))
+                .extracting(ModelStore.VersionDirectory::name)
+                .containsExactlyInAnyOrder(
+                        "breast-cancer-logreg", "mnist-dcgan", "mnist-mlp", "mnist-softmax", "salary-polyreg");
         assertThat(zip(root.resolve("mnist-mlp/1"))).isEqualTo(zip(TestData.MODELS_DIR.resolve("mnist-mlp/1")));
-        assertThat(store.seedFrom(TestData.MODELS_DIR)).as("a second start copies nothing").isEmpty();
+        assertThat(store.seedFrom(TestData.MODELS_DIR))
+                .as("a second start copies nothing")
+                .isEmpty();
 
         // A version written now goes to the store and takes the number after the shipped one.
         ModelRegistry registry = new ModelRegistry(store);
         assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(1);
-        assertThat(store.writeUploadedVersion(ModelStore.readDescriptor(root.resolve(NAME).resolve("1")),
-                root.resolve(NAME).resolve("1").resolve(ModelStore.MODEL_FILE), (dir, d) -> { }).version()).isEqualTo(2);
+        assertThat(store.writeUploadedVersion(
+                                ModelStore.readDescriptor(root.resolve(NAME).resolve("1")),
+                                root.resolve(NAME).resolve("1").resolve(ModelStore.MODEL_FILE),
+                                (dir, d) -> {})
+                        .version())
+                .isEqualTo(2);
         assertThat(TestData.MODELS_DIR.resolve(NAME).resolve("2")).doesNotExist();
     }
 
@@ -57,8 +65,11 @@ class ModelSeedingTest {
         assertThat(root.resolve(NAME).resolve("1")).doesNotExist();
 
         seedVersion(2);
-        assertThat(store.seedFrom(seeds)).extracting(ModelStore.VersionDirectory::version).containsExactly(2);
-        assertThat(root.resolve(NAME).resolve("2").resolve(ModelStore.DESCRIPTOR_FILE)).exists();
+        assertThat(store.seedFrom(seeds))
+                .extracting(ModelStore.VersionDirectory::version)
+                .containsExactly(2);
+        assertThat(root.resolve(NAME).resolve("2").resolve(ModelStore.DESCRIPTOR_FILE))
+                .exists();
         assertThat(root.resolve(NAME).resolve("1")).doesNotExist();
     }
 

@@ -1,15 +1,13 @@
 package io.github.dl4jserving.training.internal;
 
-import java.nio.file.Path;
-import java.util.Random;
-
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetFile;
 import io.github.dl4jserving.datasets.MnistIdxReader;
+import java.nio.file.Path;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The training loop of a mnist-mlp job, timed alone: the network of {@link MnistMlpTrainer} with its
@@ -19,8 +17,7 @@ import io.github.dl4jserving.datasets.MnistIdxReader;
  * Arguments: data directory, ND4J threads (default 1), epochs to time (default 2).
  */
 public final class MlpEpochBenchmark {
-    private MlpEpochBenchmark() {
-    }
+    private MlpEpochBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         DataDirectory data = new DataDirectory(Path.of(args[0]));
@@ -38,8 +35,8 @@ public final class MlpEpochBenchmark {
             images[i] = raw.scaled(i);
         }
         int batchSize = 128;
-        MultiLayerNetwork net = new MultiLayerNetwork(new MnistMlpTrainer().configuration(42, 1e-3, "adam", 1e-5, 0.2,
-                10));
+        MultiLayerNetwork net =
+                new MultiLayerNetwork(new MnistMlpTrainer().configuration(42, 1e-3, "adam", 1e-5, 0.2, 10));
         net.init();
         int[] idx = MnistSamples.shuffled(n, new Random(42));
         for (int from = 0; from < 50 * batchSize; from += batchSize) {
@@ -57,8 +54,9 @@ public final class MlpEpochBenchmark {
                 batches++;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("dl4j threads=%d epoch %d: %.2f s, %.0f images/s, mean loss %.4f%n", threads, epoch,
-                    seconds, n / seconds, loss / batches);
+            System.out.printf(
+                    "dl4j threads=%d epoch %d: %.2f s, %.0f images/s, mean loss %.4f%n",
+                    threads, epoch, seconds, n / seconds, loss / batches);
         }
     }
 }

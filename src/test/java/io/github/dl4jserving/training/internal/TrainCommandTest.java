@@ -1,17 +1,7 @@
 package io.github.dl4jserving.training.internal;
 
-import java.util.Arrays;
-
-import io.github.dl4jserving.training.TrainCommand;
-
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.datasets.DatasetFile;
@@ -20,13 +10,23 @@ import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.internal.ModelStore;
+import io.github.dl4jserving.training.TrainCommand;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainCommandTest {
 
     @Test
     void trainsTheLogisticRegressionAndWritesALoadableVersionWithItsProvenance(@TempDir Path models) throws Exception {
-        int exit = TrainCommand.run(new String[] {"breast-cancer-logreg", "--epochs=40", "--seed=3",
-            "--models-dir=" + models, "--data-dir=" + TestData.DATA_DIR});
+        int exit = TrainCommand.run(new String[] {
+            "breast-cancer-logreg",
+            "--epochs=40",
+            "--seed=3",
+            "--models-dir=" + models,
+            "--data-dir=" + TestData.DATA_DIR
+        });
 
         assertThat(exit).isZero();
         ModelRegistry registry = new ModelRegistry(new ModelStore(models));
@@ -35,7 +35,8 @@ class TrainCommandTest {
         // version 1 is the shipped one, seeded into the new store first
         assertThat(registry.versions("breast-cancer-logreg")).hasSize(2);
         assertThat(d.version()).isEqualTo(2);
-        assertThat(TestData.MODELS_DIR.resolve("breast-cancer-logreg").resolve("2")).doesNotExist();
+        assertThat(TestData.MODELS_DIR.resolve("breast-cancer-logreg").resolve("2"))
+                .doesNotExist();
         assertThat(d.kind()).isEqualTo(ModelKind.TABULAR_CLASSIFIER);
         assertThat(d.input().features()).hasSize(9);
         assertThat(d.labels()).containsExactly("benign", "malignant");
@@ -51,8 +52,8 @@ class TrainCommandTest {
 
     @Test
     void theSplitIsStratifiedAndRepeatable() throws Exception {
-        var table = BreastCancerLogRegTrainer.breastCancer(TrainingData.builtIn(TestData.dataDirectory(),
-                "breast-cancer-wisconsin"));
+        var table = BreastCancerLogRegTrainer.breastCancer(
+                TrainingData.builtIn(TestData.dataDirectory(), "breast-cancer-wisconsin"));
 
         var a = BreastCancerLogRegTrainer.stratifiedSplit(table.classes(), 0.8, 1);
         var b = BreastCancerLogRegTrainer.stratifiedSplit(table.classes(), 0.8, 1);
@@ -60,12 +61,14 @@ class TrainCommandTest {
         assertThat(a.train()).isEqualTo(b.train());
         assertThat(a.test()).hasSize(140);
         assertThat(Arrays.stream(a.test()).filter(i -> table.classes()[i] == 1)).hasSize(48);
-        assertThat(Arrays.stream(a.train()).filter(i -> table.classes()[i] == 1)).hasSize(193);
+        assertThat(Arrays.stream(a.train()).filter(i -> table.classes()[i] == 1))
+                .hasSize(193);
     }
 
     @Test
     void refusesAnUnknownModel() {
         assertThatThrownBy(() -> TrainCommand.run(new String[] {"resnet"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resnet");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("resnet");
     }
 }

@@ -2,14 +2,11 @@ package io.github.dl4jserving.training.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dl4jserving.TestData;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.Test;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import io.github.dl4jserving.TestData;
 
 /** The training meters, fed by a real (short) training run. */
 class TrainingMetricsTest {
@@ -26,18 +23,34 @@ class TrainingMetricsTest {
             }
         });
 
-        new BreastCancerLogRegTrainer().train(TrainingData.builtIn(TestData.dataDirectory(), "breast-cancer-wisconsin"),
-                new TrainingOptions(5, null, null, 3L, null, null, null, null, null, null), progress);
+        new BreastCancerLogRegTrainer()
+                .train(
+                        TrainingData.builtIn(TestData.dataDirectory(), "breast-cancer-wisconsin"),
+                        new TrainingOptions(5, null, null, 3L, null, null, null, null, null, null),
+                        progress);
         metrics.jobFinished("breast-cancer-logreg", "succeeded");
         metrics.jobsInState("RUNNING", () -> 0);
 
         assertThat(epochsSeen).hasValue(5);
-        assertThat(meters.get("dl4j.training.epoch").tag("model", "breast-cancer-logreg").timer().count())
+        assertThat(meters.get("dl4j.training.epoch")
+                        .tag("model", "breast-cancer-logreg")
+                        .timer()
+                        .count())
                 .isEqualTo(5);
-        double loss = meters.get("dl4j.training.loss").tag("model", "breast-cancer-logreg").gauge().value();
+        double loss = meters.get("dl4j.training.loss")
+                .tag("model", "breast-cancer-logreg")
+                .gauge()
+                .value();
         assertThat(loss).isPositive().isLessThan(1.0);
-        assertThat(meters.get("dl4j.training.jobs.finished").tags("model", "breast-cancer-logreg",
-                "outcome", "succeeded").counter().count()).isEqualTo(1);
-        assertThat(meters.get("dl4j.training.jobs").tag("state", "RUNNING").gauge().value()).isZero();
+        assertThat(meters.get("dl4j.training.jobs.finished")
+                        .tags("model", "breast-cancer-logreg", "outcome", "succeeded")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(meters.get("dl4j.training.jobs")
+                        .tag("state", "RUNNING")
+                        .gauge()
+                        .value())
+                .isZero();
     }
 }

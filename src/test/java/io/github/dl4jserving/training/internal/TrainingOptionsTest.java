@@ -1,16 +1,13 @@
 package io.github.dl4jserving.training.internal;
 
-import java.util.List;
-
-import io.github.dl4jserving.training.InvalidHyperparameterException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.training.InvalidHyperparameterException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.schedule.FixedSchedule;
 
@@ -20,8 +17,8 @@ class TrainingOptionsTest {
 
     @Test
     void fillsDefaultsAndKeepsWhatWasGiven() {
-        TrainingOptions.Parsed p = TrainingOptions.parse(Map.of("epochs", 3, "optimizer", "rmsprop",
-                "learningRate", 0.01), mlp.hyperparameters());
+        TrainingOptions.Parsed p = TrainingOptions.parse(
+                Map.of("epochs", 3, "optimizer", "rmsprop", "learningRate", 0.01), mlp.hyperparameters());
         assertThat(p.options().epochs()).isEqualTo(3);
         assertThat(p.options().optimizer()).isEqualTo("rmsprop");
         assertThat(p.options().batchSize()).isEqualTo(128);
@@ -30,16 +27,24 @@ class TrainingOptionsTest {
 
     @Test
     void acceptsWholeNumbersWrittenAsDoublesButNotFractions() {
-        assertThat(TrainingOptions.parse(Map.of("epochs", 2.0), mlp.hyperparameters()).options().epochs()).isEqualTo(2);
+        assertThat(TrainingOptions.parse(Map.of("epochs", 2.0), mlp.hyperparameters())
+                        .options()
+                        .epochs())
+                .isEqualTo(2);
         assertThatThrownBy(() -> TrainingOptions.parse(Map.of("epochs", 2.5), mlp.hyperparameters()))
-                .isInstanceOf(InvalidHyperparameterException.class).hasMessageContaining("integer");
+                .isInstanceOf(InvalidHyperparameterException.class)
+                .hasMessageContaining("integer");
     }
 
     @Test
     void refusesUnknownWrongTypedAndOutOfRangeValuesNamingTheField() {
-        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("batchSize", 0),
-                Map.of("learningRate", Double.NaN), Map.of("l2", "0.1"), Map.of("dropout", 0.95),
-                Map.of("optimizer", "ADAM"), Map.of("warmup", 1))) {
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("batchSize", 0),
+                Map.of("learningRate", Double.NaN),
+                Map.of("l2", "0.1"),
+                Map.of("dropout", 0.95),
+                Map.of("optimizer", "ADAM"),
+                Map.of("warmup", 1))) {
             String name = bad.keySet().iterator().next();
             assertThatThrownBy(() -> TrainingOptions.parse(bad, mlp.hyperparameters()))
                     .isInstanceOf(InvalidHyperparameterException.class)
@@ -52,10 +57,12 @@ class TrainingOptionsTest {
     void mapsEveryOptimizerNameToADl4jUpdater() {
         Set<String> classes = new HashSet<>();
         for (String name : Optimizers.NAMES) {
-            classes.add(Optimizers.updater(name, new FixedSchedule(0.01)).getClass().getSimpleName());
+            classes.add(
+                    Optimizers.updater(name, new FixedSchedule(0.01)).getClass().getSimpleName());
         }
         // momentum and nesterov share Nesterovs, the only momentum updater DL4J has.
-        assertThat(classes).containsExactlyInAnyOrder("Sgd", "Nesterovs", "AdaGrad", "RmsProp", "AdaDelta", "Adam",
-                "AdaMax", "Nadam", "AMSGrad");
+        assertThat(classes)
+                .containsExactlyInAnyOrder(
+                        "Sgd", "Nesterovs", "AdaGrad", "RmsProp", "AdaDelta", "Adam", "AdaMax", "Nadam", "AMSGrad");
     }
 }
