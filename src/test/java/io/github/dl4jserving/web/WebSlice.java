@@ -1,0 +1,50 @@
+package io.github.dl4jserving.web;
+
+import io.github.dl4jserving.inference.InferenceSettings;
+import io.github.dl4jserving.platform.PlatformSettings;
+import io.github.dl4jserving.platform.Rejections;
+import io.github.dl4jserving.platform.SecuritySettings;
+import io.github.dl4jserving.training.TrainingSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * What a controller slice needs besides the controller and its mocked module API: the platform's
+ * filters' settings and meters, and the settings records the controllers read. The settings are
+ * the service's defaults.
+ */
+@TestConfiguration
+class WebSlice {
+    @Bean
+    SecuritySettings securitySettings() {
+        return new SecuritySettings(null, false);
+    }
+
+    @Bean
+    PlatformSettings platformSettings() {
+        return new PlatformSettings(DataSize.ofMegabytes(10), DataSize.ofMegabytes(200), 1, 64);
+    }
+
+    @Bean
+    InferenceSettings inferenceSettings() {
+        return InferenceSettings.defaults();
+    }
+
+    @Bean
+    TrainingSettings trainingSettings() {
+        return new TrainingSettings(1, 4, Duration.ofSeconds(20), Duration.ofHours(6));
+    }
+
+    @Bean
+    SimpleMeterRegistry meterRegistry() {
+        return new SimpleMeterRegistry();
+    }
+
+    @Bean
+    Rejections rejections(SimpleMeterRegistry meters) {
+        return new Rejections(meters);
+    }
+}
