@@ -41,8 +41,9 @@ public final class VersionQueues implements AutoCloseable {
         this.batching = batching;
         this.aliasWorkers = aliasWorkers;
         this.metrics = metrics;
-        // The versions loaded before this existed: their events were published before anyone listened.
-        registry.names().forEach(name -> lifecycle.execute(() -> warmUpDefault(name)));
+        // The versions loaded at start-up, whose events were published before anyone listened, warm up
+        // here, before the service reports ready: the first request never pays for a cold network.
+        registry.names().forEach(this::warmUpDefault);
     }
 
     /** Takes a registry event and hands its work to the lifecycle thread. */
