@@ -205,7 +205,7 @@ final class JobState implements TrainingProgress {
         JobEvent event = new JobEvent("status", statusData());
         if (status.isFinal()) {
             // The last event goes to the subscribers of this moment; none follow.
-            List<Consumer<JobEvent>> last = List.copyOf(listeners);
+            List<Consumer<JobEvent>> last = new ArrayList<>(listeners);
             listeners.clear();
             events.send(event, last);
         } else {
