@@ -3,8 +3,6 @@ package io.github.dl4jserving.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.when;
 
-import io.github.dl4jserving.inference.ModelReadiness;
-import io.github.dl4jserving.inference.ModelUploads;
 import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
@@ -26,12 +24,6 @@ class ModelsControllerTest {
 
     @MockitoBean
     ModelCatalog catalog;
-
-    @MockitoBean
-    ModelUploads uploads;
-
-    @MockitoBean
-    ModelReadiness readiness;
 
     private static ModelDescriptor version(int v) {
         return new ModelDescriptor(
