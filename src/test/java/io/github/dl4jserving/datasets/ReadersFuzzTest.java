@@ -17,7 +17,7 @@ import java.nio.file.Path;
 class ReadersFuzzTest {
     private static final ImageDecoder DECODER = new ImageDecoder(512);
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void imagePreparation(byte[] data) {
         try {
             new DigitImagePreprocessor().prepare(DECODER.decode(data));
@@ -26,7 +26,7 @@ class ReadersFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void csvTable(byte[] data) {
         try {
             CsvTable table = CsvTable.parse(data, 1000, 100);
@@ -39,7 +39,7 @@ class ReadersFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "5s")
     void idxFiles(byte[] data) throws IOException {
         Path file = Files.createTempFile("fuzz", ".idx");
         try {
