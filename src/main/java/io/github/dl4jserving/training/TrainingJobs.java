@@ -20,12 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Training as asynchronous jobs, after H2O-3's {@code /3/Jobs}: a bounded executor (one job at a
- * time by default) with a bounded wait queue, progress and per-epoch history, cancellation within
- * one iteration, live events, and the result published to the registry as a new version under the
- * job's promotion policy. Job records are saved atomically after every change of status and every
- * epoch; a job that was queued or running when the process died is marked {@code FAILED}
- * ("interrupted") at the next start. Jobs do not resume: a checkpoint per epoch is not kept.
+ * The training API: jobs after H2O-3's {@code /3/Jobs}, submitted, compared, listed, cancelled and
+ * followed here. {@link JobQueue} admits and runs them (one at a time by default, a bounded wait
+ * queue), {@link JobState} is each job's live state and record, {@link JobRunner} trains, builds the
+ * provenance and publishes the result under the job's promotion rule, and {@link JobEvents} sends
+ * the live events on a thread of its own. Job records are saved atomically after every change of
+ * status and every epoch; a job that was queued or running when the process died is marked
+ * {@code FAILED} ("interrupted") at the next start. Jobs do not resume: no checkpoint is kept.
  */
 public class TrainingJobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
