@@ -20,7 +20,7 @@ public record InferenceSettings(
         @DefaultValue("breast-cancer-logreg") String defaultTabularModel,
         @DefaultValue("mnist-dcgan") String defaultGeneratorModel,
         @DefaultValue("256") int maxBatch,
-        @Deprecated Integer workersPerModel) {
+        Integer workersPerModel) {
 
     /** The settings every test and tool starts from: the shipped default models, 256 inputs a request. */
     public static InferenceSettings defaults() {

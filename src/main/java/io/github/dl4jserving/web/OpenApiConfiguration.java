@@ -111,17 +111,11 @@ class OpenApiConfiguration {
                 default -> {}
             }
         }
+        ObjectSchema imageForm = new ObjectSchema();
+        imageForm.addProperty("image", new BinarySchema().description("an image file; repeat the field for a batch"));
+        imageForm.setRequired(List.of("image"));
         Content content = new Content()
-                .addMediaType(
-                        "multipart/form-data",
-                        new MediaType()
-                                .schema(new ObjectSchema()
-                                        .addProperty(
-                                                "image",
-                                                new BinarySchema()
-                                                        .description(
-                                                                "an image file; repeat the field " + "for a batch"))
-                                        .required(List.of("image"))))
+                .addMediaType("multipart/form-data", new MediaType().schema(imageForm))
                 .addMediaType(
                         "application/json",
                         new MediaType().schema(jsonRequestSchema()).examples(jsonExamples(named)))
