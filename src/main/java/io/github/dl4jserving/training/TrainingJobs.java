@@ -4,11 +4,9 @@ import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.training.internal.JobStore;
-import io.github.dl4jserving.training.internal.Optimizers;
 import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingMetrics;
 import io.github.dl4jserving.training.internal.TrainingOptions;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,62 +115,30 @@ public class TrainingJobs implements AutoCloseable {
      * {@link #comparison}. Refused as a whole with {@link JobQueueFullException} if they do not all fit.
      */
     public Comparison compare(String model, String dataset, List<String> optimizers, Map<String, ?> hyperparameters) {
-        Trainer trainer = trainer(model);
-        if (trainer.hyperparameters().stream().noneMatch(h -> h.name().equals("optimizer"))) {
-            throw new InvalidHyperparameterException("model", model + " has no optimizer to choose.");
-        }
-        if (optimizers == null
-                || optimizers.isEmpty()
-                || optimizers.size() > Optimizers.NAMES.size()
-                || optimizers.stream().distinct().count() != optimizers.size()) {
-            throw new InvalidHyperparameterException(
-                    "optimizers",
-                    "optimizers must list 1 to " + Optimizers.NAMES.size() + " different names from " + Optimizers.NAMES
-                            + ".");
-        }
-        if (hyperparameters != null && hyperparameters.containsKey("optimizer")) {
-            throw new InvalidHyperparameterException(
-                    "hyperparameters.optimizer",
-                    "The optimizers are the ones compared; leave optimizer out of the hyperparameters.");
-        }
-        DatasetChoice data = DatasetChoice.resolve(trainer, dataset, model, uploads);
-        String comparison = "cmp-" + UUID.randomUUID();
-        List<JobState> batch = new ArrayList<>();
-        for (String optimizer : optimizers) {
-            Map<String, Object> values = new LinkedHashMap<>(hyperparameters == null ? Map.of() : hyperparameters);
-            values.put("optimizer", optimizer);
-            TrainingOptions.Parsed parsed = TrainingOptions.parse(values, trainer.hyperparameters());
-            batch.add(new JobState(
-                    UUID.randomUUID().toString(),
-                    trainer,
-                    trainer.modelName(),
-                    data,
-                    parsed,
-                    Promotion.NEVER,
-                    comparison,
-                    events,
-                    store));
-        }
+        OptimizerComparison.Planned planned =
+                OptimizerComparison.plan(trainer(model), dataset, optimizers, hyperparameters, uploads, events, store);
+        int n = planned.jobs().size();
         queue.admit(
-                batch.size(),
-                "A comparison of " + batch.size() + " optimizers needs " + batch.size()
-                        + " free training slots; {free} are free. Retry later.");
-        batch.forEach(this::enqueue);
-        log.info("Queued comparison {} of {} on {}: {}", comparison, model, data.name(), optimizers);
-        return comparison(comparison);
+                n,
+                "A comparison of " + n + " optimizers needs " + n + " free training slots; {free} are free. "
+                        + "Retry later.");
+        planned.jobs().forEach(this::enqueue);
+        log.info(
+                "Queued comparison {} of {} on {}: {}",
+                planned.id(),
+                model,
+                planned.data().name(),
+                optimizers);
+        return comparison(planned.id());
     }
 
     /** A comparison's jobs, one row per optimizer in request order. */
     public Comparison comparison(String id) {
-        List<TrainingJob> members = jobs.values().stream()
-                .map(JobState::snapshot)
-                .filter(j -> id != null && id.equals(j.comparison()))
-                .sorted(Comparator.comparing(TrainingJob::createdAt))
-                .toList();
-        if (members.isEmpty()) {
+        Comparison found = OptimizerComparison.find(id, jobs.values().stream().map(JobState::snapshot));
+        if (found == null) {
             throw new JobNotFoundException("There is no comparison with id '" + shorten(id) + "'.");
         }
-        return new Comparison(id, members.get(0).model(), members.get(0).dataset(), members);
+        return found;
     }
 
     /** The jobs of one optimizer comparison, in the order the optimizers were given. */
