@@ -57,8 +57,7 @@ final class JobQueue {
      * {@code releaseSlot} when it ends, or at once if the executor refuses it (shutting down).
      */
     void execute(JobState job, Runnable task) {
-        job.slotRelease = slots::release;
-        job.slotHeld.set(true);
+        job.slot.set(slots::release);
         job.task = task;
         try {
             executor.execute(task);

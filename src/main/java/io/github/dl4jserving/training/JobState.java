@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -40,14 +40,13 @@ final class JobState implements TrainingProgress {
     final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
     final JobEvents events;
     final JobStore store;
-    /** Gives back the job's admission slot; set while it holds one. */
-    volatile Runnable slotRelease;
+    /** Gives back the job's admission slot: set while it holds one, taken (and run) once. */
+    final AtomicReference<Runnable> slot = new AtomicReference<>();
     /** What the queue's executor runs for this job, so a queued job can be taken out again. */
     volatile Runnable task;
 
     volatile boolean cancelRequested;
     volatile boolean shuttingDown;
-    final AtomicBoolean slotHeld = new AtomicBoolean();
     volatile JobStatus status;
     double progress;
     int epoch;
@@ -192,8 +191,9 @@ final class JobState implements TrainingProgress {
     }
 
     void releaseSlot() {
-        if (slotHeld.compareAndSet(true, false) && slotRelease != null) {
-            slotRelease.run();
+        Runnable release = slot.getAndSet(null);
+        if (release != null) {
+            release.run();
         }
     }
 
@@ -202,14 +202,10 @@ final class JobState implements TrainingProgress {
     }
 
     void emitStatus() {
-        JobEvent event = new JobEvent("status", statusData());
+        emit(new JobEvent("status", statusData()));
         if (status.isFinal()) {
-            // The last event goes to the subscribers of this moment; none follow.
-            List<Consumer<JobEvent>> last = new ArrayList<>(listeners);
+            // send() took the subscribers of this moment; none follow the last event.
             listeners.clear();
-            events.send(event, last);
-        } else {
-            emit(event);
         }
     }
 
