@@ -34,8 +34,8 @@ final class TabularAnswers {
         return TabularRows.fromCsv(csv, m.descriptor().input().features(), maxBatch);
     }
 
+    /** {@code rows} come from {@link #fromJson} or {@link #fromCsv}, which hold them to 1 to max-batch rows. */
     Answers.TabularClassification classify(LoadedModel m, List<double[]> rows, double threshold) {
-        Batches.check(rows.size(), "row", maxBatch);
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new InvalidInputException("threshold", "threshold must be from 0 to 1, not " + threshold + ".");
         }
@@ -48,8 +48,8 @@ final class TabularAnswers {
         return new Answers.TabularClassification(m.name(), m.version(), predictions);
     }
 
+    /** {@code rows} as for {@link #classify}. */
     Answers.Regression regress(LoadedModel m, List<double[]> rows) {
-        Batches.check(rows.size(), "row", maxBatch);
         float[][] out = run(m, rows);
         List<Double> values = Arrays.stream(out).map(p -> (double) p[0]).toList();
         return new Answers.Regression(m.name(), m.version(), values.size() == 1 ? values.get(0) : null, values);
