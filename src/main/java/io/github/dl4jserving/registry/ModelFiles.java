@@ -26,10 +26,6 @@ public final class ModelFiles {
             MultiLayerNetwork network,
             DataNormalization normalizer)
             throws IOException {
-        ModelStore store = new ModelStore(modelsDir);
-        if (seeds.isPresent()) {
-            ModelStore.seed(store, seeds.get());
-        }
-        return store.writeNewVersion(descriptor, network, normalizer);
+        return ModelStore.seeded(modelsDir, seeds).writeNewVersion(descriptor, network, normalizer);
     }
 }

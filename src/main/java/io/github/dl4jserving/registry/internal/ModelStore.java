@@ -104,6 +104,15 @@ public class ModelStore {
     }
 
     /** {@link #seedFrom}, logged: what was copied, or that the seeds directory is missing. */
+    /** The store at {@code root}, first given the shipped versions under {@code seeds} it has never had. */
+    public static ModelStore seeded(Path root, Optional<Path> seeds) throws IOException {
+        ModelStore store = new ModelStore(root);
+        if (seeds.isPresent()) {
+            seed(store, seeds.get());
+        }
+        return store;
+    }
+
     public static void seed(ModelStore store, Path seeds) throws IOException {
         if (!Files.isDirectory(seeds)) {
             log.info(

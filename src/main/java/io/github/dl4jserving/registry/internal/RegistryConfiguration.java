@@ -15,11 +15,7 @@ class RegistryConfiguration {
     /** The writable store, first given the shipped versions it has never had. */
     @Bean
     ModelStore modelStore(RegistrySettings properties) throws IOException {
-        ModelStore store = new ModelStore(properties.modelsPath());
-        if (properties.seedModelsPath().isPresent()) {
-            ModelStore.seed(store, properties.seedModelsPath().get());
-        }
-        return store;
+        return ModelStore.seeded(properties.modelsPath(), properties.seedModelsPath());
     }
 
     @Bean
