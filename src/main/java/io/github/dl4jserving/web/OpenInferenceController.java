@@ -5,6 +5,7 @@ import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.JsonValues;
 import io.github.dl4jserving.inference.ModelReadiness;
+import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -91,7 +92,7 @@ class OpenInferenceController {
     @GetMapping({"/models/{model}/ready", "/models/{model}/versions/{v}/ready"})
     ResponseEntity<Map<String, Object>> modelReady(
             @PathVariable String model, @PathVariable(required = false) Integer v) {
-        Answers.TensorModel m = inference.tensorModel(model, v);
+        ModelDescriptor m = inference.describe(model, v); // 404 for an unknown model or version
         boolean ready = v != null
                 ? readiness.versionReady(m.name(), m.version())
                 : readiness.of(m.name()).ready();
