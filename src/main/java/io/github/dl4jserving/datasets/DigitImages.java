@@ -11,6 +11,8 @@ import io.github.dl4jserving.datasets.internal.ImageDecoder;
 public final class DigitImages {
     /** The side of a prepared digit, in pixels. */
     public static final int SIZE = DigitImagePreprocessor.SIZE;
+    /** The values of a prepared digit, row by row. */
+    public static final int PIXELS = SIZE * SIZE;
 
     private static final DigitImagePreprocessor PREPROCESSOR = new DigitImagePreprocessor();
     private final ImageDecoder decoder;

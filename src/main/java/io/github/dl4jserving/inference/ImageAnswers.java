@@ -11,8 +11,6 @@ import java.util.List;
 
 /** Images of digits, encoded files or grey-level arrays, prepared and classified. */
 final class ImageAnswers {
-    static final int PIXELS = DigitImages.SIZE * DigitImages.SIZE;
-
     private final VersionQueues queues;
     private final DigitImages digits;
     private final int maxBatch;
@@ -30,7 +28,7 @@ final class ImageAnswers {
         for (byte[] file : files) {
             prepared.add(digits.prepare(file).pixels());
         }
-        return Batches.flatten(prepared, PIXELS);
+        return Batches.flatten(prepared, DigitImages.PIXELS);
     }
 
     /** One prediction per image, in order; an image that fails is named by its place in the request. */
@@ -74,7 +72,7 @@ final class ImageAnswers {
         if (k < 1 || k > labels.size()) {
             throw new InvalidInputException("k", "k must be from 1 to " + labels.size() + ", not " + k + ".");
         }
-        float[][] probabilities = queues.run(m, Batches.flatten(inputs, PIXELS), inputs.size());
+        float[][] probabilities = queues.run(m, Batches.flatten(inputs, DigitImages.PIXELS), inputs.size());
         List<Answers.Prediction> predictions = new ArrayList<>(probabilities.length);
         for (float[] p : probabilities) {
             List<Answers.LabelScore> top = new ArrayList<>(k);

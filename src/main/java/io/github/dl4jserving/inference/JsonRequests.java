@@ -1,5 +1,6 @@
 package io.github.dl4jserving.inference;
 
+import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.registry.ModelKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.TreeSet;
  * base64 or pixel arrays, table rows, latent vectors, singly or under {@code instances}.
  */
 final class JsonRequests {
-    static final int PIXELS = 28 * 28;
     /** The fields a generator request may hold. */
     static final Set<String> GENERATOR_FIELDS = new TreeSet<>(List.of("count", "seed", "z", "model"));
 
@@ -40,7 +40,7 @@ final class JsonRequests {
                         : ModelKind.TABULAR_CLASSIFIER;
             }
             if (first instanceof List<?> l) {
-                return l.size() == PIXELS || (l.size() == 28 && l.get(0) instanceof List)
+                return l.size() == DigitImages.PIXELS || (l.size() == 28 && l.get(0) instanceof List)
                         ? ModelKind.IMAGE_CLASSIFIER
                         : ModelKind.TABULAR_CLASSIFIER;
             }
@@ -92,9 +92,9 @@ final class JsonRequests {
     /** 784 grey levels from 0 to 255, given flat or as 28 rows of 28. */
     static float[] pixels(Object value, String field) {
         List<?> rows = JsonValues.list(value, field);
-        float[] out = new float[PIXELS];
-        if (rows.size() == PIXELS) {
-            for (int i = 0; i < PIXELS; i++) {
+        float[] out = new float[DigitImages.PIXELS];
+        if (rows.size() == DigitImages.PIXELS) {
+            for (int i = 0; i < DigitImages.PIXELS; i++) {
                 out[i] = level(rows.get(i), field + "[" + i + "]");
             }
             return out;

@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelContract {
     private static final Logger log = LoggerFactory.getLogger(ModelContract.class);
-    private static final int DIGIT_PIXELS = DigitImages.SIZE * DigitImages.SIZE;
 
     private ModelContract() {}
 
@@ -30,7 +29,7 @@ public final class ModelContract {
         int expected = outputWidth(d);
         if (d.kind() == ModelKind.IMAGE_CLASSIFIER
                 && (d.input().image() == null
-                        || d.input().image().width() * d.input().image().height() != DIGIT_PIXELS)) {
+                        || d.input().image().width() * d.input().image().height() != DigitImages.PIXELS)) {
             throw new InvalidModelException("an image-classifier must declare a 28x28 image input");
         }
         if (d.kind() == ModelKind.TABULAR_CLASSIFIER
@@ -72,7 +71,7 @@ public final class ModelContract {
         return switch (d.kind()) {
             case IMAGE_CLASSIFIER -> d.labels() == null ? -1 : d.labels().size();
             case TABULAR_CLASSIFIER, TABULAR_REGRESSOR -> 1;
-            case IMAGE_GENERATOR -> DIGIT_PIXELS;
+            case IMAGE_GENERATOR -> DigitImages.PIXELS;
         };
     }
 

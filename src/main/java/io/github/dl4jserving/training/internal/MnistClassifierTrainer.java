@@ -264,10 +264,10 @@ abstract class MnistClassifierTrainer implements Trainer {
                                     scaled, set.images().cols(), set.images().rows())
                             .pixels();
                 } catch (NoDigitFoundException e) {
-                    all[i] = new float[DigitImages.SIZE * DigitImages.SIZE];
+                    all[i] = new float[DigitImages.PIXELS];
                 }
             }
-            if (all[i].length != DigitImages.SIZE * DigitImages.SIZE) {
+            if (all[i].length != DigitImages.PIXELS) {
                 throw new IllegalStateException("image " + i + " did not prepare to 28x28");
             }
         });
