@@ -13,11 +13,8 @@ import io.github.dl4jserving.inference.ModelUploads;
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelConflictException;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelKind;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -43,23 +40,10 @@ class ModelManagementControllerTest {
     @MockitoBean
     ModelReadiness readiness;
 
-    private static ModelDescriptor version(int v) {
-        return new ModelDescriptor(
-                "mnist-mlp",
-                v,
-                ModelKind.IMAGE_CLASSIFIER,
-                null,
-                "an MLP",
-                null,
-                null,
-                Map.of("test_accuracy", 0.98),
-                null);
-    }
-
     @Test
     void passesAnUploadsZipAndDescriptorToTheModuleAndAnswers201WithItsLocation() throws Exception {
         when(uploads.upload(eq("my-mlp"), eq("{\"kind\":\"image-classifier\"}"), any(InputStream.class)))
-                .thenReturn(version(7));
+                .thenReturn(WebSlice.mlpVersion(7));
         MockMultipartFile zip = new MockMultipartFile("model", "model.zip", "application/zip", new byte[] {80, 75});
         MockMultipartFile descriptor = new MockMultipartFile(
                 "descriptor", "", "application/json", "{\"kind\":\"image-classifier\"}".getBytes());
@@ -110,8 +94,8 @@ class ModelManagementControllerTest {
 
     @Test
     void pinsTheDefaultThroughTheCatalogAndNeedsAVersionNumber() throws Exception {
-        when(catalog.describe("mnist-mlp", null)).thenReturn(version(1));
-        when(catalog.versions("mnist-mlp")).thenReturn(List.of(version(1), version(2)));
+        when(catalog.describe("mnist-mlp", null)).thenReturn(WebSlice.mlpVersion(1));
+        when(catalog.versions("mnist-mlp")).thenReturn(List.of(WebSlice.mlpVersion(1), WebSlice.mlpVersion(2)));
 
         assertThat(mvc.put()
                         .uri("/models/mnist-mlp/default")
@@ -128,7 +112,7 @@ class ModelManagementControllerTest {
 
     @Test
     void answersReadinessWith503WhileTheDefaultWarmsUp() {
-        when(catalog.describe("mnist-mlp", null)).thenReturn(version(1));
+        when(catalog.describe("mnist-mlp", null)).thenReturn(WebSlice.mlpVersion(1));
         when(readiness.of("mnist-mlp")).thenReturn(new ModelReadiness.State("loading (version 1)", 1));
 
         assertThat(mvc.get().uri("/models/mnist-mlp/ready"))

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.when;
 
 import io.github.dl4jserving.registry.ModelCatalog;
-import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelKind;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -25,24 +22,11 @@ class ModelsControllerTest {
     @MockitoBean
     ModelCatalog catalog;
 
-    private static ModelDescriptor version(int v) {
-        return new ModelDescriptor(
-                "mnist-mlp",
-                v,
-                ModelKind.IMAGE_CLASSIFIER,
-                null,
-                "an MLP",
-                null,
-                null,
-                Map.of("test_accuracy", 0.98),
-                null);
-    }
-
     @Test
     void listsEachModelWithItsDefaultAndLoadedVersions() {
         when(catalog.names()).thenReturn(List.of("mnist-mlp"));
-        when(catalog.describe("mnist-mlp", null)).thenReturn(version(2));
-        when(catalog.versions("mnist-mlp")).thenReturn(List.of(version(1), version(2)));
+        when(catalog.describe("mnist-mlp", null)).thenReturn(WebSlice.mlpVersion(2));
+        when(catalog.versions("mnist-mlp")).thenReturn(List.of(WebSlice.mlpVersion(1), WebSlice.mlpVersion(2)));
 
         assertThat(mvc.get().uri("/models"))
                 .hasStatusOk()

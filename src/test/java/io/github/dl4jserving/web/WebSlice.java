@@ -4,9 +4,12 @@ import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.platform.PlatformSettings;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.SecuritySettings;
+import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.training.TrainingSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.unit.DataSize;
@@ -46,5 +49,19 @@ class WebSlice {
     @Bean
     Rejections rejections(SimpleMeterRegistry meters) {
         return new Rejections(meters);
+    }
+
+    /** Version {@code v} of an mnist-mlp, as the catalog describes it, for the model slices. */
+    static ModelDescriptor mlpVersion(int v) {
+        return new ModelDescriptor(
+                "mnist-mlp",
+                v,
+                ModelKind.IMAGE_CLASSIFIER,
+                null,
+                "an MLP",
+                null,
+                null,
+                Map.of("test_accuracy", 0.98),
+                null);
     }
 }
