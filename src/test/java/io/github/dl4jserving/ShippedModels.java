@@ -5,6 +5,7 @@ import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.internal.FileModelStore;
 import io.github.dl4jserving.registry.internal.ModelStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public final class ShippedModels {
 
     public static synchronized ModelRegistry registry() {
         if (registry == null) {
-            registry = new ModelRegistry(new ModelStore(TestData.MODELS_DIR));
+            registry = new ModelRegistry(new FileModelStore(TestData.MODELS_DIR));
         }
         return registry;
     }

@@ -6,17 +6,18 @@ import io.github.dl4jserving.registry.RegistryEvent.ModelVersionFailed;
 import io.github.dl4jserving.registry.RegistryEvent.ModelVersionLoaded;
 import io.github.dl4jserving.registry.RegistryEvent.ModelVersionRetired;
 import io.github.dl4jserving.registry.internal.ModelStore;
-import io.github.dl4jserving.registry.internal.StoreLeftovers;
 import io.github.dl4jserving.registry.internal.VersionLoader;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
@@ -48,6 +49,8 @@ public class ModelRegistry {
     private final Map<String, Integer> pins = new ConcurrentHashMap<>();
     /** Held by every change; reads go to the concurrent maps without it. */
     private final Object lock = new Object();
+    /** Why the last scan could not read the store, and since when; null while it can. */
+    private volatile StoreProblem storeProblem;
 
     /** A registry that announces nothing: for tools and tests that need no listeners. */
     public ModelRegistry(ModelStore store) {
@@ -57,44 +60,101 @@ public class ModelRegistry {
     public ModelRegistry(ModelStore store, ApplicationEventPublisher events) {
         this.store = store;
         this.events = events;
-        StoreLeftovers.remove(store.root(), Duration.ofMinutes(10));
+        store.removeLeftovers();
         refresh();
         log.info(
                 "Model registry at {}: {} model(s), {} version(s) loaded, {} failed",
-                store.root(),
+                store.location(),
                 models.size(),
                 models.values().stream().mapToInt(Map::size).sum(),
                 failures.size());
     }
 
     /**
-     * Loads version directories that appeared since the last scan, retries failed ones whose
-     * files changed, and re-reads the pinned defaults. Returns how many versions were newly loaded.
+     * Brings memory in line with the store: loads versions that appeared since the last scan, retries
+     * failed ones whose files changed, drops versions deleted by another process, and re-reads the
+     * pinned defaults. When the store cannot be read, what is loaded keeps serving and
+     * {@link #storeProblem()} says why. Returns how many versions were newly loaded.
      */
     public int refresh() {
         List<RegistryEvent> changes = new ArrayList<>();
         int loaded = 0;
         synchronized (lock) {
-            for (String name : models.keySet()) {
-                readPin(name, changes);
-            }
-            for (ModelStore.VersionDirectory dir : store.scan()) {
-                NavigableMap<Integer, LoadedModel> versions = models.get(dir.name());
-                if (versions != null && versions.containsKey(dir.version())) {
-                    continue;
+            try {
+                List<ModelStore.StoredVersion> stored = store.scan();
+                for (String name : models.keySet()) {
+                    readPin(name, changes);
                 }
-                LoadFailure failed = failures.get(dir.name() + "@" + dir.version());
-                if (failed != null && failed.stamp() == VersionLoader.stamp(dir.path())) {
-                    continue;
+                for (ModelStore.StoredVersion version : stored) {
+                    NavigableMap<Integer, LoadedModel> versions = models.get(version.name());
+                    if (versions != null && versions.containsKey(version.version())) {
+                        continue;
+                    }
+                    LoadFailure failed = failures.get(version.name() + "@" + version.version());
+                    if (failed != null && failed.stamp().equals(version.stamp())) {
+                        continue;
+                    }
+                    if (load(version, changes)) {
+                        loaded++;
+                    }
                 }
-                if (load(dir, changes)) {
-                    loaded++;
+                retireDeleted(stored, changes);
+                if (storeProblem != null) {
+                    log.info("The model store {} can be read again", store.location());
+                    storeProblem = null;
+                }
+            } catch (StoreUnavailableException e) {
+                if (storeProblem == null) {
+                    log.warn("{}", e.getMessage());
+                    storeProblem = new StoreProblem(e.getMessage(), Instant.now());
                 }
             }
         }
         announce(changes);
         return loaded;
     }
+
+    /** Forgets the versions, and failures, that are no longer in the store: another process deleted them. */
+    private void retireDeleted(List<ModelStore.StoredVersion> stored, List<RegistryEvent> changes) {
+        Set<String> present = new TreeSet<>();
+        stored.forEach(v -> present.add(v.name() + "@" + v.version()));
+        failures.keySet().removeIf(k -> !present.contains(k));
+        for (Map.Entry<String, NavigableMap<Integer, LoadedModel>> model : models.entrySet()) {
+            LoadedModel before = defaultVersion(model.getKey());
+            for (LoadedModel m : List.copyOf(model.getValue().values())) {
+                if (!present.contains(m.name() + "@" + m.version())) {
+                    model.getValue().remove(m.version());
+                    log.info("{} version {} was deleted from the store", m.name(), m.version());
+                    changes.add(new ModelVersionRetired(m));
+                }
+            }
+            if (model.getValue().isEmpty()) {
+                models.remove(model.getKey());
+                pins.remove(model.getKey());
+            } else if (defaultVersion(model.getKey()) != before) {
+                changes.add(new DefaultVersionChanged(
+                        model.getKey(), defaultVersion(model.getKey()).version()));
+            }
+        }
+    }
+
+    /** Why the store could not be read at the last scan, and since when, if it could not. */
+    public Optional<StoreProblem> storeProblem() {
+        return Optional.ofNullable(storeProblem);
+    }
+
+    /** Where the versions are kept: a directory, or an {@code s3://} address. */
+    public String storeLocation() {
+        return store.location();
+    }
+
+    /** Whether the store refuses writes ({@code dl4j-serving.registry.read-only}). */
+    public boolean readOnly() {
+        return store.readOnly();
+    }
+
+    /** The store could not be read: {@code reason}, since {@code since}. */
+    public record StoreProblem(String reason, Instant since) {}
 
     private void announce(List<RegistryEvent> changes) {
         changes.forEach(events::publishEvent);
@@ -140,13 +200,13 @@ public class ModelRegistry {
             if (!decision.promote() && current != null) {
                 pin(name, current.version());
             }
-            ModelDescriptor written = store.writeNewVersion(descriptor, network, normalizer);
-            loaded = VersionLoader.restore(written, versionDir(written), start);
-            models.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(written.version(), loaded);
+            ModelStore.WrittenVersion written = store.writeNewVersion(descriptor, network, normalizer);
+            loaded = VersionLoader.restore(written.descriptor(), written.directory(), start);
+            models.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>()).put(loaded.version(), loaded);
             changes.add(loadedEvent(loaded));
             if (decision.promote()) {
-                pin(name, written.version());
-                changes.add(new DefaultVersionChanged(name, written.version()));
+                pin(name, loaded.version());
+                changes.add(new DefaultVersionChanged(name, loaded.version()));
             }
         }
         log.info("Published {} version {}{}", name, loaded.version(), decision.promote() ? " as the default" : "");
@@ -168,10 +228,6 @@ public class ModelRegistry {
     private boolean hasVersions(String name) {
         NavigableMap<Integer, LoadedModel> versions = models.get(name);
         return versions != null && !versions.isEmpty();
-    }
-
-    private Path versionDir(ModelDescriptor d) {
-        return store.root().resolve(d.name()).resolve(Integer.toString(d.version()));
     }
 
     private static ModelVersionLoaded loadedEvent(LoadedModel m) {
@@ -222,9 +278,11 @@ public class ModelRegistry {
         announce(List.of(new ModelVersionRetired(victim)));
     }
 
-    private boolean load(ModelStore.VersionDirectory dir, List<RegistryEvent> changes) {
+    private boolean load(ModelStore.StoredVersion dir, List<RegistryEvent> changes) {
+        Path local = null;
         try {
-            LoadedModel loaded = VersionLoader.read(dir);
+            local = store.localCopy(dir);
+            LoadedModel loaded = VersionLoader.read(dir, local);
             if (!models.containsKey(dir.name())) {
                 readPin(dir.name(), changes);
             }
@@ -238,12 +296,15 @@ public class ModelRegistry {
                     Math.round(loaded.loadSeconds() * 1000));
             changes.add(loadedEvent(loaded));
             return true;
+        } catch (StoreUnavailableException e) {
+            throw e; // the whole scan stops; nothing is wrong with the version
         } catch (Exception | OutOfMemoryError e) {
-            String reason = VersionLoader.reason(e, store.root());
-            LoadFailure failure = new LoadFailure(dir.name(), dir.version(), reason, VersionLoader.stamp(dir.path()));
+            // Files are named from the model's folder on: "missing file mnist-mlp/3/model.zip".
+            String reason = VersionLoader.reason(e, local == null ? store.location() : local.getParent().getParent().toString());
+            LoadFailure failure = new LoadFailure(dir.name(), dir.version(), reason, dir.stamp());
             failures.put(dir.name() + "@" + dir.version(), failure);
             changes.add(new ModelVersionFailed(failure.name(), failure.version(), failure.reason()));
-            log.warn("Skipping {} version {} at {}: {}", dir.name(), dir.version(), dir.path(), reason);
+            log.warn("Skipping {} version {} in {}: {}", dir.name(), dir.version(), store.location(), reason);
             return false;
         }
     }
@@ -300,9 +361,7 @@ public class ModelRegistry {
     /** Whether the version that should be the default, the pinned one or else the highest on disk, failed. */
     public boolean intendedDefaultFailed(String name) {
         // A model with no loaded version has no pin in memory yet.
-        int intended = models.containsKey(name)
-                ? pins.getOrDefault(name, Integer.MIN_VALUE)
-                : store.pinnedDefault(name).orElse(Integer.MIN_VALUE);
+        int intended = models.containsKey(name) ? pins.getOrDefault(name, Integer.MIN_VALUE) : storedPin(name);
         int highestLoaded = models.containsKey(name) ? models.get(name).lastKey() : Integer.MIN_VALUE;
         for (LoadFailure f : failures.values()) {
             if (f.name().equals(name) && (f.version() == intended || f.version() > highestLoaded)) {
@@ -310,6 +369,14 @@ public class ModelRegistry {
             }
         }
         return false;
+    }
+
+    private int storedPin(String name) {
+        try {
+            return store.pinnedDefault(name).orElse(Integer.MIN_VALUE);
+        } catch (StoreUnavailableException e) {
+            return Integer.MIN_VALUE;
+        }
     }
 
     private String unknownModel(String name) {
@@ -322,5 +389,5 @@ public class ModelRegistry {
             String name,
             int version,
             String reason,
-            @JsonIgnore long stamp) {}
+            @JsonIgnore String stamp) {}
 }

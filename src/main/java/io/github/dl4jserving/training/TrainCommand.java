@@ -3,6 +3,7 @@ package io.github.dl4jserving.training;
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelFiles;
+import io.github.dl4jserving.registry.RegistrySettings;
 import io.github.dl4jserving.training.internal.BreastCancerLogRegTrainer;
 import io.github.dl4jserving.training.internal.MnistDcganTrainer;
 import io.github.dl4jserving.training.internal.MnistMlpTrainer;
@@ -18,11 +19,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Locale;
 
 /**
  * {@code java -jar dl4j-serving.jar train <model> [--epochs=N] [--batch-size=N] [--learning-rate=X]
- * [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME] [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]}: trains one
+ * [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME] [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR] [--registry.store=s3 --registry.s3.bucket=B ...]}: trains one
  * model without starting the server and writes it as the model's next version.
  */
 public final class TrainCommand {
@@ -43,7 +44,9 @@ public final class TrainCommand {
                                     "|",
                                     TRAINERS.stream().map(Trainer::modelName).toList())
                             + "> [--epochs=N] [--batch-size=N] [--learning-rate=X] [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME]"
-                            + " [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]");
+                            + " [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]"
+                            + " [--registry.store=filesystem|s3] [--registry.s3.endpoint=URL] [--registry.s3.bucket=B]"
+                            + " [--registry.s3.prefix=P] [--registry.s3.region=R] [--registry.s3.path-style=true|false]");
             return 2;
         }
         Trainer trainer = TRAINERS.stream()
@@ -58,9 +61,8 @@ public final class TrainCommand {
             }
             opts.put(a.substring(2, a.indexOf('=')).replace("dl4j-serving.", ""), a.substring(a.indexOf('=') + 1));
         }
-        Path models = Path.of(opts.getOrDefault("models-dir", env("DL4J_SERVING_MODELS_DIR", "model-store")));
-        String seeds = opts.getOrDefault("seed-models-dir", env("DL4J_SERVING_SEED_MODELS_DIR", "models"));
-        Path dataDir = Path.of(opts.getOrDefault("data-dir", env("DL4J_SERVING_DATA_DIR", "data")));
+        RegistrySettings registry = registrySettings(opts);
+        Path dataDir = Path.of(setting(opts, "data-dir", "data"));
         TrainingOptions options = new TrainingOptions(
                 intOpt(opts, "epochs"),
                 intOpt(opts, "batch-size"),
@@ -82,19 +84,41 @@ public final class TrainCommand {
                 TrainingProgress.NONE);
         ModelDescriptor descriptor = trained.describe(trainer, (System.nanoTime() - start) / 1e9, null);
         // As the service would at start-up, so a trained version takes the number after the shipped ones.
-        ModelDescriptor written = ModelFiles.addVersion(
-                models,
-                seeds.isBlank() ? Optional.empty() : Optional.of(Path.of(seeds)),
-                descriptor,
-                trained.network(),
-                trained.normalizer());
+        ModelDescriptor written =
+                ModelFiles.addVersion(registry, descriptor, trained.network(), trained.normalizer());
         System.out.println("Wrote " + written.name() + " version " + written.version() + " to "
-                + models.toAbsolutePath() + "; metrics " + written.metrics());
+                + ModelFiles.location(registry) + "; metrics " + written.metrics());
         return 0;
     }
 
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
+    /**
+     * The store to write to, from options such as {@code --registry.store=s3} or the service's
+     * environment variables ({@code DL4J_SERVING_REGISTRY_S3_BUCKET}), as the service reads them.
+     */
+    static RegistrySettings registrySettings(Map<String, String> opts) {
+        RegistrySettings.S3 s3 = new RegistrySettings.S3(
+                setting(opts, "registry.s3.endpoint", ""),
+                setting(opts, "registry.s3.bucket", ""),
+                setting(opts, "registry.s3.prefix", ""),
+                setting(opts, "registry.s3.region", "us-east-1"),
+                Boolean.parseBoolean(setting(opts, "registry.s3.path-style", "true")));
+        RegistrySettings.Store store = new RegistrySettings.Store(
+                RegistrySettings.StoreType.valueOf(
+                        setting(opts, "registry.store", "filesystem").toUpperCase(Locale.ROOT)),
+                s3,
+                false,
+                setting(opts, "registry.model-name", ""));
+        return new RegistrySettings(
+                setting(opts, "models-dir", "model-store"), setting(opts, "seed-models-dir", "models"), store);
+    }
+
+    /** {@code --key=value}, else the environment variable {@code DL4J_SERVING_KEY}, else {@code fallback}. */
+    private static String setting(Map<String, String> opts, String key, String fallback) {
+        if (opts.containsKey(key)) {
+            return opts.get(key);
+        }
+        String v = System.getenv(
+                "DL4J_SERVING_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
         return v == null || v.isBlank() ? fallback : v;
     }
 

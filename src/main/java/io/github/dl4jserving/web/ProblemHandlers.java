@@ -10,6 +10,7 @@ import io.github.dl4jserving.inference.UnsupportedInputException;
 import io.github.dl4jserving.platform.PayloadTooLargeException;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.StorageException;
+import io.github.dl4jserving.registry.StoreUnavailableException;
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelNotFoundException;
@@ -152,6 +153,17 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
                 "Bad parameter",
                 "The parameter '" + e.getName() + "' must be " + describe(e.getRequiredType()) + ".",
                 e.getName());
+    }
+
+    @ExceptionHandler(StoreUnavailableException.class)
+    ResponseEntity<Object> storeUnavailable(StoreUnavailableException e) {
+        log.warn("{}", e.getMessage());
+        ResponseEntity<Object> r =
+                problem(HttpStatus.SERVICE_UNAVAILABLE, "Model store unavailable", e.getMessage(), null);
+        return ResponseEntity.status(r.getStatusCode())
+                .headers(r.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "10")
+                .body(r.getBody());
     }
 
     @ExceptionHandler(StorageException.class)

@@ -7,6 +7,7 @@ import io.github.dl4jserving.ShippedModels;
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.internal.FileModelStore;
 import io.github.dl4jserving.registry.internal.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class ModelReleaseTest {
                     models.resolve("mnist-dcgan").resolve("1").resolve(f));
         }
         RegistryEvents events = new RegistryEvents();
-        ModelRegistry registry = new ModelRegistry(new ModelStore(models), events);
+        ModelRegistry registry = new ModelRegistry(new FileModelStore(models), events);
         InferenceService inference = ShippedModels.inference(registry, 256);
         events.deliverTo(inference::on);
         LoadedModel second = registry.upload(

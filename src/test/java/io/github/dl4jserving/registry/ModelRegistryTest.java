@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.registry.internal.FileModelStore;
 import io.github.dl4jserving.registry.internal.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,12 +27,8 @@ class ModelRegistryTest {
 
     @BeforeEach
     void findShippedVersion() {
-        ModelStore store = new ModelStore(TestData.MODELS_DIR);
-        shipped = store.scan().stream()
-                .filter(v -> v.name().equals(NAME))
-                .reduce((a, b) -> b)
-                .orElseThrow()
-                .path();
+        ModelStore store = new FileModelStore(TestData.MODELS_DIR);
+        shipped = TestData.MODELS_DIR.resolve(NAME).resolve(Integer.toString(store.scan().stream().filter(v -> v.name().equals(NAME)).mapToInt(ModelStore.StoredVersion::version).max().orElseThrow()));
     }
 
     private Path copyAs(int version) throws IOException {
@@ -64,7 +61,7 @@ class ModelRegistryTest {
         copyAs(5);
         Files.createDirectories(root.resolve(NAME).resolve(".tmp-crashed-upload"));
 
-        ModelRegistry registry = new ModelRegistry(new ModelStore(root));
+        ModelRegistry registry = new ModelRegistry(new FileModelStore(root));
 
         assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(1, 5);
         assertThat(registry.defaultVersion(NAME).version()).isEqualTo(5);
@@ -86,11 +83,11 @@ class ModelRegistryTest {
         copyAs(1);
         copyAs(2);
         Files.writeString(root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE), "1\n");
-        assertThat(new ModelRegistry(new ModelStore(root)).defaultVersion(NAME).version())
+        assertThat(new ModelRegistry(new FileModelStore(root)).defaultVersion(NAME).version())
                 .isEqualTo(1);
 
         Files.writeString(root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE), "7\n");
-        assertThat(new ModelRegistry(new ModelStore(root)).defaultVersion(NAME).version())
+        assertThat(new ModelRegistry(new FileModelStore(root)).defaultVersion(NAME).version())
                 .isEqualTo(2);
     }
 
@@ -99,7 +96,7 @@ class ModelRegistryTest {
         copyAs(1);
         copyAs(2);
         List<Integer> announced = new ArrayList<>();
-        ModelRegistry registry = new ModelRegistry(new ModelStore(root), event -> {
+        ModelRegistry registry = new ModelRegistry(new FileModelStore(root), event -> {
             if (event instanceof RegistryEvent.DefaultVersionChanged changed) {
                 announced.add(changed.version());
             }
@@ -127,7 +124,7 @@ class ModelRegistryTest {
     @Test
     void answersUnknownNamesAndVersionsWithModelNotFound() throws IOException {
         copyAs(1);
-        ModelRegistry registry = new ModelRegistry(new ModelStore(root));
+        ModelRegistry registry = new ModelRegistry(new FileModelStore(root));
 
         assertThatThrownBy(() -> registry.get("../etc/passwd", null))
                 .isInstanceOf(ModelNotFoundException.class)
@@ -142,17 +139,18 @@ class ModelRegistryTest {
         copyAs(1);
         Path broken = copyAs(4);
         Files.delete(broken.resolve(ModelStore.MODEL_FILE));
-        ModelStore store = new ModelStore(root);
+        ModelStore store = new FileModelStore(root);
         LoadedModel one = new ModelRegistry(store).get(NAME, 1);
 
-        ModelDescriptor written = store.writeNewVersion(one.descriptor(), one.network(), one.normalizer());
+        ModelDescriptor written = store.writeNewVersion(one.descriptor(), one.network(), one.normalizer())
+                .descriptor();
 
         assertThat(written.version()).isEqualTo(5);
         assertThat(root.resolve(NAME).resolve("5").resolve(ModelStore.MODEL_FILE))
                 .isRegularFile();
         try (var entries = Files.list(root.resolve(NAME))) {
             assertThat(entries.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("1", "4", "5", ModelStore.LAST_VERSION_FILE);
+                    .containsExactlyInAnyOrder("1", "4", "5", FileModelStore.LAST_VERSION_FILE);
         }
         ModelRegistry reloaded = new ModelRegistry(store);
         assertThat(reloaded.get(NAME, 5).descriptor()).isEqualTo(written);

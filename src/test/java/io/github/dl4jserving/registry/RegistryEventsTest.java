@@ -3,6 +3,7 @@ package io.github.dl4jserving.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.registry.internal.FileModelStore;
 import io.github.dl4jserving.registry.internal.ModelStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,12 +36,7 @@ class RegistryEventsTest {
 
     @BeforeEach
     void copyShippedVersion() throws IOException {
-        Path shipped = new ModelStore(TestData.MODELS_DIR)
-                .scan().stream()
-                        .filter(v -> v.name().equals(NAME))
-                        .reduce((a, b) -> b)
-                        .orElseThrow()
-                        .path();
+        Path shipped = TestData.MODELS_DIR.resolve(NAME).resolve(Integer.toString(new FileModelStore(TestData.MODELS_DIR).scan().stream().filter(v -> v.name().equals(NAME)).mapToInt(ModelStore.StoredVersion::version).max().orElseThrow()));
         Path dir = Files.createDirectories(root.resolve(NAME).resolve("1"));
         Files.copy(shipped.resolve(ModelStore.MODEL_FILE), dir.resolve(ModelStore.MODEL_FILE));
         Files.writeString(
@@ -68,7 +64,7 @@ class RegistryEventsTest {
     @Test
     void concurrentIfBetterPublishesLeaveTheBestVersionServingAndPromoteOnlyImprovements() throws Exception {
         List<Integer> promotedInOrder = Collections.synchronizedList(new ArrayList<>());
-        ModelRegistry registry = new ModelRegistry(new ModelStore(root), event -> {
+        ModelRegistry registry = new ModelRegistry(new FileModelStore(root), event -> {
             if (event instanceof RegistryEvent.DefaultVersionChanged changed) {
                 promotedInOrder.add(changed.version());
             }
@@ -110,7 +106,7 @@ class RegistryEventsTest {
     void listenersRunAfterTheLockIsReleasedSoTheyMayChangeTheRegistryFromAnotherThread() throws Exception {
         List<Boolean> otherThreadGotThrough = new ArrayList<>();
         ModelRegistry[] holder = new ModelRegistry[1];
-        ModelRegistry registry = new ModelRegistry(new ModelStore(root), event -> {
+        ModelRegistry registry = new ModelRegistry(new FileModelStore(root), event -> {
             if (event instanceof RegistryEvent.DefaultVersionChanged && holder[0] != null) {
                 Thread other = new Thread(() -> holder[0].refresh());
                 other.start();
@@ -135,7 +131,7 @@ class RegistryEventsTest {
     void announcesLoadsPinsAndRetirementsInTheOrderTheyHappen() throws Exception {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         ModelRegistry registry = new ModelRegistry(
-                new ModelStore(root),
+                new FileModelStore(root),
                 event -> seen.add(event.getClass().getSimpleName() + " " + ((RegistryEvent) event).name()));
         LoadedModel one = registry.get(NAME, 1);
 

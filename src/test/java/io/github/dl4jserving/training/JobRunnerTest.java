@@ -8,6 +8,7 @@ import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.internal.FileModelStore;
 import io.github.dl4jserving.registry.internal.ModelStore;
 import io.github.dl4jserving.training.internal.BuildVersions;
 import io.github.dl4jserving.training.internal.JobStore;
@@ -52,7 +53,7 @@ class JobRunnerTest {
 
     @BeforeEach
     void start() {
-        registry = new ModelRegistry(new ModelStore(root));
+        registry = new ModelRegistry(new FileModelStore(root));
         jobs = new TrainingJobs(
                 List.of(trainer),
                 registry,

@@ -5,7 +5,6 @@ import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,18 +21,21 @@ public final class VersionLoader {
 
     private VersionLoader() {}
 
-    /** The version in {@code dir}, its descriptor checked against the directory it lies in. */
-    public static LoadedModel read(ModelStore.VersionDirectory dir) throws IOException {
+    /**
+     * The version {@code stored}, from its files in {@code dir}, its descriptor checked against the
+     * place it lies in the store.
+     */
+    public static LoadedModel read(ModelStore.StoredVersion stored, Path dir) throws IOException {
         long start = System.nanoTime();
-        ModelDescriptor descriptor = ModelStore.readDescriptor(dir.path());
-        if (!dir.name().equals(descriptor.name()) || dir.version() != descriptor.version()) {
+        ModelDescriptor descriptor = DescriptorJson.read(dir.resolve(ModelStore.DESCRIPTOR_FILE));
+        if (!stored.name().equals(descriptor.name()) || stored.version() != descriptor.version()) {
             throw new IOException("model.json names " + descriptor.name() + " version " + descriptor.version()
-                    + " but lies in " + dir.name() + "/" + dir.version());
+                    + " but lies in " + stored.name() + "/" + stored.version());
         }
         if (descriptor.kind() == null || descriptor.input() == null) {
             throw new IOException("model.json lacks the kind or the input schema");
         }
-        return restore(descriptor, dir.path(), start);
+        return restore(descriptor, dir, start);
     }
 
     /**
@@ -45,7 +47,7 @@ public final class VersionLoader {
             throws IOException {
         long start = System.nanoTime();
         AtomicReference<LoadedModel> validated = new AtomicReference<>();
-        ModelDescriptor written;
+        ModelStore.WrittenVersion written;
         try {
             written = store.writeUploadedVersion(descriptor, modelZip, (dir, versioned) -> {
                 try {
@@ -68,10 +70,10 @@ public final class VersionLoader {
             throw e;
         }
         return new LoadedModel(
-                written,
+                written.descriptor(),
                 validated.get().network(),
                 validated.get().normalizer(),
-                store.root().resolve(written.name()).resolve(Integer.toString(written.version())),
+                written.directory(),
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -84,6 +86,11 @@ public final class VersionLoader {
 
     /** Why a version could not be read: at most 300 characters, with files named relative to {@code root}. */
     public static String reason(Throwable e, Path root) {
+        return reason(e, root.toString());
+    }
+
+    /** Why a version could not be read: at most 300 characters, with {@code root} cut from file names. */
+    public static String reason(Throwable e, String root) {
         String reason;
         if (e instanceof NoSuchFileException missing) {
             reason = "missing file " + missing.getFile();
@@ -92,20 +99,6 @@ public final class VersionLoader {
                     e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             reason = message.length() > 300 ? message.substring(0, 300) + "..." : message;
         }
-        return reason.replace(root + File.separator, "").replace(root.toString(), "");
-    }
-
-    /** When the version's files last changed, so a failed version is retried only once they do. */
-    public static long stamp(Path dir) {
-        long stamp = 0;
-        for (String f : new String[] {ModelStore.MODEL_FILE, ModelStore.DESCRIPTOR_FILE}) {
-            try {
-                stamp = Math.max(
-                        stamp, Files.getLastModifiedTime(dir.resolve(f)).toMillis());
-            } catch (IOException e) {
-                // a missing file leaves the stamp as it is
-            }
-        }
-        return stamp;
+        return reason.replace(root + File.separator, "").replace(root, "");
     }
 }

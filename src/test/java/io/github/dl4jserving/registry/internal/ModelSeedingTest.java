@@ -33,9 +33,9 @@ class ModelSeedingTest {
 
     @Test
     void aNewStoreTakesEveryShippedVersionAndTheSeedsAreOnlyRead() throws IOException {
-        ModelStore store = new ModelStore(root);
+        ModelStore store = new FileModelStore(root);
         assertThat(store.seedFrom(TestData.MODELS_DIR))
-                .extracting(ModelStore.VersionDirectory::name)
+                .extracting(ModelStore.StoredVersion::name)
                 .containsExactlyInAnyOrder(
                         "breast-cancer-logreg", "mnist-dcgan", "mnist-mlp", "mnist-softmax", "salary-polyreg");
         assertThat(zip(root.resolve("mnist-mlp/1"))).isEqualTo(zip(TestData.MODELS_DIR.resolve("mnist-mlp/1")));
@@ -47,10 +47,10 @@ class ModelSeedingTest {
         ModelRegistry registry = new ModelRegistry(store);
         assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(1);
         assertThat(store.writeUploadedVersion(
-                                ModelStore.readDescriptor(root.resolve(NAME).resolve("1")),
+                                DescriptorJson.read(root.resolve(NAME).resolve("1").resolve(ModelStore.DESCRIPTOR_FILE)),
                                 root.resolve(NAME).resolve("1").resolve(ModelStore.MODEL_FILE),
                                 (dir, d) -> {})
-                        .version())
+                        .descriptor().version())
                 .isEqualTo(2);
         assertThat(TestData.MODELS_DIR.resolve(NAME).resolve("2")).doesNotExist();
     }
@@ -58,7 +58,7 @@ class ModelSeedingTest {
     @Test
     void aDeletedVersionStaysDeletedAndALaterShippedVersionArrives() throws IOException {
         seedVersion(1);
-        ModelStore store = new ModelStore(root);
+        ModelStore store = new FileModelStore(root);
         assertThat(store.seedFrom(seeds)).hasSize(1);
         store.deleteVersion(NAME, 1);
         assertThat(store.seedFrom(seeds)).as("the user deleted version 1").isEmpty();
@@ -66,7 +66,7 @@ class ModelSeedingTest {
 
         seedVersion(2);
         assertThat(store.seedFrom(seeds))
-                .extracting(ModelStore.VersionDirectory::version)
+                .extracting(ModelStore.StoredVersion::version)
                 .containsExactly(2);
         assertThat(root.resolve(NAME).resolve("2").resolve(ModelStore.DESCRIPTOR_FILE))
                 .exists();
@@ -75,7 +75,7 @@ class ModelSeedingTest {
 
     @Test
     void theUsersOwnVersionOfTheSameNumberIsNeverReplaced() throws IOException {
-        ModelStore store = new ModelStore(root);
+        ModelStore store = new FileModelStore(root);
         Path own = Files.createDirectories(root.resolve(NAME).resolve("1"));
         Files.writeString(own.resolve(ModelStore.MODEL_FILE), "the user's own");
         seedVersion(1);
@@ -85,10 +85,10 @@ class ModelSeedingTest {
 
     @Test
     void missingSeedsOrSeedsThatAreTheStoreItselfAreLeftAlone() throws IOException {
-        ModelStore store = new ModelStore(root);
+        ModelStore store = new FileModelStore(root);
         assertThat(store.seedFrom(root.resolve("absent"))).isEmpty();
         seedVersion(1);
-        ModelStore same = new ModelStore(seeds);
+        ModelStore same = new FileModelStore(seeds);
         assertThat(same.seedFrom(seeds)).isEmpty();
         try (var left = Files.list(seeds.resolve(NAME))) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("1");

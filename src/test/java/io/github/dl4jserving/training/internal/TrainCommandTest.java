@@ -9,6 +9,7 @@ import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.internal.FileModelStore;
 import io.github.dl4jserving.registry.internal.ModelStore;
 import io.github.dl4jserving.training.TrainCommand;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class TrainCommandTest {
         });
 
         assertThat(exit).isZero();
-        ModelRegistry registry = new ModelRegistry(new ModelStore(models));
+        ModelRegistry registry = new ModelRegistry(new FileModelStore(models));
         LoadedModel model = registry.defaultVersion("breast-cancer-logreg");
         ModelDescriptor d = model.descriptor();
         // version 1 is the shipped one, seeded into the new store first
