@@ -20,10 +20,14 @@ public final class ModelFiles {
      * written, with its version.
      */
     public static ModelDescriptor addVersion(
-            RegistrySettings settings, ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer)
+            RegistrySettings settings,
+            ModelDescriptor descriptor,
+            MultiLayerNetwork network,
+            DataNormalization normalizer)
             throws IOException {
         ModelStore store = ModelStores.open(settings);
-        if (settings.seedModelsPath().isPresent() && !ModelStores.seed(store, settings.seedModelsPath().get())) {
+        if (settings.seedModelsPath().isPresent()
+                && !ModelStores.seed(store, settings.seedModelsPath().get())) {
             throw new StoreUnavailableException("Could not reach " + store.location() + " to seed it", null);
         }
         return store.writeNewVersion(descriptor, network, normalizer).descriptor();

@@ -300,7 +300,11 @@ public class ModelRegistry {
             throw e; // the whole scan stops; nothing is wrong with the version
         } catch (Exception | OutOfMemoryError e) {
             // Files are named from the model's folder on: "missing file mnist-mlp/3/model.zip".
-            String reason = VersionLoader.reason(e, local == null ? store.location() : local.getParent().getParent().toString());
+            String reason = VersionLoader.reason(
+                    e,
+                    local == null
+                            ? store.location()
+                            : local.getParent().getParent().toString());
             LoadFailure failure = new LoadFailure(dir.name(), dir.version(), reason, dir.stamp());
             failures.put(dir.name() + "@" + dir.version(), failure);
             changes.add(new ModelVersionFailed(failure.name(), failure.version(), failure.reason()));

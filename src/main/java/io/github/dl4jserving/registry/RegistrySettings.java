@@ -57,7 +57,10 @@ public record RegistrySettings(
      *                  ({@code <root>/<version>/model.zip}), as KServe's storage initializer lays it out
      */
     public record Store(
-            @DefaultValue("filesystem") StoreType store, @DefaultValue S3 s3, boolean readOnly, String modelName) {
+            @DefaultValue("filesystem") StoreType store,
+            @DefaultValue S3 s3,
+            boolean readOnly,
+            String modelName) {
         static final Store FILESYSTEM = new Store(StoreType.FILESYSTEM, S3.NONE, false, null);
 
         /** The single model's name, if the store holds one model's versions directly. */

@@ -18,8 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code java -jar dl4j-serving.jar train <model> [--epochs=N] [--batch-size=N] [--learning-rate=X]
@@ -38,15 +38,12 @@ public final class TrainCommand {
 
     public static int run(String[] args) throws Exception {
         if (args.length < 1 || args[0].startsWith("--")) {
-            System.err.println(
-                    "usage: train <"
-                            + String.join(
-                                    "|",
-                                    TRAINERS.stream().map(Trainer::modelName).toList())
-                            + "> [--epochs=N] [--batch-size=N] [--learning-rate=X] [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME]"
-                            + " [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]"
-                            + " [--registry.store=filesystem|s3] [--registry.s3.endpoint=URL] [--registry.s3.bucket=B]"
-                            + " [--registry.s3.prefix=P] [--registry.s3.region=R] [--registry.s3.path-style=true|false]");
+            System.err.println("usage: train <"
+                    + String.join("|", TRAINERS.stream().map(Trainer::modelName).toList())
+                    + "> [--epochs=N] [--batch-size=N] [--learning-rate=X] [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME]"
+                    + " [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]"
+                    + " [--registry.store=filesystem|s3] [--registry.s3.endpoint=URL] [--registry.s3.bucket=B]"
+                    + " [--registry.s3.prefix=P] [--registry.s3.region=R] [--registry.s3.path-style=true|false]");
             return 2;
         }
         Trainer trainer = TRAINERS.stream()
@@ -84,8 +81,7 @@ public final class TrainCommand {
                 TrainingProgress.NONE);
         ModelDescriptor descriptor = trained.describe(trainer, (System.nanoTime() - start) / 1e9, null);
         // As the service would at start-up, so a trained version takes the number after the shipped ones.
-        ModelDescriptor written =
-                ModelFiles.addVersion(registry, descriptor, trained.network(), trained.normalizer());
+        ModelDescriptor written = ModelFiles.addVersion(registry, descriptor, trained.network(), trained.normalizer());
         System.out.println("Wrote " + written.name() + " version " + written.version() + " to "
                 + ModelFiles.location(registry) + "; metrics " + written.metrics());
         return 0;

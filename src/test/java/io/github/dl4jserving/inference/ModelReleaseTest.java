@@ -8,7 +8,6 @@ import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.internal.FileModelStore;
-import io.github.dl4jserving.registry.internal.ModelStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -28,7 +28,13 @@ class ModelRegistryTest {
     @BeforeEach
     void findShippedVersion() {
         ModelStore store = new FileModelStore(TestData.MODELS_DIR);
-        shipped = TestData.MODELS_DIR.resolve(NAME).resolve(Integer.toString(store.scan().stream().filter(v -> v.name().equals(NAME)).mapToInt(ModelStore.StoredVersion::version).max().orElseThrow()));
+        shipped = TestData.MODELS_DIR
+                .resolve(NAME)
+                .resolve(Integer.toString(store.scan().stream()
+                        .filter(v -> v.name().equals(NAME))
+                        .mapToInt(ModelStore.StoredVersion::version)
+                        .max()
+                        .orElseThrow()));
     }
 
     private Path copyAs(int version) throws IOException {
@@ -83,11 +89,15 @@ class ModelRegistryTest {
         copyAs(1);
         copyAs(2);
         Files.writeString(root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE), "1\n");
-        assertThat(new ModelRegistry(new FileModelStore(root)).defaultVersion(NAME).version())
+        assertThat(new ModelRegistry(new FileModelStore(root))
+                        .defaultVersion(NAME)
+                        .version())
                 .isEqualTo(1);
 
         Files.writeString(root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE), "7\n");
-        assertThat(new ModelRegistry(new FileModelStore(root)).defaultVersion(NAME).version())
+        assertThat(new ModelRegistry(new FileModelStore(root))
+                        .defaultVersion(NAME)
+                        .version())
                 .isEqualTo(2);
     }
 

@@ -36,7 +36,14 @@ class RegistryEventsTest {
 
     @BeforeEach
     void copyShippedVersion() throws IOException {
-        Path shipped = TestData.MODELS_DIR.resolve(NAME).resolve(Integer.toString(new FileModelStore(TestData.MODELS_DIR).scan().stream().filter(v -> v.name().equals(NAME)).mapToInt(ModelStore.StoredVersion::version).max().orElseThrow()));
+        Path shipped = TestData.MODELS_DIR
+                .resolve(NAME)
+                .resolve(Integer.toString(new FileModelStore(TestData.MODELS_DIR)
+                        .scan().stream()
+                                .filter(v -> v.name().equals(NAME))
+                                .mapToInt(ModelStore.StoredVersion::version)
+                                .max()
+                                .orElseThrow()));
         Path dir = Files.createDirectories(root.resolve(NAME).resolve("1"));
         Files.copy(shipped.resolve(ModelStore.MODEL_FILE), dir.resolve(ModelStore.MODEL_FILE));
         Files.writeString(

@@ -9,7 +9,6 @@ import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.internal.FileModelStore;
-import io.github.dl4jserving.registry.internal.ModelStore;
 import io.github.dl4jserving.training.internal.BuildVersions;
 import io.github.dl4jserving.training.internal.JobStore;
 import io.github.dl4jserving.training.internal.TrainedModel;

@@ -190,7 +190,8 @@ public class FileModelStore implements ModelStore {
         long stamp = 0;
         for (String f : new String[] {MODEL_FILE, DESCRIPTOR_FILE}) {
             try {
-                stamp = Math.max(stamp, Files.getLastModifiedTime(dir.resolve(f)).toMillis());
+                stamp = Math.max(
+                        stamp, Files.getLastModifiedTime(dir.resolve(f)).toMillis());
             } catch (IOException e) {
                 // a missing file leaves the stamp as it is
             }

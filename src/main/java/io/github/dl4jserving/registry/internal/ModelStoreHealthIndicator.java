@@ -19,7 +19,9 @@ class ModelStoreHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         Health.Builder builder = registry.storeProblem()
-                .map(p -> Health.down().withDetail("error", p.reason()).withDetail("since", p.since().toString()))
+                .map(p -> Health.down()
+                        .withDetail("error", p.reason())
+                        .withDetail("since", p.since().toString()))
                 .orElseGet(Health::up);
         return builder.withDetail("location", registry.storeLocation())
                 .withDetail("readOnly", registry.readOnly())

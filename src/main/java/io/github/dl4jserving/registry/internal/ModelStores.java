@@ -21,13 +21,14 @@ public final class ModelStores {
         String single = store.singleModel().orElse(null);
         return switch (store.store()) {
             case FILESYSTEM -> new FileModelStore(settings.modelsPath(), single, store.readOnly());
-            case S3 -> new S3ModelStore(
-                    S3ModelStore.client(store.s3()),
-                    store.s3().bucket(),
-                    store.s3().prefix(),
-                    settings.modelsPath().resolve(".s3-cache"),
-                    single,
-                    store.readOnly());
+            case S3 ->
+                new S3ModelStore(
+                        S3ModelStore.client(store.s3()),
+                        store.s3().bucket(),
+                        store.s3().prefix(),
+                        settings.modelsPath().resolve(".s3-cache"),
+                        single,
+                        store.readOnly());
         };
     }
 

@@ -290,7 +290,8 @@ public class S3ModelStore implements ModelStore {
     private String upload(String name, int version, Path dir) {
         String zipKey = key(name, version, MODEL_FILE);
         try {
-            String zipTag = s3.putObject(r -> r.bucket(bucket).key(zipKey), RequestBody.fromFile(dir.resolve(MODEL_FILE)))
+            String zipTag = s3.putObject(
+                            r -> r.bucket(bucket).key(zipKey), RequestBody.fromFile(dir.resolve(MODEL_FILE)))
                     .eTag();
             String jsonTag = s3.putObject(
                             r -> r.bucket(bucket).key(key(name, version, DESCRIPTOR_FILE)),
@@ -429,15 +430,21 @@ public class S3ModelStore implements ModelStore {
         try {
             Map<String, List<Entry>> byVersion = new HashMap<>();
             for (Entry e : list()) {
-                byVersion.computeIfAbsent(e.name() + "@" + e.version(), k -> new ArrayList<>()).add(e);
+                byVersion
+                        .computeIfAbsent(e.name() + "@" + e.version(), k -> new ArrayList<>())
+                        .add(e);
             }
             Instant cutoff = Instant.now().minus(LEFTOVER_AGE);
             for (List<Entry> files : byVersion.values()) {
                 boolean marked = files.stream().anyMatch(e -> e.file().equals(DESCRIPTOR_FILE));
                 for (Entry e : files) {
-                    if (!marked && e.file().equals(MODEL_FILE) && e.object().lastModified().isBefore(cutoff)) {
+                    if (!marked
+                            && e.file().equals(MODEL_FILE)
+                            && e.object().lastModified().isBefore(cutoff)) {
                         s3.deleteObject(r -> r.bucket(bucket).key(e.object().key()));
-                        log.info("Removed {}, a version whose writer stopped before its marker", e.object().key());
+                        log.info(
+                                "Removed {}, a version whose writer stopped before its marker",
+                                e.object().key());
                     }
                 }
             }

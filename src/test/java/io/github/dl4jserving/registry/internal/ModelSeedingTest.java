@@ -47,10 +47,12 @@ class ModelSeedingTest {
         ModelRegistry registry = new ModelRegistry(store);
         assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(1);
         assertThat(store.writeUploadedVersion(
-                                DescriptorJson.read(root.resolve(NAME).resolve("1").resolve(ModelStore.DESCRIPTOR_FILE)),
+                                DescriptorJson.read(
+                                        root.resolve(NAME).resolve("1").resolve(ModelStore.DESCRIPTOR_FILE)),
                                 root.resolve(NAME).resolve("1").resolve(ModelStore.MODEL_FILE),
                                 (dir, d) -> {})
-                        .descriptor().version())
+                        .descriptor()
+                        .version())
                 .isEqualTo(2);
         assertThat(TestData.MODELS_DIR.resolve(NAME).resolve("2")).doesNotExist();
     }

@@ -76,8 +76,7 @@ class S3ModelStoreTest {
 
     S3ModelStore replica(String cacheName, String endpoint, boolean readOnly) {
         RegistrySettings.S3 settings = new RegistrySettings.S3(endpoint, bucket, "repo", "us-east-1", true);
-        return new S3ModelStore(
-                S3ModelStore.client(settings), bucket, "repo", work.resolve(cacheName), null, readOnly);
+        return new S3ModelStore(S3ModelStore.client(settings), bucket, "repo", work.resolve(cacheName), null, readOnly);
     }
 
     private List<String> keys() {
@@ -215,9 +214,10 @@ class S3ModelStoreTest {
         assertThat(ModelStores.seed(store, seeds)).as("not seeded yet").isFalse();
         ModelRegistry registry = new ModelRegistry(store);
         assertThat(registry.names()).isEmpty();
-        assertThat(registry.storeProblem()).hasValueSatisfying(p -> assertThat(p.reason())
-                .contains("s3://" + bucket + "/repo/")
-                .contains("could not list the models"));
+        assertThat(registry.storeProblem())
+                .hasValueSatisfying(p -> assertThat(p.reason())
+                        .contains("s3://" + bucket + "/repo/")
+                        .contains("could not list the models"));
         assertThatThrownBy(() -> store.pinDefault(NAME, 1)).isInstanceOf(StoreUnavailableException.class);
 
         late.start();

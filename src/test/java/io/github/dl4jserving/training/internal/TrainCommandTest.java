@@ -10,7 +10,6 @@ import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.internal.FileModelStore;
-import io.github.dl4jserving.registry.internal.ModelStore;
 import io.github.dl4jserving.training.TrainCommand;
 import java.nio.file.Path;
 import java.util.Arrays;
