@@ -21,11 +21,6 @@ public record RegistrySettings(
         @DefaultValue("models") String seedModelsDir,
         @DefaultValue Store registry) {
 
-    /** A filesystem store at {@code modelsDir}, seeded from {@code seedModelsDir}. */
-    public RegistrySettings(String modelsDir, String seedModelsDir) {
-        this(modelsDir, seedModelsDir, Store.FILESYSTEM);
-    }
-
     // Paths are bound as strings: Spring's Path conversion reads "../x" as a resource location.
     public Path modelsPath() {
         return Path.of(modelsDir);

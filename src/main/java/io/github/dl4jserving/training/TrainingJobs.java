@@ -52,7 +52,11 @@ public class TrainingJobs implements AutoCloseable {
         this.metrics = metrics;
         this.queue = new JobQueue(settings);
         this.runner = new JobRunner(this.trainers, registry, data, uploads, store, metrics);
-        for (TrainingJob record : store.loadAll()) {
+        if (settings.forwardsTraining()) {
+            // The trainer replica owns every job record; this one must not read, let alone mark, them.
+            log.info("Training is forwarded to {}: no job records are kept here", settings.trainerUrl());
+        }
+        for (TrainingJob record : settings.forwardsTraining() ? List.<TrainingJob>of() : store.loadAll()) {
             JobState job = new JobState(record, events, store);
             if (!record.status().isFinal()) {
                 job.finish(

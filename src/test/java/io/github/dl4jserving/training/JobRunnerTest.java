@@ -60,7 +60,7 @@ class JobRunnerTest {
                 new DatasetStore(root, 4096, 1 << 20),
                 new JobStore(root),
                 new TrainingMetrics(new SimpleMeterRegistry()),
-                new TrainingSettings(1, 1, Duration.ofSeconds(5), Duration.ofHours(1)));
+                new TrainingSettings(1, 1, Duration.ofSeconds(5), Duration.ofHours(1), null));
     }
 
     @AfterEach

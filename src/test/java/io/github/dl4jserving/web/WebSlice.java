@@ -38,7 +38,7 @@ class WebSlice {
 
     @Bean
     TrainingSettings trainingSettings() {
-        return new TrainingSettings(1, 4, Duration.ofSeconds(20), Duration.ofHours(6));
+        return new TrainingSettings(1, 4, Duration.ofSeconds(20), Duration.ofHours(6), null);
     }
 
     @Bean

@@ -1,0 +1,129 @@
+package io.github.dl4jserving.platform;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Training stays single-writer across replicas: one replica, the trainer, runs every job and keeps
+ * every job record and uploaded data set. On the other replicas ({@code dl4j-serving.training.trainer-url}
+ * set) this filter forwards {@code /jobs}, {@code /datasets} and {@code /trainers} to the trainer and
+ * streams its answer back, event streams included, so a client behind a load balancer reaches its job
+ * whichever replica it lands on. The trainer checks the API key again; this replica checked it first.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 3)
+class TrainerForwardingFilter extends OncePerRequestFilter {
+    private static final Logger log = LoggerFactory.getLogger(TrainerForwardingFilter.class);
+    private static final Pattern TRAINING = Pattern.compile("/(jobs|datasets|trainers)(/.*)?");
+    /** Request headers the trainer needs; hop-by-hop and Host headers are the client's own. */
+    private static final List<String> REQUEST_HEADERS = List.of(
+            "content-type", "accept", "authorization", "x-api-key", "last-event-id", "accept-language", "traceparent");
+
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length", ":status");
+
+    private final URI trainer;
+    private final HttpClient client;
+
+    TrainerForwardingFilter(@Value("${dl4j-serving.training.trainer-url:}") String trainerUrl) {
+        this.trainer = trainerUrl == null || trainerUrl.isBlank()
+                ? null
+                : URI.create(trainerUrl.endsWith("/") ? trainerUrl.substring(0, trainerUrl.length() - 1) : trainerUrl);
+        this.client = trainer == null
+                ? null
+                : HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
+        if (trainer != null) {
+            log.info("Training requests (/jobs, /datasets, /trainers) are forwarded to the trainer at {}", trainer);
+        }
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return trainer == null || !TRAINING.matcher(request.getRequestURI()).matches();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String query = request.getQueryString();
+        URI target = URI.create(trainer + request.getRequestURI() + (query == null ? "" : "?" + query));
+        long length = request.getContentLengthLong();
+        HttpRequest.BodyPublisher body = length == 0
+                ? HttpRequest.BodyPublishers.noBody()
+                : length > 0
+                        ? HttpRequest.BodyPublishers.fromPublisher(
+                                HttpRequest.BodyPublishers.ofInputStream(() -> stream(request)), length)
+                        : HttpRequest.BodyPublishers.ofInputStream(() -> stream(request));
+        HttpRequest.Builder forward = HttpRequest.newBuilder(target).method(request.getMethod(), body);
+        for (String name : REQUEST_HEADERS) {
+            String value = request.getHeader(name);
+            if (value != null) {
+                forward.header(name, value);
+            }
+        }
+        forward.header("X-Forwarded-For", request.getRemoteAddr());
+        HttpResponse<InputStream> answer;
+        try {
+            answer = client.send(forward.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            log.warn("The trainer at {} did not answer {} {}: {}", trainer, request.getMethod(), target, e.toString());
+            FilterProblems.write(
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "Training runs on the trainer replica, which cannot be reached right now. Try again shortly.",
+                    request.getRequestURI());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        response.setStatus(answer.statusCode());
+        answer.headers().map().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> response.addHeader(name, v));
+            }
+        });
+        try (InputStream in = answer.body()) {
+            OutputStream out = response.getOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+                out.flush(); // event streams: each event as it comes
+            }
+        }
+    }
+
+    private static InputStream stream(HttpServletRequest request) {
+        try {
+            return request.getInputStream();
+        } catch (IOException e) {
+            return InputStream.nullInputStream();
+        }
+    }
+}
