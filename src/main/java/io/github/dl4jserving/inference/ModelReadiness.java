@@ -46,12 +46,18 @@ public class ModelReadiness {
                 : new State("loading (version " + def.version() + ")", def.version());
     }
 
-    /** Every model in the registry and every configured default model, by name. */
+    /**
+     * Every model in the registry and every configured default model, by name; in single-model mode
+     * (KServe) the one model only.
+     */
     public Map<String, State> all() {
         TreeSet<String> names = new TreeSet<>(registry.names());
-        for (String configured : new String[] {
-            properties.defaultImageModel(), properties.defaultTabularModel(), properties.defaultGeneratorModel()
-        }) {
+        registry.singleModel().ifPresent(names::add);
+        for (String configured : registry.singleModel().isPresent()
+                ? new String[0]
+                : new String[] {
+                    properties.defaultImageModel(), properties.defaultTabularModel(), properties.defaultGeneratorModel()
+                }) {
             if (configured != null && !configured.isBlank()) {
                 names.add(configured);
             }

@@ -153,6 +153,11 @@ public class ModelRegistry {
         return store.readOnly();
     }
 
+    /** The one model the store holds, in single-model mode ({@code dl4j-serving.registry.model-name}). */
+    public Optional<String> singleModel() {
+        return store.singleModel();
+    }
+
     /** The store could not be read: {@code reason}, since {@code since}. */
     public record StoreProblem(String reason, Instant since) {}
 

@@ -37,6 +37,7 @@ public class TrainingJobs implements AutoCloseable {
     private final JobRunner runner;
     private final JobEvents events = new JobEvents();
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
+    private final ModelRegistry registry;
 
     public TrainingJobs(
             List<Trainer> trainers,
@@ -47,6 +48,7 @@ public class TrainingJobs implements AutoCloseable {
             TrainingMetrics metrics,
             TrainingSettings settings) {
         trainers.forEach(t -> this.trainers.put(t.modelName(), t));
+        this.registry = registry;
         this.uploads = uploads;
         this.store = store;
         this.metrics = metrics;
@@ -93,6 +95,11 @@ public class TrainingJobs implements AutoCloseable {
      */
     public TrainingJob submit(
             String model, String dataset, Map<String, ?> hyperparameters, String promote, String name) {
+        if (registry.readOnly()) {
+            throw new JobConflictException("This replica's model store is read-only "
+                    + "(dl4j-serving.registry.read-only=true): a job could not write its result. Train where the "
+                    + "repository is writable, for example with the train command as a Kubernetes Job.");
+        }
         Trainer trainer = trainer(model);
         DatasetChoice data = DatasetChoice.resolve(trainer, dataset, name, uploads);
         TrainingOptions.Parsed parsed = TrainingOptions.parse(hyperparameters, trainer.hyperparameters());

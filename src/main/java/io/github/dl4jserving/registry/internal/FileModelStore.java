@@ -73,6 +73,11 @@ public class FileModelStore implements ModelStore {
         return readOnly;
     }
 
+    @Override
+    public Optional<String> singleModel() {
+        return Optional.ofNullable(singleModel);
+    }
+
     /** {@code <root>/<name>}, for a valid name only, and checked to lie directly under the root. */
     private Path modelDir(String name) {
         if (!ModelName.isValid(name) || (singleModel != null && !singleModel.equals(name))) {

@@ -30,6 +30,9 @@ public interface ModelStore {
     /** Whether this store refuses every write ({@code dl4j-serving.registry.read-only}). */
     boolean readOnly();
 
+    /** The one model this store holds, in single-model mode ({@code dl4j-serving.registry.model-name}). */
+    Optional<String> singleModel();
+
     /**
      * Every complete version in the store, by name and ascending version.
      *

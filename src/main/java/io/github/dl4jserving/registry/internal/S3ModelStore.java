@@ -116,6 +116,11 @@ public class S3ModelStore implements ModelStore {
         return readOnly;
     }
 
+    @Override
+    public Optional<String> singleModel() {
+        return Optional.ofNullable(singleModel);
+    }
+
     /** The key of {@code rest} within model {@code name}'s folder. */
     private String key(String name, String rest) {
         if (!ModelName.isValid(name) || (singleModel != null && !singleModel.equals(name))) {
