@@ -7,7 +7,9 @@ import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.internal.FileModelStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
 import java.time.Duration;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.util.unit.DataSize;
 
 /** The registry over the committed {@code models/} and an inference service on it, shared per test JVM. */
@@ -34,7 +36,8 @@ public final class ShippedModels {
                 settings(),
                 datasetSettings(),
                 new BatchingSettings(maxBatch, Duration.ZERO, 256),
-                new SimpleMeterRegistry());
+                new SimpleMeterRegistry(),
+                new StaticListableBeanFactory().getBeanProvider(Tracer.class));
     }
 
     public static synchronized ModelRegistry registry() {

@@ -4,6 +4,7 @@ import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PreparedDigit;
 import io.github.dl4jserving.datasets.UnreadableImageException;
+import io.github.dl4jserving.inference.internal.InferenceTracing;
 import io.github.dl4jserving.inference.internal.VersionQueues;
 import io.github.dl4jserving.registry.LoadedModel;
 import java.util.ArrayList;
@@ -14,26 +15,35 @@ final class ImageAnswers {
     private final VersionQueues queues;
     private final DigitImages digits;
     private final int maxBatch;
+    private final InferenceTracing tracing;
 
-    ImageAnswers(VersionQueues queues, DigitImages digits, int maxBatch) {
+    ImageAnswers(VersionQueues queues, DigitImages digits, int maxBatch, InferenceTracing tracing) {
         this.queues = queues;
         this.digits = digits;
         this.maxBatch = maxBatch;
+        this.tracing = tracing;
     }
 
     /** The 28x28 rows of encoded images, in order, as one flat array. */
     float[] prepare(List<byte[]> files) {
         Batches.check(files.size(), "image", maxBatch);
-        List<float[]> prepared = new ArrayList<>(files.size());
-        for (byte[] file : files) {
-            prepared.add(digits.prepare(file).pixels());
-        }
-        return Batches.flatten(prepared, DigitImages.PIXELS);
+        return tracing.decode(files.size(), () -> {
+            List<float[]> prepared = new ArrayList<>(files.size());
+            for (byte[] file : files) {
+                prepared.add(digits.prepare(file).pixels());
+            }
+            return Batches.flatten(prepared, DigitImages.PIXELS);
+        });
     }
 
     /** One prediction per image, in order; an image that fails is named by its place in the request. */
     Answers.Classification classify(LoadedModel m, List<ImageInput> images, Integer requestedK) {
         Batches.check(images.size(), "image", maxBatch);
+        return topLabels(m, tracing.decode(images.size(), () -> prepareAll(images)), requestedK);
+    }
+
+    /** Each image prepared, in order; an image that fails is named by its place in the request. */
+    private List<float[]> prepareAll(List<ImageInput> images) {
         List<float[]> prepared = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             ImageInput image = images.get(i);
@@ -50,7 +60,7 @@ final class ImageAnswers {
                         : new NoDigitFoundException(where + e.getMessage());
             }
         }
-        return topLabels(m, prepared, requestedK);
+        return prepared;
     }
 
     /**

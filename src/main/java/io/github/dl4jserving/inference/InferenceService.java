@@ -5,6 +5,7 @@ import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.UnreadableImageException;
 import io.github.dl4jserving.inference.internal.InferenceMetrics;
+import io.github.dl4jserving.inference.internal.InferenceTracing;
 import io.github.dl4jserving.inference.internal.ModelContract;
 import io.github.dl4jserving.inference.internal.TabularRows;
 import io.github.dl4jserving.inference.internal.VersionQueues;
@@ -16,6 +17,7 @@ import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistryEvent;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -50,7 +53,8 @@ public class InferenceService implements AutoCloseable {
             InferenceSettings settings,
             DatasetSettings datasets,
             BatchingSettings batching,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ObjectProvider<Tracer> tracer) {
         this.registry = registry;
         this.settings = settings;
         this.metrics = new InferenceMetrics(meters, new Rejections(meters));
@@ -58,8 +62,10 @@ public class InferenceService implements AutoCloseable {
             log.warn("dl4j-serving.workers-per-model is deprecated; set dl4j-serving.batching.workers instead");
         }
         // Warms every default version, the ones loaded already and, through on(), later ones.
-        this.versions = new VersionQueues(registry, batching, settings.workersPerModel(), metrics);
-        this.images = new ImageAnswers(versions, new DigitImages(datasets.maxImageDimension()), settings.maxBatch());
+        InferenceTracing tracing = new InferenceTracing(tracer.getIfAvailable(() -> Tracer.NOOP));
+        this.versions = new VersionQueues(registry, batching, settings.workersPerModel(), metrics, tracing);
+        this.images =
+                new ImageAnswers(versions, new DigitImages(datasets.maxImageDimension()), settings.maxBatch(), tracing);
         this.tables = new TabularAnswers(versions, settings.maxBatch());
         this.generators = new GeneratorAnswers(versions, settings.maxBatch());
     }

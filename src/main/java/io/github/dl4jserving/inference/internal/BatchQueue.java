@@ -4,6 +4,7 @@ import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.ServiceBusyException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.TraceContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +49,7 @@ final class BatchQueue {
     private final Timer queueTime;
     private final Timer forwardTime;
     private final DistributionSummary batchSize;
+    private final InferenceTracing tracing;
     private volatile boolean closing;
 
     BatchQueue(
@@ -59,8 +61,10 @@ final class BatchQueue {
             long maxWaitMillis,
             Timer queueTime,
             Timer forwardTime,
-            DistributionSummary batchSize) {
+            DistributionSummary batchSize,
+            InferenceTracing tracing) {
         this.label = label;
+        this.tracing = tracing;
         this.width = width;
         this.normalizer = normalizer;
         this.maxBatchSize = settings.maxBatchSize();
@@ -88,7 +92,7 @@ final class BatchQueue {
 
     /** Runs {@code rows} rows of {@code width} values, given row by row in {@code flat}. */
     float[][] run(float[] flat, int rows) {
-        Job job = new Job(flat, rows, System.nanoTime(), new CompletableFuture<>());
+        Job job = new Job(flat, rows, System.nanoTime(), tracing.capture(), new CompletableFuture<>());
         if (closing || !queue.offer(job)) {
             throw new ServiceBusyException("The request queue of " + label + " is full. Retry shortly.");
         }
@@ -184,7 +188,25 @@ final class BatchQueue {
             }
         } finally {
             worker.release(in, rows);
-            forwardTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            long end = System.nanoTime();
+            forwardTime.record(end - start, TimeUnit.NANOSECONDS);
+            traceBatch(batch, start, end);
+        }
+    }
+
+    private void traceBatch(List<Job> batch, long start, long end) {
+        boolean sampled = false;
+        for (Job j : batch) {
+            sampled |= j.trace() != null;
+        }
+        if (sampled) {
+            tracing.batch(
+                    label,
+                    batch.stream()
+                            .map(j -> new InferenceTracing.Traced(j.trace(), j.arrival(), j.rows()))
+                            .toList(),
+                    start,
+                    end);
         }
     }
 
@@ -220,7 +242,7 @@ final class BatchQueue {
         replicas.forEach(MultiLayerNetwork::close);
     }
 
-    private record Job(float[] flat, int rows, long arrival, CompletableFuture<float[][]> result) {}
+    private record Job(float[] flat, int rows, long arrival, TraceContext trace, CompletableFuture<float[][]> result) {}
 
     /** Grows from nothing on first use and keeps what it learned: outputs of the batch sizes seen. */
     private static final WorkspaceConfiguration OUTPUT_WORKSPACE = WorkspaceConfiguration.builder()

@@ -26,6 +26,7 @@ public final class VersionQueues implements AutoCloseable {
     private final BatchingSettings batching;
     private final Integer aliasWorkers;
     private final InferenceMetrics metrics;
+    private final InferenceTracing tracing;
     private final Map<String, BatchQueue> queues = new ConcurrentHashMap<>();
     private final Set<String> warm = ConcurrentHashMap.newKeySet();
     private final Set<String> retired = ConcurrentHashMap.newKeySet();
@@ -36,8 +37,13 @@ public final class VersionQueues implements AutoCloseable {
     });
 
     public VersionQueues(
-            ModelRegistry registry, BatchingSettings batching, Integer aliasWorkers, InferenceMetrics metrics) {
+            ModelRegistry registry,
+            BatchingSettings batching,
+            Integer aliasWorkers,
+            InferenceMetrics metrics,
+            InferenceTracing tracing) {
         this.registry = registry;
+        this.tracing = tracing;
         this.batching = batching;
         this.aliasWorkers = aliasWorkers;
         this.metrics = metrics;
@@ -116,7 +122,8 @@ public final class VersionQueues implements AutoCloseable {
                     batching.maxWait().toMillis(),
                     metrics.queue(m.name(), v),
                     metrics.forward(m.name(), v),
-                    metrics.batchSize(m.name(), v));
+                    metrics.batchSize(m.name(), v),
+                    tracing);
             metrics.queueDepth(m.name(), v, q, BatchQueue::depth);
             return q;
         });

@@ -33,7 +33,8 @@ class BatchQueueTest {
                 60_000,
                 meters.timer("queue"),
                 meters.timer("forward"),
-                sizes);
+                sizes,
+                InferenceTracing.OFF);
     }
 
     @Test

@@ -109,7 +109,8 @@ public class ForwardPassBenchmark {
                     60_000,
                     meters.timer("queue"),
                     meters.timer("forward"),
-                    meters.summary("batch"));
+                    meters.summary("batch"),
+                    InferenceTracing.OFF);
         }
 
         @TearDown(Level.Trial)

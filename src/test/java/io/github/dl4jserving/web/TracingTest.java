@@ -1,0 +1,135 @@
+package io.github.dl4jserving.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dl4jserving.TestData;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * OpenTelemetry tracing on the real service, every request sampled, spans caught by an exporter
+ * in the test: a photo's server span has its decode and queue spans as children, and the batch's
+ * forward span links back to it; the log lines written during a request carry its trace id.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"management.tracing.sampling.probability=1.0"})
+@ExtendWith(OutputCaptureExtension.class)
+class TracingTest extends RunningServer {
+    static final List<SpanData> SPANS = new CopyOnWriteArrayList<>();
+
+    @TestConfiguration
+    static class CatchSpans {
+        @Bean
+        SpanProcessor catchSpans() {
+            return SimpleSpanProcessor.create(new SpanExporter() {
+                @Override
+                public CompletableResultCode export(Collection<SpanData> spans) {
+                    SPANS.addAll(spans);
+                    return CompletableResultCode.ofSuccess();
+                }
+
+                @Override
+                public CompletableResultCode flush() {
+                    return CompletableResultCode.ofSuccess();
+                }
+
+                @Override
+                public CompletableResultCode shutdown() {
+                    return CompletableResultCode.ofSuccess();
+                }
+            });
+        }
+    }
+
+    private static SpanData await(String name, String traceId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (SpanData s : SPANS) {
+                if (s.getName().equals(name)
+                        && (traceId == null || s.getTraceId().equals(traceId))) {
+                    return s;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no span " + name + " in "
+                + SPANS.stream().map(SpanData::getName).toList());
+    }
+
+    @Test
+    void aPhotosSpanCoversDecodeQueueAndAForwardPassThatLinksBack() throws Exception {
+        byte[] jpeg = TestData.jpeg(TestData.paperPhoto(0));
+        HttpResponse<byte[]> r = client.postFiles("/predict", "image", List.of(jpeg), "image/jpeg");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String traceparent = r.headers().firstValue("traceparent").orElse(null);
+
+        SpanData decode = await("dl4j.decode", null);
+        String traceId = decode.getTraceId();
+        SpanData server = SPANS.stream()
+                .filter(s ->
+                        s.getTraceId().equals(traceId) && s.getParentSpanId().equals("0000000000000000"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(server.getName()).containsIgnoringCase("post");
+        SpanData queue = await("dl4j.queue", traceId);
+        assertThat(decode.getParentSpanId()).isEqualTo(server.getSpanId());
+        assertThat(queue.getParentSpanId()).isEqualTo(server.getSpanId());
+        assertThat(queue.getStartEpochNanos()).isGreaterThanOrEqualTo(decode.getEndEpochNanos() - 1_000_000);
+        assertThat(queue.getEndEpochNanos()).isLessThanOrEqualTo(server.getEndEpochNanos());
+
+        SpanData forward = SPANS.stream()
+                .filter(s -> s.getName().equals("dl4j.forward"))
+                .filter(s -> s.getLinks().stream()
+                        .map(LinkData::getSpanContext)
+                        .anyMatch(c -> c.getSpanId().equals(server.getSpanId())))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no forward pass links to the request"));
+        assertThat(forward.getTraceId()).as("a batch has a trace of its own").isNotEqualTo(traceId);
+        assertThat(forward.getAttributes().get(AttributeKey.stringKey("model"))).isEqualTo("mnist-mlp@1");
+        assertThat(forward.getStartEpochNanos()).isGreaterThanOrEqualTo(queue.getEndEpochNanos() - 1_000_000);
+        assertThat(traceparent)
+                .as("the W3C header is not echoed; the trace id is in the logs")
+                .isNull();
+    }
+
+    @Test
+    void logLinesWrittenDuringARequestCarryItsTraceId(CapturedOutput output) throws Exception {
+        // Submitting a job logs "Queued job ..." on the request's thread.
+        HttpResponse<byte[]> r = client.postJson("/jobs", "{\"model\": \"breast-cancer-logreg\"}");
+        assertThat(r.statusCode()).isEqualTo(202);
+        String id = HttpTestClient.json(r).get("id").asString();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        SpanData server = null;
+        while (server == null && System.nanoTime() < deadline) {
+            server = SPANS.stream()
+                    .filter(s -> s.getParentSpanId().equals("0000000000000000"))
+                    .filter(s -> s.getAttributes().asMap().toString().contains("uri=/jobs"))
+                    .findFirst()
+                    .orElse(null);
+            Thread.sleep(20);
+        }
+        assertThat(server).as("the server span of POST /jobs").isNotNull();
+        String traceId = server.getTraceId();
+        assertThat(output.getOut().lines().filter(l -> l.contains("Queued job " + id)))
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains(traceId));
+    }
+}
