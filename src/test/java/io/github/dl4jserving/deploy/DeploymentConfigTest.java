@@ -94,6 +94,44 @@ class DeploymentConfigTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void theScaleProfileRunsTwoReplicasOnOneS3RepositoryWithOneTrainer() {
+        Map<String, Object> services = (Map<String, Object>)
+                DeploymentFiles.yaml(DeploymentFiles.COMPOSE).get("services");
+        Map<String, String> s3 = (Map<String, String>) ((Map<String, Object>) services.get("s3")).get("environment");
+        Map<String, String> one =
+                (Map<String, String>) ((Map<String, Object>) services.get("replica-1")).get("environment");
+        Map<String, String> two =
+                (Map<String, String>) ((Map<String, Object>) services.get("replica-2")).get("environment");
+        for (Map<String, String> replica : List.of(one, two)) {
+            assertThat(replica)
+                    .containsEntry("DL4J_SERVING_REGISTRY_STORE", "s3")
+                    .containsEntry("DL4J_SERVING_REGISTRY_S3_ENDPOINT", "http://s3:80")
+                    .containsEntry("DL4J_SERVING_REGISTRY_S3_BUCKET", "dl4j-models")
+                    .containsEntry("AWS_ACCESS_KEY_ID", s3.get("S3PROXY_IDENTITY"))
+                    .containsEntry("AWS_SECRET_ACCESS_KEY", s3.get("S3PROXY_CREDENTIAL"));
+            HelmChartTest.assertTheServiceReadsEach(replica.keySet().stream());
+        }
+        assertThat(s3.get("S3PROXY_ENDPOINT")).endsWith(":80");
+        assertThat(DeploymentFiles.read(DeploymentFiles.DOCKERFILE)).contains("EXPOSE 8080");
+        assertThat((List<String>) ((Map<String, Object>) services.get("s3-bucket")).get("command"))
+                .contains("/data/dl4j-models");
+        assertThat(one).doesNotContainKey("DL4J_SERVING_TRAINING_TRAINER_URL");
+        assertThat(two).containsEntry("DL4J_SERVING_TRAINING_TRAINER_URL", "http://replica-1:8080");
+        List<String> models = new ArrayList<>();
+        for (String replica : List.of("replica-1", "replica-2")) {
+            ((List<String>) ((Map<String, Object>) services.get(replica)).get("volumes"))
+                    .stream()
+                            .filter(v -> v.endsWith(":" + one.get("DL4J_SERVING_MODELS_DIR")))
+                            .forEach(models::add);
+        }
+        assertThat(models)
+                .as("each replica's job records and cache in a volume of its own")
+                .hasSize(2)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void everyServiceMetricOnTheDashboardIsExported() {
         List<String> expressions = new ArrayList<>();
         for (Map<String, Object> panel :
