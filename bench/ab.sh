@@ -4,6 +4,8 @@
 # turn, round after round and first in turn, so drifts of the machine's speed hit both alike.
 # Usage: bench/ab.sh OLD.jar NEW.jar SCENARIO.lua [rounds, default 3] [seconds per round, default 15]
 #   e.g. IMAGE=target/bench-photo.jpg TYPE=image/jpeg bench/ab.sh /tmp/old.jar target/dl4j-serving-*.jar bench/predict-png.lua
+# OLD_ARGS and NEW_ARGS add arguments to either build, so one jar can run against itself with a
+# setting changed: NEW_ARGS=--management.tracing.enabled=false bench/ab.sh app.jar app.jar ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old="$1"; new="$2"; scenario="$3"; rounds="${4:-3}"; seconds="${5:-15}"
@@ -13,12 +15,12 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 start() { # jar port name
   rm -rf "target/ab-store-$3"
   java $flags -jar "$1" --server.port="$2" --dl4j-serving.models-dir="target/ab-store-$3" \
-    --dl4j-serving.seed-models-dir=models > "target/ab-$3.log" 2>&1 &
+    --dl4j-serving.seed-models-dir=models ${NEW_ARGS:-} > "target/ab-$3.log" 2>&1 &
   pids+=($!)
 }
 # The old build knows no seeds: its store is a copy of the shipped models.
 rm -rf target/ab-store-old && cp -r models target/ab-store-old
-java $flags -jar "$old" --server.port=18081 --dl4j-serving.models-dir=target/ab-store-old > target/ab-old.log 2>&1 &
+java $flags -jar "$old" --server.port=18081 --dl4j-serving.models-dir=target/ab-store-old ${OLD_ARGS:-} > target/ab-old.log 2>&1 &
 pids+=($!)
 start "$new" 18082 new
 for port in 18081 18082; do
