@@ -42,7 +42,15 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
             "content-type", "accept", "authorization", "x-api-key", "last-event-id", "accept-language", "traceparent");
 
     private static final Set<String> HOP_BY_HOP = Set.of(
-            "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "content-length", ":status");
+            "connection",
+            "keep-alive",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "upgrade",
+            "content-length",
+            "date",
+            ":status");
 
     private final URI trainer;
     private final HttpClient client;
@@ -116,6 +124,9 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
                 out.write(buffer, 0, n);
                 out.flush(); // event streams: each event as it comes
             }
+        } catch (IOException e) {
+            // The client went away (or the trainer did, mid-answer): closing the trainer's stream ends both.
+            log.debug("Forwarding {} {} ended early: {}", request.getMethod(), target, e.toString());
         }
     }
 

@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Bean;
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.tracing.sampling.probability=1.0"})
+        properties = {"dl4j-serving.tracing.enabled=true", "management.tracing.sampling.probability=1.0"})
 @ExtendWith(OutputCaptureExtension.class)
 class TracingTest extends RunningServer {
     static final List<SpanData> SPANS = new CopyOnWriteArrayList<>();
