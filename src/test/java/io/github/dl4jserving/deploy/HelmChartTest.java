@@ -238,6 +238,22 @@ class HelmChartTest {
     }
 
     @Test
+    void tracingIsOffUnlessAskedForAndExportsOnlyToAGivenEndpoint() {
+        ConfigMap off = all(render(), ConfigMap.class).get(0);
+        assertThat(off.getData())
+                .containsEntry("DL4J_SERVING_TRACING_ENABLED", "false")
+                .doesNotContainKey("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT");
+        ConfigMap on = all(
+                        render("tracing.enabled=true", "tracing.otlpEndpoint=http://otel:4318/v1/traces"),
+                        ConfigMap.class)
+                .get(0);
+        assertThat(on.getData())
+                .containsEntry("DL4J_SERVING_TRACING_ENABLED", "true")
+                .containsEntry("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", "http://otel:4318/v1/traces");
+        assertTheServiceReadsEach(on.getData().keySet().stream());
+    }
+
+    @Test
     void theTrainJobRunsTheTrainCommandAgainstTheSameBucket() {
         List<HasMetadata> objects =
                 render("trainJob.enabled=true", "trainJob.model=mnist-softmax", "registry.s3.credentialsSecret=s3");
