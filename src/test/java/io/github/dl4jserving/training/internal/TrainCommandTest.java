@@ -3,13 +3,16 @@ package io.github.dl4jserving.training.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.S3Server;
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.datasets.DatasetFile;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.RegistrySettings;
 import io.github.dl4jserving.registry.internal.FileModelStore;
+import io.github.dl4jserving.registry.internal.S3ModelStore;
 import io.github.dl4jserving.training.TrainCommand;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,6 +51,41 @@ class TrainCommandTest {
         assertThat(d.provenance().trainingExamples()).isEqualTo(559);
         assertThat(d.provenance().datasetSha256()).containsValue(DatasetFile.BREAST_CANCER.sha256());
         assertThat(model.normalizer()).isNotNull();
+    }
+
+    /** What the chart's train Job runs: the command against an S3 repository, seeded first. */
+    @Test
+    void writesToAnS3RepositoryThatServingReplicasPickUp(@TempDir Path work) throws Exception {
+        try (S3Server server = new S3Server(work.resolve("s3")).start()) {
+            server.createBucket("models");
+            Path seeds = work.resolve("seeds");
+            TestData.copyTree(
+                    TestData.MODELS_DIR.resolve("breast-cancer-logreg"), seeds.resolve("breast-cancer-logreg"));
+            int exit = TrainCommand.run(new String[] {
+                "breast-cancer-logreg",
+                "--epochs=5",
+                "--registry.store=s3",
+                "--registry.s3.endpoint=" + server.endpoint(),
+                "--registry.s3.bucket=models",
+                "--registry.s3.prefix=repo/",
+                "--models-dir=" + work.resolve("local"),
+                "--seed-models-dir=" + seeds,
+                "--data-dir=" + TestData.DATA_DIR
+            });
+            assertThat(exit).isZero();
+
+            RegistrySettings.S3 s3 = new RegistrySettings.S3(server.endpoint(), "models", "repo/", "us-east-1", true);
+            ModelRegistry replica = new ModelRegistry(new S3ModelStore(
+                    S3ModelStore.client(s3), "models", "repo/", work.resolve("replica-cache"), null, false));
+            assertThat(replica.versions("breast-cancer-logreg"))
+                    .extracting(LoadedModel::version)
+                    .containsExactly(1, 2);
+            assertThat(replica.get("breast-cancer-logreg", 2)
+                            .descriptor()
+                            .provenance()
+                            .epochs())
+                    .isEqualTo(5);
+        }
     }
 
     @Test
