@@ -116,6 +116,15 @@ public class ModelRegistry {
 
     /** Forgets the versions, and failures, that are no longer in the store: another process deleted them. */
     private void retireDeleted(List<ModelStore.StoredVersion> stored, List<RegistryEvent> changes) {
+        if (stored.isEmpty() && !models.isEmpty()) {
+            // No request empties a store (the last version of a model cannot be deleted): an unmounted
+            // directory or a wrong prefix does. Keep serving what is loaded.
+            log.warn(
+                    "The model store {} lists no versions at all; keeping the {} loaded model(s)",
+                    store.location(),
+                    models.size());
+            return;
+        }
         Set<String> present = new TreeSet<>();
         stored.forEach(v -> present.add(v.name() + "@" + v.version()));
         failures.keySet().removeIf(k -> !present.contains(k));

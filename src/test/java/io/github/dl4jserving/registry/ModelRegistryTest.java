@@ -132,6 +132,29 @@ class ModelRegistryTest {
     }
 
     @Test
+    void retiresAVersionAnotherProcessDeletedButNotEverythingWhenTheStoreLooksEmpty() throws IOException {
+        copyAs(1);
+        copyAs(2);
+        ModelRegistry registry = new ModelRegistry(new FileModelStore(root));
+        FileModelStore other = new FileModelStore(root);
+        other.pinDefault(NAME, 2);
+        other.deleteVersion(NAME, 1);
+        registry.refresh();
+        assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(2);
+
+        Path away = Files.move(root.resolve(NAME), root.resolveSibling(root.getFileName() + "-unmounted"));
+        try {
+            registry.refresh();
+            assertThat(registry.versions(NAME))
+                    .as("an empty listing is a missing mount, not a deletion")
+                    .extracting(LoadedModel::version)
+                    .containsExactly(2);
+        } finally {
+            Files.move(away, root.resolve(NAME));
+        }
+    }
+
+    @Test
     void answersUnknownNamesAndVersionsWithModelNotFound() throws IOException {
         copyAs(1);
         ModelRegistry registry = new ModelRegistry(new FileModelStore(root));
