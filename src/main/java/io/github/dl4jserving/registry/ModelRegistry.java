@@ -152,9 +152,9 @@ public class ModelRegistry {
         return Optional.ofNullable(storeProblem);
     }
 
-    /** Where the versions are kept: a directory, or an {@code s3://} address. */
+    /** Where the versions are kept, without a local path: "the models directory" or an {@code s3://} address. */
     public String storeLocation() {
-        return store.location();
+        return store.publicLocation();
     }
 
     /** Whether the store refuses writes ({@code dl4j-serving.registry.read-only}). */

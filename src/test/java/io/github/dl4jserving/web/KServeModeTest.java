@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The service as KServe's runtime starts it: the environment of
@@ -102,10 +103,11 @@ class KServeModeTest {
             HttpResponse<byte[]> pin = client.put("/models/" + MODEL + "/default", "{\"version\": 1}");
             assertThat(pin.statusCode()).isEqualTo(409);
             assertThat(HttpTestClient.contentType(pin)).startsWith("application/problem+json");
-            assertThat(HttpTestClient.json(client.get("/actuator/health"))
-                            .at("/components/modelStore/details/readOnly")
-                            .asBoolean())
-                    .isTrue();
+            JsonNode store = HttpTestClient.json(client.get("/actuator/health")).at("/components/modelStore");
+            assertThat(store.at("/details/readOnly").asBoolean()).isTrue();
+            assertThat(store.at("/details/location").asString())
+                    .as("no local path on an unauthenticated endpoint")
+                    .isEqualTo("the models directory (single model '" + MODEL + "')");
         }
         assertThat(files()).as("the directory is exactly as KServe copied it").isEqualTo(before);
     }

@@ -69,6 +69,11 @@ public class FileModelStore implements ModelStore {
     }
 
     @Override
+    public String publicLocation() {
+        return "the models directory" + (singleModel == null ? "" : " (single model '" + singleModel + "')");
+    }
+
+    @Override
     public boolean readOnly() {
         return readOnly;
     }

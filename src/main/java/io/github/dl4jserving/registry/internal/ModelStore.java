@@ -24,8 +24,13 @@ public interface ModelStore {
     /** Holds the pinned default version of a model, when one is pinned. */
     String DEFAULT_FILE = "default-version";
 
-    /** Where the store is, for logs and health: a directory or an {@code s3://bucket/prefix} address. */
+    /** Where the store is, for logs: a directory or an {@code s3://bucket/prefix} address. */
     String location();
+
+    /** Where the store is, for health and other unauthenticated answers: no local path. */
+    default String publicLocation() {
+        return location();
+    }
 
     /** Whether this store refuses every write ({@code dl4j-serving.registry.read-only}). */
     boolean readOnly();
