@@ -1,7 +1,6 @@
 package io.github.dl4jserving.registry.internal;
 
 import io.github.dl4jserving.platform.StorageException;
-import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelName;
 import java.io.IOException;
@@ -32,13 +31,11 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
  * of one model directly ({@code <root>/<version>/}), as KServe's storage initializer lays out
  * {@code /mnt/models}. A read-only store never writes, not even to clean up.
  */
-public class FileModelStore implements ModelStore {
+public class FileModelStore extends BaseModelStore {
     public static final String LAST_VERSION_FILE = ".last-version";
     private static final Duration LEFTOVER_AGE = Duration.ofMinutes(10);
 
     private final Path root;
-    private final String singleModel;
-    private final boolean readOnly;
 
     /** A writable store of many models at {@code root}. */
     public FileModelStore(Path root) {
@@ -50,13 +47,8 @@ public class FileModelStore implements ModelStore {
      * @param readOnly    whether every write is refused
      */
     public FileModelStore(Path root, String singleModel, boolean readOnly) {
-        if (singleModel != null && !ModelName.isValid(singleModel)) {
-            throw new IllegalArgumentException("dl4j-serving.registry.model-name is not a valid model name: "
-                    + "lower-case letters, digits and '-', at most 64");
-        }
+        super(singleModel, readOnly);
         this.root = root.toAbsolutePath().normalize();
-        this.singleModel = singleModel;
-        this.readOnly = readOnly;
     }
 
     public Path root() {
@@ -65,27 +57,17 @@ public class FileModelStore implements ModelStore {
 
     @Override
     public String location() {
-        return root.toString() + (singleModel == null ? "" : " (single model '" + singleModel + "')");
+        return root + modeSuffix();
     }
 
     @Override
     public String publicLocation() {
-        return "the models directory" + (singleModel == null ? "" : " (single model '" + singleModel + "')");
-    }
-
-    @Override
-    public boolean readOnly() {
-        return readOnly;
-    }
-
-    @Override
-    public Optional<String> singleModel() {
-        return Optional.ofNullable(singleModel);
+        return "the models directory" + modeSuffix();
     }
 
     /** {@code <root>/<name>}, for a valid name only, and checked to lie directly under the root. */
     private Path modelDir(String name) {
-        if (!ModelName.isValid(name) || (singleModel != null && !singleModel.equals(name))) {
+        if (!holds(name)) {
             throw new IllegalArgumentException("Invalid model name");
         }
         if (singleModel != null) {
@@ -98,17 +80,10 @@ public class FileModelStore implements ModelStore {
         return dir;
     }
 
-    private void checkWritable(String what) {
-        if (readOnly) {
-            throw new ModelConflictException("The model store is read-only (dl4j-serving.registry.read-only=true): "
-                    + "cannot " + what + ". Write to the repository this replica serves from instead.");
-        }
-    }
-
     @Override
     public synchronized List<StoredVersion> seedFrom(Path seeds) throws IOException {
         Path seedRoot = seeds.toAbsolutePath().normalize();
-        if (readOnly || !Files.isDirectory(seedRoot) || seedRoot.equals(root)) {
+        if (readOnly() || !Files.isDirectory(seedRoot) || seedRoot.equals(root)) {
             return List.of();
         }
         List<StoredVersion> copied = new ArrayList<>();
@@ -318,7 +293,7 @@ public class FileModelStore implements ModelStore {
 
     @Override
     public void removeLeftovers() {
-        if (!readOnly) {
+        if (!readOnly()) {
             StoreLeftovers.remove(root, singleModel != null, LEFTOVER_AGE);
         }
     }

@@ -1,8 +1,6 @@
 package io.github.dl4jserving.registry.internal;
 
-import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelName;
 import io.github.dl4jserving.registry.RegistrySettings;
 import io.github.dl4jserving.registry.StoreUnavailableException;
 import java.io.IOException;
@@ -58,7 +56,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>The registry loads versions from a local cache ({@code <models-dir>/.s3-cache}), filled on
  * first use and checked against the objects' ETags.
  */
-public class S3ModelStore implements ModelStore {
+public class S3ModelStore extends BaseModelStore {
     private static final Logger log = LoggerFactory.getLogger(S3ModelStore.class);
     static final String CLAIM_FILE = ".claim";
     private static final String STAMP_FILE = ".stamp";
@@ -69,22 +67,16 @@ public class S3ModelStore implements ModelStore {
     private final String bucket;
     private final String prefix;
     private final Path cache;
-    private final String singleModel;
-    private final boolean readOnly;
 
     public S3ModelStore(S3Client s3, String bucket, String prefix, Path cache, String singleModel, boolean readOnly) {
+        super(singleModel, readOnly);
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("dl4j-serving.registry.s3.bucket must name the bucket of the models");
-        }
-        if (singleModel != null && !ModelName.isValid(singleModel)) {
-            throw new IllegalArgumentException("dl4j-serving.registry.model-name is not a valid model name");
         }
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = prefix == null || prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
         this.cache = cache.toAbsolutePath().normalize();
-        this.singleModel = singleModel;
-        this.readOnly = readOnly;
     }
 
     /** An S3 client for {@code settings}: endpoint override, path-style access, the SDK's default credentials. */
@@ -108,22 +100,12 @@ public class S3ModelStore implements ModelStore {
 
     @Override
     public String location() {
-        return "s3://" + bucket + "/" + prefix + (singleModel == null ? "" : " (single model '" + singleModel + "')");
-    }
-
-    @Override
-    public boolean readOnly() {
-        return readOnly;
-    }
-
-    @Override
-    public Optional<String> singleModel() {
-        return Optional.ofNullable(singleModel);
+        return "s3://" + bucket + "/" + prefix + modeSuffix();
     }
 
     /** The key of {@code rest} within model {@code name}'s folder. */
     private String key(String name, String rest) {
-        if (!ModelName.isValid(name) || (singleModel != null && !singleModel.equals(name))) {
+        if (!holds(name)) {
             throw new IllegalArgumentException("Invalid model name");
         }
         return prefix + (singleModel == null ? name + "/" : "") + rest;
@@ -142,13 +124,6 @@ public class S3ModelStore implements ModelStore {
                 "The model store " + location() + " could not " + what + ": " + reason
                         + ". Nothing was changed; the loaded versions keep serving.",
                 e);
-    }
-
-    private void checkWritable(String what) {
-        if (readOnly) {
-            throw new ModelConflictException("The model store is read-only (dl4j-serving.registry.read-only=true): "
-                    + "cannot " + what + ". Write to the repository this replica serves from instead.");
-        }
     }
 
     /** One object under the prefix: which model, version and file it is, when it is one of ours. */
@@ -400,7 +375,7 @@ public class S3ModelStore implements ModelStore {
 
     @Override
     public List<StoredVersion> seedFrom(Path seeds) throws IOException {
-        if (readOnly || !Files.isDirectory(seeds)) {
+        if (readOnly() || !Files.isDirectory(seeds)) {
             return List.of();
         }
         FileModelStore seedStore = new FileModelStore(seeds);
@@ -429,7 +404,7 @@ public class S3ModelStore implements ModelStore {
         } catch (RuntimeException e) {
             log.debug("Could not clean {}", cache, e);
         }
-        if (readOnly) {
+        if (readOnly()) {
             return;
         }
         try {
