@@ -7,11 +7,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.profiler.OpProfiler;
 import org.nd4j.linalg.profiler.ProfilerConfig;
 
@@ -23,7 +29,9 @@ import org.nd4j.linalg.profiler.ProfilerConfig;
  * prints the time per native op over a few more.
  *
  * <p>Arguments: data directory (default ../shared/data), ND4J threads (default 1), timed iterations
- * (default 20), batch size (default 64), "profile".
+ * (default 20), batch size (default 64), then "profile" or "conv1" (an experiment: the generator's
+ * stride-1 transposed convolution replaced by a plain 5x5 convolution with 'same' padding, the same
+ * function family with the same parameter count).
  */
 public final class DcganIterationBenchmark {
     private DcganIterationBenchmark() {}
@@ -34,6 +42,7 @@ public final class DcganIterationBenchmark {
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 64;
         boolean profile = args.length > 4 && args[4].equals("profile");
+        boolean conv1 = args.length > 4 && args[4].equals("conv1");
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
@@ -44,7 +53,23 @@ public final class DcganIterationBenchmark {
         Nd4j.getRandom().setSeed(seed);
         MultiLayerNetwork discriminator = new MultiLayerNetwork(DcganNetworks.discriminatorConfiguration(seed, 1e-4));
         discriminator.init();
-        MultiLayerNetwork generator = new MultiLayerNetwork(DcganNetworks.generatorConfiguration(seed, 1e-4));
+        MultiLayerConfiguration generatorConf = DcganNetworks.generatorConfiguration(seed, 1e-4);
+        if (conv1) {
+            generatorConf
+                    .getConf(3)
+                    .setLayer(new ConvolutionLayer.Builder()
+                            .nIn(256)
+                            .nOut(128)
+                            .kernelSize(5, 5)
+                            .stride(1, 1)
+                            .convolutionMode(ConvolutionMode.Same)
+                            .hasBias(false)
+                            .activation(Activation.IDENTITY)
+                            .weightInit(new NormalDistribution(0, 0.02))
+                            .updater(new Adam(1e-4))
+                            .build());
+        }
+        MultiLayerNetwork generator = new MultiLayerNetwork(generatorConf);
         generator.init();
         MultiLayerNetwork stacked = DcganNetworks.stack(generator, discriminator, seed, 1e-4);
         int[] order = MnistSamples.shuffled(train.count(), new Random(seed));
@@ -107,7 +132,8 @@ public final class DcganIterationBenchmark {
                 + nanos.get("copy D")
                 + nanos.get("stacked fit");
         System.out.printf(
-                "dcgan threads=%d batch=%d: %.1f ms per iteration (%d timed), %.1f images/s%n",
+                "dcgan%s threads=%d batch=%d: %.1f ms per iteration (%d timed), %.1f images/s%n",
+                conv1 ? " (conv1)" : "",
                 threads,
                 batch,
                 iterationNanos / 1e6 / iterations,
