@@ -5,7 +5,6 @@ binary cross-entropy on the discriminator's logit, batch 64; one iteration is a 
 Usage: python3 bench/peer/train_dcgan.py DATA_DIR [threads, default 1] [iterations, default 20] [batch, default 64]
 (Debian's python3-torch with libopenblas0-pthread)
 """
-import gzip
 import sys
 import time
 
@@ -13,13 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from mnist_idx import idx
 
 
 def lrelu():

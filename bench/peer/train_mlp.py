@@ -4,20 +4,13 @@ batch 128, 55,000 MNIST training images scaled to [0, 1], one epoch after 50 war
 Usage: python3 bench/peer/train_mlp.py DATA_DIR [threads, default 1] [epochs, default 2]
 (Debian's python3-torch with libopenblas0-pthread; see bench/peer/server.py)
 """
-import gzip
 import sys
 import time
 
 import numpy as np
 import torch
 
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+from mnist_idx import idx
 
 
 def main():
