@@ -80,7 +80,17 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String query = request.getQueryString();
-        URI target = URI.create(trainer + request.getRequestURI() + (query == null ? "" : "?" + query));
+        URI target;
+        try {
+            target = URI.create(trainer + request.getRequestURI() + (query == null ? "" : "?" + query));
+        } catch (IllegalArgumentException e) {
+            FilterProblems.write(
+                    response,
+                    HttpStatus.BAD_REQUEST,
+                    "The request's address is not a valid URI (a '%' must start a two-digit hex escape).",
+                    null);
+            return;
+        }
         long length = request.getContentLengthLong();
         HttpRequest.BodyPublisher body = length == 0
                 ? HttpRequest.BodyPublishers.noBody()

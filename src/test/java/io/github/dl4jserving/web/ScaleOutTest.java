@@ -7,6 +7,7 @@ import io.github.dl4jserving.S3Server;
 import io.github.dl4jserving.TestData;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -217,13 +218,23 @@ class ScaleOutTest {
 
     @Test
     @Order(4)
-    void aServingReplicaWhoseTrainerIsDownAnswersWithAProblem() {
+    void aServingReplicaWhoseTrainerIsDownAnswersWithAProblem() throws Exception {
         try (ConfigurableApplicationContext orphan =
                 replica("orphan", "--dl4j-serving.training.trainer-url=http://127.0.0.1:" + freePort())) {
             HttpResponse<byte[]> r = new HttpTestClient(port(orphan)).get("/jobs");
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(HttpTestClient.contentType(r)).startsWith("application/problem+json");
             assertThat(HttpTestClient.json(r).get("detail").asString()).contains("trainer replica");
+            // A malformed escape cannot be forwarded: 400, not a 500 (raw, as no URI class takes it).
+            try (Socket socket = new Socket("127.0.0.1", port(orphan))) {
+                socket.getOutputStream()
+                        .write("GET /jobs?x=%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                String status = new BufferedReader(
+                                new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                        .readLine();
+                assertThat(status).startsWith("HTTP/1.1 400");
+            }
         }
     }
 
