@@ -193,14 +193,19 @@ public class S3ModelStore extends BaseModelStore {
                         ResponseTransformer.toFile(tmp.resolve(file)));
             }
             Files.writeString(tmp.resolve(STAMP_FILE), version.stamp(), StandardCharsets.UTF_8);
-            FileModelStore.deleteRecursively(dir);
-            FileModelStore.moveIntoPlace(tmp, dir);
+            installInCache(tmp, dir);
             return dir;
         } catch (SdkException e) {
-            throw unavailable("send " + version.name() + " version " + version.version(), e);
+            throw unavailable("download " + version.name() + " version " + version.version(), e);
         } finally {
             FileModelStore.deleteRecursively(tmp);
         }
+    }
+
+    /** Replaces the cached copy at {@code dir} with the complete one in {@code tmp}, in one rename. */
+    private synchronized void installInCache(Path tmp, Path dir) throws IOException {
+        FileModelStore.deleteRecursively(dir);
+        FileModelStore.moveIntoPlace(tmp, dir);
     }
 
     @Override
@@ -256,10 +261,7 @@ public class S3ModelStore extends BaseModelStore {
             String stamp = upload(name, version, tmp);
             Files.writeString(tmp.resolve(STAMP_FILE), stamp, StandardCharsets.UTF_8);
             Path dir = cacheDir(name, version);
-            synchronized (this) {
-                FileModelStore.deleteRecursively(dir);
-                FileModelStore.moveIntoPlace(tmp, dir);
-            }
+            installInCache(tmp, dir);
             return new WrittenVersion(versioned, dir);
         } finally {
             FileModelStore.deleteRecursively(tmp);
