@@ -10,7 +10,7 @@ import java.util.Random;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,9 +29,9 @@ import org.nd4j.linalg.profiler.ProfilerConfig;
  * prints the time per native op over a few more.
  *
  * <p>Arguments: data directory (default ../shared/data), ND4J threads (default 1), timed iterations
- * (default 20), batch size (default 64), then "profile" or "conv1" (an experiment: the generator's
- * stride-1 transposed convolution replaced by a plain 5x5 convolution with 'same' padding, the same
- * function family with the same parameter count).
+ * (default 20), batch size (default 64), then "profile" or "deconv1" (the generator before issue 17:
+ * its first layer after the dense one a stride-1 transposed convolution, which the trainer now runs
+ * as the plain 5x5 convolution with 'same' padding it equals).
  */
 public final class DcganIterationBenchmark {
     private DcganIterationBenchmark() {}
@@ -42,7 +42,7 @@ public final class DcganIterationBenchmark {
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 64;
         boolean profile = args.length > 4 && args[4].equals("profile");
-        boolean conv1 = args.length > 4 && args[4].equals("conv1");
+        boolean deconv1 = args.length > 4 && args[4].equals("deconv1");
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
@@ -54,10 +54,10 @@ public final class DcganIterationBenchmark {
         MultiLayerNetwork discriminator = new MultiLayerNetwork(DcganNetworks.discriminatorConfiguration(seed, 1e-4));
         discriminator.init();
         MultiLayerConfiguration generatorConf = DcganNetworks.generatorConfiguration(seed, 1e-4);
-        if (conv1) {
+        if (deconv1) {
             generatorConf
                     .getConf(3)
-                    .setLayer(new ConvolutionLayer.Builder()
+                    .setLayer(new Deconvolution2D.Builder()
                             .nIn(256)
                             .nOut(128)
                             .kernelSize(5, 5)
@@ -133,7 +133,7 @@ public final class DcganIterationBenchmark {
                 + nanos.get("stacked fit");
         System.out.printf(
                 "dcgan%s threads=%d batch=%d: %.1f ms per iteration (%d timed), %.1f images/s%n",
-                conv1 ? " (conv1)" : "",
+                deconv1 ? " (deconv1)" : "",
                 threads,
                 batch,
                 iterationNanos / 1e6 / iterations,
