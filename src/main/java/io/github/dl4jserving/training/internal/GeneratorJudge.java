@@ -1,0 +1,340 @@
+package io.github.dl4jserving.training.internal;
+
+import io.github.dl4jserving.datasets.DataDirectory;
+import io.github.dl4jserving.datasets.DatasetFile;
+import io.github.dl4jserving.datasets.MnistIdxReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.eigen.Eigen;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores image generators with an MNIST classifier of the project's own, as the Inception network
+ * scores ImageNet generators: a small convnet (two 5x5 convolutions with max pooling, a dense layer
+ * of 128 and softmax), trained by {@link #main} and shipped as a resource. Not {@code mnist-mlp},
+ * which calls obvious blobs an "8" with certainty.
+ *
+ * <ul>
+ *   <li><b>Inception Score</b>: {@code exp(E_x KL(p(y|x) || p(y)))} over all samples in one split;
+ *       10 for sharp digits spread evenly over the classes, 1 for noise.
+ *   <li><b>Fréchet distance</b> between Gaussians fitted to the dense layer's 128 features of the
+ *       samples and of the 10,000 MNIST test digits.
+ *   <li>The <b>class histogram</b> of the samples, which shows mode collapse.
+ * </ul>
+ *
+ * <p>Images are {@code [n, 1, 28, 28]} in [-1, 1], the generator's tanh range.
+ */
+public final class GeneratorJudge {
+    private static final Logger log = LoggerFactory.getLogger(GeneratorJudge.class);
+    static final String RESOURCE = "mnist-judge.zip";
+    /** The feature layer: the dense layer's output. */
+    private static final int FEATURE_LAYER = 4;
+
+    private static final int CHUNK = 500;
+
+    private final MultiLayerNetwork network;
+    private final INDArray testMean;
+    private final INDArray testCovariance;
+
+    private GeneratorJudge(MultiLayerNetwork network, INDArray testImages) {
+        this.network = network;
+        INDArray features = features(testImages);
+        this.testMean = features.mean(0);
+        this.testCovariance = covariance(features, testMean);
+    }
+
+    /** The shipped judge, with the statistics of the MNIST test digits in {@code data}. */
+    public static GeneratorJudge load(DataDirectory data) throws IOException {
+        return forTestImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
+    }
+
+    /** The shipped judge, with the statistics of {@code testImages}. */
+    static GeneratorJudge of(MnistIdxReader.IdxImages testImages) throws IOException {
+        return new GeneratorJudge(shipped(), images(testImages, all(testImages.count())));
+    }
+
+    private static final Map<String, GeneratorJudge> BY_TEST_FILE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The shipped judge with the statistics of the test images in {@code file} (IDX, gzipped or
+     * not), made once per file version: their features cost a minute of one core, and every GAN job
+     * needs them.
+     */
+    static GeneratorJudge forTestImages(Path file) throws IOException {
+        String key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file);
+        GeneratorJudge judge = BY_TEST_FILE.get(key);
+        if (judge == null) {
+            judge = of(MnistIdxReader.readImages(file));
+            BY_TEST_FILE.put(key, judge);
+        }
+        return judge;
+    }
+
+    static MultiLayerNetwork shipped() throws IOException {
+        try (InputStream in = GeneratorJudge.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IOException("The judge network " + RESOURCE + " is missing from the build.");
+            }
+            return ModelSerializer.restoreMultiLayerNetwork(in, false);
+        }
+    }
+
+    /** Its accuracy on labelled images, for the record. */
+    synchronized double accuracy(INDArray images, int[] labels) {
+        INDArray predicted = pass(images)[1].argMax(1);
+        long right = IntStream.range(0, labels.length)
+                .filter(i -> predicted.getInt(i) == labels[i])
+                .count();
+        return right / (double) labels.length;
+    }
+
+    /** The scores of {@code images}, which should number 1,000 or more for a stable estimate. */
+    public synchronized Scores score(INDArray images) {
+        INDArray[] pass = pass(images);
+        INDArray features = pass[0];
+        INDArray probabilities = pass[1];
+        double n = images.size(0);
+        INDArray marginal = probabilities.mean(0);
+        INDArray eps = Nd4j.scalar(DataType.DOUBLE, 1e-12);
+        INDArray logP = Transforms.log(probabilities.add(eps), false);
+        INDArray logMarginal = Transforms.log(marginal.add(eps), false);
+        double kl =
+                probabilities.mul(logP.subRowVector(logMarginal)).sumNumber().doubleValue() / n;
+        double[] shares = new double[10];
+        INDArray argMax = probabilities.argMax(1);
+        for (int i = 0; i < n; i++) {
+            shares[argMax.getInt(i)] += 1 / n;
+        }
+        INDArray mean = features.mean(0);
+        double fid = frechetDistance(mean, covariance(features, mean), testMean, testCovariance);
+        return new Scores(Math.exp(kl), fid, shares);
+    }
+
+    /** The scores: Inception Score, Fréchet distance, and the share of each class 0-9. */
+    public record Scores(double inceptionScore, double frechetDistance, double[] classShares) {
+        public double largestClassShare() {
+            return java.util.Arrays.stream(classShares).max().orElse(0);
+        }
+
+        /** As {@code model.json} metrics. */
+        public Map<String, Double> metrics() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("inception_score", inceptionScore);
+            m.put("frechet_distance", frechetDistance);
+            m.put("largest_class_share", largestClassShare());
+            for (int c = 0; c < classShares.length; c++) {
+                m.put("class_share_" + c, classShares[c]);
+            }
+            return m;
+        }
+    }
+
+    private INDArray features(INDArray images) {
+        return pass(images)[0];
+    }
+
+    /**
+     * The features and class probabilities of {@code images}, in chunks: im2col of one pass over
+     * 10,000 images would take gigabytes.
+     */
+    private INDArray[] pass(INDArray images) {
+        long n = images.size(0);
+        List<INDArray> features = new ArrayList<>();
+        List<INDArray> probabilities = new ArrayList<>();
+        for (long from = 0; from < n; from += CHUNK) {
+            INDArray chunk = images.get(NDArrayIndex.interval(from, Math.min(n, from + CHUNK)));
+            List<INDArray> activations = network.feedForward(chunk, false);
+            features.add(activations.get(FEATURE_LAYER + 1).castTo(DataType.DOUBLE));
+            probabilities.add(activations.get(FEATURE_LAYER + 2).castTo(DataType.DOUBLE));
+        }
+        return new INDArray[] {
+            Nd4j.concat(0, features.toArray(INDArray[]::new)), Nd4j.concat(0, probabilities.toArray(INDArray[]::new))
+        };
+    }
+
+    private static INDArray covariance(INDArray features, INDArray mean) {
+        INDArray centred = features.subRowVector(mean);
+        return centred.transpose().mmul(centred).divi(features.size(0) - 1);
+    }
+
+    /**
+     * {@code |m1 - m2|^2 + tr(C1 + C2 - 2 (C1 C2)^1/2)}, with {@code tr (C1 C2)^1/2} as the sum of the
+     * square roots of the eigenvalues of the symmetric {@code C1^1/2 C2 C1^1/2}.
+     */
+    static double frechetDistance(INDArray m1, INDArray c1, INDArray m2, INDArray c2) {
+        double meanTerm = m1.sub(m2).norm2Number().doubleValue();
+        INDArray root = symmetricSqrt(c1);
+        INDArray product = root.mmul(c2).mmul(root);
+        product = product.add(product.transpose()).muli(0.5);
+        INDArray eigen = Eigen.symmetricGeneralizedEigenvalues(product.dup(), false);
+        double traceRoot = 0;
+        for (long i = 0; i < eigen.length(); i++) {
+            traceRoot += Math.sqrt(Math.max(0, eigen.getDouble(i)));
+        }
+        return meanTerm * meanTerm + trace(c1) + trace(c2) - 2 * traceRoot;
+    }
+
+    private static double trace(INDArray square) {
+        return Nd4j.diag(square).sumNumber().doubleValue();
+    }
+
+    private static INDArray symmetricSqrt(INDArray c) {
+        INDArray vectors = c.dup();
+        INDArray values = Eigen.symmetricGeneralizedEigenvalues(vectors, true);
+        INDArray roots = Transforms.sqrt(Transforms.max(values.dup(), 0.0), false);
+        return vectors.mulRowVector(roots).mmul(vectors.transpose());
+    }
+
+    static MultiLayerConfiguration configuration(long seed) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .updater(new Adam(1e-3))
+                .weightInit(WeightInit.RELU)
+                .list()
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .nIn(1)
+                        .nOut(32)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new ConvolutionLayer.Builder(5, 5)
+                        .nOut(64)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2)
+                        .stride(2, 2)
+                        .build())
+                .layer(new DenseLayer.Builder()
+                        .nOut(128)
+                        .activation(Activation.RELU)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.convolutional(28, 28, 1))
+                .build();
+    }
+
+    /** Trains the judge on the 60,000 training digits, shifted by up to two pixels for robustness. */
+    static MultiLayerNetwork train(MnistIdxReader.MnistData mnist, int epochs, long seed) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(seed));
+        net.init();
+        Random random = new Random(seed);
+        int batch = 128;
+        int n = mnist.trainImages().count();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            int[] order = MnistSamples.shuffled(n, random);
+            for (int from = 0; from + batch <= n; from += batch) {
+                int[] idx = java.util.Arrays.copyOfRange(order, from, from + batch);
+                INDArray x = shifted(mnist.trainImages(), idx, random);
+                INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
+                for (int r = 0; r < batch; r++) {
+                    y.putScalar(r, mnist.trainLabels()[idx[r]], 1f);
+                }
+                net.fit(new DataSet(x, y));
+            }
+            log.info("judge epoch {}: loss {}", epoch, net.score());
+        }
+        return net;
+    }
+
+    /** Images {@code idx} in [-1, 1], each moved by up to two pixels in x and y. */
+    private static INDArray shifted(MnistIdxReader.IdxImages images, int[] idx, Random random) {
+        float[] buffer = new float[idx.length * 784];
+        java.util.Arrays.fill(buffer, -1f);
+        for (int r = 0; r < idx.length; r++) {
+            int dx = random.nextInt(5) - 2;
+            int dy = random.nextInt(5) - 2;
+            byte[] px = images.pixels()[idx[r]];
+            for (int y = 0; y < 28; y++) {
+                int sy = y - dy;
+                if (sy < 0 || sy >= 28) {
+                    continue;
+                }
+                for (int x = 0; x < 28; x++) {
+                    int sx = x - dx;
+                    if (sx >= 0 && sx < 28) {
+                        buffer[r * 784 + y * 28 + x] = (px[sy * 28 + sx] & 0xFF) / 127.5f - 1f;
+                    }
+                }
+            }
+        }
+        return Nd4j.create(buffer, new long[] {idx.length, 1, 28, 28}, DataType.FLOAT);
+    }
+
+    static INDArray images(MnistIdxReader.IdxImages images, int[] idx) {
+        return MnistDcganTrainer.realBatch(images, idx, 0, idx.length);
+    }
+
+    private static int[] all(int n) {
+        return IntStream.range(0, n).toArray();
+    }
+
+    /**
+     * {@code GeneratorJudge train <data dir> <output zip> [epochs, default 3]} trains the judge and
+     * writes it without updater state (the shipped one is
+     * {@code src/main/resources/io/github/dl4jserving/training/internal/mnist-judge.zip});
+     * {@code GeneratorJudge score <data dir> <generator zip>...} prints the scores of 2,000 digits
+     * from each generator, after those of 2,000 real test digits.
+     */
+    public static void main(String[] args) throws IOException {
+        DataDirectory data = new DataDirectory(Path.of(args[1]));
+        MnistIdxReader.MnistData mnist = MnistIdxReader.read(data);
+        INDArray test = images(mnist.testImages(), all(mnist.testImages().count()));
+        if (args[0].equals("train")) {
+            Path out = Path.of(args[2]);
+            MultiLayerNetwork net = train(mnist, args.length > 3 ? Integer.parseInt(args[3]) : 3, 42);
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            ModelSerializer.writeModel(net, out.toFile(), false);
+        }
+        GeneratorJudge judge = of(mnist.testImages());
+        System.out.printf("judge: test accuracy %.4f%n", judge.accuracy(test, mnist.testLabels()));
+        System.out.printf(
+                "2,000 test digits: %s%n",
+                judge.score(images(mnist.testImages(), IntStream.range(0, 2000).toArray()))
+                        .metrics());
+        for (int i = 2; args[0].equals("score") && i < args.length; i++) {
+            MultiLayerNetwork generator = ModelSerializer.restoreMultiLayerNetwork(new File(args[i]), false);
+            INDArray samples =
+                    generator.output(MnistDcganTrainer.noise(42 + 13, MnistDcganTrainer.SCORED_SAMPLES), false);
+            System.out.printf("%s: %s%n", args[i], judge.score(samples).metrics());
+        }
+    }
+}
