@@ -5,6 +5,7 @@ import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelFiles;
 import io.github.dl4jserving.registry.RegistrySettings;
 import io.github.dl4jserving.training.internal.BreastCancerLogRegTrainer;
+import io.github.dl4jserving.training.internal.Checkpoints;
 import io.github.dl4jserving.training.internal.MnistDcganTrainer;
 import io.github.dl4jserving.training.internal.MnistMlpTrainer;
 import io.github.dl4jserving.training.internal.MnistSoftmaxTrainer;
@@ -14,17 +15,29 @@ import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingData;
 import io.github.dl4jserving.training.internal.TrainingOptions;
 import io.github.dl4jserving.training.internal.TrainingProgress;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code java -jar dl4j-serving.jar train <model> [--epochs=N] [--batch-size=N] [--learning-rate=X]
- * [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME] [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR] [--registry.store=s3 --registry.s3.bucket=B ...]}: trains one
- * model without starting the server and writes it as the model's next version.
+ * [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME] [--examples=N] [--degree=N] [--minutes=M]
+ * [--checkpoint-dir=DIR] [--checkpoint-minutes=M] [--resume=DIR] [--models-dir=DIR] [--seed-models-dir=DIR]
+ * [--data-dir=DIR] [--registry.store=s3 --registry.s3.bucket=B ...]}: trains one model without starting the
+ * server and writes it as the model's next version.
+ *
+ * <p>With {@code --checkpoint-dir} a trainer that checkpoints (the DCGAN) saves its state there;
+ * {@code --resume=DIR} (or {@code --resume DIR}) continues from the newest checkpoint in DIR with the
+ * options the run started with, any given now taking precedence, and keeps checkpointing there. One
+ * long training can so span several sittings; {@code --minutes} counts the training time of all of them.
  */
 public final class TrainCommand {
     public static final List<Trainer> TRAINERS = List.of(
@@ -34,6 +47,8 @@ public final class TrainCommand {
             new SalaryPolyRegTrainer(),
             new MnistDcganTrainer());
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private TrainCommand() {}
 
     public static int run(String[] args) throws Exception {
@@ -41,7 +56,8 @@ public final class TrainCommand {
             System.err.println("usage: train <"
                     + String.join("|", TRAINERS.stream().map(Trainer::modelName).toList())
                     + "> [--epochs=N] [--batch-size=N] [--learning-rate=X] [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME]"
-                    + " [--examples=N] [--degree=N] [--minutes=M] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]"
+                    + " [--examples=N] [--degree=N] [--minutes=M] [--checkpoint-dir=DIR] [--checkpoint-minutes=M]"
+                    + " [--resume=DIR] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]"
                     + " [--registry.store=filesystem|s3] [--registry.s3.endpoint=URL] [--registry.s3.bucket=B]"
                     + " [--registry.s3.prefix=P] [--registry.s3.region=R] [--registry.s3.path-style=true|false]");
             return 2;
@@ -53,11 +69,16 @@ public final class TrainCommand {
         Map<String, String> opts = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--resume") && i + 1 < args.length) {
+                opts.put("resume", args[++i]);
+                continue;
+            }
             if (!a.startsWith("--") || !a.contains("=")) {
                 throw new IllegalArgumentException("Options look like --name=value, not '" + a + "'");
             }
             opts.put(a.substring(2, a.indexOf('=')).replace("dl4j-serving.", ""), a.substring(a.indexOf('=') + 1));
         }
+        Checkpoints checkpoints = checkpoints(trainer, opts);
         RegistrySettings registry = registrySettings(opts);
         Path dataDir = Path.of(setting(opts, "data-dir", "data"));
         TrainingOptions options = new TrainingOptions(
@@ -72,19 +93,62 @@ public final class TrainCommand {
                         : null,
                 opts.get("optimizer"),
                 intOpt(opts, "examples"),
-                intOpt(opts, "degree"));
+                intOpt(opts, "degree"),
+                null);
         long start = System.nanoTime();
         TrainedModel trained = trainer.train(
                 TrainingData.builtIn(
                         new DataDirectory(dataDir), trainer.datasets().get(0)),
                 options,
-                TrainingProgress.NONE);
+                new TrainingProgress() {
+                    @Override
+                    public Checkpoints checkpoints() {
+                        return checkpoints;
+                    }
+                });
         ModelDescriptor descriptor = trained.describe(trainer, (System.nanoTime() - start) / 1e9, null);
         // As the service would at start-up, so a trained version takes the number after the shipped ones.
         ModelDescriptor written = ModelFiles.addVersion(registry, descriptor, trained.network(), trained.normalizer());
         System.out.println("Wrote " + written.name() + " version " + written.version() + " to "
                 + ModelFiles.location(registry) + "; metrics " + written.metrics());
         return 0;
+    }
+
+    /**
+     * Checkpoints in {@code --checkpoint-dir} or {@code --resume}'s directory. A new run records its
+     * options there ({@code command.json}); a resumed one takes them as defaults for what is not given.
+     */
+    private static Checkpoints checkpoints(Trainer trainer, Map<String, String> opts) throws IOException {
+        String resume = opts.remove("resume");
+        String dir = resume != null ? resume : opts.remove("checkpoint-dir");
+        if (dir == null) {
+            return Checkpoints.NONE;
+        }
+        Path path = Path.of(dir);
+        Path command = path.resolve("command.json");
+        if (resume != null) {
+            if (!Files.isRegularFile(command)) {
+                throw new IllegalArgumentException("Nothing to resume in " + dir + ": it has no command.json.");
+            }
+            Map<String, String> saved = JSON.readValue(command.toFile(), new TypeReference<Map<String, String>>() {});
+            if (!trainer.modelName().equals(saved.get("model"))) {
+                throw new IllegalArgumentException(
+                        dir + " holds a run of " + saved.get("model") + ", not " + trainer.modelName() + ".");
+            }
+            saved.remove("model");
+            saved.forEach(opts::putIfAbsent);
+        } else {
+            if (Checkpoints.latest(path).isPresent()) {
+                throw new IllegalArgumentException(
+                        dir + " already holds checkpoints: continue them with --resume=" + dir + ".");
+            }
+            Files.createDirectories(path);
+            Map<String, String> record = new TreeMap<>(opts);
+            record.put("model", trainer.modelName());
+            Files.write(command, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+        }
+        double minutes = Double.parseDouble(opts.getOrDefault("checkpoint-minutes", "10"));
+        return new Checkpoints(path, Duration.ofMillis(Math.round(minutes * 60_000)), resume != null ? path : null);
     }
 
     /**

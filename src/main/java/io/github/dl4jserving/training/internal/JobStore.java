@@ -42,6 +42,18 @@ public class JobStore {
         return file;
     }
 
+    /**
+     * The job's own directory, {@code <dir>/<id>/}, for its checkpoints and sample grids; checked as
+     * {@link #file} is.
+     */
+    public Path workDir(String id) {
+        Path work = dir.resolve(file(id).getFileName().toString().replace(".json", ""));
+        if (!dir.equals(work.getParent())) {
+            throw new IllegalArgumentException("bad job id");
+        }
+        return work;
+    }
+
     public synchronized void save(TrainingJob job) {
         Path file = file(job.id());
         try {

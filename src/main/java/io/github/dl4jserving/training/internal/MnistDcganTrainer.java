@@ -7,14 +7,17 @@ import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.training.Hyperparameter;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -33,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public class MnistDcganTrainer implements Trainer {
     private static final Logger log = LoggerFactory.getLogger(MnistDcganTrainer.class);
     public static final int LATENT = 100;
+    /** Samples scored after each epoch and at the end: the same number, since the Fréchet distance's bias depends on it. */
+    static final int SCORED_SAMPLES = 2000;
 
     @Override
     public String modelName() {
@@ -61,7 +66,16 @@ public class MnistDcganTrainer implements Trainer {
                 Hyperparameter.integer("batchSize", 64, 2, 1024, "real images per discriminator step"),
                 Hyperparameter.number("learningRate", 1e-4, 1e-6, 1, "Adam rate, both networks"),
                 Hyperparameter.integer("seed", 42, 0, Integer.MAX_VALUE, "weight init, noise, shuffling"),
-                Hyperparameter.number("minutes", 20, 0.05, 1440, "stop after the iteration that passes this time"));
+                Hyperparameter.number(
+                        "minutes", 20, 0.05, 14400, "stop after the iteration that passes this much training time"),
+                Hyperparameter.integer("examples", 60000, 64, 60000, "train on the first N training images"),
+                Hyperparameter.number(
+                        "checkpointMinutes", 10, 0.01, 1440, "the longest training time between two checkpoints"));
+    }
+
+    @Override
+    public boolean resumable() {
+        return true;
     }
 
     /** The discriminator's mean output on generated digits: 0.5 would mean it cannot tell them apart. */
@@ -79,35 +93,68 @@ public class MnistDcganTrainer implements Trainer {
         double learningRate = options.learningRateOr(1e-4);
         long seed = options.seedOr(42);
         Duration budget = options.timeBudget() != null ? options.timeBudget() : Duration.ofMinutes(20);
-        long start = System.nanoTime();
-        long deadline = start + budget.toNanos();
 
         MnistIdxReader.IdxImages train = MnistIdxReader.readImages(data.resolve(DatasetFile.MNIST_TRAIN_IMAGES));
         MnistIdxReader.IdxImages test = MnistIdxReader.readImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
-        Nd4j.getRandom().setSeed(seed);
+        int examples = options.examplesOr(train.count());
+        if (batchSize > examples) {
+            throw new IllegalArgumentException(
+                    "batchSize " + batchSize + " is larger than the " + examples + " training images used.");
+        }
+        GeneratorJudge judge = GeneratorJudge.forTestImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
+        INDArray gridNoise = noise(seed + 11, 64);
+        int scored = examples < train.count() ? SCORED_SAMPLES / 2 : SCORED_SAMPLES;
+        INDArray judgeNoise = noise(seed + 13, scored);
+        Checkpoints checkpoints = progress.checkpoints();
+        Optional<Path> resume = checkpoints.resumePoint();
 
-        MultiLayerNetwork discriminator =
-                new MultiLayerNetwork(DcganNetworks.discriminatorConfiguration(seed, learningRate));
-        discriminator.init();
+        Nd4j.getRandom().setSeed(seed);
         MultiLayerNetwork generator = new MultiLayerNetwork(DcganNetworks.generatorConfiguration(seed, learningRate));
         generator.init();
-        MultiLayerNetwork stacked = DcganNetworks.stack(generator, discriminator, seed, learningRate);
+        MultiLayerNetwork discriminator;
+        MultiLayerNetwork stacked;
+        GanState state;
+        if (resume.isPresent()) {
+            Path from = resume.get();
+            state = GanState.read(from);
+            state.checkSame(seed, batchSize, learningRate, examples);
+            discriminator = ModelSerializer.restoreMultiLayerNetwork(
+                    from.resolve("discriminator.zip").toFile(), true);
+            stacked = ModelSerializer.restoreMultiLayerNetwork(
+                    from.resolve("stacked.zip").toFile(), true);
+            // Last: building and restoring networks reseeds ND4J's generator.
+            Nd4j.getRandom().setStates(state.randomRoot(), state.randomNode());
+            progress.resumed(state.epoch(), state.iteration(), state.history());
+            log.info(
+                    "mnist-dcgan resumes from {}: epoch {}, iteration {}, {} s trained",
+                    from.getFileName(),
+                    state.epoch(),
+                    state.iteration(),
+                    state.trainingNanos() / 1_000_000_000L);
+        } else {
+            discriminator = new MultiLayerNetwork(DcganNetworks.discriminatorConfiguration(seed, learningRate));
+            discriminator.init();
+            stacked = DcganNetworks.stack(generator, discriminator, seed, learningRate);
+            Nd4j.getRandom().setSeed(seed);
+            state = GanState.start(seed, batchSize, learningRate, examples);
+        }
 
-        Random shuffle = new Random(seed);
-        int[] order = MnistSamples.shuffled(train.count(), shuffle);
-        long iterationsPerEpoch = train.count() / batchSize;
-        long iteration = 0;
-        long imagesSeen = 0;
-        int epochsDone = 0;
-        double dLoss = Double.NaN;
-        double gLoss = Double.NaN;
-        boolean outOfTime = false;
-        for (int epoch = 1; epoch <= epochs && !outOfTime; epoch++) {
-            MnistSamples.shuffleInPlace(order, shuffle);
-            double dSum = 0;
-            double gSum = 0;
-            int batches = 0;
-            for (int from = 0; from + batchSize <= order.length; from += batchSize) {
+        long sittingStart = System.nanoTime();
+        long trainedBefore = state.trainingNanos();
+        long deadline = sittingStart + budget.toNanos() - trainedBefore;
+        long lastCheckpoint = sittingStart;
+        long iterationsPerEpoch = examples / batchSize;
+        boolean outOfTime = trainedBefore >= budget.toNanos();
+        INDArray realLabels = Nd4j.ones(DataType.FLOAT, batchSize, 1);
+        INDArray labels = Nd4j.vstack(realLabels, Nd4j.zeros(DataType.FLOAT, batchSize, 1));
+        for (int epoch = state.epoch(); epoch <= epochs && !outOfTime; epoch++) {
+            int[] order = epochOrder(examples, seed, epoch);
+            boolean continuing = epoch == state.epoch();
+            double dSum = continuing ? state.dSum() : 0;
+            double gSum = continuing ? state.gSum() : 0;
+            int batches = continuing ? state.batches() : 0;
+            long iteration = state.iteration();
+            for (int from = continuing ? state.from() : 0; from + batchSize <= order.length; from += batchSize) {
                 if (progress.cancelRequested()) {
                     throw new TrainingCancelledException();
                 }
@@ -115,23 +162,31 @@ public class MnistDcganTrainer implements Trainer {
                 INDArray fake = stacked.feedForwardToLayer(
                                 DcganNetworks.GENERATOR_LAYERS - 1, Nd4j.randn(DataType.FLOAT, batchSize, LATENT), true)
                         .get(DcganNetworks.GENERATOR_LAYERS);
-                INDArray labels =
-                        Nd4j.vstack(Nd4j.ones(DataType.FLOAT, batchSize, 1), Nd4j.zeros(DataType.FLOAT, batchSize, 1));
                 discriminator.fit(new DataSet(Nd4j.concat(0, real, fake), labels));
-                dLoss = discriminator.score();
+                double dLoss = discriminator.score();
                 DcganNetworks.copyDiscriminatorInto(stacked, discriminator);
 
-                stacked.fit(new DataSet(
-                        Nd4j.randn(DataType.FLOAT, batchSize, LATENT), Nd4j.ones(DataType.FLOAT, batchSize, 1)));
-                gLoss = stacked.score();
+                stacked.fit(new DataSet(Nd4j.randn(DataType.FLOAT, batchSize, LATENT), realLabels));
+                double gLoss = stacked.score();
                 dSum += dLoss;
                 gSum += gLoss;
                 batches++;
                 iteration++;
-                imagesSeen += batchSize;
+                long now = System.nanoTime();
+                state = state.at(
+                        epoch,
+                        from + batchSize,
+                        iteration,
+                        state.imagesSeen() + batchSize,
+                        trainedBefore + now - sittingStart,
+                        dSum,
+                        gSum,
+                        batches,
+                        dLoss,
+                        gLoss);
                 double fraction = Math.max(
                         iteration / (double) (iterationsPerEpoch * epochs),
-                        (System.nanoTime() - start) / (double) budget.toNanos());
+                        state.trainingNanos() / (double) budget.toNanos());
                 progress.iteration(epoch, iteration, gLoss, Math.min(1.0, fraction));
                 if (iteration % 50 == 0) {
                     log.info(
@@ -140,35 +195,62 @@ public class MnistDcganTrainer implements Trainer {
                             iteration,
                             dLoss,
                             gLoss,
-                            (System.nanoTime() - start) / 1_000_000_000L);
+                            state.trainingNanos() / 1_000_000_000L);
                 }
-                if (System.nanoTime() > deadline) {
+                if (now > deadline) {
                     outOfTime = true;
                     break;
                 }
+                if (checkpoints.due(lastCheckpoint) && from + 2 * batchSize <= order.length) {
+                    save(checkpoints, state, discriminator, stacked);
+                    lastCheckpoint = System.nanoTime();
+                }
             }
-            if (!outOfTime) {
-                epochsDone = epoch;
+            if (outOfTime) {
+                break;
             }
             Map<String, Double> val = new LinkedHashMap<>();
             val.put("discriminator_loss", dSum / Math.max(1, batches));
-            progress.epoch(epoch, gSum / Math.max(1, batches), val);
+            DcganNetworks.copyGeneratorOut(stacked, generator);
+            GeneratorJudge.Scores scores = judge.score(generator.output(judgeNoise, false));
+            val.put("inception_score", scores.inceptionScore());
+            val.put("frechet_distance", scores.frechetDistance());
+            val.put("largest_class_share", scores.largestClassShare());
+            progress.samples(epoch, SampleGrid.of(generator.output(gridNoise, false), 8, 8, 2));
+            log.info("mnist-dcgan epoch {}: {}", epoch, val);
+            double epochLoss = gSum / Math.max(1, batches);
+            progress.epoch(epoch, epochLoss, val);
+            state = state.epochDone(epoch, epochLoss, val);
+            if (checkpoints.enabled()) {
+                save(checkpoints, state, discriminator, stacked);
+                lastCheckpoint = System.nanoTime();
+            }
         }
         DcganNetworks.copyGeneratorOut(stacked, generator);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        stacked.close();
 
-        Map<String, Double> metrics = new LinkedHashMap<>(heldOutMetrics(generator, discriminator, test, seed));
-        metrics.put("final_discriminator_loss", dLoss);
-        metrics.put("final_generator_loss", gLoss);
-        metrics.put("training_images_seen", (double) imagesSeen);
-        metrics.put("iterations", (double) iteration);
+        Map<String, Double> metrics = new LinkedHashMap<>(
+                judge.score(generator.output(judgeNoise, false)).metrics());
+        metrics.putAll(heldOutMetrics(generator, discriminator, test, seed));
+        discriminator.close();
+        metrics.put("final_discriminator_loss", state.dLoss());
+        metrics.put("final_generator_loss", state.gLoss());
+        metrics.put("training_images_seen", (double) state.imagesSeen());
+        metrics.put("iterations", (double) state.iteration());
+        metrics.put("training_seconds", state.trainingNanos() / 1e9);
 
         Map<String, Object> hyper = new LinkedHashMap<>();
         hyper.put("epochs", epochs);
         hyper.put("batchSize", batchSize);
         hyper.put("learningRate", learningRate);
         hyper.put("optimizer", "adam");
+        hyper.put("loss", "binary cross-entropy on the discriminator's logit (sigmoid + XENT)");
+        hyper.put("labelSmoothing", 0.0);
+        hyper.put("discriminatorStepsPerGeneratorStep", 1);
+        hyper.put("generatorFirstLayer", "5x5 convolution, stride 1, 'same' (equals the transposed one)");
         hyper.put("timeBudgetSeconds", budget.toSeconds());
+        hyper.put("examples", examples);
+        hyper.put("scoredSamples", scored);
         hyper.put("latentDimension", LATENT);
         ModelDescriptor descriptor = new ModelDescriptor(
                 modelName(),
@@ -180,6 +262,7 @@ public class MnistDcganTrainer implements Trainer {
                 List.of(),
                 metrics,
                 null);
+        double minutes = state.trainingNanos() / 6e10;
         return new TrainedModel(
                 generator,
                 null,
@@ -189,12 +272,44 @@ public class MnistDcganTrainer implements Trainer {
                         MnistSamples.sha256(data, List.of(DatasetFile.MNIST_TRAIN_IMAGES)),
                         hyper,
                         seed,
-                        epochsDone,
-                        imagesSeen,
+                        state.epochsDone(),
+                        state.imagesSeen(),
                         String.format(
-                                "Trained %.1f minutes on 2 CPU cores: %d iterations, %d images seen "
-                                        + "(%d full epochs).",
-                                seconds / 60, iteration, imagesSeen, epochsDone)));
+                                "Trained %.1f minutes%s: %d iterations, %d images seen (%d full epochs).",
+                                minutes,
+                                resume.isPresent() ? " in more than one sitting" : "",
+                                state.iteration(),
+                                state.imagesSeen(),
+                                state.epochsDone())));
+    }
+
+    /** {@code n} latent vectors from a generator of their own, so that scoring draws nothing from ND4J's. */
+    static INDArray noise(long seed, int n) {
+        Random random = new Random(seed);
+        float[] z = new float[n * LATENT];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) random.nextGaussian();
+        }
+        return Nd4j.create(z, new long[] {n, LATENT}, DataType.FLOAT);
+    }
+
+    /** The order of the training images in {@code epoch}: a function of the seed and the epoch alone. */
+    static int[] epochOrder(int examples, long seed, int epoch) {
+        return MnistSamples.shuffled(examples, new Random(seed * 1_000_003L + epoch));
+    }
+
+    private static void save(
+            Checkpoints checkpoints, GanState state, MultiLayerNetwork discriminator, MultiLayerNetwork stacked)
+            throws IOException {
+        GanState saved =
+                state.withRandom(Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState());
+        Path dir = checkpoints.save(state.iteration(), tmp -> {
+            ModelSerializer.writeModel(
+                    discriminator, tmp.resolve("discriminator.zip").toFile(), true);
+            ModelSerializer.writeModel(stacked, tmp.resolve("stacked.zip").toFile(), true);
+            saved.write(tmp);
+        });
+        log.info("mnist-dcgan checkpoint {} (epoch {}, iteration {})", dir, state.epoch(), state.iteration());
     }
 
     /**
@@ -209,8 +324,7 @@ public class MnistDcganTrainer implements Trainer {
                 .output(realBatch(test, idx, 0, n), false)
                 .meanNumber()
                 .doubleValue();
-        Nd4j.getRandom().setSeed(seed + 7);
-        INDArray fake = generator.output(Nd4j.randn(DataType.FLOAT, n, LATENT), false);
+        INDArray fake = generator.output(noise(seed + 7, n), false);
         double fakeScore = discriminator.output(fake, false).meanNumber().doubleValue();
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("discriminator_mean_on_test_images", real);

@@ -25,6 +25,14 @@ public interface Trainer {
     /** Every hyperparameter it accepts, with defaults and ranges. */
     List<Hyperparameter> hyperparameters();
 
+    /**
+     * Whether it saves checkpoints through {@link TrainingProgress#checkpoints()} and continues from
+     * them, so that an interrupted job can resume.
+     */
+    default boolean resumable() {
+        return false;
+    }
+
     /** The held-out metric in its descriptor that decides {@code promote: if-better}. */
     PrimaryMetric primaryMetric();
 

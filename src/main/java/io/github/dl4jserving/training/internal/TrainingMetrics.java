@@ -1,9 +1,12 @@
 package io.github.dl4jserving.training.internal;
 
+import io.github.dl4jserving.training.TrainingJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +63,21 @@ public class TrainingMetrics {
             @Override
             public boolean cancelRequested() {
                 return delegate.cancelRequested();
+            }
+
+            @Override
+            public Checkpoints checkpoints() {
+                return delegate.checkpoints();
+            }
+
+            @Override
+            public void samples(int epoch, BufferedImage grid) {
+                delegate.samples(epoch, grid);
+            }
+
+            @Override
+            public void resumed(int epoch, long iteration, List<TrainingJob.EpochStats> history) {
+                delegate.resumed(epoch, iteration, history);
             }
         };
     }

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param optimizer  one of {@link Optimizers#NAMES}
  * @param examples   train on at most this many training examples (a quick job on a sample)
  * @param degree     the highest power of a polynomial model's features
+ * @param checkpointInterval the longest time between two checkpoints within an epoch (GAN training)
  */
 public record TrainingOptions(
         Integer epochs,
@@ -26,10 +27,11 @@ public record TrainingOptions(
         Duration timeBudget,
         String optimizer,
         Integer examples,
-        Integer degree) {
+        Integer degree,
+        Duration checkpointInterval) {
 
     public static TrainingOptions defaults() {
-        return new TrainingOptions(null, null, null, null, null, null, null, null, null, null);
+        return new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -58,6 +60,7 @@ public record TrainingOptions(
             }
         });
         Object minutes = resolved.get("minutes");
+        Object checkpointMinutes = resolved.get("checkpointMinutes");
         TrainingOptions options = new TrainingOptions(
                 (Integer) resolved.get("epochs"),
                 (Integer) resolved.get("batchSize"),
@@ -65,11 +68,16 @@ public record TrainingOptions(
                 resolved.get("seed") == null ? null : ((Integer) resolved.get("seed")).longValue(),
                 (Double) resolved.get("l2"),
                 (Double) resolved.get("dropout"),
-                minutes == null ? null : Duration.ofMillis(Math.round(((Number) minutes).doubleValue() * 60_000)),
+                minutes == null ? null : minutes(((Number) minutes).doubleValue()),
                 (String) resolved.get("optimizer"),
                 (Integer) resolved.get("examples"),
-                (Integer) resolved.get("degree"));
+                (Integer) resolved.get("degree"),
+                checkpointMinutes == null ? null : minutes(((Number) checkpointMinutes).doubleValue()));
         return new Parsed(options, resolved);
+    }
+
+    static Duration minutes(double minutes) {
+        return Duration.ofMillis(Math.round(minutes * 60_000));
     }
 
     /** Validated options and the full set of values in force. */

@@ -1,5 +1,8 @@
 package io.github.dl4jserving.training.internal;
 
+import io.github.dl4jserving.training.TrainingJob;
+import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Map;
 
 /** Receives a trainer's progress and tells it when to stop early. */
@@ -11,6 +14,20 @@ public interface TrainingProgress {
 
     /** After each epoch, with the mean training loss and the validation metrics. */
     default void epoch(int epoch, double trainingLoss, Map<String, Double> validation) {}
+
+    /** Where to save checkpoints and what to resume from; none by default. */
+    default Checkpoints checkpoints() {
+        return Checkpoints.NONE;
+    }
+
+    /**
+     * A trainer that continues from a checkpoint reports where it stands and the epochs it had
+     * finished, which replace the history so far.
+     */
+    default void resumed(int epoch, long iteration, List<TrainingJob.EpochStats> history) {}
+
+    /** A grid of samples from the model after an epoch (generators), for a person to see progress. */
+    default void samples(int epoch, BufferedImage grid) {}
 
     /** Polled between iterations; a trainer that sees {@code true} throws {@link TrainingCancelledException}. */
     default boolean cancelRequested() {

@@ -26,7 +26,7 @@ class TrainingMetricsTest {
         new BreastCancerLogRegTrainer()
                 .train(
                         TrainingData.builtIn(TestData.dataDirectory(), "breast-cancer-wisconsin"),
-                        new TrainingOptions(5, null, null, 3L, null, null, null, null, null, null),
+                        new TrainingOptions(5, null, null, 3L, null, null, null, null, null, null, null),
                         progress);
         metrics.jobFinished("breast-cancer-logreg", "succeeded");
         metrics.jobsInState("RUNNING", () -> 0);

@@ -1,0 +1,169 @@
+package io.github.dl4jserving.training.internal;
+
+import io.github.dl4jserving.training.TrainingJob;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Where a GAN training stands, saved as {@code state.json} beside the two networks of a
+ * checkpoint: the position in the data (epoch and next image; each epoch's order is a function of
+ * the seed), the counters, the running loss sums of the epoch, ND4J's random state (noise and
+ * dropout), the epochs finished and the hyperparameters a resumed run must share.
+ */
+record GanState(
+        int format,
+        long seed,
+        int batchSize,
+        double learningRate,
+        int examples,
+        int epoch,
+        int from,
+        long iteration,
+        long imagesSeen,
+        int epochsDone,
+        long trainingNanos,
+        double dSum,
+        double gSum,
+        int batches,
+        double dLoss,
+        double gLoss,
+        long randomRoot,
+        long randomNode,
+        List<TrainingJob.EpochStats> history) {
+    static final int FORMAT = 1;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static GanState start(long seed, int batchSize, double learningRate, int examples) {
+        return new GanState(
+                FORMAT, seed, batchSize, learningRate, examples, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
+    }
+
+    GanState at(
+            int epoch,
+            int from,
+            long iteration,
+            long imagesSeen,
+            long trainingNanos,
+            double dSum,
+            double gSum,
+            int batches,
+            double dLoss,
+            double gLoss) {
+        return new GanState(
+                format,
+                seed,
+                batchSize,
+                learningRate,
+                examples,
+                epoch,
+                from,
+                iteration,
+                imagesSeen,
+                epochsDone,
+                trainingNanos,
+                dSum,
+                gSum,
+                batches,
+                dLoss,
+                gLoss,
+                randomRoot,
+                randomNode,
+                history);
+    }
+
+    /** Epoch {@code done} finished with this mean loss and these metrics; the next starts at its first image. */
+    GanState epochDone(int done, double trainingLoss, Map<String, Double> validation) {
+        List<TrainingJob.EpochStats> h = new ArrayList<>(history);
+        double before =
+                history.stream().mapToDouble(TrainingJob.EpochStats::seconds).sum();
+        h.add(new TrainingJob.EpochStats(done, trainingLoss, Map.copyOf(validation), trainingNanos / 1e9 - before));
+        return new GanState(
+                format,
+                seed,
+                batchSize,
+                learningRate,
+                examples,
+                done + 1,
+                0,
+                iteration,
+                imagesSeen,
+                done,
+                trainingNanos,
+                0,
+                0,
+                0,
+                dLoss,
+                gLoss,
+                randomRoot,
+                randomNode,
+                List.copyOf(h));
+    }
+
+    GanState withRandom(long root, long node) {
+        return new GanState(
+                format,
+                seed,
+                batchSize,
+                learningRate,
+                examples,
+                epoch,
+                from,
+                iteration,
+                imagesSeen,
+                epochsDone,
+                trainingNanos,
+                dSum,
+                gSum,
+                batches,
+                dLoss,
+                gLoss,
+                root,
+                node,
+                history);
+    }
+
+    /** Refuses to continue a run with other settings: the result would match neither. */
+    void checkSame(long seed, int batchSize, double learningRate, int examples) {
+        if (this.seed != seed
+                || this.batchSize != batchSize
+                || this.learningRate != learningRate
+                || this.examples != examples) {
+            throw new IllegalArgumentException(String.format(
+                    "The checkpoint was trained with seed %d, batchSize %d, learningRate %s and examples %d; "
+                            + "resume with the same values (given: %d, %d, %s, %d).",
+                    this.seed,
+                    this.batchSize,
+                    this.learningRate,
+                    this.examples,
+                    seed,
+                    batchSize,
+                    learningRate,
+                    examples));
+        }
+    }
+
+    void write(Path checkpoint) throws IOException {
+        Files.write(
+                checkpoint.resolve("state.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+    }
+
+    static GanState read(Path checkpoint) throws IOException {
+        try {
+            GanState state = JSON.readValue(checkpoint.resolve("state.json").toFile(), GanState.class);
+            if (state.format() != FORMAT) {
+                throw new IOException("Checkpoint " + checkpoint.getFileName() + " has format " + state.format()
+                        + "; this version reads format " + FORMAT + ".");
+            }
+            return state;
+        } catch (JacksonException e) {
+            throw new IOException("Checkpoint " + checkpoint.getFileName() + " has an unreadable state.json.", e);
+        }
+    }
+}
