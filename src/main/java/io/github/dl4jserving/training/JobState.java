@@ -1,10 +1,15 @@
 package io.github.dl4jserving.training;
 
 import io.github.dl4jserving.datasets.DatasetInfo;
+import io.github.dl4jserving.training.internal.Checkpoints;
 import io.github.dl4jserving.training.internal.JobStore;
 import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingOptions;
 import io.github.dl4jserving.training.internal.TrainingProgress;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +20,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One job's live state, the only mutable view of a job: {@link #snapshot()} is the {@link TrainingJob}
@@ -22,6 +30,7 @@ import java.util.function.Consumer;
  * hands its events to the {@link JobEvents} fan-out, never to a subscriber on the training thread.
  */
 final class JobState implements TrainingProgress {
+    private static final Logger log = LoggerFactory.getLogger(JobState.class);
     private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final int MAX_LOSS_POINTS = 400;
 
@@ -35,7 +44,7 @@ final class JobState implements TrainingProgress {
 
     final Map<String, Object> hyperparameters;
     final Promotion promote;
-    final Instant createdAt;
+    Instant createdAt;
     final TrainingOptions options;
     final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
     final JobEvents events;
@@ -67,6 +76,8 @@ final class JobState implements TrainingProgress {
     long startNanos;
     long epochStartNanos;
     long lastProgressEvent;
+    /** The job whose checkpoints this one continues from: itself after a restart, or {@code resumeFrom}. */
+    volatile String resumeFrom;
 
     JobState(
             String id,
@@ -265,5 +276,46 @@ final class JobState implements TrainingProgress {
     @Override
     public boolean cancelRequested() {
         return cancelRequested;
+    }
+
+    /** In {@code .jobs/<id>/checkpoints}, every {@code checkpointMinutes} (10 by default) within an epoch. */
+    @Override
+    public Checkpoints checkpoints() {
+        Duration interval = options != null && options.checkpointInterval() != null
+                ? options.checkpointInterval()
+                : Duration.ofMinutes(10);
+        String from = resumeFrom;
+        return new Checkpoints(checkpointDir(store, id), interval, from == null ? null : checkpointDir(store, from));
+    }
+
+    static Path checkpointDir(JobStore store, String id) {
+        return store.workDir(id).resolve("checkpoints");
+    }
+
+    @Override
+    public void resumed(int epochNumber, long iterationNumber, List<TrainingJob.EpochStats> earlier) {
+        synchronized (this) {
+            epoch = epochNumber;
+            iteration = iterationNumber;
+            history.clear();
+            history.addAll(earlier);
+        }
+        store.save(snapshot());
+    }
+
+    /** Keeps the grid as {@code .jobs/<id>/samples/epoch-<n>.png}. */
+    @Override
+    public void samples(int epochNumber, BufferedImage grid) {
+        Path file = samplesFile(store, id, epochNumber);
+        try {
+            Files.createDirectories(file.getParent());
+            ImageIO.write(grid, "png", file.toFile());
+        } catch (IOException e) {
+            log.warn("Could not save the samples of job {} epoch {}: {}", id, epochNumber, e.toString());
+        }
+    }
+
+    static Path samplesFile(JobStore store, String id, int epoch) {
+        return store.workDir(id).resolve("samples").resolve(String.format("epoch-%03d.png", epoch));
     }
 }

@@ -3,10 +3,17 @@ package io.github.dl4jserving.training;
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.training.internal.Checkpoints;
 import io.github.dl4jserving.training.internal.JobStore;
 import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingMetrics;
 import io.github.dl4jserving.training.internal.TrainingOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * provenance and publishes the result under the job's promotion rule, and {@link JobEvents} sends
  * the live events on a thread of its own. Job records are saved atomically after every change of
  * status and every epoch; a job that was queued or running when the process died is marked
- * {@code FAILED} ("interrupted") at the next start. Jobs do not resume: no checkpoint is kept.
+ * {@code FAILED} ("interrupted") at the next start, unless its trainer keeps checkpoints and left
+ * one: then it is queued again and continues from there. {@code resumeFrom} starts a new job from
+ * another's last checkpoint.
  */
 public class TrainingJobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
@@ -58,8 +67,15 @@ public class TrainingJobs implements AutoCloseable {
             // The trainer replica owns every job record; this one must not read, let alone mark, them.
             log.info("Training is forwarded to {}: no job records are kept here", settings.trainerUrl());
         }
+        List<JobState> restarted = new ArrayList<>();
         for (TrainingJob record : settings.forwardsTraining() ? List.<TrainingJob>of() : store.loadAll()) {
             JobState job = new JobState(record, events, store);
+            JobState again = record.status().isFinal() ? null : restartable(record);
+            if (again != null) {
+                jobs.put(record.id(), again);
+                restarted.add(again);
+                continue;
+            }
             if (!record.status().isFinal()) {
                 job.finish(
                         JobStatus.FAILED,
@@ -74,10 +90,48 @@ public class TrainingJobs implements AutoCloseable {
             }
             jobs.put(record.id(), job);
         }
+        for (JobState job : restarted) {
+            try {
+                queue.admit(1, queue.fullMessage());
+                enqueue(job);
+                log.info("Job {} ({}) resumes from its last checkpoint", job.id, job.model);
+            } catch (JobQueueFullException e) {
+                jobs.put(job.id, job);
+                job.finish(
+                        JobStatus.FAILED, "interrupted, and no training slot was free to resume it: " + e.getMessage());
+                store.save(job.snapshot());
+            }
+        }
         for (JobStatus s : JobStatus.values()) {
             metrics.jobsInState(
                     s.name(),
                     () -> jobs.values().stream().filter(j -> j.status == s).count());
+        }
+    }
+
+    /**
+     * The job again, queued to continue from its newest checkpoint, if its trainer keeps them and
+     * left one; {@code null} otherwise.
+     */
+    private JobState restartable(TrainingJob record) {
+        Trainer trainer = trainers.get(record.model());
+        if (trainer == null || !trainer.resumable() || record.comparison() != null) {
+            return null;
+        }
+        try {
+            if (Checkpoints.latest(JobState.checkpointDir(store, record.id())).isEmpty()) {
+                return null;
+            }
+            DatasetChoice data = DatasetChoice.resolve(trainer, record.dataset(), record.name(), uploads);
+            TrainingOptions.Parsed parsed = TrainingOptions.parse(record.hyperparameters(), trainer.hyperparameters());
+            JobState job = new JobState(
+                    record.id(), trainer, record.name(), data, parsed, record.promote(), null, events, store);
+            job.createdAt = record.createdAt();
+            job.resumeFrom = record.id();
+            return job;
+        } catch (RuntimeException e) {
+            log.warn("Job {} cannot resume: {}", record.id(), e.getMessage());
+            return null;
         }
     }
 
@@ -117,6 +171,71 @@ public class TrainingJobs implements AutoCloseable {
         queue.admit(1, queue.fullMessage());
         enqueue(job);
         log.info("Queued job {}: {} on {} with {}", job.id, model, data.name(), parsed.values());
+        return job.snapshot();
+    }
+
+    /**
+     * Queues a job that continues from the newest checkpoint of the finished job {@code resumeFrom},
+     * on the same trainer, data and target model; its hyperparameters are the earlier job's, changed
+     * by those given (more {@code epochs} or {@code minutes}, say). {@code model} and {@code dataset}
+     * may be left out; if given they must match.
+     */
+    public TrainingJob resume(
+            String resumeFrom, String model, String dataset, Map<String, ?> hyperparameters, String promote) {
+        if (registry.readOnly()) {
+            return submit(model, dataset, hyperparameters, promote, null); // refused there, with the reason
+        }
+        JobState source = resumeFrom == null ? null : jobs.get(resumeFrom);
+        if (source == null) {
+            throw new InvalidHyperparameterException(
+                    "resumeFrom", "There is no job with id '" + shorten(resumeFrom) + "' to resume from.");
+        }
+        Trainer trainer = trainer(source.model);
+        if (model != null && !model.equals(source.model)) {
+            throw new InvalidHyperparameterException(
+                    "model", "Job " + source.id + " trained " + source.model + ", not " + shorten(model) + ".");
+        }
+        if (dataset != null && !dataset.equals(source.dataset)) {
+            throw new InvalidHyperparameterException(
+                    "dataset", "Job " + source.id + " trained on " + source.dataset + "; a resumed job does too.");
+        }
+        if (!trainer.resumable()) {
+            throw new InvalidHyperparameterException(
+                    "resumeFrom",
+                    source.model + " keeps no checkpoints, so its jobs cannot resume; resumable: "
+                            + trainers.values().stream()
+                                    .filter(Trainer::resumable)
+                                    .map(Trainer::modelName)
+                                    .toList()
+                            + ".");
+        }
+        if (!source.status.isFinal()) {
+            throw new JobConflictException(
+                    "Job " + source.id + " is " + source.status + "; resume it once it has stopped.");
+        }
+        if (Checkpoints.latest(JobState.checkpointDir(store, source.id)).isEmpty()) {
+            throw new JobConflictException("Job " + source.id + " left no checkpoint to resume from.");
+        }
+        Map<String, Object> values = new LinkedHashMap<>(source.hyperparameters);
+        if (hyperparameters != null) {
+            values.putAll(hyperparameters);
+        }
+        DatasetChoice data = DatasetChoice.resolve(trainer, source.dataset, source.target, uploads);
+        TrainingOptions.Parsed parsed = TrainingOptions.parse(values, trainer.hyperparameters());
+        JobState job = new JobState(
+                UUID.randomUUID().toString(),
+                trainer,
+                source.target,
+                data,
+                parsed,
+                promote != null ? Promotion.parse(promote) : source.promote,
+                null,
+                events,
+                store);
+        job.resumeFrom = source.id;
+        queue.admit(1, queue.fullMessage());
+        enqueue(job);
+        log.info("Queued job {}: {} resumes job {} with {}", job.id, source.model, source.id, parsed.values());
         return job.snapshot();
     }
 
@@ -215,6 +334,20 @@ public class TrainingJobs implements AutoCloseable {
             metrics.jobFinished(job.model, "cancelled");
         }
         return job.snapshot();
+    }
+
+    /** The PNG sample grid a generator job saved after {@code epoch}. */
+    public byte[] samples(String id, int epoch) {
+        JobState job = find(id);
+        Path file = JobState.samplesFile(store, job.id, epoch);
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new JobNotFoundException("Job " + job.id + " has no samples for epoch " + epoch
+                    + ": only generator jobs keep them, from the end of their first epoch.");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -44,8 +44,16 @@ class TrainingController {
      * @param dataset a built-in data set of the trainer, or an uploaded data set's id
      * @param promote always, never or if-better (the default)
      * @param name    the registry model to write; the trainer's name by default, required for uploaded data
+     * @param resumeFrom the id of a stopped job to continue from its last checkpoint, with its trainer,
+     *     data and target; the hyperparameters given change its own
      */
-    record JobRequest(String model, String dataset, Map<String, Object> hyperparameters, String promote, String name) {}
+    record JobRequest(
+            String model,
+            String dataset,
+            Map<String, Object> hyperparameters,
+            String promote,
+            String name,
+            String resumeFrom) {}
 
     @Operation(
             operationId = "listTrainers",
@@ -62,8 +70,19 @@ class TrainingController {
                     + "queue is full, 422 naming a bad hyperparameter")
     @PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<TrainingJob> start(@RequestBody JobRequest request) {
-        TrainingJob job = jobs.submit(
-                request.model(), request.dataset(), request.hyperparameters(), request.promote(), request.name());
+        TrainingJob job = request.resumeFrom() != null
+                ? jobs.resume(
+                        request.resumeFrom(),
+                        request.model(),
+                        request.dataset(),
+                        request.hyperparameters(),
+                        request.promote())
+                : jobs.submit(
+                        request.model(),
+                        request.dataset(),
+                        request.hyperparameters(),
+                        request.promote(),
+                        request.name());
         return ResponseEntity.accepted()
                 .location(URI.create("/jobs/" + job.id()))
                 .body(job);
@@ -226,5 +245,16 @@ class TrainingController {
                 .contentType(MediaType.parseMediaType("image/svg+xml"))
                 .cacheControl(CacheControl.noStore())
                 .body(LossChart.svg(job));
+    }
+
+    @Operation(
+            operationId = "jobSamples",
+            summary = "A generator job's fixed grid of 64 samples after an epoch, as PNG; 404 before that epoch ends")
+    @GetMapping(path = "/jobs/{id}/samples/{epoch}", produces = MediaType.IMAGE_PNG_VALUE)
+    ResponseEntity<byte[]> samples(@PathVariable String id, @PathVariable int epoch) {
+        return ResponseEntity.ok()
+                .contentType(MediaType.IMAGE_PNG)
+                .cacheControl(CacheControl.noStore())
+                .body(jobs.samples(id, epoch));
     }
 }
