@@ -204,6 +204,28 @@ $('gen-form').addEventListener('submit', async (event) => {
   }
 });
 
+// ---- Latent walk: frames between the first digits of two seeds ----
+$('walk-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearError('walk');
+  const frames = $('walk-frames');
+  try {
+    const interpolate = {
+      from: Number($('walk-from').value), to: Number($('walk-to').value), steps: Number($('walk-steps').value),
+    };
+    const answer = await (await api('predict/mnist-dcgan', jsonPost({ interpolate }))).json();
+    frames.replaceChildren();
+    answer.images.forEach((png, i) => {
+      const img = document.createElement('img');
+      img.src = `data:image/png;base64,${png}`;
+      img.alt = `frame ${i + 1} of ${answer.images.length}`;
+      frames.appendChild(img);
+    });
+  } catch (error) {
+    showError('walk', error);
+  }
+});
+
 // ---- Tabular: the nine breast-cancer features ----
 async function buildTabularForm() {
   try {

@@ -25,10 +25,24 @@ final class GeneratorAnswers {
         int dim = m.descriptor().input().latentDimension();
         Random random = new Random(seed);
         float[] z = new float[count * dim];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) random.nextGaussian();
+        for (int r = 0; r < count; r++) {
+            System.arraycopy(latent(random, dim), 0, z, r * dim, dim);
         }
         return draw(m, z, count, seed);
+    }
+
+    /** The next standard normal latent vector from {@code random}. */
+    static float[] latent(Random random, int dim) {
+        float[] z = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            z[i] = (float) random.nextGaussian();
+        }
+        return z;
+    }
+
+    /** The frames of a latent walk ({@link LatentWalk}). */
+    Answers.GeneratedDigits walk(LoadedModel m, Object spec) {
+        return fromLatent(m, LatentWalk.frames(spec, m.descriptor().input().latentDimension(), maxBatch));
     }
 
     /** Digits from explicit latent vectors, each of the model's latent dimension. */

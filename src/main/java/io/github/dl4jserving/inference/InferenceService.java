@@ -164,6 +164,15 @@ public class InferenceService implements AutoCloseable {
                                 + "classifier.");
             }
         }
+        if (request.containsKey("interpolate")) {
+            for (String other : List.of("z", "count", "seed")) {
+                if (request.containsKey(other)) {
+                    throw new InvalidInputException(
+                            other, "A latent walk takes its ends from interpolate; leave out '" + other + "'.");
+                }
+            }
+            return interpolate(name, version, request.get("interpolate"));
+        }
         if (request.containsKey("z")) {
             return generate(name, version, JsonRequests.latent(request.get("z")));
         }
@@ -274,6 +283,11 @@ public class InferenceService implements AutoCloseable {
     }
 
     /** Digits from explicit latent vectors, each of the model's latent dimension. */
+    /** The frames of a latent walk between two seeds or latent vectors ({@code interpolate}). */
+    public Answers.GeneratedDigits interpolate(String model, Integer version, Object walk) {
+        return observed(model, version, ModelKind.IMAGE_GENERATOR, "generator requests", m -> generators.walk(m, walk));
+    }
+
     public Answers.GeneratedDigits generate(String model, Integer version, List<float[]> latent) {
         return observed(
                 model, version, ModelKind.IMAGE_GENERATOR, "generator requests", m -> generators.fromLatent(m, latent));

@@ -14,7 +14,7 @@ import java.util.TreeSet;
  */
 final class JsonRequests {
     /** The fields a generator request may hold. */
-    static final Set<String> GENERATOR_FIELDS = new TreeSet<>(List.of("count", "seed", "z", "model"));
+    static final Set<String> GENERATOR_FIELDS = new TreeSet<>(List.of("count", "seed", "z", "interpolate", "model"));
 
     private JsonRequests() {}
 
@@ -26,7 +26,10 @@ final class JsonRequests {
         if (body.containsKey("features")) {
             return ModelKind.TABULAR_CLASSIFIER;
         }
-        if (body.containsKey("z") || body.containsKey("count") || body.containsKey("seed")) {
+        if (body.containsKey("z")
+                || body.containsKey("count")
+                || body.containsKey("seed")
+                || body.containsKey("interpolate")) {
             return ModelKind.IMAGE_GENERATOR;
         }
         if (body.get("instances") instanceof List<?> list && !list.isEmpty()) {

@@ -150,7 +150,7 @@ class OpenApiConfiguration {
     private static Schema<?> jsonRequestSchema() {
         Schema<?> number = new NumberSchema();
         return new ObjectSchema()
-                .description("Exactly one form: image, pixels, features, instances, count/seed or z")
+                .description("Exactly one form: image, pixels, features, instances, count/seed, z or interpolate")
                 .addProperty("model", new StringSchema().description("the model to run, instead of the default"))
                 .addProperty(
                         "image",
@@ -189,7 +189,22 @@ class OpenApiConfiguration {
                         "z",
                         new ArraySchema()
                                 .items(new ArraySchema().items(number))
-                                .description("generator: latent vectors of 100 numbers each"));
+                                .description("generator: latent vectors of 100 numbers each"))
+                .addProperty(
+                        "interpolate",
+                        new ObjectSchema()
+                                .addProperty(
+                                        "from",
+                                        new Schema<>()
+                                                .description(
+                                                        "a seed (its first digit's latent vector) or a latent vector of 100 numbers"))
+                                .addProperty("to", new Schema<>().description("a seed or a latent vector, as from"))
+                                .addProperty(
+                                        "steps",
+                                        new IntegerSchema()
+                                                .minimum(BigDecimal.valueOf(2))
+                                                .description("frames, both ends included; default 8"))
+                                .description("generator: a latent walk, the frames between two digits"));
     }
 
     private static Map<String, Example> jsonExamples(boolean named) {
@@ -201,6 +216,11 @@ class OpenApiConfiguration {
             examples.put(
                     "generator-z",
                     example("Generator (model mnist-dcgan): explicit latent vectors", "generator-z.json"));
+            examples.put(
+                    "generator-interpolate",
+                    example(
+                            "Generator (model mnist-dcgan): a walk between seeds 3 and 8",
+                            "generator-interpolate.json"));
         }
         examples.put("image-base64", example("A base64 PNG of a drawn 7", "image-base64.json"));
         examples.put("image-pixels", example("28x28 grey levels of the same 7", "image-pixels.json"));

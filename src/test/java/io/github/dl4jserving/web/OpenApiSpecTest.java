@@ -84,7 +84,7 @@ class OpenApiSpecTest extends RunningServer {
                         .getContent()
                         .get("application/json")
                         .getExamples())
-                .containsKeys("generator-seed", "generator-z");
+                .containsKeys("generator-seed", "generator-z", "generator-interpolate");
         for (String status : List.of("400", "404", "413", "415", "422")) {
             assertThat(predict.getResponses().get(status).getContent())
                     .as(status)

@@ -130,6 +130,32 @@ class WebPageTest extends PageInBrowser {
     }
 
     @Test
+    void theLatentWalkShowsItsFramesWhoseEndsAreTheSeedsFirstDigits() {
+        driver.findElement(By.id("walk-from")).clear();
+        driver.findElement(By.id("walk-from")).sendKeys("7");
+        driver.findElement(By.id("walk-to")).clear();
+        driver.findElement(By.id("walk-to")).sendKeys("8");
+        driver.findElement(By.id("walk-steps")).clear();
+        driver.findElement(By.id("walk-steps")).sendKeys("6");
+        driver.findElement(By.id("walk-submit")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#walk-frames img")).size() == 6
+                && (Boolean) ((JavascriptExecutor) d)
+                        .executeScript("return [...document.querySelectorAll('#walk-frames img')]"
+                                + ".every(i => i.complete && i.naturalWidth == 28)"));
+        String first =
+                driver.findElements(By.cssSelector("#walk-frames img")).get(0).getDomAttribute("src");
+        String last =
+                driver.findElements(By.cssSelector("#walk-frames img")).get(5).getDomAttribute("src");
+        assertThat(first).isNotEqualTo(last);
+
+        driver.findElement(By.id("walk-steps")).clear();
+        driver.findElement(By.id("walk-steps")).sendKeys("100000");
+        driver.findElement(By.id("walk-submit")).click();
+        wait.until(d -> d.findElement(By.id("walk-error")).isDisplayed());
+        assertThat(driver.findElement(By.id("walk-error")).getText()).contains("interpolate.steps");
+    }
+
+    @Test
     void theTabularFormWorksFromTheKeyboard() {
         driver.findElement(By.id("tab-submit")).click();
         wait.until(d -> !d.findElement(By.id("tab-probability")).getText().equals("-"));
