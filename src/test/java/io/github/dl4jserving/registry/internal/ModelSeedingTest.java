@@ -37,7 +37,12 @@ class ModelSeedingTest {
         assertThat(store.seedFrom(TestData.MODELS_DIR))
                 .extracting(ModelStore.StoredVersion::name)
                 .containsExactlyInAnyOrder(
-                        "breast-cancer-logreg", "mnist-dcgan", "mnist-mlp", "mnist-softmax", "salary-polyreg");
+                        "breast-cancer-logreg",
+                        "mnist-dcgan",
+                        "mnist-dcgan",
+                        "mnist-mlp",
+                        "mnist-softmax",
+                        "salary-polyreg");
         assertThat(zip(root.resolve("mnist-mlp/1"))).isEqualTo(zip(TestData.MODELS_DIR.resolve("mnist-mlp/1")));
         assertThat(store.seedFrom(TestData.MODELS_DIR))
                 .as("a second start copies nothing")
