@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ResumableJobIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SMALL = "{\"model\": \"mnist-dcgan\", \"promote\": \"never\", \"hyperparameters\": "
-            + "{\"epochs\": 2, \"batchSize\": 16, \"examples\": 128, \"seed\": 7, \"checkpointMinutes\": 0.001}}";
+            + "{\"epochs\": 2, \"batchSize\": 16, \"examples\": 128, \"seed\": 7, \"checkpointMinutes\": 0.01}}";
 
     @TempDir
     Path work;
