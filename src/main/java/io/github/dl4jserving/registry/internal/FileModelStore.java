@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The store as a local directory. A new version is written into a hidden temporary directory and
@@ -114,7 +115,7 @@ public class FileModelStore extends BaseModelStore {
                         "the shipped version " + seed.version() + " of '" + seed.name() + "'", e, root);
                 throw e;
             } finally {
-                deleteRecursively(tmp);
+                FileSystemUtils.deleteRecursively(tmp);
             }
         }
         return copied;
@@ -255,7 +256,7 @@ public class FileModelStore extends BaseModelStore {
             recordVersion(name, versioned.version());
             return new WrittenVersion(versioned, target);
         } finally {
-            deleteRecursively(tmp);
+            FileSystemUtils.deleteRecursively(tmp);
         }
     }
 
@@ -288,7 +289,7 @@ public class FileModelStore extends BaseModelStore {
         Path dir = versionDir(name, version);
         Path trash = modelDir(name).resolve(".deleted-" + UUID.randomUUID());
         moveIntoPlace(dir, trash);
-        deleteRecursively(trash);
+        FileSystemUtils.deleteRecursively(trash);
     }
 
     @Override
@@ -342,16 +343,5 @@ public class FileModelStore extends BaseModelStore {
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
         Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
         moveIntoPlace(tmp, modelDir.resolve(LAST_VERSION_FILE));
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

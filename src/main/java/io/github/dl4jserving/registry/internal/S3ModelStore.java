@@ -25,6 +25,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -198,13 +199,13 @@ public class S3ModelStore extends BaseModelStore {
         } catch (SdkException e) {
             throw unavailable("download " + version.name() + " version " + version.version(), e);
         } finally {
-            FileModelStore.deleteRecursively(tmp);
+            FileSystemUtils.deleteRecursively(tmp);
         }
     }
 
     /** Replaces the cached copy at {@code dir} with the complete one in {@code tmp}, in one rename. */
     private synchronized void installInCache(Path tmp, Path dir) throws IOException {
-        FileModelStore.deleteRecursively(dir);
+        FileSystemUtils.deleteRecursively(dir);
         FileModelStore.moveIntoPlace(tmp, dir);
     }
 
@@ -264,7 +265,7 @@ public class S3ModelStore extends BaseModelStore {
             installInCache(tmp, dir);
             return new WrittenVersion(versioned, dir);
         } finally {
-            FileModelStore.deleteRecursively(tmp);
+            FileSystemUtils.deleteRecursively(tmp);
         }
     }
 
@@ -371,7 +372,7 @@ public class S3ModelStore extends BaseModelStore {
             throw unavailable("delete " + name + " version " + version, e);
         }
         synchronized (this) {
-            FileModelStore.deleteRecursively(cacheDir(name, version));
+            FileSystemUtils.deleteRecursively(cacheDir(name, version));
         }
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.springframework.util.FileSystemUtils;
 
 /** What writers killed mid-write left in a store: hidden, never loaded, and removed once old enough. */
 public final class StoreLeftovers {
@@ -46,7 +47,7 @@ public final class StoreLeftovers {
                         String n = p.getFileName().toString();
                         if ((n.startsWith(".tmp-") || n.startsWith(".deleted-"))
                                 && Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                            FileModelStore.deleteRecursively(p);
+                            FileSystemUtils.deleteRecursively(p);
                         }
                     }
                 }

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * Where a trainer keeps its checkpoints and where it resumes from. Each checkpoint is a directory
@@ -81,10 +82,10 @@ public record Checkpoints(Path directory, Duration interval, Path resumeFrom) {
         String name = String.format("checkpoint-%09d", step);
         Path tmp = directory.resolve(".tmp-" + name);
         Path target = directory.resolve(name);
-        deleteTree(tmp);
+        FileSystemUtils.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         contents.writeTo(tmp);
-        deleteTree(target);
+        FileSystemUtils.deleteRecursively(target);
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -94,19 +95,8 @@ public record Checkpoints(Path directory, Duration interval, Path resumeFrom) {
                 .sorted(Comparator.comparingLong(Checkpoints::step).reversed())
                 .toList();
         for (Path old : all.subList(Math.min(KEEP, all.size()), all.size())) {
-            deleteTree(old);
+            FileSystemUtils.deleteRecursively(old);
         }
         return target;
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
