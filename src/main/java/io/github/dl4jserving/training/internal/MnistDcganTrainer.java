@@ -147,6 +147,8 @@ public class MnistDcganTrainer implements Trainer {
         boolean outOfTime = trainedBefore >= budget.toNanos();
         INDArray realLabels = Nd4j.ones(DataType.FLOAT, batchSize, 1);
         INDArray labels = Nd4j.vstack(realLabels, Nd4j.zeros(DataType.FLOAT, batchSize, 1));
+        GeneratorJudge.Scores scores = null; // of the generator at iteration scoredAt
+        long scoredAt = -1;
         for (int epoch = state.epoch(); epoch <= epochs && !outOfTime; epoch++) {
             int[] order = epochOrder(examples, seed, epoch);
             boolean continuing = epoch == state.epoch();
@@ -212,7 +214,8 @@ public class MnistDcganTrainer implements Trainer {
             Map<String, Double> val = new LinkedHashMap<>();
             val.put("discriminator_loss", dSum / Math.max(1, batches));
             DcganNetworks.copyGeneratorOut(stacked, generator);
-            GeneratorJudge.Scores scores = judge.score(generator.output(judgeNoise, false));
+            scores = judge.score(generator.output(judgeNoise, false));
+            scoredAt = state.iteration();
             val.put("inception_score", scores.inceptionScore());
             val.put("frechet_distance", scores.frechetDistance());
             val.put("largest_class_share", scores.largestClassShare());
@@ -229,8 +232,10 @@ public class MnistDcganTrainer implements Trainer {
         DcganNetworks.copyGeneratorOut(stacked, generator);
         stacked.close();
 
-        Map<String, Double> metrics = new LinkedHashMap<>(
-                judge.score(generator.output(judgeNoise, false)).metrics());
+        if (scoredAt != state.iteration()) { // trained past the last epoch's scores, or none this sitting
+            scores = judge.score(generator.output(judgeNoise, false));
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>(scores.metrics());
         metrics.putAll(heldOutMetrics(generator, discriminator, test, seed));
         discriminator.close();
         metrics.put("final_discriminator_loss", state.dLoss());
