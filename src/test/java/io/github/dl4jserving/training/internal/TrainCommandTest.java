@@ -53,6 +53,50 @@ class TrainCommandTest {
         assertThat(model.normalizer()).isNotNull();
     }
 
+    /**
+     * One GAN training in two sittings: the first records its options and checkpoints, the second
+     * continues from the last checkpoint with one more epoch and says so in its provenance.
+     */
+    @Test
+    void aDcganTrainingSpansTwoSittingsThroughItsCheckpointDirectory(@TempDir Path work) throws Exception {
+        Path ck = work.resolve("ck");
+        Path models = work.resolve("models");
+        Path noSeeds = java.nio.file.Files.createDirectories(work.resolve("no-seeds"));
+        String[] first = {
+            "mnist-dcgan",
+            "--epochs=1",
+            "--batch-size=16",
+            "--examples=128",
+            "--seed=5",
+            "--checkpoint-dir=" + ck,
+            "--models-dir=" + models,
+            "--seed-models-dir=" + noSeeds,
+            "--data-dir=" + TestData.DATA_DIR
+        };
+        assertThat(TrainCommand.run(first)).isZero();
+        assertThat(ck.resolve("command.json")).isRegularFile();
+        assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000008"));
+
+        assertThatThrownBy(() -> TrainCommand.run(first))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--resume=" + ck);
+        assertThatThrownBy(() -> TrainCommand.run(new String[] {"mnist-mlp", "--resume", ck.toString()}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds a run of mnist-dcgan");
+
+        assertThat(TrainCommand.run(new String[] {"mnist-dcgan", "--resume", ck.toString(), "--epochs=2"}))
+                .isZero();
+        ModelRegistry registry = new ModelRegistry(new FileModelStore(models));
+        assertThat(registry.versions("mnist-dcgan")).hasSize(2);
+        ModelDescriptor second = registry.defaultVersion("mnist-dcgan").descriptor();
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(second.metrics().get("iterations")).isEqualTo(16.0);
+        assertThat(second.metrics().get("training_images_seen")).isEqualTo(256.0);
+        assertThat(second.provenance().epochs()).isEqualTo(2);
+        assertThat(second.provenance().notes()).contains("more than one sitting");
+        assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000016"));
+    }
+
     /** What the chart's train Job runs: the command against an S3 repository, seeded first. */
     @Test
     void writesToAnS3RepositoryThatServingReplicasPickUp(@TempDir Path work) throws Exception {
