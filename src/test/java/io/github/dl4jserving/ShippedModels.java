@@ -26,7 +26,7 @@ public final class ShippedModels {
 
     /** The data set settings the service starts with, over the test data directory. */
     public static DatasetSettings datasetSettings() {
-        return new DatasetSettings(TestData.DATA_DIR.toString(), DataSize.ofMegabytes(200), 4096);
+        return new DatasetSettings(TestData.DATA_DIR.toString(), DataSize.ofMegabytes(200), 4096, 1L << 28, 1L << 30);
     }
 
     /** An inference service on {@code registry} with the service's settings and batches of up to {@code maxBatch}. */

@@ -48,11 +48,13 @@ public class DatasetStore {
 
     private final Path root;
     private final int maxImageDimension;
+    private final long maxDatasetPixels;
     private final long maxUnzippedBytes;
 
-    public DatasetStore(Path modelsDir, int maxImageDimension, long maxUnzippedBytes) {
+    public DatasetStore(Path modelsDir, int maxImageDimension, long maxDatasetPixels, long maxUnzippedBytes) {
         this.root = modelsDir.toAbsolutePath().normalize().resolve(".datasets");
         this.maxImageDimension = maxImageDimension;
+        this.maxDatasetPixels = maxDatasetPixels;
         this.maxUnzippedBytes = maxUnzippedBytes;
     }
 
@@ -100,7 +102,12 @@ public class DatasetStore {
                 null,
                 null,
                 null,
-                dir -> ImageFolderZip.unpack(zip, dir, maxImageDimension, maxUnzippedBytes));
+                dir -> ImageFolderZip.unpack(
+                        zip,
+                        dir,
+                        maxImageDimension,
+                        new PixelBudget(maxDatasetPixels, "dl4j-serving.max-dataset-pixels"),
+                        maxUnzippedBytes));
     }
 
     /** Every readable uploaded data set, newest first. */
@@ -293,10 +300,25 @@ public class DatasetStore {
                 id, kind, Instant.now(), sha256, bytes, images.count(), schema, labels, counts(classes, labels));
     }
 
-    private static String readable(IOException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        // Never show the server's paths: keep what follows the temporary directory's name.
-        return m.replaceAll("/\\S*/\\.tmp-[0-9a-f-]+/", "");
+    /**
+     * What is wrong with the upload, in words for its sender. The IDX readers' own messages name the
+     * file in the temporary directory and say what is wrong with it: they are kept, without the
+     * server's path. The JDK's messages ({@code EOFException}, "Unexpected end of ZLIB input
+     * stream", "invalid stored block lengths") are not shown; they are mapped to a plain statement.
+     */
+    static String readable(IOException e) {
+        String m = e.getMessage();
+        if (m != null && m.contains("/.tmp-")) {
+            return m.replaceAll("/\\S*/\\.tmp-[0-9a-f-]+/", "");
+        }
+        if (e instanceof java.io.EOFException || (m != null && m.contains("Unexpected end"))) {
+            return "The upload ends early: the file is truncated. Send the whole file.";
+        }
+        if (e instanceof java.util.zip.ZipException) {
+            return "The upload is not a readable zip or gzip file: it is damaged, or uses encryption or a "
+                    + "compression method other than deflate, which are not supported.";
+        }
+        return "The upload could not be read: it is damaged or not in the format its Content-Type says.";
     }
 
     private static void deleteTree(Path dir) {

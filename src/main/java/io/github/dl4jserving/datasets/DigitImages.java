@@ -5,7 +5,7 @@ import io.github.dl4jserving.datasets.internal.ImageDecoder;
 
 /**
  * Pictures of one handwritten digit made into the 28x28 input MNIST networks take: decoded from any
- * supported file (PNG, JPEG with its EXIF orientation, GIF, BMP), of any size and polarity,
+ * supported file (PNG, JPEG with its EXIF orientation, GIF, BMP, TIFF), of any size and polarity,
  * then prepared the way MNIST itself was made. Thread-safe.
  */
 public final class DigitImages {
@@ -15,16 +15,29 @@ public final class DigitImages {
     public static final int PIXELS = SIZE * SIZE;
 
     private static final DigitImagePreprocessor PREPROCESSOR = new DigitImagePreprocessor();
-    private final ImageDecoder decoder;
+    /** The file formats read, for messages and documentation. */
+    public static final String FORMATS = ImageDecoder.FORMAT_NAMES;
 
-    /** {@code maxDimension} is the largest width or height a file may declare; larger ones are refused unread. */
-    public DigitImages(int maxDimension) {
+    private final ImageDecoder decoder;
+    private final long maxRequestPixels;
+
+    /**
+     * {@code maxDimension} is the largest width or height a file may declare (larger ones are refused
+     * unread), {@code maxRequestPixels} the pixels all the images of one request may declare together.
+     */
+    public DigitImages(int maxDimension, long maxRequestPixels) {
         this.decoder = new ImageDecoder(maxDimension);
+        this.maxRequestPixels = maxRequestPixels;
     }
 
-    /** Decodes an encoded image and prepares the digit in it. */
-    public PreparedDigit prepare(byte[] file) {
-        return PREPROCESSOR.prepare(decoder.decode(file));
+    /** A new budget for one request's images. */
+    public PixelBudget budget() {
+        return new PixelBudget(maxRequestPixels, "dl4j-serving.max-request-pixels");
+    }
+
+    /** Decodes an encoded image, charging it to the request's {@code budget}, and prepares the digit in it. */
+    public PreparedDigit prepare(byte[] file, PixelBudget budget) {
+        return PREPROCESSOR.prepare(decoder.decode(file, budget));
     }
 
     /**

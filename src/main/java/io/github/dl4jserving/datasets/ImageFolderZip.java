@@ -28,9 +28,11 @@ final class ImageFolderZip {
     /**
      * Reads every image of {@code zip}, prepares it as a request would be, and writes them as 28x28
      * IDX files with {@code labels.json} into {@code dir}. Refuses entries that escape their folder,
-     * more than {@link #MAX_ENTRIES} entries and more than {@code maxUnzippedBytes} unpacked.
+     * more than {@link #MAX_ENTRIES} entries, more than {@code maxUnzippedBytes} unpacked, images over
+     * {@code maxImageDimension} on a side, and images that declare more pixels in all than {@code budget}.
      */
-    static void unpack(byte[] zip, Path dir, int maxImageDimension, long maxUnzippedBytes) throws IOException {
+    static void unpack(byte[] zip, Path dir, int maxImageDimension, PixelBudget budget, long maxUnzippedBytes)
+            throws IOException {
         ImageDecoder decoder = new ImageDecoder(maxImageDimension);
         DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
         TreeMap<String, List<byte[]>> byLabel = new TreeMap<>(DatasetStore::compareLabels);
@@ -53,8 +55,14 @@ final class ImageFolderZip {
                 }
                 byte[] pixels;
                 try {
-                    BufferedImage image = decoder.decode(data);
+                    BufferedImage image = decoder.decode(data, budget);
                     pixels = toBytes(preprocessor.prepare(image).pixels());
+                } catch (PixelBudgetExceededException ex) {
+                    throw new InvalidDatasetException(
+                            "Zip entry '" + DatasetStore.shorten(name) + "': the zip's images "
+                                    + "declare more than " + budget.limit()
+                                    + " pixels in all (dl4j-serving.max-dataset-pixels). "
+                                    + "Scale them down (the models use 28x28) or upload fewer.");
                 } catch (UnreadableImageException | NoDigitFoundException ex) {
                     throw new InvalidDatasetException(
                             "Zip entry '" + DatasetStore.shorten(name) + "': " + ex.getMessage());
@@ -62,7 +70,7 @@ final class ImageFolderZip {
                 byLabel.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(pixels);
             }
         } catch (ZipException e) {
-            throw new InvalidDatasetException("The upload is not a readable zip file: " + e.getMessage());
+            throw new InvalidDatasetException(DatasetStore.readable(e));
         }
         if (byLabel.size() < 2) {
             throw new InvalidDatasetException("The zip needs image files in at least two label folders "

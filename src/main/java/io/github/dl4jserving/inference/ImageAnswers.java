@@ -2,6 +2,8 @@ package io.github.dl4jserving.inference;
 
 import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.datasets.PixelBudget;
+import io.github.dl4jserving.datasets.PixelBudgetExceededException;
 import io.github.dl4jserving.datasets.PreparedDigit;
 import io.github.dl4jserving.datasets.UnreadableImageException;
 import io.github.dl4jserving.inference.internal.InferenceTracing;
@@ -29,8 +31,9 @@ final class ImageAnswers {
         Batches.check(files.size(), "image", maxBatch);
         return tracing.decode(files.size(), () -> {
             List<float[]> prepared = new ArrayList<>(files.size());
+            PixelBudget budget = digits.budget();
             for (byte[] file : files) {
-                prepared.add(digits.prepare(file).pixels());
+                prepared.add(digits.prepare(file, budget).pixels());
             }
             return Batches.flatten(prepared, DigitImages.PIXELS);
         });
@@ -45,13 +48,15 @@ final class ImageAnswers {
     /** Each image prepared, in order; an image that fails is named by its place in the request. */
     private List<float[]> prepareAll(List<ImageInput> images) {
         List<float[]> prepared = new ArrayList<>(images.size());
+        PixelBudget budget = digits.budget();
         for (int i = 0; i < images.size(); i++) {
             ImageInput image = images.get(i);
             try {
                 prepared.add(
-                        (image.file() != null ? digits.prepare(image.file()) : preparePixels(image.pixels())).pixels());
+                        (image.file() != null ? digits.prepare(image.file(), budget) : preparePixels(image.pixels()))
+                                .pixels());
             } catch (UnreadableImageException | NoDigitFoundException e) {
-                if (images.size() == 1) {
+                if (images.size() == 1 || e instanceof PixelBudgetExceededException) {
                     throw e;
                 }
                 String where = "Image " + (i + 1) + " of " + images.size() + ": ";

@@ -64,8 +64,11 @@ public class InferenceService implements AutoCloseable {
         // Warms every default version, the ones loaded already and, through on(), later ones.
         InferenceTracing tracing = new InferenceTracing(tracer.getIfAvailable(() -> Tracer.NOOP));
         this.versions = new VersionQueues(registry, batching, settings.workersPerModel(), metrics, tracing);
-        this.images =
-                new ImageAnswers(versions, new DigitImages(datasets.maxImageDimension()), settings.maxBatch(), tracing);
+        this.images = new ImageAnswers(
+                versions,
+                new DigitImages(datasets.maxImageDimension(), datasets.maxRequestPixels()),
+                settings.maxBatch(),
+                tracing);
         this.tables = new TabularAnswers(versions, settings.maxBatch());
         this.generators = new GeneratorAnswers(versions, settings.maxBatch());
     }

@@ -4,6 +4,7 @@ import io.github.dl4jserving.inference.internal.ModelContract;
 import io.github.dl4jserving.platform.StorageException;
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelName;
 import io.github.dl4jserving.registry.ModelRegistry;
 import java.io.IOException;
@@ -12,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 
@@ -33,8 +36,13 @@ public class ModelUploads {
         this.registry = registry;
     }
 
-    /** Reads {@code zip} to its end and adds it as the next version of {@code name}; returns its descriptor. */
-    public ModelDescriptor upload(String name, String descriptorJson, InputStream zip) throws IOException {
+    /**
+     * Reads {@code zip} to its end and adds it as the next version of {@code name}; returns its
+     * descriptor. A version that changes the contract of the model's default (kind, input, labels) is
+     * refused with 409 unless {@code allowSchemaChange}; then the change is recorded in its descriptor.
+     */
+    public ModelDescriptor upload(String name, String descriptorJson, InputStream zip, boolean allowSchemaChange)
+            throws IOException {
         if (!ModelName.isValid(name)) {
             throw new InvalidInputException("name", ModelName.RULE);
         }
@@ -46,6 +54,8 @@ public class ModelUploads {
         if (sent.kind() == null || sent.input() == null) {
             throw new InvalidModelException("The descriptor needs a 'kind' and an 'input' schema.");
         }
+        checkFeatures(sent.input().features());
+        checkLabels(sent);
         checkText("labels", sent.labels());
         checkText(
                 "input.features",
@@ -76,11 +86,52 @@ public class ModelUploads {
                 StorageException.throwIfStorage("the upload", e, StorageException.TEMP_DIR);
                 throw e;
             }
-            return registry.upload(descriptor, staged, ModelContract::validate).descriptor();
+            return registry.upload(descriptor, staged, ModelContract::validate, allowSchemaChange)
+                    .descriptor();
         } finally {
             if (staged != null) {
                 Files.deleteIfExists(staged);
             }
+        }
+    }
+
+    /** Each feature once, with a finite range whose min is at most its max. */
+    private static void checkFeatures(List<ModelDescriptor.FeatureRange> features) {
+        if (features == null) {
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < features.size(); i++) {
+            ModelDescriptor.FeatureRange f = features.get(i);
+            String field = "input.features[" + i + "]";
+            if (f == null) {
+                throw new InvalidModelException(field, "'" + field + "' is null: give a name, min and max.");
+            }
+            if (f.name() != null && !seen.add(f.name())) {
+                throw new InvalidModelException(
+                        field + ".name", "The feature name '" + f.name() + "' is given twice: names must be unique.");
+            }
+            if (!Double.isFinite(f.min()) || !Double.isFinite(f.max()) || f.min() > f.max()) {
+                throw new InvalidModelException(
+                        field,
+                        "'" + field + "' needs finite bounds with min <= max, not [" + f.min() + ", " + f.max() + "].");
+            }
+        }
+    }
+
+    /** Labels as the kind needs them: none for a regressor or a generator, distinct names otherwise. */
+    private static void checkLabels(ModelDescriptor d) {
+        List<String> labels = d.labels();
+        boolean classifier = d.kind() == ModelKind.IMAGE_CLASSIFIER || d.kind() == ModelKind.TABULAR_CLASSIFIER;
+        if (!classifier && labels != null && !labels.isEmpty()) {
+            throw new InvalidModelException(
+                    "labels", "A " + d.kind() + " has no labels: its output is a number or an image, not a class.");
+        }
+        if (classifier && (labels == null || labels.size() < 2)) {
+            throw new InvalidModelException("labels", "A " + d.kind() + " needs at least two labels, one per class.");
+        }
+        if (labels != null && new HashSet<>(labels).size() != labels.size()) {
+            throw new InvalidModelException("labels", "The labels must be distinct.");
         }
     }
 

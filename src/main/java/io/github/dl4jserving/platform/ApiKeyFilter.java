@@ -61,6 +61,11 @@ class ApiKeyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String credentialProblem = credentialProblem(request);
+        if (credentialProblem != null) {
+            FilterProblems.write(response, HttpStatus.BAD_REQUEST, credentialProblem, null);
+            return;
+        }
         boolean changesState = changesState(request);
         if (!changesState
                 && (!protectReads
@@ -104,6 +109,42 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return false;
         }
         return !INFERENCE.matcher(request.getRequestURI()).matches();
+    }
+
+    /**
+     * Why the credentials sent cannot be taken, or null: a control character or other byte that no
+     * key holds (Tomcat refuses NUL and most others before this, but lets a tab or DEL through), or
+     * two different keys, one per header. Checked on every request, so a key is never compared, or
+     * anything else done with it, before it is known to be well formed. The detail never repeats the key.
+     */
+    static String credentialProblem(HttpServletRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        String apiKey = request.getHeader("X-API-Key");
+        if (!printable(authorization) || !printable(apiKey)) {
+            return "The Authorization or X-API-Key header holds a control character or a byte outside "
+                    + "printable ASCII; an API key has none.";
+        }
+        String bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim()
+                : null;
+        if (bearer != null && apiKey != null && !apiKey.isBlank() && !bearer.equals(apiKey.trim())) {
+            return "The request carries two different keys, one in 'Authorization: Bearer' and one in "
+                    + "'X-API-Key'. Send the key in one of them.";
+        }
+        return null;
+    }
+
+    private static boolean printable(String header) {
+        if (header == null) {
+            return true;
+        }
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String presentedKey(HttpServletRequest request) {

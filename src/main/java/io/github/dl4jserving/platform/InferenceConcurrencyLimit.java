@@ -3,10 +3,22 @@ package io.github.dl4jserving.platform;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.SocketTimeoutException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -18,13 +30,24 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Load shedding for inference: at most {@code dl4j-serving.max-inflight-inference} inference
- * requests are inside the service at once; the next one gets 503 with Retry-After at once, before
- * its body is read or parsed, so an overload costs the refused clients almost nothing and the
- * accepted ones keep their latency. 0 turns the limit off.
+ * Load shedding for inference, in two stages.
  *
- * <p>The gauges {@code dl4j.inference.inflight} (requests in progress now) and
- * {@code dl4j.inference.inflight.limit} (the setting; 0 for none) show how close the service runs to it.
+ * <p>First the body is read in full, before the request takes any inference capacity: at most
+ * {@code dl4j-serving.max-body-reads} requests read at once (more get 503 at once), Tomcat's upload
+ * timeout ends a body that stalls for {@code body-read-timeout}, and a raw body must be in within
+ * {@code body-read-timeout + length / body-min-rate}; a sender too slow for either gets 408. A
+ * multipart body is parsed by Tomcat here, under the stall timeout (it reads the connection itself,
+ * so the overall deadline is checked once it is in). A slow sender therefore holds a Tomcat thread
+ * for a bounded time and never an inference slot: before, 64 connections that sent one byte of
+ * their body made every {@code /predict} answer 503 until Tomcat's idle timeout.
+ *
+ * <p>Then at most {@code dl4j-serving.max-inflight-inference} requests are inside the service at
+ * once; the next one gets 503 with Retry-After at once, so an overload costs the refused clients
+ * almost nothing and the accepted ones keep their latency. 0 turns the limit off.
+ *
+ * <p>The gauges {@code dl4j.inference.inflight} (requests in progress now), {@code
+ * dl4j.inference.inflight.limit} (the setting; 0 for none) and {@code dl4j.inference.body.reads}
+ * (bodies being read now) show how close the service runs to them.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)
@@ -34,12 +57,19 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
 
     private final Semaphore permits;
     private final int limit;
+    private final Semaphore reads;
+    private final long readTimeoutNanos;
+    private final long minBytesPerSecond;
     private final Rejections rejections;
     private final AtomicInteger inflight = new AtomicInteger();
+    private final AtomicInteger reading = new AtomicInteger();
 
     InferenceConcurrencyLimit(PlatformSettings properties, Rejections rejections, MeterRegistry meters) {
         this.limit = properties.maxInflightInference();
         this.permits = limit > 0 ? new Semaphore(limit) : null;
+        this.reads = new Semaphore(Math.max(1, properties.maxBodyReads()));
+        this.readTimeoutNanos = properties.bodyReadTimeout().toNanos();
+        this.minBytesPerSecond = Math.max(1, properties.bodyMinRate().toBytes());
         this.rejections = rejections;
         Gauge.builder("dl4j.inference.inflight", inflight, AtomicInteger::get)
                 .description("Inference requests in progress, against dl4j.inference.inflight.limit")
@@ -47,6 +77,9 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
         Gauge.builder("dl4j.inference.inflight.limit", () -> limit)
                 .description(
                         "dl4j-serving.max-inflight-inference: inference requests allowed in progress (0: no limit)")
+                .register(meters);
+        Gauge.builder("dl4j.inference.body.reads", reading, AtomicInteger::get)
+                .description("Inference request bodies being read, before they take an inference slot")
                 .register(meters);
     }
 
@@ -63,6 +96,10 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        HttpServletRequest read = readBody(request, response);
+        if (read == null) {
+            return;
+        }
         if (permits != null && !permits.tryAcquire()) {
             rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
@@ -75,12 +112,171 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
         }
         inflight.incrementAndGet();
         try {
-            chain.doFilter(request, response);
+            chain.doFilter(read, response);
         } finally {
             inflight.decrementAndGet();
             if (permits != null) {
                 permits.release();
             }
+        }
+    }
+
+    /**
+     * The request with its body read, or null when it was refused (and answered): too many bodies
+     * being read, a sender too slow, or a body over the size limit.
+     */
+    private HttpServletRequest readBody(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!hasBody(request)) {
+            return request;
+        }
+        if (!reads.tryAcquire()) {
+            rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
+            response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+            FilterProblems.write(
+                    response,
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "The service is reading as many request bodies as it allows (dl4j-serving.max-body-reads). "
+                            + "Retry shortly.",
+                    null);
+            return null;
+        }
+        reading.incrementAndGet();
+        long start = System.nanoTime();
+        try {
+            String type = request.getContentType();
+            if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
+                try {
+                    request.getParts(); // Tomcat parses and keeps them; MVC asks again
+                } catch (IOException | IllegalStateException | ServletException e) {
+                    if (timedOut(e)) {
+                        return tooSlow(request, response);
+                    }
+                    // a malformed or oversized body: Tomcat keeps the failure, and MVC answers it
+                }
+                return overDeadline(start, request.getContentLengthLong()) ? tooSlow(request, response) : request;
+            }
+            byte[] body = readAll(request, start);
+            return body == null ? tooSlow(request, response) : new ReadRequest(request, body);
+        } catch (PayloadTooLargeException e) {
+            rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
+            response.setHeader(HttpHeaders.CONNECTION, "close");
+            FilterProblems.write(response, HttpStatus.CONTENT_TOO_LARGE, e.getMessage(), request.getRequestURI());
+            return null;
+        } catch (IOException e) {
+            if (timedOut(e)) {
+                return tooSlow(request, response);
+            }
+            throw e;
+        } finally {
+            reading.decrementAndGet();
+            reads.release();
+        }
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
+    }
+
+    /** The whole body, or null when it did not arrive within its deadline. */
+    private byte[] readAll(HttpServletRequest request, long start) throws IOException {
+        long declared = request.getContentLengthLong();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) Math.min(declared, 1 << 20) : 8192);
+        byte[] chunk = new byte[16384];
+        InputStream in = request.getInputStream();
+        for (int n; (n = in.read(chunk)) >= 0; ) {
+            out.write(chunk, 0, n);
+            if (overDeadline(start, Math.max(declared, out.size()))) {
+                return null;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Whether a body of {@code length} bytes, begun at {@code start}, has taken longer than it may. */
+    private boolean overDeadline(long start, long length) {
+        long allowed = readTimeoutNanos + Math.max(0, length) * 1_000_000_000L / minBytesPerSecond;
+        return System.nanoTime() - start > allowed;
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private HttpServletRequest tooSlow(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        rejections.count("too_slow", Rejections.UNKNOWN, Rejections.UNKNOWN);
+        response.setHeader(HttpHeaders.CONNECTION, "close");
+        FilterProblems.write(
+                response,
+                HttpStatus.REQUEST_TIMEOUT,
+                "The request body arrived too slowly: it must not stall for more than "
+                        + readTimeoutNanos / 1_000_000_000L + " s (dl4j-serving.body-read-timeout) and must arrive at "
+                        + minBytesPerSecond / 1024 + " KB/s or faster after that (dl4j-serving.body-min-rate).",
+                request.getRequestURI());
+        return null;
+    }
+
+    /** A request whose body has been read into memory. */
+    private static final class ReadRequest extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        ReadRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new IllegalStateException("the body has already been read");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding != null && Charset.isSupported(encoding)
+                    ? Charset.forName(encoding)
+                    : StandardCharsets.UTF_8;
+            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
         }
     }
 }

@@ -9,6 +9,10 @@ import java.util.Map;
 /**
  * The content of {@code model.json}: identity, input contract, output labels, held-out metrics and
  * provenance. It carries no ND4J types, so it is also what the HTTP API returns.
+ *
+ * <p>{@code schemaChange} is set only on a version that was allowed to change the model's contract
+ * (its kind, its input features or image size or latent width, its labels) against the default of
+ * the time: which version it was compared with, and what changed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelDescriptor(
@@ -20,7 +24,76 @@ public record ModelDescriptor(
         InputSchema input,
         List<String> labels,
         Map<String, Double> metrics,
-        Provenance provenance) {
+        Provenance provenance,
+        SchemaChange schemaChange) {
+
+    /** A descriptor with no recorded schema change, as every trainer and most uploads write. */
+    public ModelDescriptor(
+            String name,
+            int version,
+            ModelKind kind,
+            Instant createdAt,
+            String description,
+            InputSchema input,
+            List<String> labels,
+            Map<String, Double> metrics,
+            Provenance provenance) {
+        this(name, version, kind, createdAt, description, input, labels, metrics, provenance, null);
+    }
+
+    /** A version allowed to change its model's contract: the version it replaced, and what changed. */
+    public record SchemaChange(int fromVersion, List<String> changes) {}
+
+    /**
+     * How {@code candidate} would change the contract clients rely on, compared with {@code current}:
+     * the kind, the input (feature names and their order, the image size, the latent width) and the
+     * labels, one line each; empty when it keeps them. Feature ranges and a polynomial degree may
+     * change: requests stay the same.
+     */
+    public static List<String> contractChanges(ModelDescriptor current, ModelDescriptor candidate) {
+        List<String> changes = new java.util.ArrayList<>();
+        if (current.kind() != candidate.kind()) {
+            changes.add("kind " + current.kind() + " -> " + candidate.kind());
+        }
+        InputSchema a = current.input();
+        InputSchema b = candidate.input();
+        List<String> fa = a == null || a.features() == null
+                ? null
+                : a.features().stream().map(FeatureRange::name).toList();
+        List<String> fb = b == null || b.features() == null
+                ? null
+                : b.features().stream().map(FeatureRange::name).toList();
+        if (!java.util.Objects.equals(fa, fb)) {
+            changes.add("input features " + describe(fa) + " -> " + describe(fb));
+        }
+        String ia = a == null || a.image() == null
+                ? null
+                : a.image().width() + "x" + a.image().height();
+        String ib = b == null || b.image() == null
+                ? null
+                : b.image().width() + "x" + b.image().height();
+        if (!java.util.Objects.equals(ia, ib)) {
+            changes.add("input image " + ia + " -> " + ib);
+        }
+        Integer la = a == null ? null : a.latentDimension();
+        Integer lb = b == null ? null : b.latentDimension();
+        if (!java.util.Objects.equals(la, lb)) {
+            changes.add("input latentDimension " + la + " -> " + lb);
+        }
+        if (!java.util.Objects.equals(current.labels(), candidate.labels())) {
+            changes.add("labels " + describe(current.labels()) + " -> " + describe(candidate.labels()));
+        }
+        return changes;
+    }
+
+    private static String describe(List<String> names) {
+        if (names == null) {
+            return "none";
+        }
+        String shown =
+                names.size() <= 12 ? String.join(", ", names) : String.join(", ", names.subList(0, 12)) + ", ...";
+        return names.size() + " [" + shown + "]";
+    }
 
     /**
      * Parses a descriptor sent with an upload: unknown fields are refused as they are on disk, the
@@ -33,17 +106,26 @@ public record ModelDescriptor(
 
     /** The same descriptor under another version number. */
     public ModelDescriptor withVersion(int newVersion) {
-        return new ModelDescriptor(name, newVersion, kind, createdAt, description, input, labels, metrics, provenance);
+        return new ModelDescriptor(
+                name, newVersion, kind, createdAt, description, input, labels, metrics, provenance, schemaChange);
     }
 
     /** The same descriptor under another model name. */
     public ModelDescriptor withName(String newName) {
-        return new ModelDescriptor(newName, version, kind, createdAt, description, input, labels, metrics, provenance);
+        return new ModelDescriptor(
+                newName, version, kind, createdAt, description, input, labels, metrics, provenance, schemaChange);
+    }
+
+    /** The same descriptor with {@code change} recorded. */
+    public ModelDescriptor withSchemaChange(SchemaChange change) {
+        return new ModelDescriptor(
+                name, version, kind, createdAt, description, input, labels, metrics, provenance, change);
     }
 
     /** The same descriptor with {@code newProvenance}. */
     public ModelDescriptor withProvenance(Provenance newProvenance) {
-        return new ModelDescriptor(name, version, kind, createdAt, description, input, labels, metrics, newProvenance);
+        return new ModelDescriptor(
+                name, version, kind, createdAt, description, input, labels, metrics, newProvenance, schemaChange);
     }
 
     /**

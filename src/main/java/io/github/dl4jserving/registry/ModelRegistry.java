@@ -176,19 +176,59 @@ public class ModelRegistry {
 
     /**
      * Adds an uploaded {@code model.zip} as the next version: it must load through ModelSerializer
-     * and pass {@code check} (a forward pass of the declared input) before it becomes visible.
+     * and pass {@code check} (a forward pass of the declared input) before it becomes visible. A
+     * version that would change the contract of the model's current default (see
+     * {@link ModelDescriptor#contractChanges}) is refused with {@link ModelConflictException} unless
+     * {@code allowSchemaChange}; then the change is recorded in its descriptor and logged.
      */
-    public LoadedModel upload(ModelDescriptor descriptor, Path modelZip, Consumer<LoadedModel> check)
+    public LoadedModel upload(
+            ModelDescriptor descriptor, Path modelZip, Consumer<LoadedModel> check, boolean allowSchemaChange)
             throws IOException {
         LoadedModel loaded;
         synchronized (lock) {
-            loaded = VersionLoader.writeUploaded(store, descriptor, modelZip, check);
+            // The network is checked first, so a version that is both broken and different gets the
+            // 422 that says what is broken; only a version that would serve gets the 409.
+            List<String> changes = changesAgainstDefault(descriptor);
+            ModelDescriptor toWrite = changes.isEmpty() || !allowSchemaChange
+                    ? descriptor
+                    : descriptor.withSchemaChange(new ModelDescriptor.SchemaChange(
+                            defaultVersion(descriptor.name()).version(), changes));
+            Consumer<LoadedModel> checks = changes.isEmpty() || allowSchemaChange
+                    ? check
+                    : check.andThen(candidate -> {
+                        throw contractConflict(descriptor.name(), changes, "?allowSchemaChange=true");
+                    });
+            loaded = VersionLoader.writeUploaded(store, toWrite, modelZip, checks);
             models.computeIfAbsent(loaded.name(), n -> new ConcurrentSkipListMap<>())
                     .put(loaded.version(), loaded);
         }
         log.info("Added uploaded {} version {}", loaded.name(), loaded.version());
+        if (loaded.descriptor().schemaChange() != null) {
+            log.warn(
+                    "{} version {} changes the model's contract against version {}: {}",
+                    loaded.name(),
+                    loaded.version(),
+                    loaded.descriptor().schemaChange().fromVersion(),
+                    loaded.descriptor().schemaChange().changes());
+        }
         announce(List.of(loadedEvent(loaded)));
         return loaded;
+    }
+
+    /** How {@code candidate} changes the contract of its model's current default; empty for a new model. */
+    private List<String> changesAgainstDefault(ModelDescriptor candidate) {
+        return hasVersions(candidate.name())
+                ? ModelDescriptor.contractChanges(
+                        defaultVersion(candidate.name()).descriptor(), candidate)
+                : List.of();
+    }
+
+    private ModelConflictException contractConflict(String name, List<String> changes, String howToAllow) {
+        return new ModelConflictException("A new version of '" + name + "' would change the contract its clients "
+                + "rely on, against the default (version "
+                + defaultVersion(name).version() + "): "
+                + String.join("; ", changes) + ". Use another model name"
+                + (howToAllow == null ? "." : ", or, if the change is meant, " + howToAllow + "."));
     }
 
     /** The outcome of {@link #publish}: the version written and whether it became the default. */
@@ -198,7 +238,10 @@ public class ModelRegistry {
      * Writes a trained network as the next version of its model (atomically: a temporary directory,
      * then a rename) and loads it back from disk. {@code rule} decides, under the registry's lock and
      * against the default at that moment, whether the new version becomes the default; if not, the
-     * current default is pinned first, so the new version does not serve by being the highest.
+     * current default is pinned first, so the new version does not serve by being the highest. A
+     * version that would change the current default's contract is refused with
+     * {@link ModelConflictException}, as for uploads: a training job on uploaded data cannot take over
+     * a model whose clients send other inputs or expect other labels. It may train under a new name.
      */
     public Published publish(
             ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer, PromotionRule rule)
@@ -209,6 +252,10 @@ public class ModelRegistry {
         LoadedModel loaded;
         PromotionRule.Decision decision;
         synchronized (lock) {
+            List<String> contractChanges = changesAgainstDefault(descriptor);
+            if (!contractChanges.isEmpty()) {
+                throw contractConflict(name, contractChanges, null);
+            }
             LoadedModel current = hasVersions(name) ? defaultVersion(name) : null;
             decision = rule.decide(descriptor, current == null ? null : current.descriptor());
             if (!decision.promote() && current != null) {

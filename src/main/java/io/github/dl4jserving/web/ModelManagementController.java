@@ -6,6 +6,7 @@ import io.github.dl4jserving.inference.ModelUploads;
 import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -22,9 +23,11 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+import tools.jackson.databind.JsonNode;
 
 /** The management API: upload a version, choose the default, delete a version, per-model readiness. */
 @RestController
@@ -48,14 +51,19 @@ class ModelManagementController {
     ResponseEntity<ModelDescriptor> upload(
             @PathVariable String name,
             @RequestPart("model") MultipartFile model,
-            @RequestPart("descriptor") String descriptorJson)
+            @RequestPart("descriptor") String descriptorJson,
+            @Parameter(
+                            description = "true to accept a version whose kind, input or labels differ from the "
+                                    + "current default's; the change is recorded in its descriptor")
+                    @RequestParam(defaultValue = "false")
+                    boolean allowSchemaChange)
             throws IOException {
         if (model.isEmpty()) {
             throw new InvalidInputException("model", "The 'model' part is empty: send the ModelSerializer zip.");
         }
         ModelDescriptor added;
         try (InputStream zip = model.getInputStream()) {
-            added = uploads.upload(name, descriptorJson, zip);
+            added = uploads.upload(name, descriptorJson, zip, allowSchemaChange);
         }
         return ResponseEntity.created(URI.create("/models/" + name + "/versions/" + added.version()))
                 .body(added);
@@ -65,10 +73,14 @@ class ModelManagementController {
     @PutMapping(path = "/models/{name}/default", consumes = MediaType.APPLICATION_JSON_VALUE)
     ModelsController.ModelSummary setDefault(@PathVariable String name, @RequestBody DefaultVersion body)
             throws IOException {
-        if (body == null || body.version() == null) {
-            throw new InvalidInputException("version", "Send {\"version\": N} with a loaded version number.");
+        JsonNode v = body == null ? null : body.version();
+        if (v == null || !v.isInt() || v.intValue() < 1) {
+            throw new InvalidInputException(
+                    "version",
+                    "Send {\"version\": N} with a loaded version number: a positive whole number, not "
+                            + "a string or a fraction.");
         }
-        catalog.setDefault(name, body.version());
+        catalog.setDefault(name, v.intValue());
         return ModelsController.summary(catalog, name);
     }
 
@@ -97,7 +109,9 @@ class ModelManagementController {
     }
 
     /** The body of {@code PUT /models/{name}/default}. */
-    record DefaultVersion(Integer version) {}
+    /** {@code {"version": N}}; read as a node so that {@code 1.5} and {@code "1"} are refused, not coerced. */
+    record DefaultVersion(
+            @Schema(type = "integer", minimum = "1") JsonNode version) {}
 
     /** A model's readiness. */
     record Readiness(String name, Integer defaultVersion, boolean ready, String state) {}

@@ -125,8 +125,7 @@ class OpenApiConfiguration {
                                 .schema(new StringSchema()
                                         .description("a header row of feature names, then one row per sample"))
                                 .example(resource("tabular.csv")));
-        for (String type : List.of(
-                "image/png", "image/jpeg", "image/gif", "image/bmp", "image/x-ms-bmp", "application/octet-stream")) {
+        for (String type : PredictController.RAW_IMAGE_TYPES) {
             content.addMediaType(type, new MediaType().schema(new BinarySchema().description("the image file")));
         }
         op.setRequestBody(new RequestBody()

@@ -1,6 +1,7 @@
 package io.github.dl4jserving.web;
 
 import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.datasets.PixelBudgetExceededException;
 import io.github.dl4jserving.datasets.UnreadableImageException;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.ServiceBusyException;
@@ -28,6 +29,11 @@ class OpenInferenceErrors {
     @ExceptionHandler({InvalidInputException.class, UnreadableImageException.class, NoDigitFoundException.class})
     ResponseEntity<Map<String, String>> badRequest(RuntimeException e) {
         return error(HttpStatus.BAD_REQUEST, e.getMessage());
+    }
+
+    @ExceptionHandler(PixelBudgetExceededException.class)
+    ResponseEntity<Map<String, String>> overBudget(PixelBudgetExceededException e) {
+        return error(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -42,7 +42,19 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 @Tag(name = "Inference", description = "Classify digits and table rows, generate digits")
 class PredictController {
-    static final String IMAGE_TYPES = "image/png, image/jpeg, image/gif, image/bmp";
+    /**
+     * The raw image bodies taken, one per format {@code DigitImages.FORMATS} names (BMP has two), the
+     * same formats multipart and base64 inputs take; octet-stream for clients that send no type.
+     */
+    static final String[] RAW_IMAGE_TYPES = {
+        MediaType.IMAGE_PNG_VALUE,
+        MediaType.IMAGE_JPEG_VALUE,
+        MediaType.IMAGE_GIF_VALUE,
+        "image/bmp",
+        "image/x-ms-bmp",
+        "image/tiff",
+        MediaType.APPLICATION_OCTET_STREAM_VALUE
+    };
 
     private final InferenceService inference;
     private final InferenceSettings settings;
@@ -111,6 +123,7 @@ class PredictController {
                 MediaType.IMAGE_GIF_VALUE,
                 "image/bmp",
                 "image/x-ms-bmp",
+                "image/tiff",
                 MediaType.APPLICATION_OCTET_STREAM_VALUE
             })
     Answers.Classification rawImage(

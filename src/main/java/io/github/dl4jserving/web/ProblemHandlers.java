@@ -3,6 +3,7 @@ package io.github.dl4jserving.web;
 import io.github.dl4jserving.datasets.DatasetNotFoundException;
 import io.github.dl4jserving.datasets.InvalidDatasetException;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
+import io.github.dl4jserving.datasets.PixelBudgetExceededException;
 import io.github.dl4jserving.datasets.UnreadableImageException;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.ServiceBusyException;
@@ -104,7 +105,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidModelException.class)
     ResponseEntity<Object> invalidModel(InvalidModelException e) {
-        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid model", e.getMessage(), "model");
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid model", e.getMessage(), e.field());
     }
 
     @ExceptionHandler(InvalidInputException.class)
@@ -124,6 +125,12 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     @ExceptionHandler(UnreadableImageException.class)
     ResponseEntity<Object> unreadable(UnreadableImageException e) {
         return problem(HttpStatus.BAD_REQUEST, "Unreadable image", e.getMessage(), "image");
+    }
+
+    @ExceptionHandler(PixelBudgetExceededException.class)
+    ResponseEntity<Object> overBudget(PixelBudgetExceededException e) {
+        rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Too many pixels to decode", e.getMessage(), "image");
     }
 
     @ExceptionHandler(UnsupportedInputException.class)
@@ -253,11 +260,33 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
             return problem(
                     HttpStatus.BAD_REQUEST, "Empty request body", "The request body is empty: send the data.", null);
         }
+        String duplicate = duplicateKey(e);
+        if (duplicate != null) {
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    "Duplicate JSON key",
+                    "The JSON body names the key '" + duplicate + "' twice in one object. Send each key once.",
+                    duplicate);
+        }
         return problem(
                 HttpStatus.BAD_REQUEST,
                 "Unreadable request body",
                 "The request body could not be parsed: send well-formed JSON (or CSV with Content-Type: text/csv).",
                 null);
+    }
+
+    private static final java.util.regex.Pattern DUPLICATE =
+            java.util.regex.Pattern.compile("Duplicate Object property \"([^\"]{1,64})\"");
+
+    /** The key a JSON body repeats (STRICT_DUPLICATE_DETECTION), or null. */
+    static String duplicateKey(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            java.util.regex.Matcher m = t.getMessage() == null ? null : DUPLICATE.matcher(t.getMessage());
+            if (m != null && m.find()) {
+                return m.group(1);
+            }
+        }
+        return null;
     }
 
     private static ResponseEntity<Object> problem(HttpStatus status, String title, String detail, String field) {
@@ -287,7 +316,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
             return "of another type";
         }
         return switch (type.getSimpleName().toLowerCase(Locale.ROOT)) {
-            case "integer", "int", "long" -> "a whole number";
+            case "integer", "int", "long" -> "a whole number in plain decimal digits (no +, leading zeros or 0x)";
             case "double", "float" -> "a number";
             default -> "a " + type.getSimpleName();
         };

@@ -24,7 +24,7 @@ class DatasetZipOrientationTest {
                     (i % 2 == 0 ? "even" : "odd") + "/" + i + ".jpg",
                     tagged ? TestData.withExifOrientation(file, orientation) : file);
         }
-        DatasetStore store = new DatasetStore(models, 4096, 50_000_000);
+        DatasetStore store = new DatasetStore(models, 4096, 1L << 30, 50_000_000);
         DatasetInfo info = store.uploadZip(TestData.zip(entries));
         return store.images(info.id()).images().pixels();
     }

@@ -20,7 +20,7 @@ class ReadersFuzzTest {
     @FuzzTest(maxDuration = "5s")
     void imagePreparation(byte[] data) {
         try {
-            new DigitImagePreprocessor().prepare(DECODER.decode(data));
+            new DigitImagePreprocessor().prepare(DECODER.decode(data, new PixelBudget(1L << 20, "fuzz")));
         } catch (UnreadableImageException | NoDigitFoundException expected) {
             // refused with a clear message: fine
         }

@@ -35,7 +35,10 @@ class ModelReleaseTest {
         InferenceService inference = ShippedModels.inference(registry, 256);
         events.deliverTo(inference::on);
         LoadedModel second = registry.upload(
-                registry.defaultVersion("mnist-dcgan").descriptor(), source.resolve("model.zip"), inference::validate);
+                registry.defaultVersion("mnist-dcgan").descriptor(),
+                source.resolve("model.zip"),
+                inference::validate,
+                false);
         registry.setDefault("mnist-dcgan", 1);
         inference.generate("mnist-dcgan", second.version(), 1, 1);
 

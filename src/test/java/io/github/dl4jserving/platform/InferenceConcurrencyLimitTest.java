@@ -18,7 +18,14 @@ class InferenceConcurrencyLimitTest {
 
     private InferenceConcurrencyLimit limit(int n) {
         return new InferenceConcurrencyLimit(
-                new PlatformSettings(DataSize.ofMegabytes(10), DataSize.ofMegabytes(200), 1, n),
+                new PlatformSettings(
+                        DataSize.ofMegabytes(10),
+                        DataSize.ofMegabytes(200),
+                        1,
+                        n,
+                        java.time.Duration.ofSeconds(10),
+                        DataSize.ofKilobytes(64),
+                        384),
                 new Rejections(meters),
                 meters);
     }

@@ -57,7 +57,7 @@ class JobRunnerTest {
                 List.of(trainer),
                 registry,
                 new DataDirectory(root.resolve("data")),
-                new DatasetStore(root, 4096, 1 << 20),
+                new DatasetStore(root, 4096, 1L << 30, 1 << 20),
                 new JobStore(root),
                 new TrainingMetrics(new SimpleMeterRegistry()),
                 new TrainingSettings(1, 1, Duration.ofSeconds(5), Duration.ofHours(1), null));

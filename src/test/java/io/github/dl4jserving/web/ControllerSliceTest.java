@@ -42,7 +42,14 @@ class ControllerSliceTest {
 
         @Bean
         PlatformSettings platformSettings() {
-            return new PlatformSettings(DataSize.ofMegabytes(10), DataSize.ofMegabytes(200), 1, 64);
+            return new PlatformSettings(
+                    DataSize.ofMegabytes(10),
+                    DataSize.ofMegabytes(200),
+                    1,
+                    64,
+                    java.time.Duration.ofSeconds(10),
+                    DataSize.ofKilobytes(64),
+                    384);
         }
 
         @Bean

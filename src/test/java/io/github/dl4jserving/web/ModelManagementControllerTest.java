@@ -2,6 +2,7 @@ package io.github.dl4jserving.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
@@ -42,7 +43,7 @@ class ModelManagementControllerTest {
 
     @Test
     void passesAnUploadsZipAndDescriptorToTheModuleAndAnswers201WithItsLocation() throws Exception {
-        when(uploads.upload(eq("my-mlp"), eq("{\"kind\":\"image-classifier\"}"), any(InputStream.class)))
+        when(uploads.upload(eq("my-mlp"), eq("{\"kind\":\"image-classifier\"}"), any(InputStream.class), eq(false)))
                 .thenReturn(WebSlice.mlpVersion(7));
         MockMultipartFile zip = new MockMultipartFile("model", "model.zip", "application/zip", new byte[] {80, 75});
         MockMultipartFile descriptor = new MockMultipartFile(
@@ -70,12 +71,12 @@ class ModelManagementControllerTest {
                 .hasStatus(422)
                 .bodyJson()
                 .hasPathSatisfying("$.field", v -> v.assertThat().isEqualTo("model"));
-        verify(uploads, never()).upload(any(), any(), any());
+        verify(uploads, never()).upload(any(), any(), any(), anyBoolean());
     }
 
     @Test
     void answersTheModulesRefusalsWith422And409() throws Exception {
-        when(uploads.upload(eq("my-mlp"), any(), any())).thenThrow(new InvalidModelException("no kind"));
+        when(uploads.upload(eq("my-mlp"), any(), any(), anyBoolean())).thenThrow(new InvalidModelException("no kind"));
         doThrow(new ModelConflictException("Version 2 is the default"))
                 .when(catalog)
                 .delete("mnist-mlp", 2);

@@ -1,5 +1,6 @@
 package io.github.dl4jserving.datasets.internal;
 
+import io.github.dl4jserving.datasets.PixelBudget;
 import io.github.dl4jserving.datasets.UnreadableImageException;
 import java.awt.geom.AffineTransform;
 import java.awt.image.AffineTransformOp;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataFormatImpl;
@@ -24,8 +26,14 @@ import javax.imageio.stream.ImageInputStreamImpl;
 import org.w3c.dom.Node;
 
 /**
- * Decodes PNG, JPEG, GIF and BMP with ImageIO. The reader is asked for the declared size first,
- * so a small file that claims 50,000 x 50,000 pixels is refused before any pixel memory is taken.
+ * Decodes the {@link #FORMATS} with ImageIO, and no other format an ImageIO plug-in on the class
+ * path might read. The reader is asked for the declared size first, so a small file that claims
+ * 50,000 x 50,000 pixels is refused before any pixel memory is taken, and the request's
+ * {@link PixelBudget} is charged before any pixel is decoded.
+ *
+ * <p>Large images are downscaled while they are read (ImageIO's source subsampling), to about
+ * {@value #READ_SIDE} pixels on their longer side: the models need 28x28, and the full-size raster
+ * of a 4096x4096 photo is 64 MB of memory for nothing.
  *
  * <p>JPEGs are read by TwelveMonkeys' reader, which also takes CMYK and YCCK files, and turned
  * upright by their EXIF orientation: phones store a portrait photo's pixels sideways and say so
@@ -41,15 +49,23 @@ import org.w3c.dom.Node;
 public class ImageDecoder {
     private static final ThreadLocal<Session> SESSION = ThreadLocal.withInitial(Session::new);
 
+    /** The formats read, as ImageIO names them. */
+    public static final List<String> FORMATS = List.of("PNG", "JPEG", "GIF", "BMP", "TIFF");
+    /** The same, for messages. */
+    public static final String FORMAT_NAMES = "PNG, JPEG, GIF, BMP or TIFF";
+    /** Images are read subsampled to at least this many pixels on their longer side. */
+    static final int READ_SIDE = 1024;
+
     private final int maxDimension;
 
     public ImageDecoder(int maxDimension) {
         this.maxDimension = maxDimension;
     }
 
-    public BufferedImage decode(byte[] bytes) {
+    /** Decodes {@code bytes}, charging their declared pixels to {@code budget} first. */
+    public BufferedImage decode(byte[] bytes, PixelBudget budget) {
         if (bytes == null || bytes.length == 0) {
-            throw new UnreadableImageException("The image is empty. Send the bytes of a PNG, JPEG, GIF or BMP file.");
+            throw new UnreadableImageException("The image is empty. Send the bytes of a " + FORMAT_NAMES + " file.");
         }
         Session session = SESSION.get();
         BytesImageInputStream in = session.stream;
@@ -61,7 +77,7 @@ public class ImageDecoder {
             if (reader == null) {
                 clean = true;
                 throw new UnreadableImageException(
-                        "The data is not an image in a supported format. " + "Send a PNG, JPEG, GIF or BMP file.");
+                        "The data is not an image in a supported format. Send a " + FORMAT_NAMES + " file.");
             }
             // Metadata is read only where an orientation can be found: the JPEG's EXIF segment.
             boolean jpeg = isJpeg(reader);
@@ -76,8 +92,14 @@ public class ImageDecoder {
                         + " pixels; the largest accepted is " + maxDimension + "x" + maxDimension
                         + " (dl4j-serving.max-image-dimension). Scale it down before sending.");
             }
+            budget.charge(width, height);
             String orientation = jpeg ? orientation(reader) : "Normal";
-            BufferedImage image = reader.read(0);
+            ImageReadParam param = reader.getDefaultReadParam();
+            int step = Math.max(width, height) / READ_SIDE;
+            if (step > 1) {
+                param.setSourceSubsampling(step, step, 0, 0);
+            }
+            BufferedImage image = reader.read(0, param);
             if (image == null) {
                 throw new UnreadableImageException("The image could not be decoded.");
             }
@@ -89,7 +111,7 @@ public class ImageDecoder {
                 throw u;
             }
             throw new UnreadableImageException("The image could not be decoded: it is damaged or truncated. "
-                    + "Send a complete PNG, JPEG, GIF or BMP file.");
+                    + "Send a complete " + FORMAT_NAMES + " file.");
         } finally {
             in.release();
             if (reader != null) {
@@ -151,8 +173,11 @@ public class ImageDecoder {
 
     /** The installed image reader providers, looked up once, at the first decode. */
     private static final class Providers {
-        /** In ImageIO's order. */
-        static final List<ImageReaderSpi> ALL = installed();
+        /** Those that read one of the FORMATS, in ImageIO's order. */
+        static final List<ImageReaderSpi> ALL = installed().stream()
+                .filter(spi -> Arrays.stream(spi.getFormatNames())
+                        .anyMatch(f -> FORMATS.contains(f.toUpperCase(java.util.Locale.ROOT))))
+                .toList();
         /** Those that read JPEG, so a request does not ask each provider for its format names. */
         static final Set<ImageReaderSpi> JPEG = ALL.stream()
                 .filter(spi -> Arrays.stream(spi.getFormatNames()).anyMatch("jpeg"::equalsIgnoreCase))

@@ -5,6 +5,11 @@ import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
+import java.util.Set;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -51,6 +56,8 @@ public final class ModelContract {
                 && (d.input().latentDimension() == null || d.input().latentDimension() < 1)) {
             throw new InvalidModelException("an image-generator must declare its latent dimension");
         }
+        checkOutputActivation(candidate);
+        checkNormalizer(candidate);
         long width;
         try (INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, networkWidth(d.input()));
                 INDArray out = candidate.network().output(dummy, false)) {
@@ -63,6 +70,57 @@ public final class ModelContract {
         if (width != expected) {
             throw new InvalidModelException("a dummy batch of the declared input gives outputs of " + width
                     + " values, but the descriptor implies " + expected);
+        }
+    }
+
+    /**
+     * Trainers that standardize their features and store the normalizer in the zip; a version whose
+     * provenance names one of them, without a normalizer, would be fed raw values.
+     */
+    private static final Set<String> TRAINERS_WITH_NORMALIZER =
+            Set.of("BreastCancerLogRegTrainer", "SalaryPolyRegTrainer");
+
+    /**
+     * The declared kind must match what the network's output layer computes: class probabilities
+     * (softmax for an image classifier, a sigmoid for a tabular one) or, for a regressor, an
+     * unbounded number. A classifier declared as a regressor would otherwise answer probabilities
+     * as predicted values.
+     */
+    private static void checkOutputActivation(LoadedModel candidate) {
+        ModelKind kind = candidate.descriptor().kind();
+        var confs = candidate.network().getLayerWiseConfigurations().getConfs();
+        if (confs.isEmpty()
+                || !(confs.get(confs.size() - 1).getLayer() instanceof BaseLayer out)
+                || out.getActivationFn() == null) {
+            return;
+        }
+        IActivation activation = out.getActivationFn();
+        boolean probabilities = activation instanceof ActivationSoftmax || activation instanceof ActivationSigmoid;
+        String problem = switch (kind) {
+            case IMAGE_CLASSIFIER -> activation instanceof ActivationSoftmax ? null : "a softmax";
+            case TABULAR_CLASSIFIER -> activation instanceof ActivationSigmoid ? null : "a sigmoid";
+            case TABULAR_REGRESSOR -> probabilities ? "an unbounded activation (identity, say)" : null;
+            case IMAGE_GENERATOR -> null;
+        };
+        if (problem != null) {
+            throw new InvalidModelException(
+                    "kind",
+                    "The descriptor declares kind " + kind + ", whose output layer has " + problem
+                            + ", but the network's output layer uses " + activation + ". Declare the kind the "
+                            + "network was trained as.");
+        }
+    }
+
+    private static void checkNormalizer(LoadedModel candidate) {
+        ModelDescriptor.Provenance provenance = candidate.descriptor().provenance();
+        if (provenance != null
+                && TRAINERS_WITH_NORMALIZER.contains(provenance.trainer())
+                && candidate.normalizer() == null) {
+            throw new InvalidModelException(
+                    "model",
+                    "The descriptor says " + provenance.trainer() + " trained this model, which standardizes the "
+                            + "features and stores its normalizer in the zip, but the zip holds none. Save the zip "
+                            + "with ModelSerializer.addNormalizerToModel.");
         }
     }
 

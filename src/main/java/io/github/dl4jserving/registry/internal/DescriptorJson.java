@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,6 +29,7 @@ public final class DescriptorJson {
     /** For descriptors sent with an upload: the version and the provenance numbers may be left out. */
     private static final JsonMapper UPLOAD_JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
@@ -44,13 +47,34 @@ public final class DescriptorJson {
     /** Parses a descriptor sent by a client; unknown fields are refused as they are on disk. */
     public static ModelDescriptor parseUpload(String json) {
         try {
+            checkFeatureNumbers(UPLOAD_JSON.readTree(json));
             ModelDescriptor parsed = UPLOAD_JSON.readValue(json, ModelDescriptor.class);
             if (parsed == null) {
                 throw new InvalidModelException("The descriptor is not valid model.json content: send a JSON object.");
             }
             return parsed;
         } catch (JacksonException e) {
-            throw new InvalidModelException("The descriptor is not valid model.json content: " + describe(e));
+            throw new InvalidModelException(field(e), "The descriptor is not valid model.json content: " + describe(e));
+        }
+    }
+
+    /**
+     * The upload mapper lets the provenance's numbers be left out, which would also read a feature's
+     * {@code "min": null} or a missing {@code max} as 0. A feature's range must be given, as numbers.
+     */
+    private static void checkFeatureNumbers(JsonNode root) {
+        JsonNode features = root == null ? null : root.path("input").path("features");
+        if (features == null || !features.isArray()) {
+            return;
+        }
+        for (int i = 0; i < features.size(); i++) {
+            for (String bound : new String[] {"min", "max"}) {
+                JsonNode v = features.get(i).get(bound);
+                if (v == null || !v.isNumber()) {
+                    String field = "input.features[" + i + "]." + bound;
+                    throw new InvalidModelException(field, "The descriptor's '" + field + "' must be a number.");
+                }
+            }
         }
     }
 
@@ -58,15 +82,24 @@ public final class DescriptorJson {
         return JSON.writeValueAsString(descriptor);
     }
 
+    private static String path(JacksonException e) {
+        return e.getPath().stream()
+                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+    }
+
+    private static String field(JacksonException e) {
+        String path = path(e);
+        return path.isEmpty() ? "descriptor" : path;
+    }
+
     /**
      * What is wrong with a descriptor, by field and position: Jackson's own messages name the Java
      * classes behind the JSON, which a client should not see.
      */
     static String describe(JacksonException e) {
-        String field = e.getPath().stream()
-                .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining("."))
-                .replace(".[", "[");
+        String field = path(e);
         if (e instanceof UnrecognizedPropertyException unknown) {
             return "unknown field '" + field + "' (accepted here: " + unknown.getKnownPropertyIds() + ")";
         }

@@ -2,6 +2,7 @@ package io.github.dl4jserving.registry.internal;
 
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import java.io.File;
 import java.io.IOException;
@@ -55,7 +56,9 @@ public final class VersionLoader {
                     validated.set(candidate);
                     check.accept(candidate);
                 } catch (InvalidModelException e) {
-                    throw new InvalidModelException("The uploaded model was refused: " + e.getMessage());
+                    throw new InvalidModelException(e.field(), "The uploaded model was refused: " + e.getMessage());
+                } catch (ModelConflictException e) {
+                    throw e;
                 } catch (IOException | RuntimeException e) {
                     // DL4J's messages name classes and files; the client gets the gist, the log the detail.
                     log.info("An uploaded {} did not restore through ModelSerializer", descriptor.name(), e);

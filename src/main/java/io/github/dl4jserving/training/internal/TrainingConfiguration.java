@@ -59,6 +59,7 @@ class TrainingConfiguration {
         return new DatasetStore(
                 registry.modelsPath(),
                 datasets.maxImageDimension(),
+                datasets.maxDatasetPixels(),
                 4 * datasets.maxDatasetSize().toBytes());
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.datasets.PixelBudget;
 import io.github.dl4jserving.datasets.UnreadableImageException;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -19,6 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageDecoderTest {
     private final ImageDecoder decoder = new ImageDecoder(4096);
+
+    private BufferedImage decode(byte[] bytes) {
+        return decoder.decode(bytes, new PixelBudget(Long.MAX_VALUE, "none"));
+    }
 
     static byte[] encode(BufferedImage image, String format) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -59,7 +64,7 @@ class ImageDecoderTest {
         byte[] jpeg =
                 TestData.withExifOrientation(encode(TestData.storedSideways(upright, orientation), "jpg"), orientation);
 
-        BufferedImage decoded = decoder.decode(jpeg);
+        BufferedImage decoded = decode(jpeg);
 
         assertThat(decoded.getWidth()).isEqualTo(64);
         assertThat(decoded.getHeight()).isEqualTo(32);
@@ -78,7 +83,7 @@ class ImageDecoderTest {
     @ParameterizedTest
     @ValueSource(strings = {"png", "jpg", "gif", "bmp"})
     void decodesEachSupportedFormat(String format) throws IOException {
-        BufferedImage decoded = decoder.decode(encode(sample(90, 60), format));
+        BufferedImage decoded = decode(encode(sample(90, 60), format));
 
         assertThat(decoded.getWidth()).isEqualTo(90);
         assertThat(decoded.getHeight()).isEqualTo(60);
@@ -93,15 +98,15 @@ class ImageDecoderTest {
         int[] expected = reference.getRGB(0, 0, 40, 30, null, 0, 40);
 
         for (int round = 0; round < 3; round++) {
-            assertThat(decoder.decode(png).getRGB(0, 0, 40, 30, null, 0, 40))
+            assertThat(decode(png).getRGB(0, 0, 40, 30, null, 0, 40))
                     .as("the same pixels every time, whatever came before")
                     .containsExactly(expected);
-            assertThat(decoder.decode(jpg).getWidth()).isEqualTo(40);
-            assertThatThrownBy(() -> decoder.decode(truncated)).isInstanceOf(UnreadableImageException.class);
-            assertThatThrownBy(() -> decoder.decode(new byte[] {1, 2, 3})).isInstanceOf(UnreadableImageException.class);
+            assertThat(decode(jpg).getWidth()).isEqualTo(40);
+            assertThatThrownBy(() -> decode(truncated)).isInstanceOf(UnreadableImageException.class);
+            assertThatThrownBy(() -> decode(new byte[] {1, 2, 3})).isInstanceOf(UnreadableImageException.class);
         }
         BufferedImage other = sample(17, 9);
-        assertThat(decoder.decode(encode(other, "png")).getRGB(0, 0, 17, 9, null, 0, 17))
+        assertThat(decode(encode(other, "png")).getRGB(0, 0, 17, 9, null, 0, 17))
                 .as("a smaller image after a larger one reads only its own bytes")
                 .containsExactly(other.getRGB(0, 0, 17, 9, null, 0, 17));
     }
@@ -111,7 +116,7 @@ class ImageDecoderTest {
     void refusesATruncatedFile(String format) throws IOException {
         byte[] whole = encode(sample(200, 200), format);
 
-        assertThatThrownBy(() -> decoder.decode(Arrays.copyOf(whole, whole.length / 3)))
+        assertThatThrownBy(() -> decode(Arrays.copyOf(whole, whole.length / 3)))
                 .isInstanceOf(UnreadableImageException.class);
     }
 
@@ -120,10 +125,10 @@ class ImageDecoderTest {
         byte[] noise = new byte[4096];
         new Random(1).nextBytes(noise);
 
-        assertThatThrownBy(() -> decoder.decode(noise))
+        assertThatThrownBy(() -> decode(noise))
                 .isInstanceOf(UnreadableImageException.class)
                 .hasMessageContaining("not an image");
-        assertThatThrownBy(() -> decoder.decode(new byte[0]))
+        assertThatThrownBy(() -> decode(new byte[0]))
                 .isInstanceOf(UnreadableImageException.class)
                 .hasMessageContaining("empty");
     }
@@ -132,7 +137,7 @@ class ImageDecoderTest {
     void refusesADecompressionBombFromItsHeaderAlone() throws IOException {
         byte[] png = TestData.decompressionBombPng();
 
-        assertThatThrownBy(() -> decoder.decode(png))
+        assertThatThrownBy(() -> decode(png))
                 .isInstanceOf(UnreadableImageException.class)
                 .hasMessageContaining("50000x50000")
                 .hasMessageContaining("4096");
