@@ -1,5 +1,6 @@
 package io.github.dl4jserving.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * container forwards here keeps its status and gets a problem without internals; a client that asks
  * for {@code /error} itself gets a 400 problem.
  */
+@Hidden
 @RestController
 class ErrorPageController implements ErrorController {
 

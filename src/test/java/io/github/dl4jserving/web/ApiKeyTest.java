@@ -33,4 +33,29 @@ class ApiKeyTest extends RunningServer {
         assertThat(client.get("/jobs").statusCode()).isEqualTo(200);
         assertThat(client.get("/models").statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void conflictingOrMalformedCredentialsAreRefusedBeforeAnyKeyIsCompared() {
+        HttpResponse<byte[]> conflicting =
+                client.postJson("/jobs", "{}", "X-API-Key", "wrong", "Authorization", "Bearer test-key-123");
+        assertThat(conflicting.statusCode())
+                .as("a wrong X-API-Key beside a right Bearer: " + new String(conflicting.body()))
+                .isEqualTo(400);
+        assertThat(HttpTestClient.contentType(conflicting)).startsWith("application/problem+json");
+        assertThat(new String(conflicting.body()))
+                .contains("two different keys")
+                .doesNotContain("test-key-123");
+        assertThat(client.get("/models", "X-API-Key", "test-key-123", "Authorization", "Bearer other")
+                        .statusCode())
+                .as("on reads too")
+                .isEqualTo(400);
+        assertThat(client.postJson("/jobs", "{}", "X-API-Key", "test-key-123", "Authorization", "Bearer test-key-123")
+                        .statusCode())
+                .as("the same key twice: past the key check, refused by the controller")
+                .isEqualTo(422);
+        assertThat(client.postJson("/jobs", "{}", "X-API-Key", "test-key-123", "Authorization", "Basic dXNlcjpwdw==")
+                        .statusCode())
+                .as("another scheme in Authorization is not a second key")
+                .isEqualTo(422);
+    }
 }
