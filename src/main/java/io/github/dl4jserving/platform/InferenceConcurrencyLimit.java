@@ -3,25 +3,17 @@ package io.github.dl4jserving.platform;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.SocketTimeoutException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -35,11 +27,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <p>First the body is read in full, before the request takes any inference capacity: at most
  * {@code dl4j-serving.max-body-reads} requests read at once (more get 503 at once), Tomcat's upload
  * timeout ends a body that stalls for {@code body-read-timeout}, and a raw body must be in within
- * {@code body-read-timeout + length / body-min-rate}; a sender too slow for either gets 408. A
- * multipart body is parsed by Tomcat here, under the stall timeout (it reads the connection itself,
- * so the overall deadline is checked once it is in). A slow sender therefore holds a Tomcat thread
- * for a bounded time and never an inference slot: before, 64 connections that sent one byte of
- * their body made every {@code /predict} answer 503 until Tomcat's idle timeout.
+ * {@code body-read-timeout + length / body-min-rate}; a sender too slow for either gets 408. This
+ * holds for multipart bodies too: they are read as bytes and parsed from memory ({@link ReadBody}).
+ * A slow sender therefore holds a Tomcat thread for a bounded time and never an inference slot:
+ * before, 64 connections that sent one byte of their body made every {@code /predict} answer 503
+ * until Tomcat's idle timeout.
  *
  * <p>Then at most {@code dl4j-serving.max-inflight-inference} requests are inside the service at
  * once; the next one gets 503 with Retry-After at once, so an overload costs the refused clients
@@ -60,11 +52,17 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
     private final Semaphore reads;
     private final long readTimeoutNanos;
     private final long minBytesPerSecond;
+    private final int maxParts;
     private final Rejections rejections;
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicInteger reading = new AtomicInteger();
 
-    InferenceConcurrencyLimit(PlatformSettings properties, Rejections rejections, MeterRegistry meters) {
+    InferenceConcurrencyLimit(
+            PlatformSettings properties,
+            Rejections rejections,
+            MeterRegistry meters,
+            @Value("${server.tomcat.max-part-count:10}") int maxParts) {
+        this.maxParts = maxParts;
         this.limit = properties.maxInflightInference();
         this.permits = limit > 0 ? new Semaphore(limit) : null;
         this.reads = new Semaphore(Math.max(1, properties.maxBodyReads()));
@@ -143,20 +141,8 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
         reading.incrementAndGet();
         long start = System.nanoTime();
         try {
-            String type = request.getContentType();
-            if (type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/")) {
-                try {
-                    request.getParts(); // Tomcat parses and keeps them; MVC asks again
-                } catch (IOException | IllegalStateException | ServletException e) {
-                    if (timedOut(e)) {
-                        return tooSlow(request, response);
-                    }
-                    // a malformed or oversized body: Tomcat keeps the failure, and MVC answers it
-                }
-                return overDeadline(start, request.getContentLengthLong()) ? tooSlow(request, response) : request;
-            }
             byte[] body = readAll(request, start);
-            return body == null ? tooSlow(request, response) : new ReadRequest(request, body);
+            return body == null ? tooSlow(request, response) : new ReadBody(request, body, maxParts);
         } catch (PayloadTooLargeException e) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
             response.setHeader(HttpHeaders.CONNECTION, "close");
@@ -218,65 +204,5 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
                         + minBytesPerSecond / 1024 + " KB/s or faster after that (dl4j-serving.body-min-rate).",
                 request.getRequestURI());
         return null;
-    }
-
-    /** A request whose body has been read into memory. */
-    private static final class ReadRequest extends HttpServletRequestWrapper {
-        private final byte[] body;
-
-        ReadRequest(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new IllegalStateException("the body has already been read");
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            String encoding = getCharacterEncoding();
-            Charset charset = encoding != null && Charset.isSupported(encoding)
-                    ? Charset.forName(encoding)
-                    : StandardCharsets.UTF_8;
-            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
     }
 }

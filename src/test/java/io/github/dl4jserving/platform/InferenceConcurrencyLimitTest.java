@@ -27,7 +27,8 @@ class InferenceConcurrencyLimitTest {
                         DataSize.ofKilobytes(64),
                         384),
                 new Rejections(meters),
-                meters);
+                meters,
+                300);
     }
 
     private double gauge(String name) {

@@ -31,6 +31,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -129,9 +131,10 @@ class HostileInputRoundTwoTest extends RunningServer {
                 .isZero();
     }
 
-    @Test
-    void aTrickleThatNeverStallsIsStillCutOffByTheMinimumRate() throws Exception {
-        try (Socket s = slowSender(false)) {
+    @ParameterizedTest(name = "multipart {0}")
+    @ValueSource(booleans = {false, true})
+    void aTrickleThatNeverStallsIsStillCutOffByTheMinimumRate(boolean multipart) throws Exception {
+        try (Socket s = slowSender(multipart)) {
             OutputStream out = s.getOutputStream();
             long start = System.nanoTime();
             // one byte every half second never trips the 2 s stall timeout, but 100 KB at that rate
