@@ -125,10 +125,12 @@ public class ModelUploads {
         boolean classifier = d.kind() == ModelKind.IMAGE_CLASSIFIER || d.kind() == ModelKind.TABULAR_CLASSIFIER;
         if (!classifier && labels != null && !labels.isEmpty()) {
             throw new InvalidModelException(
-                    "labels", "A " + d.kind() + " has no labels: its output is a number or an image, not a class.");
+                    "labels",
+                    "A " + d.kind().wireName() + " has no labels: its output is a number or an image, not a class.");
         }
         if (classifier && (labels == null || labels.size() < 2)) {
-            throw new InvalidModelException("labels", "A " + d.kind() + " needs at least two labels, one per class.");
+            throw new InvalidModelException(
+                    "labels", "A " + d.kind().wireName() + " needs at least two labels, one per class.");
         }
         if (labels != null && new HashSet<>(labels).size() != labels.size()) {
             throw new InvalidModelException("labels", "The labels must be distinct.");

@@ -53,7 +53,8 @@ public record ModelDescriptor(
     public static List<String> contractChanges(ModelDescriptor current, ModelDescriptor candidate) {
         List<String> changes = new java.util.ArrayList<>();
         if (current.kind() != candidate.kind()) {
-            changes.add("kind " + current.kind() + " -> " + candidate.kind());
+            changes.add("kind " + current.kind().wireName() + " -> "
+                    + candidate.kind().wireName());
         }
         InputSchema a = current.input();
         InputSchema b = candidate.input();

@@ -15,6 +15,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
 /** Errors of the Open Inference Protocol endpoints, in the protocol's {@code {"error": "..."}} shape. */
 @RestControllerAdvice(assignableTypes = OpenInferenceController.class)
@@ -34,6 +35,13 @@ class OpenInferenceErrors {
     @ExceptionHandler(PixelBudgetExceededException.class)
     ResponseEntity<Map<String, String>> overBudget(PixelBudgetExceededException e) {
         return error(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Map<String, String>> badParameter(MethodArgumentTypeMismatchException e) {
+        return error(
+                HttpStatus.BAD_REQUEST,
+                "The " + e.getName() + " must be a whole number in plain decimal digits (no +, leading zeros or 0x).");
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -105,7 +105,7 @@ public final class ModelContract {
         if (problem != null) {
             throw new InvalidModelException(
                     "kind",
-                    "The descriptor declares kind " + kind + ", whose output layer has " + problem
+                    "The descriptor declares kind " + kind.wireName() + ", whose output layer has " + problem
                             + ", but the network's output layer uses " + activation + ". Declare the kind the "
                             + "network was trained as.");
         }
