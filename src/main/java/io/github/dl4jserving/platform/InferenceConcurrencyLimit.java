@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -163,15 +164,34 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
         return request.getContentLengthLong() > 0 || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
-    /** The whole body, or null when it did not arrive within its deadline. */
+    /**
+     * The whole body, or null when it did not arrive within its deadline. A declared length (at most
+     * max-body-size: BodySizeLimitFilter refused more) is read straight into an array of that size;
+     * a chunked body grows a buffer as it comes.
+     */
     private byte[] readAll(HttpServletRequest request, long start) throws IOException {
         long declared = request.getContentLengthLong();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) Math.min(declared, 1 << 20) : 8192);
-        byte[] chunk = new byte[16384];
         InputStream in = request.getInputStream();
+        if (declared >= 0) {
+            byte[] body = new byte[(int) declared];
+            int off = 0;
+            while (off < body.length) {
+                int n = in.read(body, off, body.length - off);
+                if (n < 0) {
+                    return Arrays.copyOf(body, off); // the client stopped early: the parsers say what is missing
+                }
+                off += n;
+                if (off < body.length && overDeadline(start, declared)) {
+                    return null;
+                }
+            }
+            return body;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        byte[] chunk = new byte[8192];
         for (int n; (n = in.read(chunk)) >= 0; ) {
             out.write(chunk, 0, n);
-            if (overDeadline(start, Math.max(declared, out.size()))) {
+            if (overDeadline(start, out.size())) {
                 return null;
             }
         }

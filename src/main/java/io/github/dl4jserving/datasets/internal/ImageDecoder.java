@@ -94,12 +94,15 @@ public class ImageDecoder {
             }
             budget.charge(width, height);
             String orientation = jpeg ? orientation(reader) : "Normal";
-            ImageReadParam param = reader.getDefaultReadParam();
             int step = Math.max(width, height) / READ_SIDE;
+            BufferedImage image;
             if (step > 1) {
+                ImageReadParam param = reader.getDefaultReadParam();
                 param.setSourceSubsampling(step, step, 0, 0);
+                image = reader.read(0, param);
+            } else {
+                image = reader.read(0);
             }
-            BufferedImage image = reader.read(0, param);
             if (image == null) {
                 throw new UnreadableImageException("The image could not be decoded.");
             }
