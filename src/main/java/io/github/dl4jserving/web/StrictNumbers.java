@@ -3,11 +3,14 @@ package io.github.dl4jserving.web;
 import java.beans.PropertyEditorSupport;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.springframework.beans.PropertyEditorRegistry;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
-import org.springframework.web.bind.WebDataBinder;
-import org.springframework.web.bind.annotation.ControllerAdvice;
-import org.springframework.web.bind.annotation.InitBinder;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.format.support.FormattingConversionService;
+import org.springframework.validation.Validator;
+import org.springframework.web.bind.support.ConfigurableWebBindingInitializer;
 import tools.jackson.core.StreamReadFeature;
 
 /**
@@ -22,12 +25,27 @@ import tools.jackson.core.StreamReadFeature;
  * so {@code {"model": "a", "model": "b"}} meant b to the service and perhaps a to a proxy or a log
  * reader. {@code STRICT_DUPLICATE_DETECTION} makes it a 400 problem.
  */
-@ControllerAdvice
+@Configuration(proxyBeanMethods = false)
 class StrictNumbers {
     private static final Pattern PLAIN = Pattern.compile("-?(0|[1-9][0-9]{0,18})");
 
-    @InitBinder
-    void plainDecimal(WebDataBinder binder) {
+    /**
+     * Spring MVC's binding initializer as Boot would make it, plus the strict editors. Registered
+     * here rather than by an {@code @InitBinder} advice, which Spring invokes reflectively for every
+     * binder (one per request parameter): that cost the JSON-row path about a tenth of its throughput.
+     */
+    @Bean
+    ConfigurableWebBindingInitializer configurableWebBindingInitializer(
+            @Qualifier("mvcConversionService") FormattingConversionService conversionService,
+            @Qualifier("mvcValidator") Validator validator) {
+        ConfigurableWebBindingInitializer initializer = new ConfigurableWebBindingInitializer();
+        initializer.setConversionService(conversionService);
+        initializer.setValidator(validator);
+        initializer.setPropertyEditorRegistrar(StrictNumbers::plainDecimal);
+        return initializer;
+    }
+
+    static void plainDecimal(PropertyEditorRegistry binder) {
         binder.registerCustomEditor(int.class, new Plain(Integer::valueOf, false));
         binder.registerCustomEditor(Integer.class, new Plain(Integer::valueOf, true));
         binder.registerCustomEditor(long.class, new Plain(Long::valueOf, false));
