@@ -100,13 +100,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             return;
         }
         if (permits != null && !permits.tryAcquire()) {
-            rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
-            response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-            FilterProblems.write(
-                    response,
-                    HttpStatus.SERVICE_UNAVAILABLE,
-                    "The service is at its limit of " + limit + " inference requests in progress. Retry shortly.",
-                    null);
+            busy(response, "The service is at its limit of " + limit + " inference requests in progress.");
             return;
         }
         inflight.incrementAndGet();
@@ -129,14 +123,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             return request;
         }
         if (!reads.tryAcquire()) {
-            rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
-            response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-            FilterProblems.write(
-                    response,
-                    HttpStatus.SERVICE_UNAVAILABLE,
-                    "The service is reading as many request bodies as it allows (dl4j-serving.max-body-reads). "
-                            + "Retry shortly.",
-                    null);
+            busy(response, "The service is reading as many request bodies as it allows (dl4j-serving.max-body-reads).");
             return null;
         }
         reading.incrementAndGet();
@@ -158,6 +145,13 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             reading.decrementAndGet();
             reads.release();
         }
+    }
+
+    /** 503 with Retry-After: the client may try again in a second. */
+    private void busy(HttpServletResponse response, String why) throws IOException {
+        rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
+        response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+        FilterProblems.write(response, HttpStatus.SERVICE_UNAVAILABLE, why + " Retry shortly.", null);
     }
 
     private static boolean hasBody(HttpServletRequest request) {

@@ -19,7 +19,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
-import org.springframework.util.unit.DataSize;
 
 /**
  * The web layer alone (controllers, advice, filters) on MockMvc, backed by the real registry and
@@ -42,14 +41,7 @@ class ControllerSliceTest {
 
         @Bean
         PlatformSettings platformSettings() {
-            return new PlatformSettings(
-                    DataSize.ofMegabytes(10),
-                    DataSize.ofMegabytes(200),
-                    1,
-                    64,
-                    java.time.Duration.ofSeconds(10),
-                    DataSize.ofKilobytes(64),
-                    384);
+            return WebSlice.defaultPlatformSettings();
         }
 
         @Bean

@@ -46,6 +46,18 @@ class PredictControllerTest {
     }
 
     @Test
+    void theRawImageMappingTakesTheTypesTheSpecLists() throws Exception {
+        java.lang.reflect.Method raw = java.util.Arrays.stream(PredictController.class.getDeclaredMethods())
+                .filter(m -> m.getName().equals("rawImage"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(raw.getAnnotation(org.springframework.web.bind.annotation.PostMapping.class)
+                        .consumes())
+                .as("the mapping's consumes and RAW_IMAGE_TYPES, which the OpenAPI spec lists")
+                .containsExactly(PredictController.RAW_IMAGE_TYPES);
+    }
+
+    @Test
     void sendsEachMultipartImageToTheDefaultImageModelAndReturnsItsAnswer() {
         when(inference.classifyImages(eq("mnist-mlp"), isNull(), any(), isNull()))
                 .thenReturn(seven());

@@ -28,6 +28,11 @@ class WebSlice {
 
     @Bean
     PlatformSettings platformSettings() {
+        return defaultPlatformSettings();
+    }
+
+    /** The HTTP edge's settings with the service's defaults. */
+    static PlatformSettings defaultPlatformSettings() {
         return new PlatformSettings(
                 DataSize.ofMegabytes(10),
                 DataSize.ofMegabytes(200),
