@@ -61,11 +61,14 @@ class InferenceConcurrencyLimitTest {
 
         MockHttpServletResponse refused = new MockHttpServletResponse();
         boolean[] reached = {false};
-        filter.doFilter(
-                new MockHttpServletRequest("POST", "/v2/models/mnist-mlp/infer"),
-                refused,
-                (req, res) -> reached[0] = true);
+        MockHttpServletRequest withBody = new MockHttpServletRequest("POST", "/v2/models/mnist-mlp/infer");
+        withBody.setContentType("application/json");
+        withBody.setContent(new byte[1000]);
+        filter.doFilter(withBody, refused, (req, res) -> reached[0] = true);
         assertThat(reached[0]).isFalse();
+        assertThat(withBody.getInputStream().readAllBytes())
+                .as("refused before its body was read")
+                .hasSize(1000);
         assertThat(refused.getStatus()).isEqualTo(503);
         assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
         assertThat(refused.getContentType()).startsWith("application/problem+json");
