@@ -124,9 +124,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return "The Authorization or X-API-Key header holds a control character or a byte outside "
                     + "printable ASCII; an API key has none.";
         }
-        String bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim()
-                : null;
+        String bearer = bearer(authorization);
         if (bearer != null && apiKey != null && !apiKey.isBlank() && !bearer.equals(apiKey.trim())) {
             return "The request carries two different keys, one in 'Authorization: Bearer' and one in "
                     + "'X-API-Key'. Send the key in one of them.";
@@ -147,10 +145,17 @@ class ApiKeyFilter extends OncePerRequestFilter {
         return true;
     }
 
+    /** The key of an {@code Authorization: Bearer <key>} header, or null for none or another scheme. */
+    private static String bearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim()
+                : null;
+    }
+
     private static String presentedKey(HttpServletRequest request) {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return header.substring(7).trim();
+        String bearer = bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
+        if (bearer != null) {
+            return bearer;
         }
         String key = request.getHeader("X-API-Key");
         return key == null || key.isBlank() ? null : key.trim();
