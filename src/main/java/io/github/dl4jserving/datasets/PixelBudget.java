@@ -34,9 +34,4 @@ public final class PixelBudget {
     public long limit() {
         return limit;
     }
-
-    /** The pixels charged so far. */
-    public long used() {
-        return used;
-    }
 }

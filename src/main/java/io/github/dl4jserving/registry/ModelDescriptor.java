@@ -3,8 +3,10 @@ package io.github.dl4jserving.registry;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.dl4jserving.registry.internal.DescriptorJson;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The content of {@code model.json}: identity, input contract, output labels, held-out metrics and
@@ -51,7 +53,7 @@ public record ModelDescriptor(
      * change: requests stay the same.
      */
     public static List<String> contractChanges(ModelDescriptor current, ModelDescriptor candidate) {
-        List<String> changes = new java.util.ArrayList<>();
+        List<String> changes = new ArrayList<>();
         if (current.kind() != candidate.kind()) {
             changes.add("kind " + current.kind().wireName() + " -> "
                     + candidate.kind().wireName());
@@ -64,7 +66,7 @@ public record ModelDescriptor(
         List<String> fb = b == null || b.features() == null
                 ? null
                 : b.features().stream().map(FeatureRange::name).toList();
-        if (!java.util.Objects.equals(fa, fb)) {
+        if (!Objects.equals(fa, fb)) {
             changes.add("input features " + describe(fa) + " -> " + describe(fb));
         }
         String ia = a == null || a.image() == null
@@ -73,15 +75,15 @@ public record ModelDescriptor(
         String ib = b == null || b.image() == null
                 ? null
                 : b.image().width() + "x" + b.image().height();
-        if (!java.util.Objects.equals(ia, ib)) {
+        if (!Objects.equals(ia, ib)) {
             changes.add("input image " + ia + " -> " + ib);
         }
         Integer la = a == null ? null : a.latentDimension();
         Integer lb = b == null ? null : b.latentDimension();
-        if (!java.util.Objects.equals(la, lb)) {
+        if (!Objects.equals(la, lb)) {
             changes.add("input latentDimension " + la + " -> " + lb);
         }
-        if (!java.util.Objects.equals(current.labels(), candidate.labels())) {
+        if (!Objects.equals(current.labels(), candidate.labels())) {
             changes.add("labels " + describe(current.labels()) + " -> " + describe(candidate.labels()));
         }
         return changes;

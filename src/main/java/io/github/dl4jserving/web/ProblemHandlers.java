@@ -22,6 +22,8 @@ import io.github.dl4jserving.training.JobQueueFullException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -275,13 +277,12 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
                 null);
     }
 
-    private static final java.util.regex.Pattern DUPLICATE =
-            java.util.regex.Pattern.compile("Duplicate Object property \"([^\"]{1,64})\"");
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate Object property \"([^\"]{1,64})\"");
 
     /** The key a JSON body repeats (STRICT_DUPLICATE_DETECTION), or null. */
     static String duplicateKey(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            java.util.regex.Matcher m = t.getMessage() == null ? null : DUPLICATE.matcher(t.getMessage());
+            Matcher m = t.getMessage() == null ? null : DUPLICATE.matcher(t.getMessage());
             if (m != null && m.find()) {
                 return m.group(1);
             }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -178,8 +179,8 @@ public class ImageDecoder {
     private static final class Providers {
         /** Those that read one of the FORMATS, in ImageIO's order. */
         static final List<ImageReaderSpi> ALL = installed().stream()
-                .filter(spi -> Arrays.stream(spi.getFormatNames())
-                        .anyMatch(f -> FORMATS.contains(f.toUpperCase(java.util.Locale.ROOT))))
+                .filter(spi ->
+                        Arrays.stream(spi.getFormatNames()).anyMatch(f -> FORMATS.contains(f.toUpperCase(Locale.ROOT))))
                 .toList();
         /** Those that read JPEG, so a request does not ask each provider for its format names. */
         static final Set<ImageReaderSpi> JPEG = ALL.stream()
