@@ -6,6 +6,7 @@ import java.awt.geom.AffineTransform;
 import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -230,11 +231,17 @@ public class ImageDecoder {
         private static final byte[] NONE = new byte[0];
         private byte[] data = NONE;
 
+        /**
+         * Points the stream at {@code bytes}, from their start and big-endian: the GIF, BMP and TIFF
+         * readers switch the byte order, and a PNG read after them with the order left little-endian
+         * would be taken for a damaged file.
+         */
         void reset(byte[] bytes) {
             data = bytes;
             streamPos = 0;
             flushedPos = 0;
             bitOffset = 0;
+            setByteOrder(ByteOrder.BIG_ENDIAN);
         }
 
         /** Drops the reference to the last file, so it can be collected while the thread idles. */

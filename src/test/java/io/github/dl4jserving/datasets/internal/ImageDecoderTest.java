@@ -112,6 +112,21 @@ class ImageDecoderTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"gif", "bmp"})
+    void aPngAfterALittleEndianFormatOnTheSameThreadIsStillRead(String littleEndian) throws IOException {
+        BufferedImage reference = sample(40, 30);
+        byte[] png = encode(reference, "png");
+        byte[] other = encode(sample(50, 20), littleEndian);
+
+        for (int round = 0; round < 3; round++) {
+            assertThat(decode(other).getWidth()).isEqualTo(50);
+            // Before: the stream kept the little-endian order the reader had set, and this PNG failed.
+            assertThat(decode(png).getRGB(0, 0, 40, 30, null, 0, 40))
+                    .containsExactly(reference.getRGB(0, 0, 40, 30, null, 0, 40));
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"png", "jpg", "gif"})
     void refusesATruncatedFile(String format) throws IOException {
         byte[] whole = encode(sample(200, 200), format);
