@@ -36,6 +36,14 @@ public interface Trainer {
     /** The held-out metric in its descriptor that decides {@code promote: if-better}. */
     PrimaryMetric primaryMetric();
 
+    /**
+     * Metrics on which a version promoted by {@code if-better} must also be no worse than the
+     * default, where both have them: one number rarely says all of a model's quality.
+     */
+    default List<PrimaryMetric> guardMetrics() {
+        return List.of();
+    }
+
     TrainedModel train(TrainingData data, TrainingOptions options, TrainingProgress progress) throws IOException;
 
     /** A metric name in {@code model.json} and which direction is better. */
