@@ -165,7 +165,7 @@ final class JsonRequests {
             List<?> row = JsonValues.list(z.get(r), "z[" + r + "]");
             float[] v = new float[row.size()];
             for (int i = 0; i < v.length; i++) {
-                v[i] = (float) JsonValues.number(row.get(i), "z[" + r + "][" + i + "]");
+                v[i] = JsonValues.floatNumber(row.get(i), "z[" + r + "][" + i + "]");
             }
             out.add(v);
         }

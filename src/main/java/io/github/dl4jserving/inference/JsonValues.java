@@ -42,6 +42,26 @@ public final class JsonValues {
         return d;
     }
 
+    /** A finite JSON number that stays finite as a 32-bit float, the width every network computes in. */
+    public static float floatNumber(Object v, String field) {
+        return toFloat(number(v, field), field);
+    }
+
+    /**
+     * {@code d} as a float, or an InvalidInputException naming {@code field} when it is beyond the
+     * float range (about 3.4e38): converted, it would be infinite, and the network's answer NaN.
+     */
+    public static float toFloat(double d, String field) {
+        float f = (float) d;
+        if (Float.isInfinite(f)) {
+            throw new InvalidInputException(
+                    field,
+                    field + " is " + d + ", beyond the range of a 32-bit float (about 3.4e38), "
+                            + "the precision the models compute in.");
+        }
+        return f;
+    }
+
     /** Base64 (MIME or plain, a data: URL prefix accepted) decoded to bytes. */
     public static byte[] base64(String value, String field) {
         String data = value;

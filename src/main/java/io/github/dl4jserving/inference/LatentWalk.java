@@ -60,7 +60,7 @@ final class LatentWalk {
             }
             float[] z = new float[dim];
             for (int i = 0; i < dim; i++) {
-                z[i] = (float) JsonValues.number(list.get(i), field + "[" + i + "]");
+                z[i] = JsonValues.floatNumber(list.get(i), field + "[" + i + "]");
             }
             return z;
         }

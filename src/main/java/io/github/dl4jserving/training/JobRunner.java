@@ -9,6 +9,7 @@ import io.github.dl4jserving.training.internal.TrainedModel;
 import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingCancelledException;
 import io.github.dl4jserving.training.internal.TrainingData;
+import io.github.dl4jserving.training.internal.TrainingDivergedException;
 import io.github.dl4jserving.training.internal.TrainingMetrics;
 import java.io.IOException;
 import java.time.Instant;
@@ -89,6 +90,12 @@ final class JobRunner {
                 trained.network().close();
                 throw new TrainingCancelledException();
             }
+            try {
+                trained.requireFinite();
+            } catch (TrainingDivergedException e) {
+                trained.network().close();
+                throw e;
+            }
             ModelDescriptor candidate =
                     trained.describe(trainer, seconds, job.id).withName(job.target);
             if (job.comparison != null) {
@@ -138,6 +145,10 @@ final class JobRunner {
                 job.finish(JobStatus.CANCELLED, null);
                 outcome = "cancelled";
             }
+        } catch (TrainingDivergedException e) {
+            log.info("Job {} failed: {}", job.id, e.getMessage());
+            job.finish(JobStatus.FAILED, e.getMessage());
+            outcome = "failed";
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             log.warn("Job {} failed", job.id, e);
             String message =

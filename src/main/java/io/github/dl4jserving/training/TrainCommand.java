@@ -106,6 +106,7 @@ public final class TrainCommand {
                         return checkpoints;
                     }
                 });
+        trained.requireFinite();
         ModelDescriptor descriptor = trained.describe(trainer, (System.nanoTime() - start) / 1e9, null);
         // As the service would at start-up, so a trained version takes the number after the shipped ones.
         ModelDescriptor written = ModelFiles.addVersion(registry, descriptor, trained.network(), trained.normalizer());

@@ -265,7 +265,7 @@ class OpenInferenceController {
             if (d < min || d > max || (integral && d != Math.rint(d))) {
                 throw new InvalidInputException("data", "data[" + i + "] = " + d + " is not a valid " + datatype + ".");
             }
-            flat[i] = (float) d;
+            flat[i] = JsonValues.toFloat(d, "data[" + i + "]");
         }
         return flat;
     }

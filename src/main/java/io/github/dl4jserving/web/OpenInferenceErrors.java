@@ -4,6 +4,7 @@ import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PixelBudgetExceededException;
 import io.github.dl4jserving.datasets.UnreadableImageException;
 import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.NonFiniteOutputException;
 import io.github.dl4jserving.inference.ServiceBusyException;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 import java.util.Map;
@@ -47,6 +48,11 @@ class OpenInferenceErrors {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
         return error(HttpStatus.BAD_REQUEST, "The request body is not a valid inference request JSON object.");
+    }
+
+    @ExceptionHandler(NonFiniteOutputException.class)
+    ResponseEntity<Map<String, String>> nonFinite(NonFiniteOutputException e) {
+        return error(HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage());
     }
 
     @ExceptionHandler(ServiceBusyException.class)

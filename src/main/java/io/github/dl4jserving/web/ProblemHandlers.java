@@ -6,6 +6,7 @@ import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PixelBudgetExceededException;
 import io.github.dl4jserving.datasets.UnreadableImageException;
 import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.NonFiniteOutputException;
 import io.github.dl4jserving.inference.ServiceBusyException;
 import io.github.dl4jserving.inference.UnsupportedInputException;
 import io.github.dl4jserving.platform.PayloadTooLargeException;
@@ -153,6 +154,17 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
                 .headers(r.getHeaders())
                 .header(HttpHeaders.RETRY_AFTER, "1")
                 .body(r.getBody());
+    }
+
+    @ExceptionHandler(NonFiniteOutputException.class)
+    ResponseEntity<Object> nonFinite(NonFiniteOutputException e) {
+        ResponseEntity<Object> r =
+                problem(HttpStatus.INTERNAL_SERVER_ERROR, "Model answered NaN", e.getMessage(), null);
+        if (r.getBody() instanceof ProblemDetail p) {
+            p.setProperty("model", e.model());
+            p.setProperty("version", e.version());
+        }
+        return r;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -118,6 +118,20 @@ class JobRunnerTest {
     }
 
     @Test
+    void aTrainingThatDivergedFailsWithItsReasonAndWritesNoVersion() throws Exception {
+        trainer.release.countDown();
+
+        TrainingJob diverged =
+                awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of("learningRate", 1.0), "always", null)
+                        .id());
+
+        // Before: SUCCEEDED with accuracy NaN, and the new default answered NaN.
+        assertThat(diverged.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(diverged.error()).contains("diverged", "accuracy NaN", "parameters", "Lower the learning rate");
+        assertThat(registry.names()).as("nothing was written").isEmpty();
+    }
+
+    @Test
     void refusesAJobBeyondTheRunningOneAndTheQueueAndCancelsTheRunningOne() throws Exception {
         TrainingJob running = jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null);
         TrainingJob queued = jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null);
@@ -229,10 +243,16 @@ class JobRunnerTest {
                             .build())
                     .build());
             net.init();
+            if (options.learningRate() != null && options.learningRate() == 1.0) { // "diverges"
+                net.params().assign(Float.NaN);
+            }
             progress.iteration(1, 1, 0.5, 1.0);
             progress.epoch(1, 0.5, Map.of());
-            double accuracy = options.learningRate() != null ? options.learningRate() : 0.5;
-            Map<String, Object> hyper = Map.of("learningRate", accuracy);
+            double accuracy = options.learningRate() == null
+                    ? 0.5
+                    : options.learningRate() == 1.0 ? Double.NaN : options.learningRate();
+            Map<String, Object> hyper =
+                    Map.of("learningRate", options.learningRate() == null ? 0.5 : options.learningRate());
             ModelDescriptor descriptor = new ModelDescriptor(
                     NAME,
                     0,

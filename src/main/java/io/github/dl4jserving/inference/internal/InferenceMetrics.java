@@ -1,6 +1,7 @@
 package io.github.dl4jserving.inference.internal;
 
 import io.github.dl4jserving.platform.Rejections;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -94,6 +95,15 @@ public class InferenceMetrics {
                 meters.remove(meter);
             }
         }
+    }
+
+    /** Counts an answer refused because the version computed NaN or infinity. */
+    void nonFiniteOutput(String model, String version) {
+        Counter.builder("dl4j.inference.non.finite.outputs")
+                .description("Requests refused because the model version's output was NaN or infinite")
+                .tags("model", model, "version", version)
+                .register(meters)
+                .increment();
     }
 
     public void rejected(String reason, String model, String version) {

@@ -13,6 +13,8 @@ import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +60,16 @@ public final class ModelContract {
         }
         checkOutputActivation(candidate);
         checkNormalizer(candidate);
+        if (BooleanIndexing.or(candidate.network().params(), Conditions.notFinite())) {
+            throw new InvalidModelException("the network's parameters hold NaN or infinite values, "
+                    + "so it would answer NaN (a training that diverged?)");
+        }
         long width;
+        boolean finite;
         try (INDArray dummy = Nd4j.zeros(DataType.FLOAT, 2, networkWidth(d.input()));
                 INDArray out = candidate.network().output(dummy, false)) {
             width = out.length() / out.size(0);
+            finite = !BooleanIndexing.or(out, Conditions.notFinite());
         } catch (RuntimeException e) {
             log.info("An uploaded {} failed a forward pass of its declared input", d.name(), e);
             throw new InvalidModelException("the network cannot take a batch of the declared input ("
@@ -70,6 +78,10 @@ public final class ModelContract {
         if (width != expected) {
             throw new InvalidModelException("a dummy batch of the declared input gives outputs of " + width
                     + " values, but the descriptor implies " + expected);
+        }
+        if (!finite) {
+            throw new InvalidModelException("a dummy batch of the declared input (all zeros) gives NaN or "
+                    + "infinite outputs; a version must answer finite numbers");
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.dl4jserving.inference.internal;
 
 import io.github.dl4jserving.datasets.CsvRecords;
 import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.JsonValues;
 import io.github.dl4jserving.registry.ModelDescriptor.FeatureRange;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -176,6 +177,7 @@ public final class TabularRows {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             throw new InvalidInputException(field, field + " must be a finite number, not " + v + ".");
         }
+        JsonValues.toFloat(v, field);
         if (v < f.min() || v > f.max()) {
             throw new InvalidInputException(
                     field,

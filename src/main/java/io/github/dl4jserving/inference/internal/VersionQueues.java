@@ -1,6 +1,7 @@
 package io.github.dl4jserving.inference.internal;
 
 import io.github.dl4jserving.inference.BatchingSettings;
+import io.github.dl4jserving.inference.NonFiniteOutputException;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
@@ -104,7 +105,10 @@ public final class VersionQueues implements AutoCloseable {
         }
     }
 
-    /** Runs {@code rows} inputs, flat and row by row, through the version's batch queue. */
+    /**
+     * Runs {@code rows} inputs, flat and row by row, through the version's batch queue. An output that
+     * is not a finite number is refused and counted, never handed on as an answer.
+     */
     public float[][] run(LoadedModel m, float[] flat, int rows) {
         if (retired.contains(key(m))) {
             throw new ModelNotFoundException("Version " + m.version() + " of '" + m.name() + "' was just deleted.");
@@ -127,7 +131,16 @@ public final class VersionQueues implements AutoCloseable {
             metrics.queueDepth(m.name(), v, q, BatchQueue::depth);
             return q;
         });
-        return queue.run(input, rows);
+        float[][] out = queue.run(input, rows);
+        for (float[] row : out) {
+            for (float v : row) {
+                if (!Float.isFinite(v)) {
+                    metrics.nonFiniteOutput(m.name(), Integer.toString(m.version()));
+                    throw new NonFiniteOutputException(m.name(), m.version());
+                }
+            }
+        }
+        return out;
     }
 
     private static String key(LoadedModel m) {

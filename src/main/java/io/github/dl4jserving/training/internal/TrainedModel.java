@@ -1,9 +1,12 @@
 package io.github.dl4jserving.training.internal;
 
 import io.github.dl4jserving.registry.ModelDescriptor;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * A trainer's output: the network, its normalizer or {@code null}, its descriptor (version 0, no
@@ -44,5 +47,26 @@ public record TrainedModel(
                 BuildVersions.PROJECT,
                 fit.notes(),
                 jobId));
+    }
+
+    /**
+     * Refuses a fit that diverged: a metric that is not a finite number (a NaN loss, an infinite
+     * error) or a parameter that is not, since such a network answers NaN to every request.
+     */
+    public void requireFinite() {
+        List<String> bad = descriptor.metrics() == null
+                ? List.of()
+                : descriptor.metrics().entrySet().stream()
+                        .filter(e -> e.getValue() == null || !Double.isFinite(e.getValue()))
+                        .map(e -> e.getKey() + " " + e.getValue())
+                        .toList();
+        boolean parameters = BooleanIndexing.or(network.params(), Conditions.notFinite());
+        if (!bad.isEmpty() || parameters) {
+            throw new TrainingDivergedException("The training diverged: "
+                    + (bad.isEmpty() ? "" : "its metrics are not finite (" + String.join(", ", bad) + ")")
+                    + (!bad.isEmpty() && parameters ? " and " : "")
+                    + (parameters ? "its parameters hold NaN or infinite values" : "")
+                    + ". No version was written. Lower the learning rate, or use the adam optimizer.");
+        }
     }
 }
