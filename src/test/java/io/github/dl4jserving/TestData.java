@@ -92,6 +92,47 @@ public final class TestData {
     }
 
     /**
+     * A progressive-JPEG scan bomb: a {@code side} x {@code side} progressive JPEG of a bar on black
+     * whose last start-of-scan segment, with its entropy-coded data, is repeated until the file has
+     * {@code scans} scans. Each repeated scan is cheap to send and costs the decoder a pass over the
+     * whole image.
+     */
+    public static byte[] progressiveScanBomb(int side, int scans) throws IOException {
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.fillRect(side / 2 - side / 40, side / 4, side / 20, side / 2);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        javax.imageio.ImageWriter writer =
+                ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        byte[] jpeg = out.toByteArray();
+        int lastScan = -1;
+        int found = 0;
+        for (int i = 2; i + 1 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xDA) {
+                lastScan = i;
+                found++;
+            }
+        }
+        int end = jpeg.length - 2; // the EOI marker
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        bomb.write(jpeg, 0, end);
+        for (int i = found; i < scans; i++) {
+            bomb.write(jpeg, lastScan, end - lastScan);
+        }
+        bomb.write(jpeg, end, 2);
+        return bomb.toByteArray();
+    }
+
+    /**
      * The breast-cancer table as a CSV with a header: the nine features (short names), then
      * {@code target} holding benign or malignant; the 16 rows with missing values are left out.
      */

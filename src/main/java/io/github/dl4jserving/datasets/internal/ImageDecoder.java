@@ -42,6 +42,9 @@ import org.w3c.dom.Node;
  * there. The reader reports the orientation in ImageIO's standard metadata ({@code
  * Dimension/ImageOrientation}); all eight values are applied.
  *
+ * <p>A JPEG's markers are counted before it is decoded, and one with more scans than any encoder
+ * writes is refused; every decode then has a budget of CPU time ({@link DecodeDeadline}).
+ *
  * <p>Each thread keeps one input stream over the bytes being decoded and one reader per format,
  * and reuses them: ImageIO's own {@code MemoryCacheImageInputStream} copies the file into a cache
  * and, like every {@code ImageInputStreamImpl}, carries an 8 KB buffer, and a new reader per file
@@ -57,17 +60,41 @@ public class ImageDecoder {
     public static final String FORMAT_NAMES = "PNG, JPEG, GIF, BMP or TIFF";
     /** Images are read subsampled to at least this many pixels on their longer side. */
     static final int READ_SIDE = 1024;
+    /** The most scans a JPEG may have; libjpeg's progressive script writes 10, optimisers a few more. */
+    static final int MAX_JPEG_SCANS = 64;
+    /** The most marker segments a JPEG may have, so the header walk itself stays short. */
+    static final int MAX_JPEG_SEGMENTS = 1024;
+    /**
+     * CPU time one image may take to decode: a 12-megapixel photo takes about 80 ms, a 4096x4096
+     * progressive JPEG about 300 ms.
+     */
+    static final long DECODE_CPU_NANOS = 1_000_000_000L;
 
     private final int maxDimension;
+    private final long decodeCpuNanos;
 
     public ImageDecoder(int maxDimension) {
+        this(maxDimension, DECODE_CPU_NANOS);
+    }
+
+    ImageDecoder(int maxDimension, long decodeCpuNanos) {
         this.maxDimension = maxDimension;
+        this.decodeCpuNanos = decodeCpuNanos;
     }
 
     /** Decodes {@code bytes}, charging their declared pixels to {@code budget} first. */
     public BufferedImage decode(byte[] bytes, PixelBudget budget) {
         if (bytes == null || bytes.length == 0) {
             throw new UnreadableImageException("The image is empty. Send the bytes of a " + FORMAT_NAMES + " file.");
+        }
+        if (JpegSegments.isJpeg(bytes)) {
+            int[] counted = JpegSegments.count(bytes);
+            if (counted[1] > MAX_JPEG_SCANS || counted[0] > MAX_JPEG_SEGMENTS) {
+                throw new UnreadableImageException("The JPEG has " + counted[1] + " scans in " + counted[0]
+                        + " segments; at most " + MAX_JPEG_SCANS + " scans and " + MAX_JPEG_SEGMENTS
+                        + " segments are read, as each scan costs a pass over the whole image. "
+                        + "Save it again as a baseline JPEG or a PNG.");
+            }
         }
         Session session = SESSION.get();
         BytesImageInputStream in = session.stream;
@@ -96,6 +123,9 @@ public class ImageDecoder {
             }
             budget.charge(width, height);
             String orientation = jpeg ? orientation(reader) : "Normal";
+            DecodeDeadline deadline = new DecodeDeadline(decodeCpuNanos);
+            reader.addIIOReadProgressListener(deadline);
+            reader.addIIOReadUpdateListener(deadline);
             int step = Math.max(width, height) / READ_SIDE;
             BufferedImage image;
             if (step > 1) {
@@ -111,6 +141,10 @@ public class ImageDecoder {
             image = upright(image, orientation);
             clean = true;
             return image;
+        } catch (DecodeDeadline.Exceeded e) {
+            throw new UnreadableImageException("The image took more than " + decodeCpuNanos / 1_000_000
+                    + " ms of CPU to decode and was given up. Send a smaller image, or save it again as a "
+                    + "baseline JPEG or a PNG.");
         } catch (IOException | RuntimeException e) {
             if (e instanceof UnreadableImageException u) {
                 throw u;
@@ -120,6 +154,8 @@ public class ImageDecoder {
         } finally {
             in.release();
             if (reader != null) {
+                reader.removeAllIIOReadProgressListeners();
+                reader.removeAllIIOReadUpdateListeners();
                 reader.reset();
             }
             if (!clean) {

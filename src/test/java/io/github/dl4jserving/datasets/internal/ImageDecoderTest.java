@@ -126,6 +126,40 @@ class ImageDecoderTest {
         }
     }
 
+    @Test
+    void refusesAProgressiveJpegWithMoreScansThanAnyEncoderWritesBeforeDecodingIt() throws IOException {
+        byte[] bomb = TestData.progressiveScanBomb(4096, 1000);
+        assertThat(bomb.length).isLessThan(512 << 10);
+
+        long start = System.nanoTime();
+        // Before: decoded, at about 6 ms of CPU per scan.
+        assertThatThrownBy(() -> decode(bomb))
+                .isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("1000 scans")
+                .hasMessageContaining("at most 64");
+        System.out.printf("a 1,000-scan bomb refused after %.1f ms%n", (System.nanoTime() - start) / 1e6);
+    }
+
+    @Test
+    void aDecodeThatSpendsItsCpuBudgetIsGivenUpAndTheThreadDecodesTheNextImage() throws IOException {
+        ImageDecoder stingy = new ImageDecoder(4096, 30_000_000L);
+        byte[] bomb = TestData.progressiveScanBomb(4096, 60);
+
+        assertThatThrownBy(() -> stingy.decode(bomb, new PixelBudget(Long.MAX_VALUE, "none")))
+                .isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("more than 30 ms of CPU");
+        assertThat(stingy.decode(encode(sample(40, 30), "png"), new PixelBudget(Long.MAX_VALUE, "none"))
+                        .getWidth())
+                .isEqualTo(40);
+    }
+
+    @Test
+    void aProgressiveJpegAsEncodersWriteItIsRead() throws IOException {
+        byte[] progressive = TestData.progressiveScanBomb(512, 0); // the encoder's own scans, none repeated
+
+        assertThat(decode(progressive).getWidth()).isEqualTo(512);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"png", "jpg", "gif"})
     void refusesATruncatedFile(String format) throws IOException {
