@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,6 +48,9 @@ public class DatasetStore {
     static final int MAX_COLUMNS = 1_000;
 
     private final Path root;
+    /** The CPU time all the images of one data set zip may take to decode. */
+    static final Duration ZIP_DECODE_CPU = Duration.ofMinutes(2);
+
     private final int maxImageDimension;
     private final long maxDatasetPixels;
     private final long maxUnzippedBytes;
@@ -106,7 +110,7 @@ public class DatasetStore {
                         zip,
                         dir,
                         maxImageDimension,
-                        new PixelBudget(maxDatasetPixels, "dl4j-serving.max-dataset-pixels"),
+                        new PixelBudget(maxDatasetPixels, "dl4j-serving.max-dataset-pixels", ZIP_DECODE_CPU),
                         maxUnzippedBytes));
     }
 

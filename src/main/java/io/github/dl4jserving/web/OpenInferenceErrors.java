@@ -1,5 +1,6 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.datasets.DecoderBusyException;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PixelBudgetExceededException;
 import io.github.dl4jserving.datasets.UnreadableImageException;
@@ -53,6 +54,11 @@ class OpenInferenceErrors {
     @ExceptionHandler(NonFiniteOutputException.class)
     ResponseEntity<Map<String, String>> nonFinite(NonFiniteOutputException e) {
         return error(HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage());
+    }
+
+    @ExceptionHandler(DecoderBusyException.class)
+    ResponseEntity<Map<String, String>> decoderBusy(DecoderBusyException e) {
+        return busy(new ServiceBusyException(e.getMessage()));
     }
 
     @ExceptionHandler(ServiceBusyException.class)

@@ -1,6 +1,7 @@
 package io.github.dl4jserving.web;
 
 import io.github.dl4jserving.datasets.DatasetNotFoundException;
+import io.github.dl4jserving.datasets.DecoderBusyException;
 import io.github.dl4jserving.datasets.InvalidDatasetException;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PixelBudgetExceededException;
@@ -145,6 +146,11 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> tooLarge(PayloadTooLargeException e) {
         rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage(), null);
+    }
+
+    @ExceptionHandler(DecoderBusyException.class)
+    ResponseEntity<Object> decoderBusy(DecoderBusyException e) {
+        return busy(new ServiceBusyException(e.getMessage()));
     }
 
     @ExceptionHandler(ServiceBusyException.class)

@@ -32,8 +32,13 @@ final class DecodeDeadline implements IIOReadProgressListener, IIOReadUpdateList
         }
     }
 
+    /** The CPU time this thread has spent since the deadline was made. */
+    long usedNanos() {
+        return THREADS.getCurrentThreadCpuTime() - startNanos;
+    }
+
     private void check() {
-        if (THREADS.getCurrentThreadCpuTime() - startNanos > limitNanos) {
+        if (usedNanos() > limitNanos) {
             throw new Exceeded();
         }
     }

@@ -1,5 +1,6 @@
 package io.github.dl4jserving.datasets.internal;
 
+import io.github.dl4jserving.datasets.DecoderBusyException;
 import io.github.dl4jserving.datasets.PixelBudget;
 import io.github.dl4jserving.datasets.UnreadableImageException;
 import java.awt.geom.AffineTransform;
@@ -16,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -69,6 +72,16 @@ public class ImageDecoder {
      * progressive JPEG about 300 ms.
      */
     static final long DECODE_CPU_NANOS = 1_000_000_000L;
+    /**
+     * Images that declare more pixels than this are decoded at most one per core at a time, so that a
+     * flood of costly images queues among itself while small images and table rows keep the CPU.
+     */
+    static final long LARGE_IMAGE_PIXELS = 4_000_000L;
+    /** How long a large image waits for a decoding turn before the request is refused as busy. */
+    static final long LARGE_IMAGE_WAIT_SECONDS = 20;
+
+    private static final Semaphore LARGE_DECODES =
+            new Semaphore(Runtime.getRuntime().availableProcessors());
 
     private final int maxDimension;
     private final long decodeCpuNanos;
@@ -100,6 +113,9 @@ public class ImageDecoder {
         BytesImageInputStream in = session.stream;
         ImageReader reader = null;
         boolean clean = false;
+        boolean large = false;
+        DecodeDeadline deadline = null;
+        long limit = Math.min(decodeCpuNanos, budget.cpuLeftNanos());
         try {
             in.reset(bytes);
             reader = session.reader(in);
@@ -122,8 +138,16 @@ public class ImageDecoder {
                         + " (dl4j-serving.max-image-dimension). Scale it down before sending.");
             }
             budget.charge(width, height);
+            if ((long) width * height > LARGE_IMAGE_PIXELS) {
+                large = LARGE_DECODES.tryAcquire(LARGE_IMAGE_WAIT_SECONDS, TimeUnit.SECONDS);
+                if (!large) {
+                    throw new DecoderBusyException("Every core is decoding a large image and this "
+                            + width + "x" + height + " one waited " + LARGE_IMAGE_WAIT_SECONDS
+                            + " s for its turn. Retry shortly, or scale the image down (the models need 28x28).");
+                }
+            }
             String orientation = jpeg ? orientation(reader) : "Normal";
-            DecodeDeadline deadline = new DecodeDeadline(decodeCpuNanos);
+            deadline = new DecodeDeadline(limit);
             reader.addIIOReadProgressListener(deadline);
             reader.addIIOReadUpdateListener(deadline);
             int step = Math.max(width, height) / READ_SIDE;
@@ -142,16 +166,28 @@ public class ImageDecoder {
             clean = true;
             return image;
         } catch (DecodeDeadline.Exceeded e) {
-            throw new UnreadableImageException("The image took more than " + decodeCpuNanos / 1_000_000
-                    + " ms of CPU to decode and was given up. Send a smaller image, or save it again as a "
-                    + "baseline JPEG or a PNG.");
+            throw new UnreadableImageException((limit < decodeCpuNanos
+                            ? "The images of this request took more than "
+                                    + budget.cpuLimit().toMillis() + " ms of CPU to decode in all"
+                            : "The image took more than " + decodeCpuNanos / 1_000_000 + " ms of CPU to decode")
+                    + " and were given up. Send smaller images, fewer per request, or save them again as "
+                    + "baseline JPEGs or PNGs.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DecoderBusyException("Interrupted while waiting to decode a large image.");
         } catch (IOException | RuntimeException e) {
-            if (e instanceof UnreadableImageException u) {
-                throw u;
+            if (e instanceof UnreadableImageException || e instanceof DecoderBusyException) {
+                throw (RuntimeException) e;
             }
             throw new UnreadableImageException("The image could not be decoded: it is damaged or truncated. "
                     + "Send a complete " + FORMAT_NAMES + " file.");
         } finally {
+            if (deadline != null) {
+                budget.chargeCpu(deadline.usedNanos());
+            }
+            if (large) {
+                LARGE_DECODES.release();
+            }
             in.release();
             if (reader != null) {
                 reader.removeAllIIOReadProgressListeners();

@@ -154,6 +154,21 @@ class ImageDecoderTest {
     }
 
     @Test
+    void theImagesOfOneRequestShareOneCpuBudget() throws IOException {
+        PixelBudget request = new PixelBudget(Long.MAX_VALUE, "none", java.time.Duration.ofMillis(40));
+        byte[] costly = TestData.progressiveScanBomb(4096, 30);
+
+        assertThatThrownBy(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        decoder.decode(costly, request);
+                    }
+                })
+                .isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("images of this request took more than 40 ms of CPU");
+        assertThat(request.cpuLeftNanos()).isZero();
+    }
+
+    @Test
     void aProgressiveJpegAsEncodersWriteItIsRead() throws IOException {
         byte[] progressive = TestData.progressiveScanBomb(512, 0); // the encoder's own scans, none repeated
 
