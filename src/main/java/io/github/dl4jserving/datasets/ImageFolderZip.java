@@ -22,6 +22,13 @@ import java.util.zip.ZipInputStream;
 final class ImageFolderZip {
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}");
     static final int MAX_ENTRIES = 100_000;
+    /**
+     * The most an entry that is skipped (macOS metadata, hidden files) may unpack to. A zip stream
+     * can only pass an entry by inflating it, so skipped entries are inflated too, counted against
+     * the unpack limit, and refused past this size: a 2 MB {@code __MACOSX/} entry that inflated to
+     * 2 GB cost 4.4 s of CPU before.
+     */
+    static final int MAX_SKIPPED_ENTRY_BYTES = 16 << 20;
 
     private ImageFolderZip() {}
 
@@ -46,6 +53,14 @@ final class ImageFolderZip {
                 String name = e.getName();
                 String[] parts = checkedPath(name);
                 if (e.isDirectory() || parts == null) {
+                    long skipped = skip(in, Math.min(MAX_SKIPPED_ENTRY_BYTES, maxUnzippedBytes - unzipped) + 1);
+                    unzipped += skipped;
+                    if (skipped > MAX_SKIPPED_ENTRY_BYTES || unzipped > maxUnzippedBytes) {
+                        throw new InvalidDatasetException("Zip entry '" + DatasetStore.shorten(name)
+                                + "', which is skipped (a folder, hidden file or macOS metadata), unpacks to more than "
+                                + Math.min(MAX_SKIPPED_ENTRY_BYTES, maxUnzippedBytes)
+                                + " bytes. Remove it from the zip.");
+                    }
                     continue;
                 }
                 byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUnzippedBytes - unzipped + 1));
@@ -87,6 +102,16 @@ final class ImageFolderZip {
         }
         writeIdx(dir, all, classes);
         Files.write(dir.resolve("labels.json"), DatasetStore.JSON.writeValueAsBytes(labels));
+    }
+
+    /** Reads the current entry up to {@code most} bytes without keeping them; returns how many there were. */
+    private static long skip(ZipInputStream in, long most) throws IOException {
+        byte[] scratch = new byte[8192];
+        long n = 0;
+        for (int r; n < most && (r = in.read(scratch, 0, (int) Math.min(scratch.length, most - n))) > 0; ) {
+            n += r;
+        }
+        return n;
     }
 
     /** {@code [label, file]} for an image entry, null for entries to skip; refuses paths that escape. */

@@ -8,28 +8,61 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses a query string Tomcat could not decode: a {@code %} not followed by two hex digits, or
- * escapes that are not UTF-8 ({@code ?x=%ff}). Tomcat parses parameters only when code first asks
- * for them, and then throws from deep inside a controller or an Actuator endpoint, which answered
- * 500 and logged a stack trace at ERROR for every such request. Here they get a 400 problem, and
- * nothing is logged.
+ * Refuses, with a problem that says what is wrong, what Tomcat and Spring would otherwise fail on
+ * deep inside a request:
+ *
+ * <ul>
+ *   <li>a query string that cannot be decoded: a {@code %} not followed by two hex digits, or escapes
+ *       that are not UTF-8 ({@code ?x=%ff}). Tomcat parses parameters only when code first asks for
+ *       them, and then throws from inside a controller or an Actuator endpoint, which answered 500 and
+ *       logged a stack trace at ERROR for every such request;
+ *   <li>an {@code Accept} header that is not a list of media types, which Spring answered with a 406
+ *       and an empty body, since it could not choose a type for the problem either;
+ *   <li>a {@code Content-Type} that is not a media type, or names a charset Java does not know, which
+ *       was reported as a body with no Content-Type at all.
+ * </ul>
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
-class QueryStringCheck extends OncePerRequestFilter {
+class MalformedRequestCheck extends OncePerRequestFilter {
+    private static final Pattern CHARSET = Pattern.compile("(?i);\\s*charset\\s*=\\s*\"?([^\";]*)\"?");
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        if (accept != null && !parses(accept, true)) {
+            FilterProblems.write(
+                    response,
+                    HttpStatus.BAD_REQUEST,
+                    "The Accept header is not a list of media types such as application/json or */*.",
+                    null);
+            return;
+        }
+        String type = request.getContentType();
+        if (type != null && !type.isBlank()) {
+            String wrong = contentTypeProblem(type);
+            if (wrong != null) {
+                FilterProblems.write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, wrong, null);
+                return;
+            }
+        }
         String query = request.getQueryString();
         if (query != null && !decodable(query)) {
             FilterProblems.write(
@@ -41,6 +74,41 @@ class QueryStringCheck extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    private static boolean parses(String header, boolean list) {
+        try {
+            if (list) {
+                MediaType.parseMediaTypes(header);
+            } else {
+                MediaType.parseMediaType(header);
+            }
+            return true;
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+    }
+
+    /** What is wrong with a Content-Type header, or null when it is a media type with a known charset. */
+    static String contentTypeProblem(String header) {
+        Matcher charset = CHARSET.matcher(header);
+        if (charset.find()) {
+            String name = charset.group(1).trim();
+            boolean known;
+            try {
+                known = Charset.isSupported(name);
+            } catch (IllegalCharsetNameException e) {
+                known = false;
+            }
+            if (!known) {
+                return "The Content-Type names the charset '"
+                        + (name.length() > 40 ? name.substring(0, 40) + "..." : name)
+                        + "', which is not known here. Send UTF-8 and say charset=utf-8, or leave the charset out.";
+            }
+        }
+        return parses(header, false)
+                ? null
+                : "The Content-Type header is not a media type such as application/json or image/png.";
     }
 
     /** Whether every {@code name=value} part of {@code query} percent-decodes to UTF-8. */

@@ -174,6 +174,9 @@ class PredictController {
                     int scale,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
             @RequestBody Object body) {
+        if (accept != null && accept.contains(MediaType.IMAGE_PNG_VALUE)) {
+            checkScale(scale);
+        }
         Object answer = inference.predictJson(firstNonNull(model, modelParam), version, body, k, threshold);
         if (answer instanceof Answers.GeneratedDigits digits) {
             return accept != null && accept.contains(MediaType.IMAGE_PNG_VALUE) ? grid(digits, scale) : json(digits);
@@ -205,10 +208,18 @@ class PredictController {
             @Parameter(description = "pixels per digit pixel, 1 to 8: at 4 a 16-digit grid is 488 px square")
                     @RequestParam(defaultValue = "4")
                     int scale) {
+        checkScale(scale); // before the digits are drawn: a refusal costs nothing
         long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1L << 31);
         Answers.GeneratedDigits digits =
                 inference.generate(firstNonNull(model, settings.defaultGeneratorModel()), version, count, s);
         return grid(digits, scale);
+    }
+
+    private static void checkScale(int scale) {
+        if (scale < 1 || scale > Png.MAX_SCALE) {
+            throw new InvalidInputException(
+                    "scale", "scale must be a whole number from 1 to " + Png.MAX_SCALE + ", not " + scale + ".");
+        }
     }
 
     /** Generated digits as JSON: each a base64 PNG. */
@@ -221,10 +232,7 @@ class PredictController {
     }
 
     private static ResponseEntity<byte[]> grid(Answers.GeneratedDigits digits, int scale) {
-        if (scale < 1 || scale > Png.MAX_SCALE) {
-            throw new InvalidInputException(
-                    "scale", "scale must be a whole number from 1 to " + Png.MAX_SCALE + ", not " + scale + ".");
-        }
+        checkScale(scale);
         ResponseEntity.BodyBuilder ok = ResponseEntity.ok()
                 .contentType(MediaType.IMAGE_PNG)
                 .header("X-Model", digits.model())

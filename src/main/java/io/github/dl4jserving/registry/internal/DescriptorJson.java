@@ -47,10 +47,24 @@ public final class DescriptorJson {
     /** Parses a descriptor sent by a client; unknown fields are refused as they are on disk. */
     public static ModelDescriptor parseUpload(String json) {
         try {
-            checkFeatureNumbers(UPLOAD_JSON.readTree(json));
+            JsonNode root = UPLOAD_JSON.readTree(json);
+            checkFeatureNumbers(root);
+            checkText(root, "");
             ModelDescriptor parsed = UPLOAD_JSON.readValue(json, ModelDescriptor.class);
             if (parsed == null) {
                 throw new InvalidModelException("The descriptor is not valid model.json content: send a JSON object.");
+            }
+            ModelDescriptor.Provenance p = parsed.provenance();
+            if (p != null) {
+                for (String[] required : new String[][] {{"dataset", p.dataset()}, {"trainer", p.trainer()}}) {
+                    if (required[1] == null || required[1].isBlank()) {
+                        throw new InvalidModelException(
+                                "provenance." + required[0],
+                                "The descriptor's provenance needs '" + required[0] + "' (what the model was "
+                                        + (required[0].equals("dataset") ? "trained on" : "trained by")
+                                        + "), or leave the provenance out.");
+                    }
+                }
             }
             return parsed;
         } catch (JacksonException e) {
@@ -76,6 +90,75 @@ public final class DescriptorJson {
                 }
             }
         }
+    }
+
+    /** The longest {@code description}; every other string of a descriptor is shorter still. */
+    static final int MAX_DESCRIPTION = 2_000;
+
+    static final int MAX_STRING = 256;
+    /** The most members of one object or elements of one array (labels, features, metrics). */
+    static final int MAX_ITEMS = 10_000;
+
+    /**
+     * Every string of an uploaded descriptor, keys included, is what {@code GET /models} later shows to
+     * anyone: bounded in length and in count, valid UTF-16 (a lone surrogate cannot be written as
+     * UTF-8), and free of Unicode format characters (category Cf: the right-to-left override that makes
+     * a label read backwards, zero-width spaces that make two labels look alike).
+     */
+    private static void checkText(JsonNode node, String field) {
+        if (node == null) {
+            return;
+        }
+        if (node.isString()) {
+            checkString(node.asString(), field, field.equals("description") ? MAX_DESCRIPTION : MAX_STRING);
+        } else if (node.isObject()) {
+            if (node.size() > MAX_ITEMS) {
+                throw new InvalidModelException(field, "'" + field + "' has more than " + MAX_ITEMS + " fields.");
+            }
+            for (var e : node.properties()) {
+                String child = field.isEmpty() ? e.getKey() : field + "." + e.getKey();
+                checkString(e.getKey(), field.isEmpty() ? "descriptor" : field, MAX_STRING);
+                checkText(e.getValue(), child);
+            }
+        } else if (node.isArray()) {
+            if (node.size() > MAX_ITEMS) {
+                throw new InvalidModelException(field, "'" + field + "' has more than " + MAX_ITEMS + " elements.");
+            }
+            for (int i = 0; i < node.size(); i++) {
+                checkText(node.get(i), field + "[" + i + "]");
+            }
+        }
+    }
+
+    private static void checkString(String s, String field, int max) {
+        if (s.length() > max) {
+            throw new InvalidModelException(
+                    field, "'" + field + "' is " + s.length() + " characters long; at most " + max + " are accepted.");
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = s.codePointAt(i++);
+                if (Character.getType(cp) == Character.FORMAT) {
+                    throw formatCharacter(field, cp);
+                }
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidModelException(
+                        field,
+                        "'" + field + "' holds an unpaired UTF-16 surrogate (\\u" + Integer.toHexString(c)
+                                + "), which is not text. Send valid Unicode.");
+            } else if (Character.getType(c) == Character.FORMAT) {
+                throw formatCharacter(field, c);
+            }
+        }
+    }
+
+    private static InvalidModelException formatCharacter(String field, int cp) {
+        return new InvalidModelException(
+                field,
+                "'" + field + "' holds the invisible formatting character U+"
+                        + String.format("%04X", cp) + " (such as a right-to-left override or a zero-width "
+                        + "space), which would make it display as something else. Remove it.");
     }
 
     static String write(ModelDescriptor descriptor) {

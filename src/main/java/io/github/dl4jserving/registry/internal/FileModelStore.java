@@ -237,6 +237,8 @@ public class FileModelStore extends BaseModelStore {
         checkWritable("add a version of '" + name + "'");
         Path modelDir = modelDir(name);
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
+        boolean newModel = !Files.isDirectory(modelDir);
+        boolean written = false;
         try {
             ModelDescriptor versioned;
             try {
@@ -254,9 +256,14 @@ public class FileModelStore extends BaseModelStore {
             Path target = modelDir.resolve(Integer.toString(versioned.version()));
             publish(tmp, target);
             recordVersion(name, versioned.version());
+            written = true;
             return new WrittenVersion(versioned, target);
         } finally {
             FileSystemUtils.deleteRecursively(tmp);
+            if (newModel && !written) {
+                // a refused first version leaves no empty model directory behind
+                FileSystemUtils.deleteRecursively(modelDir);
+            }
         }
     }
 
