@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The training API: jobs after H2O-3's {@code /3/Jobs}, submitted, compared, listed, cancelled and
@@ -47,6 +49,7 @@ public class TrainingJobs implements AutoCloseable {
     private final JobEvents events = new JobEvents();
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
     private final ModelRegistry registry;
+    private final TrainingSettings.Retention retention;
 
     public TrainingJobs(
             List<Trainer> trainers,
@@ -61,6 +64,7 @@ public class TrainingJobs implements AutoCloseable {
         this.uploads = uploads;
         this.store = store;
         this.metrics = metrics;
+        this.retention = settings.retention();
         this.queue = new JobQueue(settings);
         this.runner = new JobRunner(this.trainers, registry, data, uploads, store, metrics);
         if (settings.forwardsTraining()) {
@@ -102,6 +106,7 @@ public class TrainingJobs implements AutoCloseable {
                 store.save(job.snapshot());
             }
         }
+        prune();
         for (JobStatus s : JobStatus.values()) {
             metrics.jobsInState(
                     s.name(),
@@ -171,6 +176,7 @@ public class TrainingJobs implements AutoCloseable {
         queue.admit(1, queue.fullMessage());
         enqueue(job);
         log.info("Queued job {}: {} on {} with {}", job.id, model, data.name(), parsed.values());
+        prune();
         return job.snapshot();
     }
 
@@ -307,8 +313,76 @@ public class TrainingJobs implements AutoCloseable {
                 .map(JobState::snapshot)
                 .filter(j -> status == null || j.status() == status)
                 .filter(j -> model == null || j.model().equals(model))
-                .sorted(Comparator.comparing(TrainingJob::createdAt).reversed())
+                .sorted(NEWEST_FIRST)
                 .toList();
+    }
+
+    /** Newest first; jobs created in the same instant by id, so that a cursor is exact. */
+    private static final Comparator<TrainingJob> NEWEST_FIRST = Comparator.comparing(TrainingJob::createdAt)
+            .thenComparing(TrainingJob::id)
+            .reversed();
+
+    /** One page of {@link #list}: at most {@code limit} jobs, and the cursor of the next page or null. */
+    public record Page(List<TrainingJob> jobs, String next) {}
+
+    /**
+     * At most {@code limit} jobs of {@link #list}, starting after the job {@code after} (the {@code next}
+     * of the page before), or from the newest when it is null.
+     */
+    public Page page(JobStatus status, String model, int limit, String after) {
+        List<TrainingJob> all = list(status, model);
+        int from = 0;
+        if (after != null) {
+            JobState cursor = jobs.get(after);
+            if (cursor == null) {
+                throw new InvalidHyperparameterException(
+                        "after",
+                        "'after' must be the id of a job from the page before (its 'next' link); job '" + shorten(after)
+                                + "' does not exist, or was deleted by the retention policy.");
+            }
+            TrainingJob c = cursor.snapshot();
+            while (from < all.size() && NEWEST_FIRST.compare(all.get(from), c) <= 0) {
+                from++;
+            }
+        }
+        int to = Math.min(all.size(), from + limit);
+        return new Page(all.subList(from, to), to < all.size() ? all.get(to - 1).id() : null);
+    }
+
+    /**
+     * Applies the retention policy: finished jobs past the count or the age go, with their records,
+     * checkpoints and sample grids; of the rest, only the newest few keep their checkpoints.
+     */
+    synchronized void prune() {
+        List<JobState> finished = jobs.values().stream()
+                .filter(j -> j.status.isFinal())
+                .sorted(Comparator.comparing((JobState j) -> j.snapshot().createdAt())
+                        .reversed())
+                .toList();
+        Instant oldest = Instant.now().minus(retention.maxAge());
+        int kept = 0;
+        for (JobState job : finished) {
+            TrainingJob record = job.snapshot();
+            Instant ended = record.finishedAt() != null ? record.finishedAt() : record.createdAt();
+            if (kept >= retention.maxFinishedJobs() || ended.isBefore(oldest)) {
+                jobs.remove(job.id);
+                store.delete(job.id);
+                deleteFiles(store.workDir(job.id));
+                continue;
+            }
+            if (kept >= retention.keepCheckpoints()) {
+                deleteFiles(JobState.checkpointDir(store, job.id));
+            }
+            kept++;
+        }
+    }
+
+    private static void deleteFiles(Path dir) {
+        try {
+            FileSystemUtils.deleteRecursively(dir);
+        } catch (IOException e) {
+            log.warn("Could not delete {}: {}", dir, e.toString());
+        }
     }
 
     /**
@@ -333,7 +407,9 @@ public class TrainingJobs implements AutoCloseable {
         if (job.status == JobStatus.CANCELLED) {
             metrics.jobFinished(job.model, "cancelled");
         }
-        return job.snapshot();
+        TrainingJob answer = job.snapshot();
+        prune();
+        return answer;
     }
 
     /** The PNG sample grid a generator job saved after {@code epoch}. */

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param trainerUrl      on every replica but the trainer: the trainer's address, such as
  *                        {@code http://dl4j-serving-trainer:8080}. Training requests are forwarded there,
  *                        and this replica keeps no job records of its own. Empty: this replica trains.
+ * @param retention       how many finished jobs, and for how long, keep their records and files
  */
 @ConfigurationProperties("dl4j-serving.training")
 public record TrainingSettings(
@@ -23,7 +24,34 @@ public record TrainingSettings(
         @DefaultValue("4") int queueCapacity,
         @DefaultValue("20s") Duration shutdownTimeout,
         @DefaultValue("6h") Duration eventsTimeout,
-        String trainerUrl) {
+        String trainerUrl,
+        @DefaultValue Retention retention) {
+
+    /**
+     * {@code dl4j-serving.training.retention.*}: finished jobs beyond {@code maxFinishedJobs}, or that
+     * finished longer than {@code maxAge} ago, are deleted with their files, oldest first; of those
+     * kept, only the newest {@code keepCheckpoints} keep their checkpoints (about 55 MB for a GAN job),
+     * which {@code resumeFrom} needs. Running and queued jobs are never touched.
+     */
+    public record Retention(
+            @DefaultValue("200") int maxFinishedJobs,
+            @DefaultValue("30d") Duration maxAge,
+            @DefaultValue("3") int keepCheckpoints) {
+        public static final Retention DEFAULTS = new Retention(200, Duration.ofDays(30), 3);
+
+        public Retention {
+            if (maxFinishedJobs < 1 || keepCheckpoints < 0 || maxAge == null || maxAge.isNegative()) {
+                throw new IllegalArgumentException("dl4j-serving.training.retention needs max-finished-jobs >= 1, "
+                        + "keep-checkpoints >= 0 and a positive max-age");
+            }
+        }
+    }
+
+    /** The settings of a replica that trains, with the default retention. */
+    public TrainingSettings(
+            int concurrency, int queueCapacity, Duration shutdownTimeout, Duration eventsTimeout, String trainerUrl) {
+        this(concurrency, queueCapacity, shutdownTimeout, eventsTimeout, trainerUrl, Retention.DEFAULTS);
+    }
 
     /** Whether another replica trains, and this one forwards training requests to it. */
     public boolean forwardsTraining() {
@@ -32,6 +60,7 @@ public record TrainingSettings(
 
     public TrainingSettings {
         eventsTimeout = eventsTimeout == null ? Duration.ofHours(6) : eventsTimeout;
+        retention = retention == null ? Retention.DEFAULTS : retention;
         if (concurrency < 1 || concurrency > 16) {
             throw new IllegalArgumentException("dl4j-serving.training.concurrency must be 1-16, not " + concurrency);
         }

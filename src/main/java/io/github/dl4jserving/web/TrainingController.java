@@ -1,5 +1,6 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.training.InvalidHyperparameterException;
 import io.github.dl4jserving.training.JobEvent;
 import io.github.dl4jserving.training.JobStatus;
 import io.github.dl4jserving.training.TrainerInfo;
@@ -7,6 +8,7 @@ import io.github.dl4jserving.training.TrainingJob;
 import io.github.dl4jserving.training.TrainingJobs;
 import io.github.dl4jserving.training.TrainingSettings;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,6 +27,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /** Training jobs over REST: the trainer catalogue, start, list, inspect, cancel, live events, loss chart. */
 @RestController
@@ -171,12 +175,40 @@ class TrainingController {
         return new ComparisonTable(c.id(), c.model(), c.dataset(), "/jobs/compare/" + c.id() + "/chart", rows);
     }
 
-    @Operation(operationId = "listJobs", summary = "Jobs, newest first, optionally filtered by status and model")
+    @Operation(
+            operationId = "listJobs",
+            summary = "Jobs, newest first, optionally filtered by status and model, a page at a time: when "
+                    + "there are more, the Link header's rel=\"next\" gives the next page's address")
     @GetMapping("/jobs")
-    List<TrainingJob> list(
-            @RequestParam(required = false) JobStatus status, @RequestParam(required = false) String model) {
-        return jobs.list(status, model);
+    ResponseEntity<List<TrainingJob>> list(
+            @RequestParam(required = false) JobStatus status,
+            @RequestParam(required = false) String model,
+            @Parameter(description = "jobs per page, 1 to 1000") @RequestParam(defaultValue = "100") int limit,
+            @Parameter(description = "the id of the last job of the page before, from the Link header")
+                    @RequestParam(required = false)
+                    String after) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new InvalidHyperparameterException(
+                    "limit", "limit must be a whole number from 1 to " + MAX_PAGE + ", not " + limit + ".");
+        }
+        TrainingJobs.Page page = jobs.page(status, model, limit, after);
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+        if (page.next() != null) {
+            UriComponentsBuilder next = UriComponentsBuilder.fromPath("/jobs")
+                    .queryParam("limit", limit)
+                    .queryParam("after", page.next());
+            if (status != null) {
+                next.queryParam("status", status);
+            }
+            if (model != null) {
+                next.queryParam("model", model);
+            }
+            ok.header(HttpHeaders.LINK, "<" + next.encode().build().toUriString() + ">; rel=\"next\"");
+        }
+        return ok.body(page.jobs());
     }
+
+    private static final int MAX_PAGE = 1000;
 
     @Operation(
             operationId = "getJob",

@@ -132,6 +132,64 @@ class JobRunnerTest {
     }
 
     @Test
+    void finishedJobsBeyondTheRetentionAreDeletedWithTheirFilesAndTheListIsPaged() throws Exception {
+        jobs.close();
+        jobs = new TrainingJobs(
+                List.of(trainer),
+                registry,
+                new DataDirectory(root.resolve("data")),
+                new DatasetStore(root, 4096, 1L << 30, 1 << 20),
+                new JobStore(root),
+                new TrainingMetrics(new SimpleMeterRegistry()),
+                new TrainingSettings(
+                        1,
+                        1,
+                        Duration.ofSeconds(5),
+                        Duration.ofHours(1),
+                        null,
+                        new TrainingSettings.Retention(5, Duration.ofDays(1), 1)));
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) { // submit and cancel, as the attack did 400 times
+            TrainingJob job = jobs.submit(FakeTrainer.NAME, null, Map.of(), "never", null);
+            ids.add(job.id());
+            jobs.cancel(job.id());
+            assertThat(awaitFinal(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
+            java.nio.file.Files.createDirectories(
+                    root.resolve(".jobs").resolve(job.id()).resolve("checkpoints"));
+        }
+        jobs.submit(FakeTrainer.NAME, null, Map.of(), "never", null); // prunes the finished ones
+
+        List<TrainingJob> finished = jobs.list(JobStatus.CANCELLED, null);
+        // Before: all 12 records stayed, each with its files, and GET /jobs returned them all.
+        assertThat(finished)
+                .extracting(TrainingJob::id)
+                .containsExactly(ids.get(11), ids.get(10), ids.get(9), ids.get(8), ids.get(7));
+        try (var files = java.nio.file.Files.list(root.resolve(".jobs"))) {
+            assertThat(files.filter(f -> f.toString().endsWith(".json"))).hasSize(6);
+        }
+        assertThat(root.resolve(".jobs").resolve(ids.get(0)))
+                .as("a deleted job's files")
+                .doesNotExist();
+        assertThat(root.resolve(".jobs").resolve(ids.get(11)).resolve("checkpoints"))
+                .as("the newest finished job keeps its checkpoints")
+                .exists();
+        assertThat(root.resolve(".jobs").resolve(ids.get(10)).resolve("checkpoints"))
+                .as("older ones do not")
+                .doesNotExist();
+
+        TrainingJobs.Page first = jobs.page(JobStatus.CANCELLED, null, 2, null);
+        TrainingJobs.Page second = jobs.page(JobStatus.CANCELLED, null, 2, first.next());
+        TrainingJobs.Page last = jobs.page(JobStatus.CANCELLED, null, 2, second.next());
+        assertThat(first.jobs()).extracting(TrainingJob::id).containsExactly(ids.get(11), ids.get(10));
+        assertThat(second.jobs()).extracting(TrainingJob::id).containsExactly(ids.get(9), ids.get(8));
+        assertThat(last.jobs()).extracting(TrainingJob::id).containsExactly(ids.get(7));
+        assertThat(last.next()).isNull();
+        assertThatThrownBy(() -> jobs.page(null, null, 2, ids.get(0)))
+                .isInstanceOf(InvalidHyperparameterException.class)
+                .hasMessageContaining("retention");
+    }
+
+    @Test
     void refusesAJobBeyondTheRunningOneAndTheQueueAndCancelsTheRunningOne() throws Exception {
         TrainingJob running = jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null);
         TrainingJob queued = jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null);
