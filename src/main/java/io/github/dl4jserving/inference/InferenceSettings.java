@@ -13,6 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBatch              the most inputs (images, rows, latent vectors) one request may carry
  * @param workersPerModel       deprecated alias of {@code dl4j-serving.batching.workers}, read only when
  *                              that is unset
+ * @param maxModelParameters    the most parameters an uploaded network may declare, checked from its
+ *                              configuration before its weights are read: 25 million floats are 100 MB
+ *                              of native memory per replica, a tenth of the smallest heap the service
+ *                              is run with
  */
 @ConfigurationProperties("dl4j-serving")
 public record InferenceSettings(
@@ -20,10 +24,11 @@ public record InferenceSettings(
         @DefaultValue("breast-cancer-logreg") String defaultTabularModel,
         @DefaultValue("mnist-dcgan") String defaultGeneratorModel,
         @DefaultValue("256") int maxBatch,
-        Integer workersPerModel) {
+        Integer workersPerModel,
+        @DefaultValue("25000000") long maxModelParameters) {
 
     /** The settings every test and tool starts from: the shipped default models, 256 inputs a request. */
     public static InferenceSettings defaults() {
-        return new InferenceSettings("mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, null);
+        return new InferenceSettings("mnist-mlp", "breast-cancer-logreg", "mnist-dcgan", 256, null, 25_000_000L);
     }
 }

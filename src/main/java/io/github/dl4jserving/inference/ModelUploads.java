@@ -4,6 +4,7 @@ import io.github.dl4jserving.inference.internal.ModelContract;
 import io.github.dl4jserving.platform.StorageException;
 import io.github.dl4jserving.registry.InvalidModelException;
 import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelFiles;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelName;
 import io.github.dl4jserving.registry.ModelRegistry;
@@ -31,9 +32,11 @@ public class ModelUploads {
     private static final Pattern UNSAFE = Pattern.compile("[<>&\"'`\\p{Cntrl}]");
 
     private final ModelRegistry registry;
+    private final long maxParameters;
 
-    public ModelUploads(ModelRegistry registry) {
+    public ModelUploads(ModelRegistry registry, InferenceSettings settings) {
         this.registry = registry;
+        this.maxParameters = settings.maxModelParameters();
     }
 
     /**
@@ -85,6 +88,14 @@ public class ModelUploads {
             } catch (IOException e) {
                 StorageException.throwIfStorage("the upload", e, StorageException.TEMP_DIR);
                 throw e;
+            }
+            long parameters = ModelFiles.parameterCount(staged);
+            if (parameters > maxParameters) {
+                throw new InvalidModelException(
+                        "model",
+                        "The network declares " + parameters + " parameters; at most " + maxParameters
+                                + " are accepted (dl4j-serving.max-model-parameters), as every loaded "
+                                + "version holds its weights in memory. Upload a smaller network.");
             }
             return registry.upload(descriptor, staged, ModelContract::validate, allowSchemaChange)
                     .descriptor();

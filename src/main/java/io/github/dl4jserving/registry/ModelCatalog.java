@@ -36,8 +36,16 @@ public class ModelCatalog {
         return registry.setDefault(name, version).descriptor();
     }
 
-    /** Deletes a version from disk and from service; never the default or the last one. */
+    /**
+     * Deletes a version from disk and from service; never the default while other versions remain.
+     * The last version goes with the model.
+     */
     public void delete(String name, int version) throws IOException {
         registry.delete(name, version);
+    }
+
+    /** Deletes every version of a model, and its default; the numbers it used stay taken. */
+    public void deleteModel(String name) throws IOException {
+        registry.deleteModel(name);
     }
 }

@@ -1,8 +1,10 @@
 package io.github.dl4jserving.registry;
 
+import io.github.dl4jserving.registry.internal.ModelArchive;
 import io.github.dl4jserving.registry.internal.ModelStore;
 import io.github.dl4jserving.registry.internal.ModelStores;
 import java.io.IOException;
+import java.nio.file.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 
@@ -31,6 +33,14 @@ public final class ModelFiles {
             throw new StoreUnavailableException("Could not reach " + store.location() + " to seed it", null);
         }
         return store.writeNewVersion(descriptor, network, normalizer).descriptor();
+    }
+
+    /**
+     * The parameters the network in {@code modelZip} declares, from its configuration, without reading
+     * its weights; the archive is checked as every stored one is.
+     */
+    public static long parameterCount(Path modelZip) throws IOException {
+        return ModelArchive.parameterCount(modelZip);
     }
 
     /** Where {@code settings} keep the versions: a directory or an {@code s3://} address. */

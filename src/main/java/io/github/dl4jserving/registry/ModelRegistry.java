@@ -324,19 +324,49 @@ public class ModelRegistry {
     /** Deletes a version from disk and from service; never the default or the last one. */
     public void delete(String name, int version) throws IOException {
         LoadedModel victim;
+        boolean last;
         synchronized (lock) {
             victim = get(name, version);
-            if (defaultVersion(name).version() == version) {
+            last = models.get(name).size() == 1;
+            if (!last && defaultVersion(name).version() == version) {
                 throw new ModelConflictException("Version " + version + " is the default of '" + name + "'. Make "
-                        + "another version the default first (PUT /models/" + name + "/default).");
-            }
-            if (models.get(name).size() == 1) {
-                throw new ModelConflictException("Version " + version + " is the last version of '" + name + "'.");
+                        + "another version the default first (PUT /models/" + name + "/default), or delete "
+                        + "the whole model (DELETE /models/" + name + ").");
             }
             store.deleteVersion(name, version);
             models.get(name).remove(version);
+            if (last) {
+                forget(name);
+            }
         }
         announce(List.of(new ModelVersionRetired(victim)));
+    }
+
+    /**
+     * Deletes every version of {@code name}, and its pinned default. Its numbers stay taken: shipped
+     * versions are not seeded again, and a later upload under the name starts after them.
+     */
+    public void deleteModel(String name) throws IOException {
+        List<RegistryEvent> retired = new ArrayList<>();
+        synchronized (lock) {
+            NavigableMap<Integer, LoadedModel> versions = models.get(name);
+            if (versions == null) {
+                throw new ModelNotFoundException(unknownModel(name));
+            }
+            for (LoadedModel m : List.copyOf(versions.values())) {
+                store.deleteVersion(name, m.version());
+                versions.remove(m.version());
+                retired.add(new ModelVersionRetired(m));
+            }
+            forget(name);
+        }
+        announce(retired);
+    }
+
+    private void forget(String name) throws IOException {
+        models.remove(name);
+        pins.remove(name);
+        store.unpinDefault(name);
     }
 
     private boolean load(ModelStore.StoredVersion dir, List<RegistryEvent> changes) {

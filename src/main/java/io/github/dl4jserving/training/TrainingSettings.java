@@ -2,6 +2,7 @@ package io.github.dl4jserving.training;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -58,6 +59,7 @@ public record TrainingSettings(
         return trainerUrl != null && !trainerUrl.isBlank();
     }
 
+    @ConstructorBinding
     public TrainingSettings {
         eventsTimeout = eventsTimeout == null ? Duration.ofHours(6) : eventsTimeout;
         retention = retention == null ? Retention.DEFAULTS : retention;

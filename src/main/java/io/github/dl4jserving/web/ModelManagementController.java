@@ -84,10 +84,22 @@ class ModelManagementController {
         return ModelsController.summary(catalog, name);
     }
 
-    @Operation(operationId = "deleteModelVersion", summary = "Delete a version; never the default or the last one")
+    @Operation(
+            operationId = "deleteModelVersion",
+            summary = "Delete a version; the default only when it is the last one, which deletes the model")
     @DeleteMapping("/models/{name}/versions/{version}")
     ResponseEntity<Void> delete(@PathVariable String name, @PathVariable int version) throws IOException {
         catalog.delete(name, version);
+        return ResponseEntity.noContent().build();
+    }
+
+    @Operation(
+            operationId = "deleteModel",
+            summary = "Delete a model: every version and its default. Its version numbers stay taken, so "
+                    + "shipped versions are not seeded again")
+    @DeleteMapping("/models/{name}")
+    ResponseEntity<Void> deleteModel(@PathVariable String name) throws IOException {
+        catalog.deleteModel(name);
         return ResponseEntity.noContent().build();
     }
 

@@ -319,6 +319,37 @@ class HostileInputRoundThreeTest extends RunningServer {
         assertThat(HttpTestClient.json(answer).get("version").asInt()).isEqualTo(1);
     }
 
+    // ---- 9. model memory ---------------------------------------------------------------------
+
+    @Test
+    void aNetworkDeclaringMoreParametersThanTheLimitIsRefusedFromItsConfigurationAlone() throws Exception {
+        // 784 -> 100,000 -> 10: 79.5 million parameters, 318 MB of floats; the attack's zip of zeros was 310 KB.
+        String configuration = new NeuralNetConfiguration.Builder()
+                .list()
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder()
+                        .nIn(784)
+                        .nOut(100_000)
+                        .build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nIn(100_000)
+                        .nOut(10)
+                        .activation(Activation.SOFTMAX)
+                        .build())
+                .build()
+                .toJson();
+        byte[] zip = TestData.zip(Map.of("configuration.json", configuration.getBytes(StandardCharsets.UTF_8)));
+        String mlp = Files.readString(TestData.MODELS_DIR.resolve("mnist-mlp/1/model.json"))
+                .replace("\"name\" : \"mnist-mlp\",", "");
+
+        HttpResponse<byte[]> r = upload("huge", zip, mlp);
+
+        // Before: loaded, adding about 930 MB of resident memory per version.
+        assertRefused(r, 422, "model");
+        assertThat(HttpTestClient.json(r).get("detail").asString())
+                .contains("79500010 parameters", "dl4j-serving.max-model-parameters");
+        assertThat(models.resolve("huge")).doesNotExist();
+    }
+
     // ---- 11. zip entries that are skipped ---------------------------------------------------
 
     @Test

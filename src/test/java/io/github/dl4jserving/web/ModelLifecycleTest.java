@@ -126,7 +126,7 @@ class ModelLifecycleTest extends RunningServer {
                 .isEqualTo(422);
         assertThat(onDisk()).containsExactly("1", "2");
 
-        // The default can be pinned; the default and the last version cannot be deleted.
+        // The default can be pinned, and cannot be deleted while another version remains.
         assertThat(client.put("/models/" + NAME + "/default", "{\"version\": 1}")
                         .statusCode())
                 .isEqualTo(200);
@@ -156,12 +156,29 @@ class ModelLifecycleTest extends RunningServer {
                 .hasValue("/models/" + NAME + "/versions/3");
         assertThat(client.delete("/models/" + NAME + "/versions/3").statusCode())
                 .isEqualTo(204);
+
+        // The last version goes with the model, and the model can be deleted whole; numbers stay taken.
         assertThat(client.delete("/models/" + NAME + "/versions/1").statusCode())
-                .isEqualTo(409);
+                .isEqualTo(204);
+        assertThat(client.get("/models/" + NAME).statusCode()).isEqualTo(404);
+        assertThat(onDisk()).as("no version and no pinned default").isEmpty();
+        assertThat(upload(NAME, zip, descriptor).headers().firstValue("Location"))
+                .hasValue("/models/" + NAME + "/versions/4");
+        assertThat(client.delete("/models/" + NAME).statusCode()).isEqualTo(204);
+        assertThat(client.delete("/models/" + NAME).statusCode()).isEqualTo(404);
+        assertThat(client.postJson("/predict/" + NAME, ServingEndToEndTest.BENIGN_ROW)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(upload(NAME, zip, descriptor).headers().firstValue("Location"))
+                .hasValue("/models/" + NAME + "/versions/5");
     }
 
     @Test
     void switchingTheDefaultUnderLoadDropsNoRequest() throws Exception {
+        // the version serving now: the shipped one, or the last upload if the other test ran first
+        int first = HttpTestClient.json(client.get("/models/" + NAME))
+                .get("defaultVersion")
+                .asInt();
         HttpResponse<byte[]> created = upload(
                 NAME,
                 shipped("model.zip"),
@@ -182,7 +199,7 @@ class ModelLifecycleTest extends RunningServer {
             });
         }
         for (int i = 0; i < 20; i++) {
-            int target = i % 2 == 0 ? 1 : added;
+            int target = i % 2 == 0 ? first : added;
             assertThat(client.put("/models/" + NAME + "/default", "{\"version\": " + target + "}")
                             .statusCode())
                     .isEqualTo(200);

@@ -300,6 +300,12 @@ public class FileModelStore extends BaseModelStore {
     }
 
     @Override
+    public synchronized void unpinDefault(String name) throws IOException {
+        checkWritable("forget the default of '" + name + "'");
+        Files.deleteIfExists(modelDir(name).resolve(DEFAULT_FILE));
+    }
+
+    @Override
     public void removeLeftovers() {
         if (!readOnly()) {
             StoreLeftovers.remove(root, singleModel != null, LEFTOVER_AGE);

@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UTFDataFormatException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -123,6 +126,43 @@ public final class ModelArchive {
         if (!sequential.equals(central)) {
             throw new InvalidModelException(
                     "model.zip's entries differ between its local headers and its central " + "directory");
+        }
+    }
+
+    /** The longest configuration.json read to count a network's parameters. */
+    static final int MAX_CONFIGURATION_BYTES = 8 << 20;
+
+    /**
+     * The parameters the network of {@code file} declares, counted from its configuration alone, before
+     * any weight is read: an archive of 310 KB can describe a network of 78 million zeros.
+     */
+    public static long parameterCount(Path file) throws IOException {
+        check(file);
+        String json;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry("configuration.json");
+            if (entry == null) {
+                throw new InvalidModelException("model.zip has no configuration.json");
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                byte[] bytes = in.readNBytes(MAX_CONFIGURATION_BYTES + 1);
+                if (bytes.length > MAX_CONFIGURATION_BYTES) {
+                    throw new InvalidModelException(
+                            "model.zip's configuration.json is over " + (MAX_CONFIGURATION_BYTES >> 20) + " MB");
+                }
+                json = new String(bytes, StandardCharsets.UTF_8);
+            }
+        }
+        try {
+            MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
+            long total = 0;
+            for (NeuralNetConfiguration layer : conf.getConfs()) {
+                total += layer.getLayer().initializer().numParams(layer);
+            }
+            return total;
+        } catch (RuntimeException e) {
+            throw new InvalidModelException(
+                    "model.zip's configuration.json is not a multi-layer network configuration DL4J can read");
         }
     }
 

@@ -73,6 +73,13 @@ public interface ModelStore {
     void deleteVersion(String name, int version) throws IOException;
 
     /**
+     * Forgets the pinned default of a model whose versions are all gone. The record of the numbers the
+     * model was given stays, so shipped versions are not seeded again and a new upload takes the next
+     * number.
+     */
+    void unpinDefault(String name) throws IOException;
+
+    /**
      * Copies into this store every version under {@code seeds} (the shipped models, read only) that
      * this store has never had: a version is copied when its number is above every number the model
      * was ever given here. So the first start takes all the seeds, a later release's new seed

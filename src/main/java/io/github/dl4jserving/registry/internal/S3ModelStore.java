@@ -233,6 +233,16 @@ public class S3ModelStore extends BaseModelStore {
     }
 
     @Override
+    public void unpinDefault(String name) {
+        checkWritable("forget the default of '" + name + "'");
+        try {
+            s3.deleteObject(r -> r.bucket(bucket).key(key(name, DEFAULT_FILE)));
+        } catch (SdkException e) {
+            throw unavailable("forget the default of '" + name + "'", e);
+        }
+    }
+
+    @Override
     public WrittenVersion writeNewVersion(
             ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer) throws IOException {
         return writeVersion(
