@@ -21,6 +21,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodyReads         inference requests whose bodies are being read at once, before they take
  *                             an inference slot; more get 503 at once. Below Tomcat's threads (512),
  *                             so slow senders cannot take every thread
+ * @param maxEventStreams      open {@code GET /jobs/{id}/events} streams in all; more get 429
+ * @param maxEventStreamsPerClient the same, per client address
  */
 @ConfigurationProperties("dl4j-serving")
 public record PlatformSettings(
@@ -30,4 +32,6 @@ public record PlatformSettings(
         @DefaultValue("64") int maxInflightInference,
         @DefaultValue("10s") Duration bodyReadTimeout,
         @DefaultValue("64KB") DataSize bodyMinRate,
-        @DefaultValue("384") int maxBodyReads) {}
+        @DefaultValue("384") int maxBodyReads,
+        @DefaultValue("1000") int maxEventStreams,
+        @DefaultValue("16") int maxEventStreamsPerClient) {}

@@ -1,7 +1,9 @@
 package io.github.dl4jserving.platform;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -11,10 +13,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +42,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class TrainerForwardingFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(TrainerForwardingFilter.class);
     private static final Pattern TRAINING = Pattern.compile("/(jobs|datasets|trainers)(/.*)?");
+    private static final Pattern EVENTS = Pattern.compile("/jobs/[^/]+/events");
     /** Request headers the trainer needs; hop-by-hop and Host headers are the client's own. */
     private static final List<String> REQUEST_HEADERS = List.of(
             "content-type", "accept", "authorization", "x-api-key", "last-event-id", "accept-language", "traceparent");
@@ -106,6 +112,11 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
             }
         }
         forward.header("X-Forwarded-For", request.getRemoteAddr());
+        if ("GET".equals(request.getMethod())
+                && EVENTS.matcher(request.getRequestURI()).matches()) {
+            forwardStream(request, response, forward.build());
+            return;
+        }
         HttpResponse<InputStream> answer;
         try {
             answer = client.send(forward.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -138,6 +149,86 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
             // The client went away (or the trainer did, mid-answer): closing the trainer's stream ends both.
             log.debug("Forwarding {} {} ended early: {}", request.getMethod(), target, e.toString());
         }
+    }
+
+    /**
+     * Forwards an event stream without holding a thread while it is quiet: the request goes
+     * asynchronous, and the client's threads write each chunk of the trainer's answer as it arrives.
+     * Before, each stream held a request thread for as long as its job ran, and 600 of them took every
+     * thread of a forwarding replica, so its /predict and liveness stopped answering.
+     */
+    private void forwardStream(HttpServletRequest request, HttpServletResponse response, HttpRequest forward)
+            throws IOException {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // the trainer ends the stream: the job's end, its timeouts, or the client's leaving
+        ServletOutputStream out = response.getOutputStream();
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable complete = () -> {
+            if (done.compareAndSet(false, true)) {
+                async.complete();
+            }
+        };
+        client.sendAsync(forward, info -> {
+                    response.setStatus(info.statusCode());
+                    info.headers().map().forEach((name, values) -> {
+                        if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                            values.forEach(v -> response.addHeader(name, v));
+                        }
+                    });
+                    return HttpResponse.BodySubscribers.fromSubscriber(new Flow.Subscriber<List<ByteBuffer>>() {
+                        private Flow.Subscription subscription;
+
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                            subscription = s;
+                            s.request(1);
+                        }
+
+                        @Override
+                        public void onNext(List<ByteBuffer> chunks) {
+                            try {
+                                for (ByteBuffer chunk : chunks) {
+                                    byte[] bytes = new byte[chunk.remaining()];
+                                    chunk.get(bytes);
+                                    out.write(bytes);
+                                }
+                                out.flush(); // each event as it comes
+                                subscription.request(1);
+                            } catch (IOException | RuntimeException e) {
+                                log.debug("Forwarding {} ended: the client went away", forward.uri());
+                                subscription.cancel(); // closes the trainer's stream
+                                complete.run();
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable e) {
+                            complete.run();
+                        }
+
+                        @Override
+                        public void onComplete() {
+                            complete.run();
+                        }
+                    });
+                })
+                .exceptionally(e -> {
+                    if (!response.isCommitted()) {
+                        log.warn("The trainer at {} did not answer GET {}: {}", trainer, forward.uri(), e.toString());
+                        try {
+                            FilterProblems.write(
+                                    response,
+                                    HttpStatus.SERVICE_UNAVAILABLE,
+                                    "Training runs on the trainer replica, which cannot be reached right now. "
+                                            + "Try again shortly.",
+                                    request.getRequestURI());
+                        } catch (IOException | RuntimeException ignored) {
+                            // the client is gone as well
+                        }
+                    }
+                    complete.run();
+                    return null;
+                });
     }
 
     private static InputStream stream(HttpServletRequest request) {

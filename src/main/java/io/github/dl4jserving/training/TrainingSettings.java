@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param trainerUrl      on every replica but the trainer: the trainer's address, such as
  *                        {@code http://dl4j-serving-trainer:8080}. Training requests are forwarded there,
  *                        and this replica keeps no job records of its own. Empty: this replica trains.
+ * @param eventsIdleTimeout how long an event stream may go without an event before it is closed (the
+ *                        client reconnects); a stream open on a queued job holds a connection for nothing
  * @param retention       how many finished jobs, and for how long, keep their records and files
  */
 @ConfigurationProperties("dl4j-serving.training")
@@ -26,6 +28,7 @@ public record TrainingSettings(
         @DefaultValue("20s") Duration shutdownTimeout,
         @DefaultValue("6h") Duration eventsTimeout,
         String trainerUrl,
+        @DefaultValue("10m") Duration eventsIdleTimeout,
         @DefaultValue Retention retention) {
 
     /**
@@ -51,7 +54,14 @@ public record TrainingSettings(
     /** The settings of a replica that trains, with the default retention. */
     public TrainingSettings(
             int concurrency, int queueCapacity, Duration shutdownTimeout, Duration eventsTimeout, String trainerUrl) {
-        this(concurrency, queueCapacity, shutdownTimeout, eventsTimeout, trainerUrl, Retention.DEFAULTS);
+        this(
+                concurrency,
+                queueCapacity,
+                shutdownTimeout,
+                eventsTimeout,
+                trainerUrl,
+                Duration.ofMinutes(10),
+                Retention.DEFAULTS);
     }
 
     /** Whether another replica trains, and this one forwards training requests to it. */
@@ -63,6 +73,7 @@ public record TrainingSettings(
     public TrainingSettings {
         eventsTimeout = eventsTimeout == null ? Duration.ofHours(6) : eventsTimeout;
         retention = retention == null ? Retention.DEFAULTS : retention;
+        eventsIdleTimeout = eventsIdleTimeout == null ? Duration.ofMinutes(10) : eventsIdleTimeout;
         if (concurrency < 1 || concurrency > 16) {
             throw new IllegalArgumentException("dl4j-serving.training.concurrency must be 1-16, not " + concurrency);
         }

@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +36,14 @@ import org.springframework.web.util.UriComponentsBuilder;
 class TrainingController {
     private final TrainingJobs jobs;
     private final long eventStreamMillis;
+    private final Duration eventsIdleTimeout;
+    private final IdleEventStreams idleStreams;
 
-    TrainingController(TrainingJobs jobs, TrainingSettings settings) {
+    TrainingController(TrainingJobs jobs, TrainingSettings settings, IdleEventStreams idleStreams) {
         this.jobs = jobs;
         this.eventStreamMillis = settings.eventsTimeout().toMillis();
+        this.eventsIdleTimeout = settings.eventsIdleTimeout();
+        this.idleStreams = idleStreams;
     }
 
     /**
@@ -237,9 +242,15 @@ class TrainingController {
         jobs.get(id); // 404 before the stream starts
         SseEmitter emitter = new SseEmitter(eventStreamMillis);
         AtomicLong sequence = new AtomicLong();
+        AtomicLong lastSent = new AtomicLong(System.nanoTime());
         Runnable[] unsubscribe = new Runnable[1];
-        unsubscribe[0] = jobs.subscribe(id, event -> send(emitter, sequence.incrementAndGet(), event));
+        unsubscribe[0] = jobs.subscribe(id, event -> {
+            send(emitter, sequence.incrementAndGet(), event);
+            lastSent.set(System.nanoTime());
+        });
+        Runnable unwatch = idleStreams.watch(emitter, lastSent, eventsIdleTimeout);
         Runnable cleanup = () -> {
+            unwatch.run();
             if (unsubscribe[0] != null) {
                 unsubscribe[0].run();
             }

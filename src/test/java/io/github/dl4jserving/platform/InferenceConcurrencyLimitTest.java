@@ -25,7 +25,9 @@ class InferenceConcurrencyLimitTest {
                         n,
                         java.time.Duration.ofSeconds(10),
                         DataSize.ofKilobytes(64),
-                        384),
+                        384,
+                        1000,
+                        16),
                 new Rejections(meters),
                 meters,
                 300);

@@ -147,6 +147,7 @@ class JobRunnerTest {
                         Duration.ofSeconds(5),
                         Duration.ofHours(1),
                         null,
+                        Duration.ofMinutes(10),
                         new TrainingSettings.Retention(5, Duration.ofDays(1), 1)));
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 12; i++) { // submit and cancel, as the attack did 400 times

@@ -114,6 +114,62 @@ class HostileInputRoundThreeTest extends RunningServer {
         }
     }
 
+    // ---- 2. event streams --------------------------------------------------------------------
+
+    @Test
+    void eventStreamsAreCappedPerClientWithA429AndTheServiceKeepsAnswering() throws Exception {
+        HttpResponse<byte[]> started = client.postJson(
+                "/jobs",
+                "{\"model\": \"breast-cancer-logreg\", \"promote\": \"never\", \"hyperparameters\":"
+                        + " {\"epochs\": 10000, \"batchSize\": 1}}");
+        assertThat(started.statusCode()).isEqualTo(202);
+        String id = HttpTestClient.json(started).get("id").asString();
+        List<Socket> streams = new ArrayList<>();
+        try {
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            for (int i = 0; i < 200; i++) {
+                Object[] stream = ScaleOutTest.openStream(port, id);
+                Socket s = (Socket) stream[0];
+                statuses.merge((int) stream[1], 1, Integer::sum);
+                if ((int) stream[1] == 200) {
+                    streams.add(s);
+                } else {
+                    assertThat((String) stream[2]).containsIgnoringCase("Retry-After");
+                    s.close();
+                }
+            }
+            // Before: every one opened, and 8,400 took every connection Tomcat accepts.
+            assertThat(statuses).isEqualTo(Map.of(200, 16, 429, 184));
+            List<Double> millis = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
+                assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW)
+                                .statusCode())
+                        .isEqualTo(200);
+                assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+                millis.add((System.nanoTime() - start) / 1e6);
+            }
+            System.out.printf(
+                    "200 stream attempts (16 open): /predict + liveness p50 %.1f p99 %.1f ms%n",
+                    percentile(millis, 0.5), percentile(millis, 0.99));
+            streams.remove(0).close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            int again = 0;
+            while (again != 200 && System.nanoTime() < deadline) {
+                Object[] stream = ScaleOutTest.openStream(port, id);
+                again = (int) stream[1];
+                streams.add((Socket) stream[0]);
+                Thread.sleep(50);
+            }
+            assertThat(again).as("a closed stream frees its place").isEqualTo(200);
+        } finally {
+            for (Socket s : streams) {
+                s.close();
+            }
+            client.post("/jobs/" + id + "/cancel", "application/json", new byte[0]);
+        }
+    }
+
     // ---- 3. chunked trailers ----------------------------------------------------------------
 
     /** The status line of a chunked POST of a table row to /predict with {@code trailers} trailer fields. */

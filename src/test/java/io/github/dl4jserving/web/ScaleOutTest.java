@@ -238,6 +238,74 @@ class ScaleOutTest {
         }
     }
 
+    /** A socket with a GET of the job's event stream sent and the answer's head read; the status in [1]. */
+    static Object[] openStream(int port, String id) throws java.io.IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(20_000);
+        s.getOutputStream()
+                .write(("GET /jobs/" + id + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        StringBuilder head = new StringBuilder();
+        java.io.InputStream in = s.getInputStream();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            head.append((char) c);
+        }
+        String status = head.length() >= 12 ? head.substring(9, 12) : "-1";
+        return new Object[] {s, Integer.parseInt(status), head.toString()};
+    }
+
+    @Test
+    @Order(5)
+    void eventStreamsAreForwardedWithoutHoldingAThreadAndCappedPerClient() throws Exception {
+        HttpResponse<byte[]> started = onServing.postJson(
+                "/jobs",
+                "{\"model\": \"" + MODEL + "\", \"promote\": \"never\", \"hyperparameters\":"
+                        + " {\"epochs\": 10000, \"batchSize\": 1}}",
+                "Authorization",
+                "Bearer " + KEY);
+        assertThat(started.statusCode()).isEqualTo(202);
+        String id = HttpTestClient.json(started).get("id").asString();
+        List<Socket> streams = new ArrayList<>();
+        try (ConfigurableApplicationContext narrow = replica(
+                "narrow",
+                "--dl4j-serving.training.trainer-url=http://127.0.0.1:" + port(trainer),
+                "--server.tomcat.threads.max=4")) {
+            int port = port(narrow);
+            HttpTestClient onNarrow = new HttpTestClient(port);
+            for (int i = 0; i < 16; i++) {
+                Object[] stream = openStream(port, id);
+                streams.add((Socket) stream[0]);
+                assertThat((int) stream[1]).as((String) stream[2]).isEqualTo(200);
+            }
+            Object[] refused = openStream(port, id);
+            streams.add((Socket) refused[0]);
+            assertThat((int) refused[1]).isEqualTo(429);
+            assertThat((String) refused[2]).containsIgnoringCase("Retry-After: 30");
+            // Before: each forwarded stream held one of the replica's 4 request threads, and these hung.
+            List<Long> millis = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
+                assertThat(onNarrow.postJson("/predict", ROW).statusCode()).isEqualTo(200);
+                assertThat(onNarrow.get("/actuator/health/liveness").statusCode())
+                        .isEqualTo(200);
+                millis.add((System.nanoTime() - start) / 1_000_000);
+            }
+            System.out.printf(
+                    "16 forwarded event streams open on a replica of 4 request threads: /predict + liveness in %s ms%n",
+                    millis);
+        } finally {
+            for (Socket s : streams) {
+                s.close();
+            }
+            onServing.post(
+                    "/jobs/" + id + "/cancel", "application/json", new byte[0], "Authorization", "Bearer " + KEY);
+        }
+    }
+
     private static int freePort() {
         try {
             return S3Server.freePort();

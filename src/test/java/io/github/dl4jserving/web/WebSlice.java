@@ -40,7 +40,9 @@ class WebSlice {
                 64,
                 java.time.Duration.ofSeconds(10),
                 DataSize.ofKilobytes(64),
-                384);
+                384,
+                1000,
+                16);
     }
 
     @Bean
@@ -56,6 +58,11 @@ class WebSlice {
     @Bean
     SimpleMeterRegistry meterRegistry() {
         return new SimpleMeterRegistry();
+    }
+
+    @Bean
+    IdleEventStreams idleEventStreams() {
+        return new IdleEventStreams();
     }
 
     @Bean
