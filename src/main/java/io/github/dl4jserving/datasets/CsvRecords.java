@@ -1,5 +1,6 @@
 package io.github.dl4jserving.datasets;
 
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -38,6 +39,38 @@ public final class CsvRecords {
         try (MappingIterator<String[]> it = READER.readValues(body)) {
             while (records.size() <= limit && it.hasNextValue()) {
                 records.add(it.nextValue());
+            }
+        } catch (JacksonException e) {
+            String reason = e.getOriginalMessage();
+            throw new Malformed(
+                    records.size() + 1,
+                    reason == null
+                            ? "it is not well-formed CSV"
+                            : reason.lines().findFirst().orElse(reason));
+        }
+        return records;
+    }
+
+    /**
+     * The records of {@code bytes}, UTF-8, decoded as they are read (no copy of the whole text is
+     * made), up to {@code limit} records or until they hold more than {@code maxCells} cells; the
+     * record that passes either is included, so the caller can tell.
+     *
+     * @throws Malformed when the bytes are not UTF-8 CSV, naming the record where it broke
+     */
+    public static List<String[]> read(byte[] bytes, int limit, long maxCells) {
+        int start =
+                bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF
+                        ? 3
+                        : 0;
+        List<String[]> records = new ArrayList<>();
+        long cells = 0;
+        try (MappingIterator<String[]> it =
+                READER.readValues(new ByteArrayInputStream(bytes, start, bytes.length - start))) {
+            while (records.size() <= limit && cells <= maxCells && it.hasNextValue()) {
+                String[] record = it.nextValue();
+                records.add(record);
+                cells += record.length;
             }
         } catch (JacksonException e) {
             String reason = e.getOriginalMessage();

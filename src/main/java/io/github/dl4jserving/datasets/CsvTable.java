@@ -1,9 +1,5 @@
 package io.github.dl4jserving.datasets;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,26 +17,36 @@ public final class CsvTable {
         this.rows = rows;
     }
 
+    /** The most cells (rows x columns) a table may have: see {@link #parse(byte[], int, int, long)}. */
+    public static final long MAX_CELLS = 10_000_000;
+
     public static CsvTable parse(byte[] bytes, int maxRows, int maxColumns) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidDatasetException("The CSV file is not UTF-8 text.");
-        }
+        return parse(bytes, maxRows, maxColumns, MAX_CELLS);
+    }
+
+    /**
+     * Parses a table of at most {@code maxRows} rows, {@code maxColumns} columns and {@code maxCells}
+     * cells in all. The cells are what costs heap (about 50 bytes each as Java strings, however short
+     * the text), so they are bounded together: 980,000 rows of 101 columns fit the row and column
+     * limits, and took more heap than the service had.
+     */
+    public static CsvTable parse(byte[] bytes, int maxRows, int maxColumns, long maxCells) {
         List<String[]> records;
         try {
-            records = CsvRecords.read(text, maxRows + 1);
+            records = CsvRecords.read(bytes, maxRows + 1, maxCells);
         } catch (CsvRecords.Malformed e) {
             int row = e.record() - 1;
+            String reason = e.reason().contains("Invalid UTF-8") || e.reason().contains("UTF-8")
+                    ? "it is not UTF-8 text"
+                    : e.reason();
             throw new InvalidDatasetException(
-                    (row == 0 ? "The header" : "Row " + row) + " is not well-formed CSV: " + e.reason() + ".",
-                    row,
+                    (row == 0 ? "The header" : "Row " + row) + " is not well-formed CSV: " + reason + ".", row, null);
+        }
+        if (records.stream().mapToLong(r -> r.length).sum() > maxCells) {
+            throw new InvalidDatasetException(
+                    "The table has more than " + maxCells + " cells (rows x columns); at most " + maxCells
+                            + " are read, as each takes memory. Upload fewer rows or columns.",
+                    records.size() - 1,
                     null);
         }
         if (records.isEmpty()) {

@@ -86,4 +86,16 @@ class CsvTableTest {
         assertThatThrownBy(() -> CsvTable.parse("a,b,c\n".getBytes(StandardCharsets.UTF_8), 10, 2))
                 .hasMessageContaining("at most 2");
     }
+
+    @Test
+    void refusesATableWithMoreCellsThanTheLimitAfterReadingNoMoreThanThat() {
+        byte[] csv = ("a,b,c\n" + "1,2,3\n".repeat(100)).getBytes(StandardCharsets.UTF_8);
+
+        // Before: a table within the row and column limits was read whole, 980,000 rows of 101 columns
+        // until the heap ran out.
+        assertThatThrownBy(() -> CsvTable.parse(csv, 1_000, 1_000, 150))
+                .isInstanceOf(InvalidDatasetException.class)
+                .hasMessageContaining("more than 150 cells");
+        assertThat(CsvTable.parse(csv, 1_000, 1_000, 303).rowCount()).isEqualTo(100);
+    }
 }
