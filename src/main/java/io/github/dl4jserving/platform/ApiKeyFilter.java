@@ -63,7 +63,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String credentialProblem = credentialProblem(request);
         if (credentialProblem != null) {
-            FilterProblems.write(response, HttpStatus.BAD_REQUEST, credentialProblem, null);
+            FilterProblems.write(request, response, HttpStatus.BAD_REQUEST, credentialProblem);
             return;
         }
         boolean changesState = changesState(request);
@@ -80,6 +80,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 return;
             }
             refuse(
+                    request,
                     response,
                     HttpStatus.FORBIDDEN,
                     "Changing models, data sets or jobs is allowed from localhost only "
@@ -90,6 +91,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
         String presented = presentedKey(request);
         if (presented == null) {
             refuse(
+                    request,
                     response,
                     HttpStatus.UNAUTHORIZED,
                     "This request needs the API key: send it as 'Authorization: "
@@ -97,7 +99,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         if (!MessageDigest.isEqual(keyDigest, sha256(presented))) {
-            refuse(response, HttpStatus.UNAUTHORIZED, "The API key is not valid.");
+            refuse(request, response, HttpStatus.UNAUTHORIZED, "The API key is not valid.");
             return;
         }
         chain.doFilter(request, response);
@@ -211,11 +213,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
         }
     }
 
-    private static void refuse(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+    private static void refuse(
+            HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+            throws IOException {
         if (status == HttpStatus.UNAUTHORIZED) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
-        FilterProblems.write(response, status, detail, null);
+        FilterProblems.write(request, response, status, detail);
     }
 
     private static byte[] sha256(String s) {

@@ -53,10 +53,7 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
         if (request.getContentLengthLong() > limit) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
             FilterProblems.write(
-                    response,
-                    HttpStatus.CONTENT_TOO_LARGE,
-                    new PayloadTooLargeException(limit).getMessage(),
-                    request.getRequestURI());
+                    request, response, HttpStatus.CONTENT_TOO_LARGE, new PayloadTooLargeException(limit).getMessage());
             return;
         }
         chain.doFilter(new LimitedRequest(request, limit), response);

@@ -66,6 +66,7 @@ class EventStreamLimit extends OncePerRequestFilter {
         if (mine.incrementAndGet() > perClient) {
             release(client, mine, false);
             refuse(
+                    request,
                     response,
                     "This client already follows " + perClient
                             + " job event streams (dl4j-serving.max-event-streams-per-client). Close one, or poll GET "
@@ -75,6 +76,7 @@ class EventStreamLimit extends OncePerRequestFilter {
         if (open.incrementAndGet() > total) {
             release(client, mine, true);
             refuse(
+                    request,
                     response,
                     "The service already serves " + total
                             + " job event streams (dl4j-serving.max-event-streams). Retry later, or poll GET /jobs/{id}.");
@@ -124,9 +126,10 @@ class EventStreamLimit extends OncePerRequestFilter {
         }
     }
 
-    private static void refuse(HttpServletResponse response, String detail) throws IOException {
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, String detail)
+            throws IOException {
         response.setHeader(HttpHeaders.RETRY_AFTER, "30");
-        FilterProblems.write(response, HttpStatus.TOO_MANY_REQUESTS, detail, null);
+        FilterProblems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, detail);
     }
 
     /** The connection's address, or the forwarded client's when the connection is from this network. */

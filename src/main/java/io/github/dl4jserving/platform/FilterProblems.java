@@ -1,5 +1,6 @@
 package io.github.dl4jserving.platform;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -10,21 +11,23 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * RFC 9457 answers written by the servlet filters, which refuse requests before Spring MVC (and
- * its ProblemHandlers) sees them. Jackson writes them, so any character in a detail (quotes,
- * backslashes, control characters) comes out as well-formed JSON.
+ * its ProblemHandlers) sees them, in the shape Spring's {@code ProblemDetail} has: title, status,
+ * detail and the request's path as {@code instance}, and no {@code type} (about:blank, which Spring
+ * leaves out). Jackson writes them, so any character in a detail (quotes, backslashes, control
+ * characters) comes out as well-formed JSON.
  */
 public final class FilterProblems {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private FilterProblems() {}
 
-    /** Writes {@code status} with {@code detail}, and {@code instance} unless it is null. */
-    static void write(HttpServletResponse response, HttpStatus status, String detail, String instance)
+    /** Writes {@code status} with {@code detail}, for the path of {@code request}. */
+    static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(json(status, detail, instance));
+        response.getWriter().write(json(status, detail, request.getRequestURI()));
     }
 
     /** The problem document itself. */
@@ -34,7 +37,6 @@ public final class FilterProblems {
 
     static String json(int status, String title, String detail, String instance) {
         Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
         problem.put("title", title);
         problem.put("status", status);
         problem.put("detail", detail);

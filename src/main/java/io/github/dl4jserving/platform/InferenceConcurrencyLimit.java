@@ -99,7 +99,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
         // Every slot busy with requests whose bodies are in: refuse at once, without reading this
         // body, as cheaply as before. Slow senders hold no slot, so they cannot cause this.
         if (permits != null && permits.availablePermits() == 0) {
-            busy(response, "The service is at its limit of " + limit + " inference requests in progress.");
+            busy(request, response, "The service is at its limit of " + limit + " inference requests in progress.");
             return;
         }
         HttpServletRequest read = readBody(request, response);
@@ -107,7 +107,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             return;
         }
         if (permits != null && !permits.tryAcquire()) {
-            busy(response, "The service is at its limit of " + limit + " inference requests in progress.");
+            busy(request, response, "The service is at its limit of " + limit + " inference requests in progress.");
             return;
         }
         inflight.incrementAndGet();
@@ -130,7 +130,10 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             return request;
         }
         if (!reads.tryAcquire()) {
-            busy(response, "The service is reading as many request bodies as it allows (dl4j-serving.max-body-reads).");
+            busy(
+                    request,
+                    response,
+                    "The service is reading as many request bodies as it allows (dl4j-serving.max-body-reads).");
             return null;
         }
         reading.incrementAndGet();
@@ -141,7 +144,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
         } catch (PayloadTooLargeException e) {
             rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
             response.setHeader(HttpHeaders.CONNECTION, "close");
-            FilterProblems.write(response, HttpStatus.CONTENT_TOO_LARGE, e.getMessage(), request.getRequestURI());
+            FilterProblems.write(request, response, HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
             return null;
         } catch (IOException e) {
             if (timedOut(e)) {
@@ -155,10 +158,10 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
     }
 
     /** 503 with Retry-After: the client may try again in a second. */
-    private void busy(HttpServletResponse response, String why) throws IOException {
+    private void busy(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
         rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
         response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-        FilterProblems.write(response, HttpStatus.SERVICE_UNAVAILABLE, why + " Retry shortly.", null);
+        FilterProblems.write(request, response, HttpStatus.SERVICE_UNAVAILABLE, why + " Retry shortly.");
     }
 
     private static boolean hasBody(HttpServletRequest request) {
@@ -218,12 +221,12 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
         rejections.count("too_slow", Rejections.UNKNOWN, Rejections.UNKNOWN);
         response.setHeader(HttpHeaders.CONNECTION, "close");
         FilterProblems.write(
+                request,
                 response,
                 HttpStatus.REQUEST_TIMEOUT,
                 "The request body arrived too slowly: it must not stall for more than "
                         + readTimeoutNanos / 1_000_000_000L + " s (dl4j-serving.body-read-timeout) and must arrive at "
-                        + minBytesPerSecond / 1024 + " KB/s or faster after that (dl4j-serving.body-min-rate).",
-                request.getRequestURI());
+                        + minBytesPerSecond / 1024 + " KB/s or faster after that (dl4j-serving.body-min-rate).");
         return null;
     }
 }

@@ -49,28 +49,28 @@ class MalformedRequestCheck extends OncePerRequestFilter {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         if (accept != null && !parses(accept, true)) {
             FilterProblems.write(
+                    request,
                     response,
                     HttpStatus.BAD_REQUEST,
-                    "The Accept header is not a list of media types such as application/json or */*.",
-                    null);
+                    "The Accept header is not a list of media types such as application/json or */*.");
             return;
         }
         String type = request.getContentType();
         if (type != null && !type.isBlank()) {
             String wrong = contentTypeProblem(type);
             if (wrong != null) {
-                FilterProblems.write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, wrong, null);
+                FilterProblems.write(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, wrong);
                 return;
             }
         }
         String query = request.getQueryString();
         if (query != null && !decodable(query)) {
             FilterProblems.write(
+                    request,
                     response,
                     HttpStatus.BAD_REQUEST,
                     "The query string is not valid: every '%' must start an escape of two hex digits, and the "
-                            + "escaped bytes must be UTF-8 (a space is %20 or +, a '%' itself is %25).",
-                    null);
+                            + "escaped bytes must be UTF-8 (a space is %20 or +, a '%' itself is %25).");
             return;
         }
         chain.doFilter(request, response);

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -91,10 +92,10 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
             target = URI.create(trainer + request.getRequestURI() + (query == null ? "" : "?" + query));
         } catch (IllegalArgumentException e) {
             FilterProblems.write(
+                    request,
                     response,
                     HttpStatus.BAD_REQUEST,
-                    "The request's address is not a valid URI (a '%' must start a two-digit hex escape).",
-                    null);
+                    "The request's address is not a valid URI (a '%' must start a two-digit hex escape).");
             return;
         }
         long length = request.getContentLengthLong();
@@ -123,21 +124,16 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
         } catch (IOException e) {
             log.warn("The trainer at {} did not answer {} {}: {}", trainer, request.getMethod(), target, e.toString());
             FilterProblems.write(
+                    request,
                     response,
                     HttpStatus.SERVICE_UNAVAILABLE,
-                    "Training runs on the trainer replica, which cannot be reached right now. Try again shortly.",
-                    request.getRequestURI());
+                    "Training runs on the trainer replica, which cannot be reached right now. Try again shortly.");
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
-        response.setStatus(answer.statusCode());
-        answer.headers().map().forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> response.addHeader(name, v));
-            }
-        });
+        answerHead(answer.statusCode(), answer.headers(), response);
         try (InputStream in = answer.body()) {
             OutputStream out = response.getOutputStream();
             byte[] buffer = new byte[8192];
@@ -169,12 +165,7 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
             }
         };
         client.sendAsync(forward, info -> {
-                    response.setStatus(info.statusCode());
-                    info.headers().map().forEach((name, values) -> {
-                        if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                            values.forEach(v -> response.addHeader(name, v));
-                        }
-                    });
+                    answerHead(info.statusCode(), info.headers(), response);
                     return HttpResponse.BodySubscribers.fromSubscriber(new Flow.Subscriber<List<ByteBuffer>>() {
                         private Flow.Subscription subscription;
 
@@ -217,11 +208,11 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
                         log.warn("The trainer at {} did not answer GET {}: {}", trainer, forward.uri(), e.toString());
                         try {
                             FilterProblems.write(
+                                    request,
                                     response,
                                     HttpStatus.SERVICE_UNAVAILABLE,
                                     "Training runs on the trainer replica, which cannot be reached right now. "
-                                            + "Try again shortly.",
-                                    request.getRequestURI());
+                                            + "Try again shortly.");
                         } catch (IOException | RuntimeException ignored) {
                             // the client is gone as well
                         }
@@ -229,6 +220,16 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
                     complete.run();
                     return null;
                 });
+    }
+
+    /** The trainer's status and headers, but for the hop-by-hop ones, as this replica's answer. */
+    private static void answerHead(int status, HttpHeaders headers, HttpServletResponse response) {
+        response.setStatus(status);
+        headers.map().forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> response.addHeader(name, v));
+            }
+        });
     }
 
     private static InputStream stream(HttpServletRequest request) {

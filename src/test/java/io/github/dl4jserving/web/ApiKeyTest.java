@@ -18,6 +18,9 @@ class ApiKeyTest extends RunningServer {
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(HttpTestClient.contentType(anonymous)).startsWith("application/problem+json");
         assertThat(new String(anonymous.body())).doesNotContain("test-key-123");
+        // The shape of every other problem: the path as instance, no about:blank type.
+        assertThat(HttpTestClient.json(anonymous).get("instance").asString()).isEqualTo("/jobs");
+        assertThat(HttpTestClient.json(anonymous).has("type")).isFalse();
         assertThat(client.postJson("/jobs", "{}", "X-API-Key", "nope").statusCode())
                 .isEqualTo(401);
         assertThat(client.postJson("/jobs", "{}", "Authorization", "Bearer test-key-123")
