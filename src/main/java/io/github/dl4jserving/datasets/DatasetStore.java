@@ -63,14 +63,48 @@ public class DatasetStore {
     }
 
     public DatasetInfo uploadCsv(byte[] csv, String target) {
+        return uploadCsv(csv, target, List.of());
+    }
+
+    /**
+     * A CSV table whose {@code target} column holds the classes. Columns named {@code id} (in any
+     * case) and those in {@code ignore} are not features, as they are not at {@code /predict}; the
+     * answer's schema lists them as {@code ignored}, and warns of a feature that looks like a row key
+     * (whole numbers, all different, in row order).
+     */
+    public DatasetInfo uploadCsv(byte[] csv, String target, List<String> ignore) {
         if (target == null || target.isBlank()) {
-            throw new InvalidDatasetException("Name the target column with the 'target' parameter.");
+            throw new InvalidDatasetException(
+                    "Name the column to predict with the 'target' query parameter: the one holding each row's "
+                            + "class (two distinct values); every other column is a numeric feature. For example: "
+                            + "curl -H 'Content-Type: text/csv' --data-binary @table.csv "
+                            + "'localhost:8080/datasets?target=diagnosis'.",
+                    null,
+                    "target");
         }
         CsvTable table = CsvTable.parse(csv, MAX_ROWS, MAX_COLUMNS);
-        TabularSet set = tabular(table, target);
+        for (String name : ignore) {
+            table.columnIndex(name); // an unknown name is refused, naming the columns there are
+        }
+        List<String> ignored = table.header().stream()
+                .filter(h -> !h.equals(target) && (h.equalsIgnoreCase("id") || ignore.contains(h)))
+                .toList();
+        TabularSet set = tabular(table, target, ignored);
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("target", target);
         schema.put("features", set.features());
+        schema.put("ignored", ignored);
+        List<String> warnings = new ArrayList<>();
+        for (int f = 0; f < set.features().size(); f++) {
+            if (looksLikeRowKey(set.rows(), f)) {
+                warnings.add("Column '" + set.features().get(f) + "' holds different whole numbers in rising "
+                        + "order, as a row key does; if it is one, upload again with ignore="
+                        + set.features().get(f) + ", or the model will learn from it and ask for it.");
+            }
+        }
+        if (!warnings.isEmpty()) {
+            schema.put("warnings", warnings);
+        }
         return write(
                 DatasetInfo.TABULAR_CSV,
                 sha256(csv),
@@ -151,7 +185,11 @@ public class DatasetStore {
     public TabularSet tabular(String id) throws IOException {
         DatasetInfo info = require(id, DatasetInfo.TABULAR_CSV);
         CsvTable table = CsvTable.parse(Files.readAllBytes(dir(id).resolve(CSV)), MAX_ROWS, MAX_COLUMNS);
-        return tabular(table, (String) info.schema().get("target"));
+        Object ignored = info.schema().get("ignored");
+        return tabular(
+                table,
+                (String) info.schema().get("target"),
+                ignored instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of());
     }
 
     /** The images of an uploaded {@code image-idx} or {@code image-folder} data set. */
@@ -184,10 +222,11 @@ public class DatasetStore {
         return dir;
     }
 
-    private static TabularSet tabular(CsvTable table, String target) {
+    private static TabularSet tabular(CsvTable table, String target, List<String> ignored) {
         List<String> classes = table.column(target);
-        List<String> features =
-                table.header().stream().filter(h -> !h.equals(target)).toList();
+        List<String> features = table.header().stream()
+                .filter(h -> !h.equals(target) && !ignored.contains(h))
+                .toList();
         if (features.isEmpty()) {
             throw new InvalidDatasetException("The table has no feature columns besides '" + target + "'.", 0, null);
         }
@@ -209,6 +248,20 @@ public class DatasetStore {
         }
         int[] cls = classes.stream().mapToInt(labels::indexOf).toArray();
         return new TabularSet(features, rows, cls, labels);
+    }
+
+    /** Whether column {@code f} holds whole numbers, all different and rising: a row key's look. */
+    private static boolean looksLikeRowKey(double[][] rows, int f) {
+        if (rows.length < 3) {
+            return false;
+        }
+        for (int r = 0; r < rows.length; r++) {
+            double v = rows[r][f];
+            if (v != Math.rint(v) || (r > 0 && v <= rows[r - 1][f])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Numbers in numeric order ("2" before "10"), anything else alphabetically. */

@@ -4,6 +4,7 @@ import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.datasets.InvalidDatasetException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
@@ -39,8 +40,13 @@ class DatasetsController {
             summary = "Upload a CSV table (raw body) with a header; 'target' "
                     + "names the class column (two classes), every other column must be numeric")
     @PostMapping(path = "/datasets", consumes = "text/csv")
-    ResponseEntity<DatasetInfo> csv(@RequestParam String target, @RequestBody byte[] body) {
-        return created(store.uploadCsv(body, target));
+    ResponseEntity<DatasetInfo> csv(
+            @RequestParam(required = false) String target,
+            @Parameter(description = "columns that are not features, besides any named id")
+                    @RequestParam(required = false)
+                    List<String> ignore,
+            @RequestBody byte[] body) {
+        return created(store.uploadCsv(body, target, ignore == null ? List.of() : ignore));
     }
 
     @Operation(
@@ -60,12 +66,13 @@ class DatasetsController {
     ResponseEntity<DatasetInfo> parts(
             @RequestPart(required = false) MultipartFile file,
             @RequestParam(required = false) String target,
+            @RequestParam(required = false) List<String> ignore,
             @RequestPart(required = false) MultipartFile images,
             @RequestPart(required = false) MultipartFile labels,
             @RequestPart(required = false) MultipartFile archive)
             throws IOException {
         if (file != null) {
-            return created(store.uploadCsv(file.getBytes(), target));
+            return created(store.uploadCsv(file.getBytes(), target, ignore == null ? List.of() : ignore));
         }
         if (images != null || labels != null) {
             if (images == null || labels == null) {

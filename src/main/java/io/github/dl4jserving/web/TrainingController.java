@@ -9,6 +9,8 @@ import io.github.dl4jserving.training.TrainingJobs;
 import io.github.dl4jserving.training.TrainingSettings;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
@@ -78,7 +80,13 @@ class TrainingController {
             summary = "Start a training job; 202 with its Location, 429 when the "
                     + "queue is full, 422 naming a bad hyperparameter")
     @PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<TrainingJob> start(@RequestBody JobRequest request) {
+    ResponseEntity<TrainingJob> start(
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = JobRequest.class)))
+                    @RequestBody
+                    Map<String, Object> body) {
+        JobRequest request = jobRequest(body);
         TrainingJob job = request.resumeFrom() != null
                 ? jobs.resume(
                         request.resumeFrom(),
@@ -95,6 +103,83 @@ class TrainingController {
         return ResponseEntity.accepted()
                 .location(URI.create("/jobs/" + job.id()))
                 .body(job);
+    }
+
+    private static final List<String> JOB_FIELDS =
+            List.of("model", "dataset", "hyperparameters", "promote", "name", "resumeFrom");
+
+    /**
+     * The request, its fields checked by name and type: a misspelt field would otherwise be dropped
+     * silently, and the job refused for a reason that hides it ("no trainer for ''").
+     */
+    private JobRequest jobRequest(Map<String, Object> body) {
+        for (String key : body.keySet()) {
+            if (!JOB_FIELDS.contains(key)) {
+                String near = JOB_FIELDS.stream()
+                        .filter(f -> editDistance(f.toLowerCase(), key.toLowerCase()) <= 2)
+                        .findFirst()
+                        .map(f -> " Did you mean '" + f + "'?")
+                        .orElse("");
+                throw new InvalidHyperparameterException(
+                        shorten(key),
+                        "Unknown field '" + shorten(key) + "'." + near + " A job takes " + JOB_FIELDS
+                                + ", for example {\"model\": \"mnist-softmax\", \"hyperparameters\": {\"epochs\": 1}}.");
+            }
+        }
+        Object hyper = body.get("hyperparameters");
+        if (hyper != null && !(hyper instanceof Map)) {
+            throw new InvalidHyperparameterException(
+                    "hyperparameters", "'hyperparameters' must be a JSON object such as {\"epochs\": 1}.");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> hyperparameters = (Map<String, Object>) hyper;
+        JobRequest request = new JobRequest(
+                text(body, "model"),
+                text(body, "dataset"),
+                hyperparameters,
+                text(body, "promote"),
+                text(body, "name"),
+                text(body, "resumeFrom"));
+        if (request.model() == null && request.resumeFrom() == null) {
+            throw new InvalidHyperparameterException(
+                    "model",
+                    "Name the model to train with 'model': one of "
+                            + jobs.trainers().stream().map(TrainerInfo::model).toList()
+                            + " (GET /trainers lists their hyperparameters and data sets).");
+        }
+        return request;
+    }
+
+    private static String text(Map<String, Object> body, String field) {
+        Object v = body.get(field);
+        if (v == null || v instanceof String) {
+            return (String) v;
+        }
+        throw new InvalidHyperparameterException(field, "'" + field + "' must be a string.");
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+
+    /** Levenshtein distance, for a misspelt field's likely meaning. */
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /**

@@ -253,6 +253,38 @@ class DatasetUploadTest extends RunningServer {
     }
 
     @Test
+    void anIdColumnIsNotAFeatureOtherColumnsCanBeIgnoredAndARowKeyIsPointedOut() throws IOException {
+        // The shipped CSV's own layout: an id first, then the nine features, then the class.
+        List<String> lines = TestData.breastCancerCsv("diagnosis").lines().toList();
+        StringBuilder csv = new StringBuilder("ID,row," + lines.get(0) + "\n");
+        for (int r = 1; r < lines.size(); r++) {
+            csv.append(1000 + r * 7 % 683)
+                    .append(',')
+                    .append(r)
+                    .append(',')
+                    .append(lines.get(r))
+                    .append('\n');
+        }
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+
+        // Before: "features": ["ID", "row", ...], and the model trained on it asked for the id.
+        JsonNode keyed = HttpTestClient.json(client.post("/datasets?target=diagnosis", "text/csv", bytes));
+        assertThat(keyed.get("schema").get("ignored").toString()).isEqualTo("[\"ID\"]");
+        assertThat(keyed.get("schema").get("features").toString())
+                .doesNotContain("\"ID\"")
+                .contains("\"row\"");
+        assertThat(keyed.get("schema").get("warnings").get(0).asString()).contains("'row'", "ignore=row");
+
+        JsonNode ignored = HttpTestClient.json(client.post("/datasets?target=diagnosis&ignore=row", "text/csv", bytes));
+        assertThat(ignored.get("schema").get("ignored").toString()).isEqualTo("[\"ID\",\"row\"]");
+        assertThat(ignored.get("schema").get("features").size()).isEqualTo(9);
+        assertThat(ignored.get("schema").has("warnings")).isFalse();
+
+        assertProblem(
+                client.post("/datasets?target=diagnosis&ignore=nope", "text/csv", bytes), 422, "no column 'nope'");
+    }
+
+    @Test
     void badUploadsAreRefusedWithTheRowAndColumnAndLeaveNothingOnDisk() throws Exception {
         List<String> before = stored();
         HttpResponse<byte[]> ragged =
@@ -282,10 +314,12 @@ class DatasetUploadTest extends RunningServer {
                 client.post("/datasets?target=y", "text/csv", "a,y\n1,p\n2,q\n3,r\n".getBytes(StandardCharsets.UTF_8)),
                 422,
                 "exactly two classes");
-        assertThat(client.post("/datasets", "text/csv", "a,y\n1,p\n".getBytes(StandardCharsets.UTF_8))
-                        .statusCode())
-                .as("no target parameter")
-                .isEqualTo(400);
+        // Before: Spring's "Required parameter 'target' is not present."
+        HttpResponse<byte[]> noTarget =
+                client.post("/datasets", "text/csv", "a,y\n1,p\n".getBytes(StandardCharsets.UTF_8));
+        assertProblem(noTarget, 422, "'target' query parameter");
+        assertThat(HttpTestClient.json(noTarget).get("detail").asString()).contains("?target=diagnosis");
+        assertThat(HttpTestClient.json(noTarget).get("field").asString()).isEqualTo("target");
         assertProblem(
                 client.post("/datasets", "application/zip", zip("../escape.png", "0", "seven/a.png", "1")),
                 422,

@@ -37,7 +37,7 @@ class DatasetsControllerTest {
 
     @Test
     void storesARawCsvWithItsTargetColumn() {
-        when(store.uploadCsv(any(), eq("label"))).thenReturn(info(DatasetInfo.TABULAR_CSV));
+        when(store.uploadCsv(any(), eq("label"), any())).thenReturn(info(DatasetInfo.TABULAR_CSV));
 
         assertThat(mvc.post()
                         .uri("/datasets?target=label")
@@ -61,7 +61,7 @@ class DatasetsControllerTest {
 
     @Test
     void answersTheModulesRefusalAsAProblemNamingTheColumn() {
-        when(store.uploadCsv(any(), eq("label")))
+        when(store.uploadCsv(any(), eq("label"), any()))
                 .thenThrow(new InvalidDatasetException("Column 'x' is not numeric.", 2, "x"));
 
         assertThat(mvc.post()

@@ -55,6 +55,8 @@ class ObservabilityTest extends RunningServer {
                 .containsPattern("dl4j_inference_queue_depth\\{model=\"mnist-mlp\",version=\"\\d+\"} 0")
                 .containsPattern("dl4j_models_loaded \\d")
                 .containsPattern("dl4j_model_load_seconds_count\\{model=\"mnist-mlp\",version=\"\\d+\"} 1")
+                // there before any load fails, at 0, so that dashboards and alerts can use it
+                .contains("dl4j_model_load_failures_total{model=\"mnist-mlp\"} 0.0")
                 .containsPattern("dl4j_nd4j_offheap_used_bytes [1-9]")
                 .contains("http_server_requests_seconds", "jvm_memory_used_bytes", "process_cpu_usage");
         assertThat(scrape).doesNotContain("request_id", "job_id");

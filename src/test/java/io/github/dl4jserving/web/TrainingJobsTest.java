@@ -163,7 +163,10 @@ class TrainingJobsTest extends RunningServer {
             {"{\"model\": \"no-such-model\"}", "model"},
             {"{\"hyperparameters\": {}}", "model"},
             {"{\"model\": \"mnist-mlp\", \"dataset\": \"breast-cancer-wisconsin\"}", "dataset"},
-            {"{\"model\": \"mnist-mlp\", \"promote\": \"sometimes\"}", "promote"}
+            {"{\"model\": \"mnist-mlp\", \"promote\": \"sometimes\"}", "promote"},
+            {"{\"modle\": \"mnist-softmax\"}", "modle"},
+            {"{\"model\": 7}", "model"},
+            {"{\"model\": \"mnist-mlp\", \"hyperparameters\": [1]}", "hyperparameters"}
         };
         for (String[] c : cases) {
             HttpResponse<byte[]> r = client.postJson("/jobs", c[0]);
@@ -171,6 +174,15 @@ class TrainingJobsTest extends RunningServer {
             assertThat(HttpTestClient.contentType(r)).isEqualTo("application/problem+json");
             assertThat(HttpTestClient.json(r).get("field").asString()).as(c[0]).isEqualTo(c[1]);
         }
+        // Before: "There is no trainer for ''", the misspelt key dropped without a word.
+        assertThat(HttpTestClient.json(client.postJson("/jobs", "{\"modle\": \"mnist-softmax\"}"))
+                        .get("detail")
+                        .asString())
+                .contains("Unknown field 'modle'", "Did you mean 'model'?", "hyperparameters");
+        assertThat(HttpTestClient.json(client.postJson("/jobs", "{\"hyperparameters\": {}}"))
+                        .get("detail")
+                        .asString())
+                .contains("'model'", "mnist-softmax");
         assertThat(client.postJson("/jobs", "{not json").statusCode()).isEqualTo(400);
         assertThat(client.get("/jobs/nope").statusCode()).isEqualTo(404);
         assertThat(client.get("/jobs?status=SLEEPING").statusCode()).isEqualTo(400);

@@ -13,7 +13,8 @@ import org.springframework.context.event.EventListener;
 /**
  * {@code dl4j.models.loaded} (versions in memory), {@code dl4j.model.load} (load time per
  * version) and {@code dl4j.model.load.failures} (per model). The versions loaded before this bean
- * existed (at start-up) are recorded when it is made; later ones as their events arrive.
+ * existed (at start-up) are recorded when it is made; later ones as their events arrive. The
+ * failure count of every loaded model is there from its first load, at 0.
  */
 class RegistryMetrics {
     private final MeterRegistry meters;
@@ -41,14 +42,18 @@ class RegistryMetrics {
                 .tags("model", event.name(), "version", Integer.toString(event.version()))
                 .register(meters)
                 .record((long) (event.loadSeconds() * 1e9), TimeUnit.NANOSECONDS);
+        failures(event.name()); // at 0 from the first load, so that dashboards and alerts can use it
     }
 
     @EventListener
     void failed(ModelVersionFailed event) {
-        Counter.builder("dl4j.model.load.failures")
+        failures(event.name()).increment();
+    }
+
+    private Counter failures(String model) {
+        return Counter.builder("dl4j.model.load.failures")
                 .description("Model versions on disk that failed to load")
-                .tag("model", event.name())
-                .register(meters)
-                .increment();
+                .tag("model", model)
+                .register(meters);
     }
 }
