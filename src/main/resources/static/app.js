@@ -46,6 +46,13 @@ function showImage(img, blob) {
   img.hidden = false;
 }
 
+// Takes an image away, so that an error never shows beside an earlier answer's pictures.
+function hideImage(img) {
+  if (img.src.startsWith('blob:')) URL.revokeObjectURL(img.src);
+  img.removeAttribute('src');
+  img.hidden = true;
+}
+
 // Server-sent events read with fetch, so the key goes in a header: EventSource cannot send one.
 async function streamEvents(url, onEvent, signal) {
   const response = await api(url, { signal, headers: { Accept: 'text/event-stream' } });
@@ -135,6 +142,8 @@ async function classifyImage(file, name) {
   } catch (error) {
     $('digit-result').replaceChildren();
     delete $('digit-result').dataset.top;
+    hideImage($('uploaded'));
+    hideImage($('prepared'));
     showError('digits', error);
   }
 }
@@ -331,9 +340,15 @@ function follow(id) {
     if (!finished() && events === following) setTimeout(() => { if (events === following) follow(id); }, 1000);
   }, (error) => {
     if (!following.signal.aborted) showError('training', error);
-  }).finally(() => {
+  }).finally(async () => {
     if (events !== following || !finished()) return;
     $('job-cancel').disabled = true;
+    // The final status event carries no loss: the job itself has the last one.
+    try {
+      showProgress(await (await api(`jobs/${id}`)).json());
+    } catch (error) {
+      showError('training', error);
+    }
     refreshChart();
     loadJobs();
     loadModels();

@@ -63,6 +63,8 @@ final class JobState implements TrainingProgress {
     long iteration;
     Double loss;
     Double eta;
+    private long firstIterationNanos;
+    private double firstFraction;
     final List<TrainingJob.EpochStats> history = new ArrayList<>();
     final List<double[]> losses = new ArrayList<>();
     int lossStride = 1;
@@ -228,8 +230,14 @@ final class JobState implements TrainingProgress {
             iteration = iterationNumber;
             loss = iterationLoss;
             progress = Math.min(1.0, fraction);
-            double elapsed = (now - startNanos) / 1e9;
-            eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : null;
+            // The ETA is measured from the first iteration, not the start (loading the data took a part
+            // of a 10 s job that no iteration repeats), and only once 2% of the work is behind it.
+            if (firstIterationNanos == 0) {
+                firstIterationNanos = now;
+                firstFraction = fraction;
+            }
+            double done = fraction - firstFraction;
+            eta = done >= 0.02 ? (now - firstIterationNanos) / 1e9 * (1 - fraction) / done : null;
             if (iterationNumber % lossStride == 0) {
                 losses.add(new double[] {iterationNumber, iterationLoss});
                 if (losses.size() > MAX_LOSS_POINTS) {

@@ -193,6 +193,14 @@ class WebPageTest extends PageInBrowser {
                 "SUCCEEDED".equals(d.findElement(By.id("job-progress-text")).getDomAttribute("data-status")));
         assertThat(driver.findElement(By.id("job-progress")).getDomProperty("value"))
                 .isEqualTo("1");
+        // Before: the loss of the last progress event (often the first iteration's), as the final
+        // status event carries none; now the job's own last loss.
+        String id = wait.until(d -> d.findElement(By.cssSelector("#jobs-table tbody tr[data-job]")))
+                .getDomAttribute("data-job");
+        double loss = HttpTestClient.json(client.get("/jobs/" + id)).get("loss").asDouble();
+        wait.until(d -> d.findElement(By.id("job-progress-text"))
+                .getText()
+                .contains(String.format(java.util.Locale.ROOT, "loss %.4f", loss)));
         wait.until(d -> d.findElement(By.cssSelector("#models-list [data-model='mnist-softmax'] .versions"))
                 .getText()
                 .equals("1, 2"));
@@ -210,7 +218,14 @@ class WebPageTest extends PageInBrowser {
     }
 
     @Test
-    void showsTheProblemDetailOfAnApiError() throws IOException {
+    void showsTheProblemDetailOfAnApiErrorInPlaceOfTheEarlierAnswer() throws IOException {
+        Path png = files.resolve("digit.png");
+        Files.write(png, ServingEndToEndTest.png(0));
+        driver.findElement(By.id("digit-file")).sendKeys(png.toString());
+        wait.until(d -> ((Number) ((JavascriptExecutor) d)
+                                .executeScript("return document.getElementById('prepared').naturalWidth"))
+                        .intValue()
+                == 28);
         Path notAnImage = files.resolve("notes.txt");
         Files.writeString(notAnImage, "this is not an image");
         driver.findElement(By.id("digit-file")).sendKeys(notAnImage.toString());
@@ -220,6 +235,9 @@ class WebPageTest extends PageInBrowser {
             return e.isDisplayed() ? e : null;
         });
         assertThat(error.getText()).contains("not an image in a supported format");
+        // Before: the error showed beside a broken "sent" image and the earlier "what the model saw".
+        assertThat(driver.findElement(By.id("uploaded")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("prepared")).isDisplayed()).isFalse();
         section("digits", "page-error");
     }
 
