@@ -30,7 +30,11 @@ import java.util.regex.Pattern;
  * <p>JDK only; run with {@code java bench/LoadGen.java [options]} (bench/soak.sh does). Options:
  * {@code --url} (http://localhost:8080/predict), {@code --image} (bench/digit.png), {@code --rate}
  * requests/s, {@code --seconds}, {@code --connections} (keep-alive sockets; a due request waits for a
- * free one, and that wait counts in its latency), {@code --window} seconds per printed row.
+ * free one, and that wait counts in its latency), {@code --window} seconds per printed row, {@code --mix}
+ * the requests sent in turn, a comma-separated cycle of {@code png} (the image, multipart, to the URL),
+ * {@code row} (a breast-cancer row as JSON, to the URL) and {@code oip} (the same row as an Open
+ * Inference Protocol FP32 tensor, to {@code /v2/models/breast-cancer-logreg/infer}); {@code png} by
+ * default.
  */
 public final class LoadGen {
     private static final Pattern VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.eE+-]+)");
@@ -44,6 +48,7 @@ public final class LoadGen {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>(Map.of("--url", "http://localhost:8080/predict", "--image",
                 "bench/digit.png", "--rate", "1000", "--seconds", "60", "--connections", "64", "--window", "10"));
+        o.put("--mix", "png");
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!o.containsKey(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + o.keySet());
@@ -55,7 +60,16 @@ public final class LoadGen {
         int seconds = Integer.parseInt(o.get("--seconds"));
         int connections = Integer.parseInt(o.get("--connections"));
         int window = Integer.parseInt(o.get("--window"));
-        byte[] request = request(url, Files.readAllBytes(Path.of(o.get("--image"))));
+        byte[] png = request(url, Files.readAllBytes(Path.of(o.get("--image"))));
+        byte[][] request = Arrays.stream(o.get("--mix").split(","))
+                .map(kind -> switch (kind.trim()) {
+                    case "png" -> png;
+                    case "row" -> json(url.getRawPath(), url, "{\"features\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}");
+                    case "oip" -> json("/v2/models/breast-cancer-logreg/infer", url, "{\"inputs\": [{\"name\": "
+                            + "\"input\", \"shape\": [1, 9], \"datatype\": \"FP32\", \"data\": [5, 1, 1, 1, 2, 1, 3, 1, 1]}]}");
+                    default -> throw new IllegalArgumentException("--mix takes png, row and oip, not " + kind);
+                })
+                .toArray(byte[][]::new);
         String base = url.getScheme() + "://" + url.getAuthority();
 
         long period = (long) (1e9 / rate);
@@ -72,8 +86,8 @@ public final class LoadGen {
             t.setDaemon(true);
             workers.add(t);
         }
-        System.out.printf(Locale.ROOT, "# %s at %.0f requests/s for %d s over %d connections (%d requests)%n", url,
-                rate, seconds, connections, total);
+        System.out.printf(Locale.ROOT, "# %s at %.0f requests/s for %d s over %d connections (%d requests), mix %s%n",
+                url, rate, seconds, connections, total, o.get("--mix"));
         System.out.printf(Locale.ROOT, "%6s %7s %7s %7s %6s %6s %8s %8s %8s %8s %8s %8s %9s %9s %9s%n", "t(s)",
                 "sent/s", "200/s", "503/s", "other", "errors", "200 p50", "200 p99", "200 max", "503 p50", "503 p99",
                 "503 max", "heap MB", "offheap MB", "RSS MB");
@@ -150,6 +164,16 @@ public final class LoadGen {
         }
     }
 
+    private static byte[] json(String path, URI url, String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("POST " + path + " HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
     private static byte[] request(URI url, byte[] image) {
         String boundary = "loadgen-boundary";
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -165,7 +189,7 @@ public final class LoadGen {
         return out.toByteArray();
     }
 
-    private static void work(URI url, byte[] request, AtomicLong ticket, long total, long start, long period,
+    private static void work(URI url, byte[][] requests, AtomicLong ticket, long total, long start, long period,
             int window, Record record) {
         Socket socket = null;
         for (long i = ticket.getAndIncrement(); i < total; i = ticket.getAndIncrement()) {
@@ -185,7 +209,7 @@ public final class LoadGen {
                     socket.setSoTimeout(30_000);
                 }
                 OutputStream out = socket.getOutputStream();
-                out.write(request);
+                out.write(requests[(int) (i % requests.length)]);
                 out.flush();
                 Response r = Response.read(new BufferedInputStream(socket.getInputStream(), 8192));
                 status = r.status;

@@ -1,8 +1,9 @@
 # Sourced by the bench scripts. Every process started here is stopped when the script exits.
-#   start_server LOG: checks for wrk, packages the jar if target/ has none, starts it on
+#   start_server LOG [ARGS...]: checks for wrk, packages the jar if target/ has none, starts it on
 #     $BENCH_PORT (default 18080) with $JAVA_OPTS (default: the flags of the Dockerfile and the
 #     README; e.g. -XX:+UseZGC to compare collectors, docs/performance.md), its output to LOG, and
-#     waits until it is ready; $JAVA (default java) picks the JVM. Sets port and server (the pid).
+#     waits until it is ready; $JAVA (default java) picks the JVM; ARGS go to the service. Sets port and
+#     server (the pid).
 #   start_peer LOG: starts the PyTorch peer of bench/peer/server.py under gunicorn with two
 #     workers on $PEER_PORT (default 18081) and waits until it answers. Sets peer_port.
 bench_pids=()
@@ -17,7 +18,7 @@ start_server() {
   local jar
   jar=$(ls target/dl4j-serving-*.jar 2>/dev/null | head -1 || true)
   [ -n "$jar" ] || { ./mvnw -B -q package -DskipTests; jar=$(ls target/dl4j-serving-*.jar | head -1); }
-  "${JAVA:-java}" ${JAVA_OPTS-$BENCH_DEFAULT_JAVA_OPTS} -jar "$jar" --server.port="$port" > "$1" 2>&1 &
+  "${JAVA:-java}" ${JAVA_OPTS-$BENCH_DEFAULT_JAVA_OPTS} -jar "$jar" --server.port="$port" "${@:2}" > "$1" 2>&1 &
   server=$!
   bench_pids+=("$server")
   for _ in $(seq 1 120); do

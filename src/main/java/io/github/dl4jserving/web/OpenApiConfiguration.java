@@ -266,12 +266,14 @@ class OpenApiConfiguration {
                     problems.put(
                             "422",
                             "The zip holds entries ModelSerializer does not write for a network (such as a "
-                                    + "Java-serialized preprocessor.bin) or a CUSTOM normalizer, does not load, or does not run "
-                                    + "the descriptor's input and output");
+                                    + "Java-serialized preprocessor.bin) or a CUSTOM normalizer, declares more than "
+                                    + "dl4j-serving.max-model-parameters parameters, does not load, or does not run "
+                                    + "the descriptor's input and output to finite numbers");
                     problems.put("507", STORAGE);
                 }
                 case "setDefaultVersion" -> problems.put("422", "No version number was given");
-                case "deleteModelVersion" -> problems.put("409", "The version is the default or the last one");
+                case "deleteModelVersion" ->
+                    problems.put("409", "The version is the default and other versions remain");
                 default -> {}
             }
         }

@@ -76,7 +76,7 @@ class HostileInputRoundThreeTest extends RunningServer {
         try {
             List<Future<HttpResponse<byte[]>>> bombs = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
-                byte[] body = i % 2 == 0 ? bomb : costly;
+                byte[] body = i % 8 != 0 ? bomb : costly; // 56 refused from their markers, 8 at the CPU budget
                 bombs.add(attackers.submit(() -> client.post("/predict", "image/jpeg", body)));
             }
             List<Double> rowMillis = new ArrayList<>();
@@ -96,13 +96,13 @@ class HostileInputRoundThreeTest extends RunningServer {
             for (int i = 0; i < bombs.size(); i++) {
                 HttpResponse<byte[]> r = bombs.get(i).get(120, TimeUnit.SECONDS);
                 statuses.merge(r.statusCode(), 1, Integer::sum);
-                if (i % 2 == 0) {
+                if (i % 8 != 0) {
                     assertThat(r.statusCode()).isEqualTo(400);
                     assertThat(HttpTestClient.json(r).get("detail").asString()).contains("1000 scans");
                 }
             }
             System.out.printf(
-                    "64 bombs (32 of 1,000 scans, 32 of 60): %s; meanwhile rows p50 %.1f p99 %.1f ms,"
+                    "64 bombs (56 of 1,000 scans, 8 of 60): %s; meanwhile rows p50 %.1f p99 %.1f ms,"
                             + " PNGs p50 %.1f p99 %.1f ms%n",
                     statuses,
                     percentile(rowMillis, 0.5),

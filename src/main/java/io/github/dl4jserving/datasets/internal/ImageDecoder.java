@@ -168,10 +168,10 @@ public class ImageDecoder {
         } catch (DecodeDeadline.Exceeded e) {
             throw new UnreadableImageException((limit < decodeCpuNanos
                             ? "The images of this request took more than "
-                                    + budget.cpuLimit().toMillis() + " ms of CPU to decode in all"
-                            : "The image took more than " + decodeCpuNanos / 1_000_000 + " ms of CPU to decode")
-                    + " and were given up. Send smaller images, fewer per request, or save them again as "
-                    + "baseline JPEGs or PNGs.");
+                                    + budget.cpuLimit().toMillis() + " ms of CPU to decode in all, and the rest was"
+                            : "The image took more than " + decodeCpuNanos / 1_000_000 + " ms of CPU to decode and was")
+                    + " given up. Send smaller images, fewer per request, or save them again as baseline JPEGs "
+                    + "or PNGs.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DecoderBusyException("Interrupted while waiting to decode a large image.");
