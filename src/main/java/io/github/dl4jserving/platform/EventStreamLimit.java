@@ -42,7 +42,8 @@ class EventStreamLimit extends OncePerRequestFilter {
     private final int total;
     private final int perClient;
     private final AtomicInteger open = new AtomicInteger();
-    private final Map<String, AtomicInteger> byClient = new ConcurrentHashMap<>();
+    /** Open streams per client address; an address leaves the map when its last stream ends. */
+    private final Map<String, Integer> byClient = new ConcurrentHashMap<>();
 
     EventStreamLimit(PlatformSettings settings, MeterRegistry meters) {
         this.total = settings.maxEventStreams();
@@ -62,9 +63,8 @@ class EventStreamLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String client = client(request);
-        AtomicInteger mine = byClient.computeIfAbsent(client, k -> new AtomicInteger());
-        if (mine.incrementAndGet() > perClient) {
-            release(client, mine, false);
+        if (byClient.merge(client, 1, Integer::sum) > perClient) {
+            release(client, false);
             refuse(
                     request,
                     response,
@@ -74,7 +74,7 @@ class EventStreamLimit extends OncePerRequestFilter {
             return;
         }
         if (open.incrementAndGet() > total) {
-            release(client, mine, true);
+            release(client, true);
             refuse(
                     request,
                     response,
@@ -85,7 +85,7 @@ class EventStreamLimit extends OncePerRequestFilter {
         AtomicBoolean released = new AtomicBoolean();
         Runnable end = () -> {
             if (released.compareAndSet(false, true)) {
-                release(client, mine, true);
+                release(client, true);
             }
         };
         try {
@@ -117,13 +117,11 @@ class EventStreamLimit extends OncePerRequestFilter {
         }
     }
 
-    private void release(String client, AtomicInteger mine, boolean counted) {
+    private void release(String client, boolean counted) {
         if (counted) {
             open.decrementAndGet();
         }
-        if (mine.decrementAndGet() <= 0) {
-            byClient.remove(client, mine);
-        }
+        byClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, String detail)

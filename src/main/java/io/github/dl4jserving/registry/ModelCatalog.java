@@ -36,10 +36,7 @@ public class ModelCatalog {
         return registry.setDefault(name, version).descriptor();
     }
 
-    /**
-     * Deletes a version from disk and from service; never the default while other versions remain.
-     * The last version goes with the model.
-     */
+    /** Deletes a version from disk and from service; never the default or the last one. */
     public void delete(String name, int version) throws IOException {
         registry.delete(name, version);
     }

@@ -324,20 +324,18 @@ public class ModelRegistry {
     /** Deletes a version from disk and from service; never the default or the last one. */
     public void delete(String name, int version) throws IOException {
         LoadedModel victim;
-        boolean last;
         synchronized (lock) {
             victim = get(name, version);
-            last = models.get(name).size() == 1;
-            if (!last && defaultVersion(name).version() == version) {
+            if (models.get(name).size() == 1) {
+                throw new ModelConflictException("Version " + version + " is the last version of '" + name
+                        + "'. To delete it, delete the model (DELETE /models/" + name + ").");
+            }
+            if (defaultVersion(name).version() == version) {
                 throw new ModelConflictException("Version " + version + " is the default of '" + name + "'. Make "
-                        + "another version the default first (PUT /models/" + name + "/default), or delete "
-                        + "the whole model (DELETE /models/" + name + ").");
+                        + "another version the default first (PUT /models/" + name + "/default).");
             }
             store.deleteVersion(name, version);
             models.get(name).remove(version);
-            if (last) {
-                forget(name);
-            }
         }
         announce(List.of(new ModelVersionRetired(victim)));
     }

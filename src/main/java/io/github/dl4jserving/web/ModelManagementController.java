@@ -1,9 +1,11 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.ModelReadiness;
 import io.github.dl4jserving.inference.ModelUploads;
 import io.github.dl4jserving.registry.ModelCatalog;
+import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -36,11 +38,14 @@ class ModelManagementController {
     private final ModelCatalog catalog;
     private final ModelUploads uploads;
     private final ModelReadiness readiness;
+    private final InferenceSettings defaults;
 
-    ModelManagementController(ModelCatalog catalog, ModelUploads uploads, ModelReadiness readiness) {
+    ModelManagementController(
+            ModelCatalog catalog, ModelUploads uploads, ModelReadiness readiness, InferenceSettings defaults) {
         this.catalog = catalog;
         this.uploads = uploads;
         this.readiness = readiness;
+        this.defaults = defaults;
     }
 
     @Operation(
@@ -84,9 +89,7 @@ class ModelManagementController {
         return ModelsController.summary(catalog, name);
     }
 
-    @Operation(
-            operationId = "deleteModelVersion",
-            summary = "Delete a version; the default only when it is the last one, which deletes the model")
+    @Operation(operationId = "deleteModelVersion", summary = "Delete a version; never the default or the last one")
     @DeleteMapping("/models/{name}/versions/{version}")
     ResponseEntity<Void> delete(@PathVariable String name, @PathVariable int version) throws IOException {
         catalog.delete(name, version);
@@ -95,10 +98,22 @@ class ModelManagementController {
 
     @Operation(
             operationId = "deleteModel",
-            summary = "Delete a model: every version and its default. Its version numbers stay taken, so "
-                    + "shipped versions are not seeded again")
+            summary = "Delete a model: every version and its default (never one of the service's default "
+                    + "models). Its version numbers stay taken, so shipped versions are not seeded again")
     @DeleteMapping("/models/{name}")
     ResponseEntity<Void> deleteModel(@PathVariable String name) throws IOException {
+        // The models that requests naming none go to; the service is not ready without them.
+        for (String[] setting : new String[][] {
+            {"default-image-model", defaults.defaultImageModel()},
+            {"default-tabular-model", defaults.defaultTabularModel()},
+            {"default-generator-model", defaults.defaultGeneratorModel()}
+        }) {
+            if (setting[1].equals(name)) {
+                throw new ModelConflictException("'" + name + "' is the service's " + setting[0].replace('-', ' ')
+                        + " (dl4j-serving." + setting[0] + "): requests that name no model go there. Point the "
+                        + "setting at another model, and restart, before deleting it.");
+            }
+        }
         catalog.deleteModel(name);
         return ResponseEntity.noContent().build();
     }

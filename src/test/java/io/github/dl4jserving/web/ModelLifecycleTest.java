@@ -126,7 +126,7 @@ class ModelLifecycleTest extends RunningServer {
                 .isEqualTo(422);
         assertThat(onDisk()).containsExactly("1", "2");
 
-        // The default can be pinned, and cannot be deleted while another version remains.
+        // The default can be pinned; the default and the last version cannot be deleted.
         assertThat(client.put("/models/" + NAME + "/default", "{\"version\": 1}")
                         .statusCode())
                 .isEqualTo(200);
@@ -157,20 +157,28 @@ class ModelLifecycleTest extends RunningServer {
         assertThat(client.delete("/models/" + NAME + "/versions/3").statusCode())
                 .isEqualTo(204);
 
-        // The last version goes with the model, and the model can be deleted whole; numbers stay taken.
         assertThat(client.delete("/models/" + NAME + "/versions/1").statusCode())
-                .isEqualTo(204);
-        assertThat(client.get("/models/" + NAME).statusCode()).isEqualTo(404);
-        assertThat(onDisk()).as("no version and no pinned default").isEmpty();
-        assertThat(upload(NAME, zip, descriptor).headers().firstValue("Location"))
-                .hasValue("/models/" + NAME + "/versions/4");
-        assertThat(client.delete("/models/" + NAME).statusCode()).isEqualTo(204);
-        assertThat(client.delete("/models/" + NAME).statusCode()).isEqualTo(404);
-        assertThat(client.postJson("/predict/" + NAME, ServingEndToEndTest.BENIGN_ROW)
+                .as("the last version")
+                .isEqualTo(409);
+        assertThat(HttpTestClient.json(client.delete("/models/" + NAME))
+                        .get("detail")
+                        .asString())
+                .as("one of the service's default models")
+                .contains("dl4j-serving.default-tabular-model");
+
+        // Any other model can be deleted whole, with its last version; its numbers stay taken.
+        String copy = "lifecycle-copy";
+        String copyDescriptor = descriptor.replace("\"name\" : \"" + NAME + "\"", "\"name\" : \"" + copy + "\"");
+        assertThat(upload(copy, zip, copyDescriptor).statusCode()).isEqualTo(201);
+        assertThat(upload(copy, zip, copyDescriptor).statusCode()).isEqualTo(201);
+        assertThat(client.delete("/models/" + copy).statusCode()).isEqualTo(204);
+        assertThat(client.get("/models/" + copy).statusCode()).isEqualTo(404);
+        assertThat(client.delete("/models/" + copy).statusCode()).isEqualTo(404);
+        assertThat(client.postJson("/predict/" + copy, ServingEndToEndTest.BENIGN_ROW)
                         .statusCode())
                 .isEqualTo(404);
-        assertThat(upload(NAME, zip, descriptor).headers().firstValue("Location"))
-                .hasValue("/models/" + NAME + "/versions/5");
+        assertThat(upload(copy, zip, copyDescriptor).headers().firstValue("Location"))
+                .hasValue("/models/" + copy + "/versions/3");
     }
 
     @Test

@@ -60,7 +60,8 @@ public final class ModelContract {
         }
         checkOutputActivation(candidate);
         checkNormalizer(candidate);
-        if (BooleanIndexing.or(candidate.network().params(), Conditions.notFinite())) {
+        INDArray params = candidate.network().params();
+        if (params != null && !params.isEmpty() && BooleanIndexing.or(params, Conditions.notFinite())) {
             throw new InvalidModelException("the network's parameters hold NaN or infinite values, "
                     + "so it would answer NaN (a training that diverged?)");
         }

@@ -4,6 +4,7 @@ import io.github.dl4jserving.registry.ModelDescriptor;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
@@ -60,7 +61,8 @@ public record TrainedModel(
                         .filter(e -> e.getValue() == null || !Double.isFinite(e.getValue()))
                         .map(e -> e.getKey() + " " + e.getValue())
                         .toList();
-        boolean parameters = BooleanIndexing.or(network.params(), Conditions.notFinite());
+        INDArray params = network.params();
+        boolean parameters = params != null && !params.isEmpty() && BooleanIndexing.or(params, Conditions.notFinite());
         if (!bad.isEmpty() || parameters) {
             throw new TrainingDivergedException("The training diverged: "
                     + (bad.isEmpty() ? "" : "its metrics are not finite (" + String.join(", ", bad) + ")")
