@@ -3,6 +3,7 @@ package io.github.dl4jserving.datasets;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectReader;
@@ -35,20 +36,7 @@ public final class CsvRecords {
      */
     public static List<String[]> read(String text, int limit) {
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
-        List<String[]> records = new ArrayList<>();
-        try (MappingIterator<String[]> it = READER.readValues(body)) {
-            while (records.size() <= limit && it.hasNextValue()) {
-                records.add(it.nextValue());
-            }
-        } catch (JacksonException e) {
-            String reason = e.getOriginalMessage();
-            throw new Malformed(
-                    records.size() + 1,
-                    reason == null
-                            ? "it is not well-formed CSV"
-                            : reason.lines().findFirst().orElse(reason));
-        }
-        return records;
+        return collect(() -> READER.readValues(body), limit, Long.MAX_VALUE);
     }
 
     /**
@@ -63,10 +51,14 @@ public final class CsvRecords {
                 bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF
                         ? 3
                         : 0;
+        return collect(
+                () -> READER.readValues(new ByteArrayInputStream(bytes, start, bytes.length - start)), limit, maxCells);
+    }
+
+    private static List<String[]> collect(Supplier<MappingIterator<String[]>> open, int limit, long maxCells) {
         List<String[]> records = new ArrayList<>();
         long cells = 0;
-        try (MappingIterator<String[]> it =
-                READER.readValues(new ByteArrayInputStream(bytes, start, bytes.length - start))) {
+        try (MappingIterator<String[]> it = open.get()) {
             while (records.size() <= limit && cells <= maxCells && it.hasNextValue()) {
                 String[] record = it.nextValue();
                 records.add(record);

@@ -53,14 +53,18 @@ class JobRunnerTest {
     @BeforeEach
     void start() {
         registry = new ModelRegistry(new FileModelStore(root));
-        jobs = new TrainingJobs(
+        jobs = jobs(new TrainingSettings(1, 1, Duration.ofSeconds(5), Duration.ofHours(1), null));
+    }
+
+    private TrainingJobs jobs(TrainingSettings settings) {
+        return new TrainingJobs(
                 List.of(trainer),
                 registry,
                 new DataDirectory(root.resolve("data")),
                 new DatasetStore(root, 4096, 1L << 30, 1 << 20),
                 new JobStore(root),
                 new TrainingMetrics(new SimpleMeterRegistry()),
-                new TrainingSettings(1, 1, Duration.ofSeconds(5), Duration.ofHours(1), null));
+                settings);
     }
 
     @AfterEach
@@ -134,21 +138,14 @@ class JobRunnerTest {
     @Test
     void finishedJobsBeyondTheRetentionAreDeletedWithTheirFilesAndTheListIsPaged() throws Exception {
         jobs.close();
-        jobs = new TrainingJobs(
-                List.of(trainer),
-                registry,
-                new DataDirectory(root.resolve("data")),
-                new DatasetStore(root, 4096, 1L << 30, 1 << 20),
-                new JobStore(root),
-                new TrainingMetrics(new SimpleMeterRegistry()),
-                new TrainingSettings(
-                        1,
-                        1,
-                        Duration.ofSeconds(5),
-                        Duration.ofHours(1),
-                        null,
-                        Duration.ofMinutes(10),
-                        new TrainingSettings.Retention(5, Duration.ofDays(1), 1)));
+        jobs = jobs(new TrainingSettings(
+                1,
+                1,
+                Duration.ofSeconds(5),
+                Duration.ofHours(1),
+                null,
+                Duration.ofMinutes(10),
+                new TrainingSettings.Retention(5, Duration.ofDays(1), 1)));
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 12; i++) { // submit and cancel, as the attack did 400 times
             TrainingJob job = jobs.submit(FakeTrainer.NAME, null, Map.of(), "never", null);
