@@ -354,24 +354,21 @@ public class TrainingJobs implements AutoCloseable {
      * checkpoints and sample grids; of the rest, only the newest few keep their checkpoints.
      */
     synchronized void prune() {
-        List<JobState> finished = jobs.values().stream()
-                .filter(j -> j.status.isFinal())
-                .sorted(Comparator.comparing((JobState j) -> j.snapshot().createdAt())
-                        .reversed())
-                .toList();
+        // One snapshot per job: a snapshot copies the job's loss history, so none is taken per comparison.
+        List<TrainingJob> finished =
+                list(null, null).stream().filter(j -> j.status().isFinal()).toList();
         Instant oldest = Instant.now().minus(retention.maxAge());
         int kept = 0;
-        for (JobState job : finished) {
-            TrainingJob record = job.snapshot();
+        for (TrainingJob record : finished) {
             Instant ended = record.finishedAt() != null ? record.finishedAt() : record.createdAt();
             if (kept >= retention.maxFinishedJobs() || ended.isBefore(oldest)) {
-                jobs.remove(job.id);
-                store.delete(job.id);
-                deleteFiles(store.workDir(job.id));
+                jobs.remove(record.id());
+                store.delete(record.id());
+                deleteFiles(store.workDir(record.id()));
                 continue;
             }
             if (kept >= retention.keepCheckpoints()) {
-                deleteFiles(JobState.checkpointDir(store, job.id));
+                deleteFiles(JobState.checkpointDir(store, record.id()));
             }
             kept++;
         }
