@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every ```sh block of README.md that calls curl against a running server, so a README example
-# that breaks fails the build. Each block runs in <work-dir> (which holds the files the examples
-# name: digit.png, table.csv, ...) with curl failing on any HTTP error, and localhost:8080 replaced
-# by the server's address.
+# that breaks fails the build. Each block runs as written from the checkout's root, where the files
+# the examples send are (examples/, models/; examples/data-file.sh finds the data files in
+# $DL4J_SERVING_DATA_DIR), with curl failing on any HTTP error and localhost:8080 replaced by the
+# server's address. <work-dir> only holds the blocks as scripts.
 # Usage: .ci/readme-examples.sh http://localhost:<port> <work-dir>
 set -euo pipefail
-readme="$(cd "$(dirname "$0")/.." && pwd)/README.md"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+readme="$root/README.md"
 base="${1:?usage: readme-examples.sh <base-url> <work-dir>}"
 work="${2:?usage: readme-examples.sh <base-url> <work-dir>}"
 host="${base#http://}"
@@ -27,7 +29,7 @@ for block in "$work"/readme-block-*.sh; do
     sed "s#localhost:8080#$host#g" "$block"
   } > "$script"
   echo "=== $(basename "$block")"
-  if (cd "$work" && timeout 600 bash "$script"); then
+  if (cd "$root" && timeout 600 bash "$script"); then
     echo
     echo "--- ok"
   else

@@ -2,7 +2,7 @@
 """A dl4j-serving client with requests: classify an image, classify a table row, generate digits,
 and train a model while printing its progress.
 
-    python3 examples/python/client.py --url http://localhost:8080 --image bench/digit.png --out grid.png
+    python3 examples/python/client.py --url http://localhost:8080 --image examples/digit.jpg --out grid.png
 
 Exits with 0 when every step worked, 1 otherwise; errors print the server's problem detail.
 """
