@@ -92,7 +92,8 @@ class LocalS3RecipeIT {
                     .contains("<Key>breast-cancer-logreg/2/model.json</Key>");
             assertThat(Path.of(dir, "dl4j-models", "breast-cancer-logreg", "2", "model.zip"))
                     .isRegularFile();
-            assertThat(get(http, base + "/models/breast-cancer-logreg")).contains("\"defaultVersion\":2", "\"version\":2,");
+            assertThat(get(http, base + "/models/breast-cancer-logreg"))
+                    .contains("\"defaultVersion\":2", "\"version\":2,");
         } finally {
             if (server != null) {
                 PackagedJar.stop(server);

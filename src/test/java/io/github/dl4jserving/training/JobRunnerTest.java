@@ -25,8 +25,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -239,11 +241,50 @@ class JobRunnerTest {
                 .endsWith("status SUCCEEDED");
     }
 
+    @Test
+    void theEtaWaitsForTwoPercentOfTheWorkAfterTheFirstIterationAndEndsWithTheJob() throws Exception {
+        String id = jobs.submit(FakeTrainer.NAME, null, Map.of(), "never", null).id();
+        assertThat(trainer.started.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // The first iteration comes after loading the data: its 30% are not a rate.
+        assertThat(iterate(id, 0.30, 1).etaSeconds()).isNull();
+        assertThat(iterate(id, 0.31, 2).etaSeconds())
+                .as("1% of the work after the first iteration")
+                .isNull();
+        Thread.sleep(200);
+        TrainingJob measured = iterate(id, 0.37, 3);
+        // 7% in >= 0.2 s leaves 63% for >= 1.8 s; the 30% before the first iteration do not count.
+        assertThat(measured.etaSeconds())
+                .isNotNull()
+                .isGreaterThanOrEqualTo(1.8)
+                .isLessThan(60.0);
+
+        trainer.release.countDown();
+        TrainingJob done = awaitFinal(id);
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.etaSeconds()).isNull();
+    }
+
+    /** Has the fake report {@code fraction} as its {@code n}th iteration and returns the job after it. */
+    private TrainingJob iterate(String id, double fraction, long n) throws InterruptedException {
+        trainer.fractions.add(fraction);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        TrainingJob job = jobs.get(id);
+        while (job.iteration() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            job = jobs.get(id);
+        }
+        assertThat(job.iteration()).isEqualTo(n);
+        return job;
+    }
+
     /** Makes a 2-input logistic unit; reports the accuracy it is told to, for promotion tests. */
     static final class FakeTrainer implements Trainer {
         static final String NAME = "fake-pairs";
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
+        /** Fractions of the work the job reports as iterations while it waits for {@link #release}. */
+        final BlockingQueue<Double> fractions = new LinkedBlockingQueue<>();
 
         @Override
         public String modelName() {
@@ -280,7 +321,12 @@ class JobRunnerTest {
                 throws IOException {
             started.countDown();
             try {
+                long iteration = 0;
                 while (!release.await(5, TimeUnit.MILLISECONDS)) {
+                    Double fraction = fractions.poll();
+                    if (fraction != null) {
+                        progress.iteration(1, ++iteration, 0.7, fraction);
+                    }
                     if (progress.cancelRequested()) {
                         throw new TrainingCancelledException();
                     }
