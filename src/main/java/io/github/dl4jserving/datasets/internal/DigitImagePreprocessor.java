@@ -25,6 +25,26 @@ public final class DigitImagePreprocessor {
     static final double NEAR = 0.12;
     /** Ink below this contrast over the background counts as no ink at all. */
     static final float MIN_CONTRAST = 0.12f;
+    /**
+     * The same in a photo, after its light is evened out: ink, pencil included, is at least a
+     * quarter darker than the paper beside it; ruled lines, thinned by the downscaling, are not.
+     */
+    static final float MIN_PHOTO_CONTRAST = 0.25f;
+
+    /**
+     * How much the background may vary (2nd to 98th percentile) before it is taken out: paper
+     * under even light varies by its grain, a photo lit 2:1 by half its brightness.
+     */
+    static final float LIGHTING_SPREAD = 0.06f;
+    /**
+     * Working images at least this many pixels on their short side are photos: their light is
+     * evened out and their ruled lines are taken out. A smaller image is a scan, a crop or a
+     * drawing: its digit may fill the frame, with strokes as wide as any background estimate and a
+     * bar that spans it.
+     */
+    static final int PHOTO_SIDE = 256;
+    /** Bins of the level histograms. */
+    private static final int LEVELS = 1024;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -58,17 +78,27 @@ public final class DigitImagePreprocessor {
                 ink[i] = 1f - ink[i];
             }
         }
-        float[] sorted = scratch.floats(2, n);
-        System.arraycopy(ink, 0, sorted, 0, n);
-        Arrays.sort(sorted, 0, n);
+        boolean photo = Math.min(w, h) >= PHOTO_SIDE;
+        if (photo) {
+            flattenLighting(ink, w, h, inverted, scratch);
+            // Ruled lines run across the page; no stroke of a digit in a photo does.
+            Background.removeHorizontalLines(ink, w, h, (int) (0.85 * w));
+        }
         // The background is the median; the ink level is near the brightest pixel, skipping a few
         // so a hot pixel cannot set it, but not a percentile: a small digit on a large canvas
         // covers far less than 1% of it.
-        float lo = sorted[n / 2];
-        float hi = sorted[n - 1 - Math.min(16, n / 500)];
-        if (hi - lo < MIN_CONTRAST) {
-            throw new NoDigitFoundException("The image has no visible ink: it is of one uniform shade. "
-                    + "Send a picture of one dark digit on light paper or one light digit on a dark background.");
+        int[] histogram = histogram(ink, n);
+        float lo = level(histogram, n / 2);
+        float hi = level(histogram, n - 1 - Math.min(16, n / 500));
+        if (hi - lo < (photo ? MIN_PHOTO_CONTRAST : MIN_CONTRAST)) {
+            throw new NoDigitFoundException("The image has no visible ink: nothing in it stands out from its "
+                    + "background"
+                    + (photo
+                            ? " by a quarter of the paper's brightness, as ink does (ruled lines "
+                                    + "and paper texture do not)"
+                            : "")
+                    + ". Send a picture of one dark digit on light paper or "
+                    + "one light digit on a dark background.");
         }
         float[] norm = scratch.floats(3, n);
         for (int i = 0; i < n; i++) {
@@ -108,6 +138,48 @@ public final class DigitImagePreprocessor {
             scaled[i] = scaled[i] / max;
         }
         return new PreparedDigit(centreByMass(scaled, sw, sh), inverted);
+    }
+
+    /**
+     * Takes uneven light out of the ink image (ink bright): its background, an opening by a square
+     * of a fifth of the short side (wider than any stroke, narrower than most sticky notes), is
+     * subtracted; on paper the difference is also divided by the paper's own brightness there, so
+     * that a stroke in a shadow or a dim corner has the contrast it has in full light. An image
+     * whose background hardly varies is left as it is.
+     */
+    private static void flattenLighting(float[] ink, int w, int h, boolean paper, Scratch scratch) {
+        int n = w * h;
+        int r = Math.max(4, Math.min(w, h) / 10);
+        float[] bg = Background.opening(ink, w, h, r, scratch.floats(4, n), scratch.floats(5, n));
+        int[] histogram = histogram(bg, n);
+        if (level(histogram, n - 1 - n / 50) - level(histogram, n / 50) < LIGHTING_SPREAD) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            float d = ink[i] - bg[i];
+            ink[i] = d <= 0f ? 0f : paper ? Math.min(1f, d / Math.max(0.25f, 1f - bg[i])) : d;
+        }
+    }
+
+    /** A 1024-bin histogram of the first {@code n} values, all in [0, 1]. */
+    private static int[] histogram(float[] values, int n) {
+        int[] bins = new int[LEVELS];
+        for (int i = 0; i < n; i++) {
+            bins[Math.min(LEVELS - 1, Math.max(0, (int) (values[i] * LEVELS)))]++;
+        }
+        return bins;
+    }
+
+    /** The value of rank {@code rank} (0-based, ascending) to within a bin. */
+    private static float level(int[] histogram, int rank) {
+        int seen = 0;
+        for (int b = 0; b < LEVELS; b++) {
+            seen += histogram[b];
+            if (seen > rank) {
+                return (b + 0.5f) / LEVELS;
+            }
+        }
+        return 1f;
     }
 
     private static boolean nearMask(boolean[] mask, int w, int h, int x, int y) {

@@ -9,12 +9,12 @@ import java.util.Arrays;
  */
 final class Scratch {
     private static final int KEPT = DigitImagePreprocessor.WORKING_SIZE * DigitImagePreprocessor.WORKING_SIZE;
-    private final float[][] floats = new float[4][];
+    private final float[][] floats = new float[6][];
     private final int[][] ints = new int[3][];
     private boolean[] mask = new boolean[0];
-    int[] stats = new int[5 * 64];
+    int[] stats = new int[6 * 64];
 
-    /** Working array number {@code slot} (0-3) with room for {@code n} values; contents undefined. */
+    /** Working array number {@code slot} (0-5) with room for {@code n} values; contents undefined. */
     float[] floats(int slot, int n) {
         float[] a = floats[slot];
         if (a == null || a.length < n) {
