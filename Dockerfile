@@ -14,7 +14,8 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q package -DskipTests \
 
 # DL4J's native libraries need glibc: a Debian/Ubuntu-based JRE, never Alpine/musl.
 FROM eclipse-temurin:17-jre AS runtime
-RUN apt-get update -q && apt-get install -y -q --no-install-recommends curl \
+# libturbojpeg-java: libjpeg-turbo's Java binding, which decodes photos at reduced scale (docs/photos.md)
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends curl libturbojpeg-java \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin dl4j
 WORKDIR /app

@@ -89,6 +89,9 @@ class ObservabilityTest extends RunningServer {
                 .isPositive();
         assertThat(info.get("models").get("breast-cancer-logreg").get("kind").asString())
                 .isEqualTo("tabular-classifier");
+        assertThat(info.get("imageDecoder").get("jpeg").asString())
+                .as("libjpeg-turbo when installed, else ImageIO with the reason")
+                .matches("libjpeg-turbo \\(.*|ImageIO \\(TwelveMonkeys\\); libjpeg-turbo's Java binding .*");
     }
 
     @Test

@@ -79,21 +79,25 @@ final class Background {
                 hh[i] = pick(hh[i + 1], in[i], max);
             }
         }
-        for (int i = 0; i < n; i++) {
-            int lo = i - r;
-            int hi = i + r;
-            if (lo < 0 || hi >= n) {
-                // Near the ends the window shrinks on both sides, so that light rising towards the
-                // frame's edge (vignetting, a gradient) is followed to the edge, not cut off.
-                int d = Math.min(i, n - 1 - i);
-                float v = in[i - d];
-                for (int j = i - d + 1; j <= i + d; j++) {
-                    v = pick(v, in[j], max);
-                }
-                out[i] = v;
-            } else {
-                out[i] = pick(hh[lo], g[hi], max);
+        for (int i = r; i + r < n; i++) {
+            out[i] = pick(hh[i - r], g[i + r], max);
+        }
+        // Near the ends the window shrinks evenly, to [0, 2i] or [2i - n + 1, n - 1], so that light
+        // rising towards the frame's edge (vignetting, a gradient) is followed to the edge, not cut
+        // off; running minima (maxima) give each in one step.
+        float left = in[0];
+        for (int i = 0; i < r && i <= n - 1 - i; i++) {
+            if (i > 0) {
+                left = pick(left, pick(in[2 * i - 1], in[2 * i], max), max);
             }
+            out[i] = left;
+        }
+        float right = in[n - 1];
+        for (int i = n - 1; n - 1 - i < r && n - 1 - i < i; i--) {
+            if (i < n - 1) {
+                right = pick(right, pick(in[2 * i - n + 1], in[2 * i - n + 2], max), max);
+            }
+            out[i] = right;
         }
     }
 

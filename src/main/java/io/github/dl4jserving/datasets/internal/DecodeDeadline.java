@@ -17,6 +17,11 @@ import javax.imageio.event.IIOReadUpdateListener;
 final class DecodeDeadline implements IIOReadProgressListener, IIOReadUpdateListener {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    /** The CPU time the current thread has used, in nanoseconds. */
+    static long threadCpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
+    }
+
     private final long limitNanos;
     private final long startNanos;
 

@@ -3,7 +3,6 @@ package io.github.dl4jserving.datasets.internal;
 import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.datasets.PreparedDigit;
 import java.awt.image.BufferedImage;
-import java.util.Arrays;
 
 /**
  * Turns any picture of a single handwritten digit into the 28x28 input the MNIST networks were
@@ -162,7 +161,7 @@ public final class DigitImagePreprocessor {
     }
 
     /** A 1024-bin histogram of the first {@code n} values, all in [0, 1]. */
-    private static int[] histogram(float[] values, int n) {
+    static int[] histogram(float[] values, int n) {
         int[] bins = new int[LEVELS];
         for (int i = 0; i < n; i++) {
             bins[Math.min(LEVELS - 1, Math.max(0, (int) (values[i] * LEVELS)))]++;
@@ -171,7 +170,7 @@ public final class DigitImagePreprocessor {
     }
 
     /** The value of rank {@code rank} (0-based, ascending) to within a bin. */
-    private static float level(int[] histogram, int rank) {
+    static float level(int[] histogram, int rank) {
         int seen = 0;
         for (int b = 0; b < LEVELS; b++) {
             seen += histogram[b];
@@ -366,12 +365,6 @@ public final class DigitImagePreprocessor {
             }
         }
         return (bestBin + 1) / (float) bins;
-    }
-
-    /** The q-quantile of the first {@code n} values, which are sorted in place. */
-    static float percentileInPlace(float[] values, int n, double q) {
-        Arrays.sort(values, 0, n);
-        return values[(int) Math.min(n - 1, Math.floor(q * n))];
     }
 
     private static float clamp01(float v) {

@@ -40,7 +40,11 @@ import org.w3c.dom.Node;
  * {@value #READ_SIDE} pixels on their longer side: the models need 28x28, and the full-size raster
  * of a 4096x4096 photo is 64 MB of memory for nothing.
  *
- * <p>JPEGs are read by TwelveMonkeys' reader, which also takes CMYK and YCCK files, and turned
+ * <p>Where Debian's libjpeg-turbo binding is installed ({@link TurboJpeg}), JPEGs are decoded by it,
+ * at the smallest of its DCT scales that leaves {@value #TURBO_SIDE} pixels on the longer side and
+ * straight to grey; ImageIO takes the CMYK ones and those it refuses.
+ *
+ * <p>Otherwise JPEGs are read by TwelveMonkeys' reader, which also takes CMYK and YCCK files, and turned
  * upright by their EXIF orientation: phones store a portrait photo's pixels sideways and say so
  * there. The reader reports the orientation in ImageIO's standard metadata ({@code
  * Dimension/ImageOrientation}); all eight values are applied.
@@ -63,6 +67,16 @@ public class ImageDecoder {
     public static final String FORMAT_NAMES = "PNG, JPEG, GIF, BMP or TIFF";
     /** Images are read subsampled to at least this many pixels on their longer side. */
     static final int READ_SIDE = 1024;
+    /**
+     * libjpeg-turbo decodes at the smallest scale that keeps this many pixels on the longer side,
+     * the preparation's working size: its scaled decode averages each block, and the preparation
+     * averages the rest of the way.
+     */
+    static final int TURBO_SIDE = DigitImagePreprocessor.WORKING_SIZE;
+    /** ImageIO's names of the EXIF orientations 1 to 8, as {@link #upright} takes them. */
+    private static final String[] ORIENTATIONS = {
+        "Normal", "FlipH", "Rotate180", "FlipV", "FlipVRotate90", "Rotate270", "FlipHRotate90", "Rotate90"
+    };
     /** The most scans a JPEG may have; libjpeg's progressive script writes 10, optimisers a few more. */
     static final int MAX_JPEG_SCANS = 64;
     /** The most marker segments a JPEG may have, so the header walk itself stays short. */
@@ -85,17 +99,36 @@ public class ImageDecoder {
 
     private final int maxDimension;
     private final long decodeCpuNanos;
+    private final boolean turbo;
 
     public ImageDecoder(int maxDimension) {
         this(maxDimension, DECODE_CPU_NANOS);
     }
 
     ImageDecoder(int maxDimension, long decodeCpuNanos) {
-        this.maxDimension = maxDimension;
-        this.decodeCpuNanos = decodeCpuNanos;
+        this(maxDimension, decodeCpuNanos, TurboJpeg.available());
     }
 
-    /** Decodes {@code bytes}, charging their declared pixels to {@code budget} first. */
+    /** With {@code turbo} false, JPEGs are read by ImageIO even where libjpeg-turbo is installed. */
+    ImageDecoder(int maxDimension, long decodeCpuNanos, boolean turbo) {
+        if (turbo && !TurboJpeg.available()) {
+            throw new IllegalStateException("libjpeg-turbo is not available: " + TurboJpeg.description());
+        }
+        this.maxDimension = maxDimension;
+        this.decodeCpuNanos = decodeCpuNanos;
+        this.turbo = turbo;
+    }
+
+    /** Which JPEG decoder is in use: libjpeg-turbo when it is installed, else ImageIO, and why. */
+    public static String jpegDecoder() {
+        return TurboJpeg.description();
+    }
+
+    /**
+     * Decodes {@code bytes}, charging their declared pixels to {@code budget} first. JPEGs go to
+     * libjpeg-turbo when it is installed, and to ImageIO when it is not or cannot read them (CMYK,
+     * damaged files).
+     */
     public BufferedImage decode(byte[] bytes, PixelBudget budget) {
         if (bytes == null || bytes.length == 0) {
             throw new UnreadableImageException("The image is empty. Send the bytes of a " + FORMAT_NAMES + " file.");
@@ -109,6 +142,74 @@ public class ImageDecoder {
                         + "Save it again as a baseline JPEG or a PNG.");
             }
         }
+        boolean charged = false;
+        if (turbo && JpegSegments.isJpeg(bytes)) {
+            try {
+                TurboJpeg.Header header = TurboJpeg.header(bytes);
+                if (!header.cmyk()) {
+                    checkSize(header.width(), header.height());
+                    budget.charge(header.width(), header.height());
+                    charged = true;
+                    return withTurboJpeg(bytes, header, budget);
+                }
+            } catch (TurboJpeg.Failure e) {
+                // not for TurboJPEG (damaged, arithmetic-coded, odd): ImageIO reads it or says why
+            }
+        }
+        return withImageIo(bytes, budget, charged);
+    }
+
+    /** Whether the declared size is within the limit. */
+    private void checkSize(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new UnreadableImageException("The image declares no pixels (" + width + "x" + height + ").");
+        }
+        if (width > maxDimension || height > maxDimension) {
+            throw new UnreadableImageException("The image is " + width + "x" + height
+                    + " pixels; the largest accepted is " + maxDimension + "x" + maxDimension
+                    + " (dl4j-serving.max-image-dimension). Scale it down before sending.");
+        }
+    }
+
+    /**
+     * Decodes a JPEG with libjpeg-turbo, to grey at a reduced scale, and turns it upright by its EXIF
+     * orientation; its CPU time is charged to the request's budget.
+     */
+    private BufferedImage withTurboJpeg(byte[] bytes, TurboJpeg.Header header, PixelBudget budget)
+            throws TurboJpeg.Failure {
+        boolean large = acquireLarge(header.width(), header.height());
+        long start = DecodeDeadline.threadCpuNanos();
+        try {
+            BufferedImage image = TurboJpeg.decodeGray(header, TURBO_SIDE);
+            BufferedImage turned = upright(image, ORIENTATIONS[JpegSegments.exifOrientation(bytes) - 1]);
+            return turned == image ? image : TurboJpeg.luma(turned);
+        } finally {
+            budget.chargeCpu(DecodeDeadline.threadCpuNanos() - start);
+            if (large) {
+                LARGE_DECODES.release();
+            }
+        }
+    }
+
+    /** Waits for a large image's decoding turn; false for an image that is not large. */
+    private static boolean acquireLarge(int width, int height) {
+        if ((long) width * height <= LARGE_IMAGE_PIXELS) {
+            return false;
+        }
+        try {
+            if (LARGE_DECODES.tryAcquire(LARGE_IMAGE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DecoderBusyException("Interrupted while waiting to decode a large image.");
+        }
+        throw new DecoderBusyException("Every core is decoding a large image and this " + width + "x" + height
+                + " one waited " + LARGE_IMAGE_WAIT_SECONDS
+                + " s for its turn. Retry shortly, or scale the image down (the models need 28x28).");
+    }
+
+    private BufferedImage withImageIo(byte[] bytes, PixelBudget budget, boolean charged) {
         Session session = SESSION.get();
         BytesImageInputStream in = session.stream;
         ImageReader reader = null;
@@ -129,23 +230,11 @@ public class ImageDecoder {
             reader.setInput(in, true, !jpeg);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
-            if (width <= 0 || height <= 0) {
-                throw new UnreadableImageException("The image declares no pixels (" + width + "x" + height + ").");
+            checkSize(width, height);
+            if (!charged) {
+                budget.charge(width, height);
             }
-            if (width > maxDimension || height > maxDimension) {
-                throw new UnreadableImageException("The image is " + width + "x" + height
-                        + " pixels; the largest accepted is " + maxDimension + "x" + maxDimension
-                        + " (dl4j-serving.max-image-dimension). Scale it down before sending.");
-            }
-            budget.charge(width, height);
-            if ((long) width * height > LARGE_IMAGE_PIXELS) {
-                large = LARGE_DECODES.tryAcquire(LARGE_IMAGE_WAIT_SECONDS, TimeUnit.SECONDS);
-                if (!large) {
-                    throw new DecoderBusyException("Every core is decoding a large image and this "
-                            + width + "x" + height + " one waited " + LARGE_IMAGE_WAIT_SECONDS
-                            + " s for its turn. Retry shortly, or scale the image down (the models need 28x28).");
-                }
-            }
+            large = acquireLarge(width, height);
             String orientation = jpeg ? orientation(reader) : "Normal";
             deadline = new DecodeDeadline(limit);
             reader.addIIOReadProgressListener(deadline);
@@ -172,9 +261,6 @@ public class ImageDecoder {
                             : "The image took more than " + decodeCpuNanos / 1_000_000 + " ms of CPU to decode and was")
                     + " given up. Send smaller images, fewer per request, or save them again as baseline JPEGs "
                     + "or PNGs.");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DecoderBusyException("Interrupted while waiting to decode a large image.");
         } catch (IOException | RuntimeException e) {
             if (e instanceof UnreadableImageException || e instanceof DecoderBusyException) {
                 throw (RuntimeException) e;

@@ -67,4 +67,74 @@ final class JpegSegments {
         }
         return new int[] {segments, scans};
     }
+
+    /**
+     * The EXIF orientation (1-8) in the JPEG's first EXIF segment, 1 when there is none or it is
+     * damaged: the TIFF header's byte order, IFD0's entries, tag 0x0112 (SHORT). Every offset is
+     * checked against the segment, so a hostile segment cannot send the walk outside it.
+     */
+    static int exifOrientation(byte[] bytes) {
+        int i = 2;
+        int n = bytes.length;
+        while (i + 3 < n && (bytes[i] & 0xFF) == 0xFF) {
+            int marker = bytes[i + 1] & 0xFF;
+            if (marker == 0xFF) {
+                i++;
+                continue;
+            }
+            if (marker == SOS || marker == EOI) {
+                return 1;
+            }
+            int length = (bytes[i + 2] & 0xFF) << 8 | (bytes[i + 3] & 0xFF);
+            int start = i + 4;
+            int end = Math.min(n, i + 2 + length);
+            if (marker == 0xE1 && end - start >= 14 && startsWithExif(bytes, start)) {
+                return orientation(bytes, start + 6, end);
+            }
+            i += 2 + length;
+        }
+        return 1;
+    }
+
+    private static boolean startsWithExif(byte[] b, int at) {
+        return b[at] == 'E'
+                && b[at + 1] == 'x'
+                && b[at + 2] == 'i'
+                && b[at + 3] == 'f'
+                && b[at + 4] == 0
+                && b[at + 5] == 0;
+    }
+
+    /** The orientation in the TIFF structure at {@code tiff}, which ends before {@code end}. */
+    private static int orientation(byte[] b, int tiff, int end) {
+        boolean little = b[tiff] == 'I' && b[tiff + 1] == 'I';
+        if (!little && !(b[tiff] == 'M' && b[tiff + 1] == 'M')) {
+            return 1;
+        }
+        long ifd = tiff + unsigned(b, tiff + 4, 4, little);
+        if (ifd + 2 > end) {
+            return 1;
+        }
+        int entries = (int) unsigned(b, (int) ifd, 2, little);
+        for (int e = 0; e < entries; e++) {
+            int at = (int) ifd + 2 + 12 * e;
+            if (at + 12 > end) {
+                return 1;
+            }
+            if (unsigned(b, at, 2, little) == 0x0112 && unsigned(b, at + 2, 2, little) == 3) {
+                int value = (int) unsigned(b, at + 8, 2, little);
+                return value >= 1 && value <= 8 ? value : 1;
+            }
+        }
+        return 1;
+    }
+
+    private static long unsigned(byte[] b, int at, int size, boolean little) {
+        long v = 0;
+        for (int k = 0; k < size; k++) {
+            int shift = little ? 8 * k : 8 * (size - 1 - k);
+            v |= (long) (b[at + k] & 0xFF) << shift;
+        }
+        return v;
+    }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageDecoderTest {
-    private final ImageDecoder decoder = new ImageDecoder(4096);
+    // ImageIO for every format, JPEG included; TurboJpegTest reads JPEGs with libjpeg-turbo
+    private final ImageDecoder decoder = new ImageDecoder(4096, ImageDecoder.DECODE_CPU_NANOS, false);
 
     private BufferedImage decode(byte[] bytes) {
         return decoder.decode(bytes, new PixelBudget(Long.MAX_VALUE, "none"));
@@ -142,7 +143,7 @@ class ImageDecoderTest {
 
     @Test
     void aDecodeThatSpendsItsCpuBudgetIsGivenUpAndTheThreadDecodesTheNextImage() throws IOException {
-        ImageDecoder stingy = new ImageDecoder(4096, 30_000_000L);
+        ImageDecoder stingy = new ImageDecoder(4096, 30_000_000L, false);
         byte[] bomb = TestData.progressiveScanBomb(4096, 60);
 
         assertThatThrownBy(() -> stingy.decode(bomb, new PixelBudget(Long.MAX_VALUE, "none")))
