@@ -7,7 +7,9 @@
 #   start_peer LOG: starts the PyTorch peer of bench/peer/server.py under gunicorn with two
 #     workers on $PEER_PORT (default 18081) and waits until it answers. Sets peer_port.
 bench_pids=()
-trap 'for p in "${bench_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done' EXIT
+# Each step may fail (the process has ended; wait reports its signal): under set -e a failing step
+# would end the trap after the first process and leave the others running.
+trap 'for p in "${bench_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done' EXIT
 
 # The flags of the Dockerfile's ENTRYPOINT and pom.xml's spring-boot:run (DeploymentConfigTest checks).
 BENCH_DEFAULT_JAVA_OPTS="-XX:+UseShenandoahGC -XX:SoftMaxHeapSize=512m"
