@@ -10,8 +10,10 @@ import io.github.dl4jserving.registry.internal.VersionLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -33,7 +35,8 @@ import org.springframework.context.ApplicationEventPublisher;
  * logged and listed by {@link #failures()}; the others serve as usual.
  *
  * <p>Changes are announced as {@link RegistryEvent}s, published only after the registry's lock is
- * released, so a listener never runs inside it. Reads never take the lock.
+ * released, so a listener never runs inside it, and in the order the changes were made, whichever
+ * threads made them. Reads never take the lock.
  */
 public class ModelRegistry {
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
@@ -49,6 +52,10 @@ public class ModelRegistry {
     private final Map<String, Integer> pins = new ConcurrentHashMap<>();
     /** Held by every change; reads go to the concurrent maps without it. */
     private final Object lock = new Object();
+    /** Changes made under the lock and not yet announced, oldest first; also the monitor of {@link #announcing}. */
+    private final Deque<RegistryEvent> unannounced = new ArrayDeque<>();
+    /** Whether some thread is delivering {@link #unannounced} events now. */
+    private boolean announcing;
     /** Why the last scan could not read the store, and since when; null while it can. */
     private volatile StoreProblem storeProblem;
 
@@ -109,8 +116,9 @@ public class ModelRegistry {
                     storeProblem = new StoreProblem(e.getMessage(), Instant.now());
                 }
             }
+            due(changes);
         }
-        announce(changes);
+        announce();
         return loaded;
     }
 
@@ -170,8 +178,37 @@ public class ModelRegistry {
     /** The store could not be read: {@code reason}, since {@code since}. */
     public record StoreProblem(String reason, Instant since) {}
 
-    private void announce(List<RegistryEvent> changes) {
-        changes.forEach(events::publishEvent);
+    /** Queues changes made under the lock, so they are announced in the order they were made. */
+    private void due(List<RegistryEvent> changes) {
+        synchronized (unannounced) {
+            unannounced.addAll(changes);
+        }
+    }
+
+    /**
+     * Announces the queued changes, outside the registry's lock, one at a time and in order: the
+     * thread that finds nobody announcing delivers every queued event, its own and those other
+     * threads queued meanwhile, so two threads' events never overtake each other on the way to a
+     * listener.
+     */
+    private void announce() {
+        while (true) {
+            RegistryEvent next;
+            synchronized (unannounced) {
+                if (announcing || unannounced.isEmpty()) {
+                    return;
+                }
+                next = unannounced.poll();
+                announcing = true;
+            }
+            try {
+                events.publishEvent(next);
+            } finally {
+                synchronized (unannounced) {
+                    announcing = false;
+                }
+            }
+        }
     }
 
     /**
@@ -201,6 +238,7 @@ public class ModelRegistry {
             loaded = VersionLoader.writeUploaded(store, toWrite, modelZip, checks);
             models.computeIfAbsent(loaded.name(), n -> new ConcurrentSkipListMap<>())
                     .put(loaded.version(), loaded);
+            due(List.of(loadedEvent(loaded)));
         }
         log.info("Added uploaded {} version {}", loaded.name(), loaded.version());
         if (loaded.descriptor().schemaChange() != null) {
@@ -211,7 +249,7 @@ public class ModelRegistry {
                     loaded.descriptor().schemaChange().fromVersion(),
                     loaded.descriptor().schemaChange().changes());
         }
-        announce(List.of(loadedEvent(loaded)));
+        announce();
         return loaded;
     }
 
@@ -269,9 +307,10 @@ public class ModelRegistry {
                 pin(name, loaded.version());
                 changes.add(new DefaultVersionChanged(name, loaded.version()));
             }
+            due(changes);
         }
         log.info("Published {} version {}{}", name, loaded.version(), decision.promote() ? " as the default" : "");
-        announce(changes);
+        announce();
         return new Published(loaded, decision);
     }
 
@@ -281,8 +320,9 @@ public class ModelRegistry {
         synchronized (lock) {
             target = get(name, version);
             pin(name, version);
+            due(List.of(new DefaultVersionChanged(name, version)));
         }
-        announce(List.of(new DefaultVersionChanged(name, version)));
+        announce();
         return target;
     }
 
@@ -336,8 +376,9 @@ public class ModelRegistry {
             }
             store.deleteVersion(name, version);
             models.get(name).remove(version);
+            due(List.of(new ModelVersionRetired(victim)));
         }
-        announce(List.of(new ModelVersionRetired(victim)));
+        announce();
     }
 
     /**
@@ -357,8 +398,9 @@ public class ModelRegistry {
                 retired.add(new ModelVersionRetired(m));
             }
             forget(name);
+            due(retired);
         }
-        announce(retired);
+        announce();
     }
 
     private void forget(String name) throws IOException {
