@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -73,6 +74,12 @@ public final class GeneratorJudge {
         this.testCovariance = covariance(features, testMean);
     }
 
+    private GeneratorJudge(MultiLayerNetwork network, TestStatistics statistics) {
+        this.network = network;
+        this.testMean = statistics.mean();
+        this.testCovariance = statistics.covariance();
+    }
+
     /** The shipped judge, with the statistics of the MNIST test digits in {@code data}. */
     public static GeneratorJudge load(DataDirectory data) throws IOException {
         return forTestImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
@@ -87,25 +94,44 @@ public final class GeneratorJudge {
 
     /**
      * The shipped judge with the statistics of the test images in {@code file} (IDX, gzipped or
-     * not), made once per file version: their features cost a minute of one core, and every GAN job
-     * needs them.
+     * not), made once per file content. Their features cost a minute of one core, so for the MNIST
+     * test file the statistics are shipped beside the judge ({@link TestStatistics}) and only another
+     * file's are computed.
      */
     static GeneratorJudge forTestImages(Path file) throws IOException {
-        String key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file);
-        GeneratorJudge judge = BY_TEST_FILE.get(key);
+        String fileSha256 = DataDirectory.sha256(file);
+        GeneratorJudge judge = BY_TEST_FILE.get(fileSha256);
         if (judge == null) {
-            judge = of(MnistIdxReader.readImages(file));
-            BY_TEST_FILE.put(key, judge);
+            byte[] network = shippedBytes(RESOURCE);
+            Optional<TestStatistics> shipped = TestStatistics.shipped(TestStatistics.sha256(network), fileSha256);
+            judge = shipped.isPresent()
+                    ? new GeneratorJudge(restore(network), shipped.get())
+                    : of(MnistIdxReader.readImages(file));
+            BY_TEST_FILE.put(fileSha256, judge);
         }
         return judge;
     }
 
+    /** The test digits' features as the judge sees them: the statistics every Fréchet distance compares with. */
+    TestStatistics testStatistics() {
+        return new TestStatistics(testMean, testCovariance);
+    }
+
     static MultiLayerNetwork shipped() throws IOException {
-        try (InputStream in = GeneratorJudge.class.getResourceAsStream(RESOURCE)) {
+        return restore(shippedBytes(RESOURCE));
+    }
+
+    private static MultiLayerNetwork restore(byte[] zip) throws IOException {
+        return ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(zip), false);
+    }
+
+    /** A resource beside this class, or null if it is not there. */
+    static byte[] shippedBytes(String resource) throws IOException {
+        try (InputStream in = GeneratorJudge.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("The judge network " + RESOURCE + " is missing from the build.");
+                throw new IOException("The judge's " + resource + " is missing from the build.");
             }
-            return ModelSerializer.restoreMultiLayerNetwork(in, false);
+            return in.readAllBytes();
         }
     }
 
@@ -312,7 +338,10 @@ public final class GeneratorJudge {
      * writes it without updater state (the shipped one is
      * {@code src/main/resources/io/github/dl4jserving/training/internal/mnist-judge.zip});
      * {@code GeneratorJudge score <data dir> <generator zip>...} prints the scores of 2,000 digits
-     * from each generator, after those of 2,000 real test digits.
+     * from each generator, after those of 2,000 real test digits; {@code GeneratorJudge statistics
+     * <data dir> <output>} writes the shipped judge's statistics of the MNIST test digits (the
+     * shipped ones are {@code .../training/internal/mnist-judge-test-statistics.bin}), to be written
+     * again whenever the judge is.
      */
     public static void main(String[] args) throws IOException {
         DataDirectory data = new DataDirectory(Path.of(args[1]));
@@ -325,6 +354,14 @@ public final class GeneratorJudge {
             ModelSerializer.writeModel(net, out.toFile(), false);
         }
         GeneratorJudge judge = of(mnist.testImages());
+        if (args[0].equals("statistics")) {
+            Path testFile = data.resolve(DatasetFile.MNIST_TEST_IMAGES);
+            judge.testStatistics()
+                    .write(
+                            Path.of(args[2]),
+                            TestStatistics.sha256(shippedBytes(RESOURCE)),
+                            DataDirectory.sha256(testFile));
+        }
         System.out.printf("judge: test accuracy %.4f%n", judge.accuracy(test, mnist.testLabels()));
         System.out.printf(
                 "2,000 test digits: %s%n",

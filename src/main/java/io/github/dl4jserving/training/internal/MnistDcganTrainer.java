@@ -36,8 +36,20 @@ import org.slf4j.LoggerFactory;
 public class MnistDcganTrainer implements Trainer {
     private static final Logger log = LoggerFactory.getLogger(MnistDcganTrainer.class);
     public static final int LATENT = 100;
-    /** Samples scored after each epoch and at the end: the same number, since the Fréchet distance's bias depends on it. */
+    /**
+     * Samples scored after each epoch and at the end of a full run: the same number throughout a run,
+     * since the Fréchet distance's bias depends on it.
+     */
     static final int SCORED_SAMPLES = 2000;
+
+    /**
+     * How many generated digits the judge scores for a run on {@code examples} of {@code trainCount}
+     * images: 2,000 on the full set; on fewer (a quick job), twice the images, 256 to 1,000, since
+     * generating and judging 1,000 digits costs more than a short epoch.
+     */
+    static int scoredSamples(int examples, int trainCount) {
+        return examples >= trainCount ? SCORED_SAMPLES : Math.min(SCORED_SAMPLES / 2, Math.max(256, 2 * examples));
+    }
 
     @Override
     public String modelName() {
@@ -68,7 +80,13 @@ public class MnistDcganTrainer implements Trainer {
                 Hyperparameter.integer("seed", 42, 0, Integer.MAX_VALUE, "weight init, noise, shuffling"),
                 Hyperparameter.number(
                         "minutes", 20, 0.05, 14400, "stop after the iteration that passes this much training time"),
-                Hyperparameter.integer("examples", 60000, 64, 60000, "train on the first N training images"),
+                Hyperparameter.integer(
+                        "examples",
+                        60000,
+                        64,
+                        60000,
+                        "train on the first N training images (quick jobs: the judge then scores 2N generated "
+                                + "digits, 256 to 1,000, instead of 2,000)"),
                 Hyperparameter.number(
                         "checkpointMinutes", 10, 0.01, 1440, "the longest training time between two checkpoints"));
     }
@@ -110,7 +128,7 @@ public class MnistDcganTrainer implements Trainer {
         }
         GeneratorJudge judge = GeneratorJudge.forTestImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
         INDArray gridNoise = noise(seed + 11, 64);
-        int scored = examples < train.count() ? SCORED_SAMPLES / 2 : SCORED_SAMPLES;
+        int scored = scoredSamples(examples, train.count());
         INDArray judgeNoise = noise(seed + 13, scored);
         Checkpoints checkpoints = progress.checkpoints();
         Optional<Path> resume = checkpoints.resumePoint();
@@ -154,7 +172,8 @@ public class MnistDcganTrainer implements Trainer {
         boolean outOfTime = trainedBefore >= budget.toNanos();
         INDArray realLabels = Nd4j.ones(DataType.FLOAT, batchSize, 1);
         INDArray labels = Nd4j.vstack(realLabels, Nd4j.zeros(DataType.FLOAT, batchSize, 1));
-        GeneratorJudge.Scores scores = null; // of the generator at iteration scoredAt
+        GeneratorJudge.Scores scores = null; // of scoredImages, made by the generator at iteration scoredAt
+        INDArray scoredImages = null;
         long scoredAt = -1;
         for (int epoch = state.epoch(); epoch <= epochs && !outOfTime; epoch++) {
             int[] order = epochOrder(examples, seed, epoch);
@@ -221,7 +240,8 @@ public class MnistDcganTrainer implements Trainer {
             Map<String, Double> val = new LinkedHashMap<>();
             val.put("discriminator_loss", dSum / Math.max(1, batches));
             DcganNetworks.copyGeneratorOut(stacked, generator);
-            scores = judge.score(generator.output(judgeNoise, false));
+            scoredImages = generator.output(judgeNoise, false);
+            scores = judge.score(scoredImages);
             scoredAt = state.iteration();
             val.put("inception_score", scores.inceptionScore());
             val.put("frechet_distance", scores.frechetDistance());
@@ -240,10 +260,11 @@ public class MnistDcganTrainer implements Trainer {
         stacked.close();
 
         if (scoredAt != state.iteration()) { // trained past the last epoch's scores, or none this sitting
-            scores = judge.score(generator.output(judgeNoise, false));
+            scoredImages = generator.output(judgeNoise, false);
+            scores = judge.score(scoredImages);
         }
         Map<String, Double> metrics = new LinkedHashMap<>(scores.metrics());
-        metrics.putAll(heldOutMetrics(generator, discriminator, test, seed));
+        metrics.putAll(heldOutMetrics(discriminator, test, scoredImages));
         discriminator.close();
         metrics.put("final_discriminator_loss", state.dLoss());
         metrics.put("final_generator_loss", state.gLoss());
@@ -325,18 +346,17 @@ public class MnistDcganTrainer implements Trainer {
     }
 
     /**
-     * The discriminator's mean output on 1,000 held-out test images and on 1,000 generated ones: a
-     * generator that fools it pulls the second towards the first.
+     * The discriminator's mean output on held-out test images and on as many generated ones (those
+     * the judge scored): a generator that fools it pulls the second towards the first.
      */
     private static Map<String, Double> heldOutMetrics(
-            MultiLayerNetwork generator, MultiLayerNetwork discriminator, MnistIdxReader.IdxImages test, long seed) {
-        int n = 1000;
+            MultiLayerNetwork discriminator, MnistIdxReader.IdxImages test, INDArray fake) {
+        int n = (int) fake.size(0);
         int[] idx = IntStream.range(0, n).toArray();
         double real = discriminator
                 .output(realBatch(test, idx, 0, n), false)
                 .meanNumber()
                 .doubleValue();
-        INDArray fake = generator.output(noise(seed + 7, n), false);
         double fakeScore = discriminator.output(fake, false).meanNumber().doubleValue();
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("discriminator_mean_on_test_images", real);

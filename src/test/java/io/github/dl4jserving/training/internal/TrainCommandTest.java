@@ -94,6 +94,9 @@ class TrainCommandTest {
         assertThat(second.metrics().get("training_images_seen")).isEqualTo(256.0);
         assertThat(second.provenance().epochs()).isEqualTo(2);
         assertThat(second.provenance().notes()).contains("more than one sitting");
+        assertThat(second.provenance().hyperparameters())
+                .as("a quick job on 128 images: the judge scores 256 generated digits, not 2,000")
+                .containsEntry("scoredSamples", 256);
         assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000016"));
     }
 
