@@ -10,10 +10,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -28,28 +26,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * in constant time (as SHA-256 digests, so their lengths do not leak either) and never logged.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+@Order(FilterOrder.API_KEY)
 class ApiKeyFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
-    /** POSTs that only compute an answer: inference, image preparation, the OIP infer call. */
-    static final String INFERENCE_POSTS = "/predict(/[^/]+)?|/prepare|/v2/models/[^/]+(/versions/[^/]+)?/infer";
-
-    private static final Pattern INFERENCE = Pattern.compile(INFERENCE_POSTS);
-    /** Liveness and readiness probes stay open under protect-reads: Docker and Kubernetes send no key. */
-    private static final Pattern PROBES =
-            Pattern.compile("/actuator/health/(liveness|readiness)|/v2/health/(live|ready)");
-    /**
-     * The web page's and Swagger UI's own files and the API description stay open under protect-reads
-     * too: they hold no data, and a browser cannot send a key with the page it is asked to open. The
-     * page then sends the key with each of its requests.
-     */
-    private static final Pattern PAGES = Pattern.compile("/|/index\\.html|/app\\.(js|css)|/favicon\\.ico"
-            + "|/swagger-ui\\.html|/swagger-ui/[^/]+|/v3/api-docs(/swagger-config|\\.yaml)?");
-
     private final byte[] keyDigest;
     private final boolean protectReads;
+    private final RoutePolicy routes;
 
-    ApiKeyFilter(SecuritySettings settings) {
+    ApiKeyFilter(SecuritySettings settings, RoutePolicy routes) {
+        this.routes = routes;
         this.keyDigest = settings.keyConfigured() ? sha256(settings.apiKey()) : null;
         this.protectReads = settings.protectReads();
         if (keyDigest == null) {
@@ -66,11 +51,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
             FilterProblems.write(request, response, HttpStatus.BAD_REQUEST, credentialProblem);
             return;
         }
-        boolean changesState = changesState(request);
-        if (!changesState
-                && (!protectReads
-                        || PROBES.matcher(request.getRequestURI()).matches()
-                        || PAGES.matcher(request.getRequestURI()).matches())) {
+        boolean changesState = routes.changesState(request);
+        if (!changesState && (!protectReads || routes.openUnderProtectReads(request))) {
             chain.doFilter(request, response);
             return;
         }
@@ -103,14 +85,6 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
-    }
-
-    static boolean changesState(HttpServletRequest request) {
-        String method = request.getMethod();
-        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
-            return false;
-        }
-        return !INFERENCE.matcher(request.getRequestURI()).matches();
     }
 
     /**

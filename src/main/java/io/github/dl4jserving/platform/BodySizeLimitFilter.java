@@ -9,7 +9,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
-import org.springframework.core.Ordered;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -21,16 +21,25 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Multipart uploads are limited by the same value through Spring's multipart settings.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@Order(FilterOrder.BODY_SIZE)
 class BodySizeLimitFilter extends OncePerRequestFilter {
     private final long bodyLimit;
     private final long datasetLimit;
     private final Rejections rejections;
+    private final RoutePolicy routes;
 
-    BodySizeLimitFilter(PlatformSettings properties, Rejections rejections) {
+    BodySizeLimitFilter(
+            PlatformSettings properties,
+            Rejections rejections,
+            RoutePolicy routes,
+            ObjectProvider<LargeBodyLimit> largeBodies) {
         this.bodyLimit = properties.maxBodySize().toBytes();
-        this.datasetLimit = Math.max(bodyLimit, properties.maxDatasetSize().toBytes());
+        LargeBodyLimit large = largeBodies.getIfAvailable();
+        this.datasetLimit = large == null
+                ? bodyLimit
+                : Math.max(bodyLimit, large.largeBodyLimit().toBytes());
         this.rejections = rejections;
+        this.routes = routes;
     }
 
     /**
@@ -39,9 +48,8 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
      */
     private long limitFor(HttpServletRequest request) {
         String type = request.getContentType();
-        boolean rawDatasetUpload = "POST".equals(request.getMethod())
-                && "/datasets".equals(request.getRequestURI())
-                && type != null
+        boolean rawDatasetUpload = type != null
+                && routes.largeBody(request)
                 && !type.toLowerCase(Locale.ROOT).startsWith("multipart/");
         return rawDatasetUpload ? datasetLimit : bodyLimit;
     }

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -35,9 +34,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * every client of a forwarding replica would share its one address.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+@Order(FilterOrder.EVENT_STREAMS)
 class EventStreamLimit extends OncePerRequestFilter {
-    private static final Pattern EVENTS = Pattern.compile("/jobs/[^/]+/events");
+    private final RoutePolicy routes;
 
     private final int total;
     private final int perClient;
@@ -45,7 +44,8 @@ class EventStreamLimit extends OncePerRequestFilter {
     /** Open streams per client address; an address leaves the map when its last stream ends. */
     private final Map<String, Integer> byClient = new ConcurrentHashMap<>();
 
-    EventStreamLimit(PlatformSettings settings, MeterRegistry meters) {
+    EventStreamLimit(PlatformSettings settings, MeterRegistry meters, RoutePolicy routes) {
+        this.routes = routes;
         this.total = settings.maxEventStreams();
         this.perClient = settings.maxEventStreamsPerClient();
         Gauge.builder("dl4j.training.event.streams", open, AtomicInteger::get)
@@ -55,8 +55,7 @@ class EventStreamLimit extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"GET".equals(request.getMethod())
-                || !EVENTS.matcher(request.getRequestURI()).matches();
+        return !routes.eventStream(request);
     }
 
     @Override

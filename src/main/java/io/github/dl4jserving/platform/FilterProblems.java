@@ -22,7 +22,7 @@ public final class FilterProblems {
     private FilterProblems() {}
 
     /** Writes {@code status} with {@code detail}, for the path of {@code request}. */
-    static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+    public static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

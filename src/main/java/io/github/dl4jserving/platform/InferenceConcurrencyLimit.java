@@ -13,9 +13,7 @@ import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -44,10 +42,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * (bodies being read now) show how close the service runs to them.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 3)
+@Order(FilterOrder.INFERENCE_LIMIT)
 class InferenceConcurrencyLimit extends OncePerRequestFilter {
-    /** The inference POSTs, and the generator's GET grid. */
-    private static final Pattern INFERENCE = Pattern.compile(ApiKeyFilter.INFERENCE_POSTS + "|/generate");
+    private final RoutePolicy routes;
 
     private final Semaphore permits;
     private final int limit;
@@ -63,7 +60,9 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             PlatformSettings properties,
             Rejections rejections,
             MeterRegistry meters,
+            RoutePolicy routes,
             @Value("${server.tomcat.max-part-count:10}") int maxParts) {
+        this.routes = routes;
         this.maxParts = maxParts;
         this.limit = properties.maxInflightInference();
         this.permits = limit > 0 ? new Semaphore(limit) : null;
@@ -90,7 +89,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !INFERENCE.matcher(request.getRequestURI()).matches();
+        return !routes.isInference(request);
     }
 
     @Override

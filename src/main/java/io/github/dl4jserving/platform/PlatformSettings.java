@@ -10,7 +10,6 @@ import org.springframework.util.unit.DataSize;
  * scripts and docs use them. Each module binds its own settings from the same prefix.
  *
  * @param maxBodySize          the largest request body accepted, multipart or raw
- * @param maxDatasetSize       the largest raw (CSV or zip) body {@code POST /datasets} accepts
  * @param nd4jThreads          threads one ND4J operation may use; 0 keeps ND4J's default (one per core)
  * @param maxInflightInference inference requests inside the service at once; more get 503 at once (0: no limit)
  * @param bodyReadTimeout      the longest silence while a body is read (Tomcat's upload timeout), and the
@@ -27,7 +26,6 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("dl4j-serving")
 public record PlatformSettings(
         @DefaultValue("10MB") DataSize maxBodySize,
-        @DefaultValue("200MB") DataSize maxDatasetSize,
         @DefaultValue("1") int nd4jThreads,
         @DefaultValue("64") int maxInflightInference,
         @DefaultValue("10s") Duration bodyReadTimeout,

@@ -3,6 +3,10 @@ package io.github.dl4jserving.web;
 import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.datasets.InvalidDatasetException;
+import io.github.dl4jserving.platform.ChangesState;
+import io.github.dl4jserving.platform.LargeBody;
+import io.github.dl4jserving.platform.ReadEndpoint;
+import io.github.dl4jserving.platform.TrainerOwned;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -27,6 +31,7 @@ import org.springframework.web.multipart.MultipartFile;
  */
 @RestController
 @Tag(name = "Datasets")
+@TrainerOwned
 class DatasetsController {
     private static final String ZIP = "application/zip";
     private final DatasetStore store;
@@ -39,6 +44,8 @@ class DatasetsController {
             operationId = "uploadCsvDataset",
             summary = "Upload a CSV table (raw body) with a header; 'target' "
                     + "names the class column (two classes), every other column must be numeric")
+    @ChangesState
+    @LargeBody
     @PostMapping(path = "/datasets", consumes = "text/csv")
     ResponseEntity<DatasetInfo> csv(
             @RequestParam(required = false) String target,
@@ -53,6 +60,8 @@ class DatasetsController {
             operationId = "uploadZipDataset",
             summary =
                     "Upload a zip (raw body) of PNG/JPEG/GIF/BMP images in " + "one folder per label (label/file.png)")
+    @ChangesState
+    @LargeBody
     @PostMapping(path = "/datasets", consumes = ZIP)
     ResponseEntity<DatasetInfo> zip(@RequestBody byte[] body) {
         return created(store.uploadZip(body));
@@ -62,6 +71,7 @@ class DatasetsController {
             operationId = "uploadDatasetParts",
             summary = "Upload as multipart: 'file' (CSV) with 'target', "
                     + "or 'images' and 'labels' (IDX, gzip or not), or 'archive' (zip of label folders)")
+    @ChangesState
     @PostMapping(path = "/datasets", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<DatasetInfo> parts(
             @RequestPart(required = false) MultipartFile file,
@@ -92,12 +102,14 @@ class DatasetsController {
     }
 
     @Operation(operationId = "listDatasets", summary = "Uploaded data sets, newest first")
+    @ReadEndpoint
     @GetMapping("/datasets")
     List<DatasetInfo> list() {
         return store.list();
     }
 
     @Operation(operationId = "getDataset", summary = "One uploaded data set")
+    @ReadEndpoint
     @GetMapping("/datasets/{id}")
     DatasetInfo get(@PathVariable String id) {
         return store.get(id);

@@ -1,5 +1,6 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.platform.ReadEndpoint;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ErrorPageController implements ErrorController {
 
+    @ReadEndpoint
     @RequestMapping("${server.error.path:/error}")
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);

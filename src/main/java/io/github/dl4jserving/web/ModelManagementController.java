@@ -4,6 +4,8 @@ import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.ModelReadiness;
 import io.github.dl4jserving.inference.ModelUploads;
+import io.github.dl4jserving.platform.ChangesState;
+import io.github.dl4jserving.platform.ReadEndpoint;
 import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelDescriptor;
@@ -52,6 +54,7 @@ class ModelManagementController {
             operationId = "uploadModelVersion",
             summary = "Upload a new version: a ModelSerializer zip and its "
                     + "descriptor, checked by loading it and running one batch before it is accepted")
+    @ChangesState
     @PostMapping(path = "/models/{name}/versions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<ModelDescriptor> upload(
             @PathVariable String name,
@@ -75,6 +78,7 @@ class ModelManagementController {
     }
 
     @Operation(operationId = "setDefaultVersion", summary = "Make a loaded version the default")
+    @ChangesState
     @PutMapping(path = "/models/{name}/default", consumes = MediaType.APPLICATION_JSON_VALUE)
     ModelsController.ModelSummary setDefault(@PathVariable String name, @RequestBody DefaultVersion body)
             throws IOException {
@@ -90,6 +94,7 @@ class ModelManagementController {
     }
 
     @Operation(operationId = "deleteModelVersion", summary = "Delete a version; never the default or the last one")
+    @ChangesState
     @DeleteMapping("/models/{name}/versions/{version}")
     ResponseEntity<Void> delete(@PathVariable String name, @PathVariable int version) throws IOException {
         catalog.delete(name, version);
@@ -100,6 +105,7 @@ class ModelManagementController {
             operationId = "deleteModel",
             summary = "Delete a model: every version and its default (never one of the service's default "
                     + "models). Its version numbers stay taken, so shipped versions are not seeded again")
+    @ChangesState
     @DeleteMapping("/models/{name}")
     ResponseEntity<Void> deleteModel(@PathVariable String name) throws IOException {
         // The models that requests naming none go to; the service is not ready without them.
@@ -127,6 +133,7 @@ class ModelManagementController {
             responseCode = "503",
             description = "Not warmed up yet",
             content = @Content(schema = @Schema(implementation = Readiness.class)))
+    @ReadEndpoint
     @GetMapping("/models/{name}/ready")
     ResponseEntity<Readiness> ready(@PathVariable String name) {
         catalog.describe(name, null); // 404 for a model that is not there

@@ -1,5 +1,6 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.platform.ReadEndpoint;
 import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
@@ -24,12 +25,14 @@ class ModelsController {
     @Operation(
             operationId = "listModels",
             summary = "List the models with their kind, default version and loaded versions")
+    @ReadEndpoint
     @GetMapping("/models")
     List<ModelSummary> list() {
         return catalog.names().stream().map(n -> summary(catalog, n)).toList();
     }
 
     @Operation(operationId = "getModel", summary = "Show a model and the descriptor of each loaded version")
+    @ReadEndpoint
     @GetMapping("/models/{name}")
     ModelDetails model(@PathVariable String name) {
         ModelDescriptor def = catalog.describe(name, null);
@@ -39,6 +42,7 @@ class ModelsController {
     @Operation(
             operationId = "getModelVersion",
             summary = "Show one version's descriptor: input schema, labels, metrics and provenance")
+    @ReadEndpoint
     @GetMapping("/models/{name}/versions/{version}")
     ModelDescriptor version(@PathVariable String name, @PathVariable int version) {
         return catalog.describe(name, version);

@@ -5,6 +5,9 @@ import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.JsonValues;
 import io.github.dl4jserving.inference.ModelReadiness;
+import io.github.dl4jserving.platform.InferenceEndpoint;
+import io.github.dl4jserving.platform.ProbeEndpoint;
+import io.github.dl4jserving.platform.ReadEndpoint;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.swagger.v3.oas.annotations.Operation;
@@ -51,18 +54,21 @@ class OpenInferenceController {
     }
 
     @Operation(operationId = "oipServerMetadata", summary = "Server metadata")
+    @ReadEndpoint
     @GetMapping
     Map<String, Object> server() {
         return Map.of("name", "dl4j-serving", "version", version, "extensions", List.of());
     }
 
     @Operation(operationId = "oipLive", summary = "Server liveness")
+    @ProbeEndpoint
     @GetMapping("/health/live")
     Map<String, Object> live() {
         return Map.of("live", true);
     }
 
     @Operation(operationId = "oipReady", summary = "Server readiness: every model's default version loaded and warm")
+    @ProbeEndpoint
     @GetMapping("/health/ready")
     ResponseEntity<Map<String, Object>> ready() {
         boolean ready = readiness.serviceReady();
@@ -71,6 +77,7 @@ class OpenInferenceController {
     }
 
     @Operation(operationId = "oipModelMetadata", summary = "Model metadata with input and output tensors")
+    @ReadEndpoint
     @GetMapping({"/models/{model}", "/models/{model}/versions/{v}"})
     Map<String, Object> metadata(@PathVariable String model, @PathVariable(required = false) Integer v) {
         Answers.TensorModel m = inference.tensorModel(model, v);
@@ -89,6 +96,7 @@ class OpenInferenceController {
     }
 
     @Operation(operationId = "oipModelReady", summary = "Model readiness")
+    @ReadEndpoint
     @GetMapping({"/models/{model}/ready", "/models/{model}/versions/{v}/ready"})
     ResponseEntity<Map<String, Object>> modelReady(
             @PathVariable String model, @PathVariable(required = false) Integer v) {
@@ -101,6 +109,7 @@ class OpenInferenceController {
     }
 
     @Operation(operationId = "oipInfer", summary = "Inference on one input tensor")
+    @InferenceEndpoint
     @PostMapping({"/models/{model}/infer", "/models/{model}/versions/{v}/infer"})
     Map<String, Object> infer(
             @PathVariable String model,

@@ -5,6 +5,7 @@ import io.github.dl4jserving.inference.ImageInput;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.platform.InferenceEndpoint;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.swagger.v3.oas.annotations.Operation;
@@ -64,6 +65,7 @@ class PredictController {
         this.settings = settings;
     }
 
+    @InferenceEndpoint
     @PostMapping(
             path = {"/predict", "/predict/{model}"},
             consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -100,6 +102,7 @@ class PredictController {
                     @Content(
                             mediaType = MediaType.IMAGE_PNG_VALUE,
                             schema = @Schema(type = "string", format = "binary")))
+    @InferenceEndpoint
     @PostMapping(
             path = "/prepare",
             consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
@@ -115,6 +118,7 @@ class PredictController {
                 .body(Png.encode(inference.prepareImage(image.getBytes())));
     }
 
+    @InferenceEndpoint
     @PostMapping(
             path = {"/predict", "/predict/{model}"},
             consumes = {
@@ -137,6 +141,7 @@ class PredictController {
         return inference.classifyImages(imageModel(model, modelParam), version, List.of(ImageInput.file(body)), k);
     }
 
+    @InferenceEndpoint
     @PostMapping(
             path = {"/predict", "/predict/{model}"},
             consumes = "text/csv")
@@ -156,6 +161,7 @@ class PredictController {
         return inference.classifyCsv(target.name(), target.version(), text, threshold);
     }
 
+    @InferenceEndpoint
     @PostMapping(
             path = {"/predict", "/predict/{model}"},
             consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -195,6 +201,7 @@ class PredictController {
                     @Content(
                             mediaType = MediaType.IMAGE_PNG_VALUE,
                             schema = @Schema(type = "string", format = "binary")))
+    @InferenceEndpoint
     @GetMapping(path = "/generate", produces = MediaType.IMAGE_PNG_VALUE)
     ResponseEntity<byte[]> generateGrid(
             @Parameter(description = "the generator; mnist-dcgan by default")

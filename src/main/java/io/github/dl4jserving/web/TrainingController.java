@@ -1,5 +1,8 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.platform.ChangesState;
+import io.github.dl4jserving.platform.ReadEndpoint;
+import io.github.dl4jserving.platform.TrainerOwned;
 import io.github.dl4jserving.training.InvalidHyperparameterException;
 import io.github.dl4jserving.training.JobEvent;
 import io.github.dl4jserving.training.JobStatus;
@@ -35,6 +38,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 /** Training jobs over REST: the trainer catalogue, start, list, inspect, cancel, live events, loss chart. */
 @RestController
 @Tag(name = "Training")
+@TrainerOwned
 class TrainingController {
     private final TrainingJobs jobs;
     private final long eventStreamMillis;
@@ -70,6 +74,7 @@ class TrainingController {
             operationId = "listTrainers",
             summary = "Every trainable model type with its hyperparameters "
                     + "(types, defaults, ranges) and the datasets it accepts")
+    @ReadEndpoint
     @GetMapping("/trainers")
     List<TrainerInfo> trainers() {
         return jobs.trainers();
@@ -79,6 +84,7 @@ class TrainingController {
             operationId = "startJob",
             summary = "Start a training job; 202 with its Location, 429 when the "
                     + "queue is full, 422 naming a bad hyperparameter")
+    @ChangesState
     @PostMapping(path = "/jobs", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<TrainingJob> start(
             @io.swagger.v3.oas.annotations.parameters.RequestBody(
@@ -213,6 +219,7 @@ class TrainingController {
             summary =
                     "Train the same model on the same data with the same "
                             + "seed once per optimizer (no versions written); 202 with the comparison table, filled in as the jobs run")
+    @ChangesState
     @PostMapping(path = "/jobs/compare", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ComparisonTable> compare(@RequestBody CompareRequest request) {
         Map<String, Object> hyper =
@@ -230,12 +237,14 @@ class TrainingController {
             operationId = "getComparison",
             summary = "An optimizer comparison: final training loss, validation "
                     + "loss and accuracy, test metrics and wall time per optimizer")
+    @ReadEndpoint
     @GetMapping("/jobs/compare/{id}")
     ComparisonTable comparison(@PathVariable String id) {
         return table(jobs.comparison(id));
     }
 
     @Operation(operationId = "comparisonChart", summary = "The compared jobs' training loss curves overlaid, as SVG")
+    @ReadEndpoint
     @GetMapping(path = "/jobs/compare/{id}/chart", produces = "image/svg+xml")
     ResponseEntity<String> comparisonChart(@PathVariable String id) {
         TrainingJobs.Comparison c = jobs.comparison(id);
@@ -269,6 +278,7 @@ class TrainingController {
             operationId = "listJobs",
             summary = "Jobs, newest first, optionally filtered by status and model, a page at a time: when "
                     + "there are more, the Link header's rel=\"next\" gives the next page's address")
+    @ReadEndpoint
     @GetMapping("/jobs")
     ResponseEntity<List<TrainingJob>> list(
             @RequestParam(required = false) JobStatus status,
@@ -304,6 +314,7 @@ class TrainingController {
             operationId = "getJob",
             summary = "A job: status, progress, epoch, iteration, loss, ETA, per-epoch "
                     + "history, result version and promotion decision")
+    @ReadEndpoint
     @GetMapping("/jobs/{id}")
     TrainingJob get(@PathVariable String id) {
         return jobs.get(id);
@@ -313,6 +324,7 @@ class TrainingController {
             operationId = "cancelJob",
             summary = "Cancel a job: removed if queued, stopped within one iteration if "
                     + "running; 409 if it already finished")
+    @ChangesState
     @PostMapping("/jobs/{id}/cancel")
     ResponseEntity<TrainingJob> cancel(@PathVariable String id) {
         return ResponseEntity.accepted().body(jobs.cancel(id));
@@ -322,6 +334,7 @@ class TrainingController {
             operationId = "jobEvents",
             summary = "Server-sent events: the current status, then progress, epoch "
                     + "and status events until the final status")
+    @ReadEndpoint
     @GetMapping(path = "/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@PathVariable String id) {
         jobs.get(id); // 404 before the stream starts
@@ -366,6 +379,7 @@ class TrainingController {
             operationId = "jobChart",
             summary = "The job's loss curves as SVG: training loss by iteration, and "
                     + "the training and validation loss per epoch")
+    @ReadEndpoint
     @GetMapping(path = "/jobs/{id}/chart", produces = "image/svg+xml")
     ResponseEntity<String> chart(@PathVariable String id) {
         TrainingJob job = jobs.get(id);
@@ -378,6 +392,7 @@ class TrainingController {
     @Operation(
             operationId = "jobSamples",
             summary = "A generator job's fixed grid of 64 samples after an epoch, as PNG; 404 before that epoch ends")
+    @ReadEndpoint
     @GetMapping(path = "/jobs/{id}/samples/{epoch}", produces = MediaType.IMAGE_PNG_VALUE)
     ResponseEntity<byte[]> samples(@PathVariable String id, @PathVariable int epoch) {
         return ResponseEntity.ok()

@@ -28,7 +28,7 @@ class ApiKeyFilterTest {
 
     @Test
     void stateChangingRequestsNeedTheKeyAsBearerOrHeader() throws Exception {
-        ApiKeyFilter filter = new ApiKeyFilter(new SecuritySettings("s3cret-key", false));
+        ApiKeyFilter filter = new ApiKeyFilter(new SecuritySettings("s3cret-key", false), ServiceRoutes.policy());
         for (String[] call : new String[][] {
             {"POST", "/jobs"},
             {"POST", "/jobs/abc/cancel"},
@@ -61,7 +61,7 @@ class ApiKeyFilterTest {
 
     @Test
     void inferenceAndReadsStayOpenUnlessReadsAreProtected() throws Exception {
-        ApiKeyFilter open = new ApiKeyFilter(new SecuritySettings("k", false));
+        ApiKeyFilter open = new ApiKeyFilter(new SecuritySettings("k", false), ServiceRoutes.policy());
         for (String[] call : new String[][] {
             {"POST", "/predict"},
             {"POST", "/predict/mnist-mlp"},
@@ -76,7 +76,7 @@ class ApiKeyFilterTest {
                     .as(call[1])
                     .isEqualTo(299);
         }
-        ApiKeyFilter closed = new ApiKeyFilter(new SecuritySettings("k", true));
+        ApiKeyFilter closed = new ApiKeyFilter(new SecuritySettings("k", true), ServiceRoutes.policy());
         assertThat(send(closed, "GET", "/models", "10.0.0.7").getStatus()).isEqualTo(401);
         assertThat(send(closed, "POST", "/predict", "10.0.0.7").getStatus()).isEqualTo(401);
         assertThat(send(closed, "POST", "/predict", "10.0.0.7", "X-API-Key", "k")
@@ -95,7 +95,7 @@ class ApiKeyFilterTest {
 
     @Test
     void withoutAKeyStateChangesAreAcceptedFromLocalhostOnly() throws Exception {
-        ApiKeyFilter filter = new ApiKeyFilter(new SecuritySettings("", false));
+        ApiKeyFilter filter = new ApiKeyFilter(new SecuritySettings("", false), ServiceRoutes.policy());
         assertThat(send(filter, "POST", "/jobs", "127.0.0.1").getStatus()).isEqualTo(299);
         assertThat(send(filter, "DELETE", "/models/m/versions/2", "0:0:0:0:0:0:0:1")
                         .getStatus())
@@ -108,7 +108,7 @@ class ApiKeyFilterTest {
 
     @Test
     void withoutAKeyWebPagesOfOtherSitesCannotChangeStateThroughTheLocalBrowser() throws Exception {
-        ApiKeyFilter filter = new ApiKeyFilter(new SecuritySettings(null, false));
+        ApiKeyFilter filter = new ApiKeyFilter(new SecuritySettings(null, false), ServiceRoutes.policy());
         assertThat(send(
                                 filter,
                                 "POST",

@@ -20,7 +20,6 @@ class InferenceConcurrencyLimitTest {
         return new InferenceConcurrencyLimit(
                 new PlatformSettings(
                         DataSize.ofMegabytes(10),
-                        DataSize.ofMegabytes(200),
                         1,
                         n,
                         java.time.Duration.ofSeconds(10),
@@ -30,6 +29,7 @@ class InferenceConcurrencyLimitTest {
                         16),
                 new Rejections(meters),
                 meters,
+                ServiceRoutes.policy(),
                 300);
     }
 

@@ -7,15 +7,18 @@ import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.platform.PlatformSettings;
 import io.github.dl4jserving.platform.Rejections;
+import io.github.dl4jserving.platform.RoutePolicy;
 import io.github.dl4jserving.platform.SecuritySettings;
 import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.training.TrainingSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -28,6 +31,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 class ControllerSliceTest {
 
     @TestConfiguration
+    @Import(RoutePolicy.class)
     static class RealBackEnd {
         @Bean
         SecuritySettings securitySettings() {
@@ -42,6 +46,11 @@ class ControllerSliceTest {
         @Bean
         PlatformSettings platformSettings() {
             return WebSlice.defaultPlatformSettings();
+        }
+
+        @Bean
+        TrainingSettings trainingSettings() {
+            return new WebSlice().trainingSettings();
         }
 
         @Bean

@@ -3,6 +3,7 @@ package io.github.dl4jserving.web;
 import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.platform.PlatformSettings;
 import io.github.dl4jserving.platform.Rejections;
+import io.github.dl4jserving.platform.RoutePolicy;
 import io.github.dl4jserving.platform.SecuritySettings;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
@@ -12,14 +13,17 @@ import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.util.unit.DataSize;
 
 /**
  * What a controller slice needs besides the controller and its mocked module API: the platform's
- * filters' settings and meters, and the settings records the controllers read. The settings are
+ * filters' settings, meters and route policy (read from the slice's own handler mappings), and the
+ * settings records the controllers read. The settings are
  * the service's defaults.
  */
 @TestConfiguration
+@Import(RoutePolicy.class)
 class WebSlice {
     @Bean
     SecuritySettings securitySettings() {
@@ -35,7 +39,6 @@ class WebSlice {
     static PlatformSettings defaultPlatformSettings() {
         return new PlatformSettings(
                 DataSize.ofMegabytes(10),
-                DataSize.ofMegabytes(200),
                 1,
                 64,
                 java.time.Duration.ofSeconds(10),

@@ -1,5 +1,9 @@
-package io.github.dl4jserving.platform;
+package io.github.dl4jserving.training.internal;
 
+import io.github.dl4jserving.platform.FilterOrder;
+import io.github.dl4jserving.platform.FilterProblems;
+import io.github.dl4jserving.platform.RoutePolicy;
+import io.github.dl4jserving.training.TrainingSettings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -21,11 +25,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -34,16 +35,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Training stays single-writer across replicas: one replica, the trainer, runs every job and keeps
  * every job record and uploaded data set. On the other replicas ({@code dl4j-serving.training.trainer-url}
- * set) this filter forwards {@code /jobs}, {@code /datasets} and {@code /trainers} to the trainer and
+ * set) this filter forwards the {@link io.github.dl4jserving.platform.TrainerOwned} routes ({@code /jobs},
+ * {@code /datasets}, {@code /trainers}) to the trainer and
  * streams its answer back, event streams included, so a client behind a load balancer reaches its job
  * whichever replica it lands on. The trainer checks the API key again; this replica checked it first.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 3)
+@Order(FilterOrder.TRAINER_FORWARDING)
 class TrainerForwardingFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(TrainerForwardingFilter.class);
-    private static final Pattern TRAINING = Pattern.compile("/(jobs|datasets|trainers)(/.*)?");
-    private static final Pattern EVENTS = Pattern.compile("/jobs/[^/]+/events");
     /** Request headers the trainer needs; hop-by-hop and Host headers are the client's own. */
     private static final List<String> REQUEST_HEADERS = List.of(
             "content-type", "accept", "authorization", "x-api-key", "last-event-id", "accept-language", "traceparent");
@@ -61,8 +61,11 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
 
     private final URI trainer;
     private final HttpClient client;
+    private final RoutePolicy routes;
 
-    TrainerForwardingFilter(@Value("${dl4j-serving.training.trainer-url:}") String trainerUrl) {
+    TrainerForwardingFilter(TrainingSettings settings, RoutePolicy routes) {
+        this.routes = routes;
+        String trainerUrl = settings.trainerUrl();
         this.trainer = trainerUrl == null || trainerUrl.isBlank()
                 ? null
                 : URI.create(trainerUrl.endsWith("/") ? trainerUrl.substring(0, trainerUrl.length() - 1) : trainerUrl);
@@ -80,7 +83,7 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return trainer == null || !TRAINING.matcher(request.getRequestURI()).matches();
+        return trainer == null || !routes.trainerOwned(request);
     }
 
     @Override
@@ -113,8 +116,7 @@ class TrainerForwardingFilter extends OncePerRequestFilter {
             }
         }
         forward.header("X-Forwarded-For", request.getRemoteAddr());
-        if ("GET".equals(request.getMethod())
-                && EVENTS.matcher(request.getRequestURI()).matches()) {
+        if (routes.eventStream(request)) {
             forwardStream(request, response, forward.build());
             return;
         }
