@@ -24,4 +24,8 @@ public record LoadedModel(
     public int version() {
         return descriptor.version();
     }
+
+    public VersionId id() {
+        return new VersionId(name(), version());
+    }
 }

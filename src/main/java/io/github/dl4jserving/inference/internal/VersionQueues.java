@@ -6,6 +6,7 @@ import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistryEvent;
+import io.github.dl4jserving.registry.VersionId;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,9 +29,9 @@ public final class VersionQueues implements AutoCloseable {
     private final Integer aliasWorkers;
     private final InferenceMetrics metrics;
     private final InferenceTracing tracing;
-    private final Map<String, BatchQueue> queues = new ConcurrentHashMap<>();
-    private final Set<String> warm = ConcurrentHashMap.newKeySet();
-    private final Set<String> retired = ConcurrentHashMap.newKeySet();
+    private final Map<VersionId, BatchQueue> queues = new ConcurrentHashMap<>();
+    private final Set<VersionId> warm = ConcurrentHashMap.newKeySet();
+    private final Set<VersionId> retired = ConcurrentHashMap.newKeySet();
     private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "model-lifecycle");
         t.setDaemon(true);
@@ -57,7 +58,7 @@ public final class VersionQueues implements AutoCloseable {
     public void on(RegistryEvent event) {
         if (event instanceof RegistryEvent.ModelVersionRetired gone) {
             // Marked at once, so no new request joins the queue; the release waits for its batches.
-            retired.add(key(gone.model()));
+            retired.add(gone.model().id());
             lifecycle.execute(() -> retire(gone.model()));
         } else if (event instanceof RegistryEvent.ModelVersionLoaded
                 || event instanceof RegistryEvent.DefaultVersionChanged) {
@@ -79,25 +80,25 @@ public final class VersionQueues implements AutoCloseable {
      * workspace allocation and JIT warm-up. Idempotent.
      */
     void warmUp(LoadedModel m) {
-        if (warm.contains(key(m))) {
+        if (warm.contains(m.id())) {
             return;
         }
         run(m, new float[2 * ModelContract.inputWidth(m.descriptor().input())], 2);
-        warm.add(key(m));
+        warm.add(m.id());
     }
 
     public boolean isWarm(String name, int version) {
-        return warm.contains(name + "@" + version);
+        return warm.contains(new VersionId(name, version));
     }
 
     /** Stops serving a removed version and frees its replicas once their in-flight batches end. */
     private void retire(LoadedModel m) {
-        warm.remove(key(m));
-        BatchQueue queue = queues.remove(key(m));
+        warm.remove(m.id());
+        BatchQueue queue = queues.remove(m.id());
         metrics.retire(m.name(), Integer.toString(m.version()));
         if (queue != null) {
             // Joins the queue's workers: a thread of its own, so warm-ups behind it do not wait.
-            Thread closer = new Thread(queue::closeWhenIdle, "retire-" + key(m));
+            Thread closer = new Thread(queue::closeWhenIdle, "retire-" + m.id());
             closer.setDaemon(true);
             closer.start();
         } else {
@@ -110,15 +111,15 @@ public final class VersionQueues implements AutoCloseable {
      * is not a finite number is refused and counted, never handed on as an answer.
      */
     public float[][] run(LoadedModel m, float[] flat, int rows) {
-        if (retired.contains(key(m))) {
+        if (retired.contains(m.id())) {
             throw new ModelNotFoundException("Version " + m.version() + " of '" + m.name() + "' was just deleted.");
         }
         Integer degree = m.descriptor().input().polynomialDegree();
         float[] input = degree == null ? flat : ModelContract.polynomial(flat, degree);
-        BatchQueue queue = queues.computeIfAbsent(key(m), key -> {
+        BatchQueue queue = queues.computeIfAbsent(m.id(), id -> {
             String v = Integer.toString(m.version());
             BatchQueue q = new BatchQueue(
-                    key,
+                    id.toString(),
                     m.network(),
                     m.normalizer(),
                     ModelContract.networkWidth(m.descriptor().input()),
@@ -141,10 +142,6 @@ public final class VersionQueues implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static String key(LoadedModel m) {
-        return m.name() + "@" + m.version();
     }
 
     @Override

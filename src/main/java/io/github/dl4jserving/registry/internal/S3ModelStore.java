@@ -3,6 +3,7 @@ package io.github.dl4jserving.registry.internal;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.RegistrySettings;
 import io.github.dl4jserving.registry.StoreUnavailableException;
+import io.github.dl4jserving.registry.VersionId;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -152,19 +152,17 @@ public class S3ModelStore extends BaseModelStore {
 
     @Override
     public List<StoredVersion> scan() {
-        Map<String, Map<String, S3Object>> files = new TreeMap<>();
+        Map<VersionId, Map<String, S3Object>> files = new HashMap<>();
         for (Entry e : list()) {
-            files.computeIfAbsent(e.name() + "@" + e.version(), k -> new HashMap<>())
+            files.computeIfAbsent(new VersionId(e.name(), e.version()), k -> new HashMap<>())
                     .put(e.file(), e.object());
         }
         List<StoredVersion> found = new ArrayList<>();
-        for (Map.Entry<String, Map<String, S3Object>> v : files.entrySet()) {
+        for (Map.Entry<VersionId, Map<String, S3Object>> v : files.entrySet()) {
             S3Object zip = v.getValue().get(MODEL_FILE);
             S3Object json = v.getValue().get(DESCRIPTOR_FILE);
             if (zip != null && json != null) { // model.json is written last: without it, still being written
-                String[] nameVersion = v.getKey().split("@");
-                found.add(new StoredVersion(
-                        nameVersion[0], Integer.parseInt(nameVersion[1]), json.eTag() + "/" + zip.eTag()));
+                found.add(new StoredVersion(v.getKey().name(), v.getKey().version(), json.eTag() + "/" + zip.eTag()));
             }
         }
         found.sort(Comparator.comparing(StoredVersion::name).thenComparingInt(StoredVersion::version));
@@ -421,10 +419,10 @@ public class S3ModelStore extends BaseModelStore {
             return;
         }
         try {
-            Map<String, List<Entry>> byVersion = new HashMap<>();
+            Map<VersionId, List<Entry>> byVersion = new HashMap<>();
             for (Entry e : list()) {
                 byVersion
-                        .computeIfAbsent(e.name() + "@" + e.version(), k -> new ArrayList<>())
+                        .computeIfAbsent(new VersionId(e.name(), e.version()), k -> new ArrayList<>())
                         .add(e);
             }
             Instant cutoff = Instant.now().minus(LEFTOVER_AGE);
