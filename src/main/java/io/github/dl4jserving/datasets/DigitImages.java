@@ -2,6 +2,7 @@ package io.github.dl4jserving.datasets;
 
 import io.github.dl4jserving.datasets.internal.DigitImagePreprocessor;
 import io.github.dl4jserving.datasets.internal.ImageDecoder;
+import java.util.List;
 
 /**
  * Pictures of one handwritten digit made into the 28x28 input MNIST networks take: decoded from any
@@ -33,6 +34,25 @@ public final class DigitImages {
     /** A new budget for one request's images. */
     public PixelBudget budget() {
         return new PixelBudget(maxRequestPixels, "dl4j-serving.max-request-pixels");
+    }
+
+    /**
+     * Refuses a request whose images together declare more pixels than a request may decode, by
+     * their headers alone, before any of them is decoded: otherwise the images before the one that
+     * passes the limit would be decoded for nothing. A file whose header cannot be read is left to
+     * its decoding, which says what is wrong with it.
+     */
+    public void checkDeclaredPixels(List<byte[]> files) {
+        if (files.size() < 2) {
+            return;
+        }
+        PixelBudget declared = budget();
+        for (byte[] file : files) {
+            int[] size = decoder.declaredSize(file);
+            if (size != null && size[0] > 0 && size[1] > 0) {
+                declared.charge(size[0], size[1]);
+            }
+        }
     }
 
     /** Decodes an encoded image, charging it to the request's {@code budget}, and prepares the digit in it. */

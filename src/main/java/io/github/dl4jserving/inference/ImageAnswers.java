@@ -11,6 +11,7 @@ import io.github.dl4jserving.inference.internal.VersionQueues;
 import io.github.dl4jserving.registry.LoadedModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** Images of digits, encoded files or grey-level arrays, prepared and classified. */
 final class ImageAnswers {
@@ -30,6 +31,7 @@ final class ImageAnswers {
     float[] prepare(List<byte[]> files) {
         Batches.check(files.size(), "image", maxBatch);
         return tracing.decode(files.size(), () -> {
+            digits.checkDeclaredPixels(files);
             List<float[]> prepared = new ArrayList<>(files.size());
             PixelBudget budget = digits.budget();
             for (byte[] file : files) {
@@ -47,6 +49,8 @@ final class ImageAnswers {
 
     /** Each image prepared, in order; an image that fails is named by its place in the request. */
     private List<float[]> prepareAll(List<ImageInput> images) {
+        digits.checkDeclaredPixels(
+                images.stream().map(ImageInput::file).filter(Objects::nonNull).toList());
         List<float[]> prepared = new ArrayList<>(images.size());
         PixelBudget budget = digits.budget();
         for (int i = 0; i < images.size(); i++) {

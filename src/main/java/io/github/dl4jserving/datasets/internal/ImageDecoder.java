@@ -160,6 +160,45 @@ public class ImageDecoder {
         return withImageIo(bytes, budget, charged);
     }
 
+    /**
+     * The width and height {@code bytes} declare in their header, without decoding a pixel; null
+     * when no header can be read (the decode then says why).
+     */
+    public int[] declaredSize(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        if (turbo && JpegSegments.isJpeg(bytes)) {
+            try {
+                TurboJpeg.Header header = TurboJpeg.header(bytes);
+                return new int[] {header.width(), header.height()};
+            } catch (TurboJpeg.Failure e) {
+                // ImageIO may still read its header
+            }
+        }
+        Session session = SESSION.get();
+        BytesImageInputStream in = session.stream;
+        ImageReader reader = null;
+        try {
+            in.reset(bytes);
+            reader = session.reader(in);
+            if (reader == null) {
+                return null;
+            }
+            reader.setInput(in, true, true);
+            return new int[] {reader.getWidth(0), reader.getHeight(0)};
+        } catch (IOException | RuntimeException e) {
+            session.discard(reader);
+            reader = null;
+            return null;
+        } finally {
+            in.release();
+            if (reader != null) {
+                reader.reset();
+            }
+        }
+    }
+
     /** Whether the declared size is within the limit. */
     private void checkSize(int width, int height) {
         if (width <= 0 || height <= 0) {
@@ -256,15 +295,14 @@ public class ImageDecoder {
             clean = true;
             return image;
         } catch (DecodeDeadline.Exceeded e) {
-            throw new UnreadableImageException((limit < decodeCpuNanos
-                            ? "The images of this request took more than "
-                                    + budget.cpuLimit().toMillis() + " ms of CPU to decode in all, and the rest was"
-                            : "The image took more than " + decodeCpuNanos / 1_000_000 + " ms of CPU to decode and was")
-                    + " given up. Send smaller images, fewer per request, or save them again as baseline JPEGs "
-                    + "or PNGs.");
+            throw deadlineExceeded(limit, budget);
         } catch (IOException | RuntimeException e) {
             if (e instanceof UnreadableImageException || e instanceof DecoderBusyException) {
                 throw (RuntimeException) e;
+            }
+            if (e.getCause() instanceof DecodeDeadline.Exceeded) {
+                // The PNG reader wraps whatever its listeners throw in an IIOException.
+                throw deadlineExceeded(limit, budget);
             }
             throw new UnreadableImageException("The image could not be decoded: it is damaged or truncated. "
                     + "Send a complete " + FORMAT_NAMES + " file.");
@@ -285,6 +323,15 @@ public class ImageDecoder {
                 session.discard(reader);
             }
         }
+    }
+
+    private UnreadableImageException deadlineExceeded(long limit, PixelBudget budget) {
+        return new UnreadableImageException((limit < decodeCpuNanos
+                        ? "The images of this request took more than "
+                                + budget.cpuLimit().toMillis() + " ms of CPU to decode in all, and the rest was"
+                        : "The image took more than " + decodeCpuNanos / 1_000_000 + " ms of CPU to decode and was")
+                + " given up. Send smaller images, fewer per request, or save them again as baseline JPEGs "
+                + "or PNGs.");
     }
 
     private static boolean isJpeg(ImageReader reader) {

@@ -155,6 +155,33 @@ class ImageDecoderTest {
     }
 
     @Test
+    void aPngThatSpendsItsCpuBudgetIsSaidToHaveDoneSoNotToBeDamaged() throws IOException {
+        // The PNG reader wraps what a listener throws in an IIOException; the deadline was once
+        // reported as "damaged or truncated".
+        ImageDecoder stingy = new ImageDecoder(4096, 1_000_000L, false);
+        byte[] big = encode(new BufferedImage(4096, 4096, BufferedImage.TYPE_BYTE_GRAY), "png");
+
+        assertThatThrownBy(() -> stingy.decode(big, new PixelBudget(Long.MAX_VALUE, "none")))
+                .isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("more than 1 ms of CPU")
+                .hasMessageNotContaining("damaged");
+    }
+
+    @Test
+    void aHeaderGivesTheDeclaredSizeWithoutDecoding() throws IOException {
+        assertThat(decoder.declaredSize(encode(sample(40, 30), "png"))).containsExactly(40, 30);
+        assertThat(decoder.declaredSize(encode(sample(33, 21), "jpg"))).containsExactly(33, 21);
+        assertThat(decoder.declaredSize(encode(sample(12, 7), "bmp"))).containsExactly(12, 7);
+        assertThat(decoder.declaredSize("not an image".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .isNull();
+        assertThat(decoder.declaredSize(new byte[0])).isNull();
+        assertThat(decoder.decode(encode(sample(40, 30), "png"), new PixelBudget(Long.MAX_VALUE, "none"))
+                        .getWidth())
+                .as("the thread's reader still decodes after a header read")
+                .isEqualTo(40);
+    }
+
+    @Test
     void theImagesOfOneRequestShareOneCpuBudget() throws IOException {
         PixelBudget request = new PixelBudget(Long.MAX_VALUE, "none", java.time.Duration.ofMillis(40));
         byte[] costly = TestData.progressiveScanBomb(4096, 30);
