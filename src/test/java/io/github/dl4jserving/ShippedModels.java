@@ -31,18 +31,20 @@ public final class ShippedModels {
 
     /** An inference service on {@code registry} with the service's settings and batches of up to {@code maxBatch}. */
     public static InferenceService inference(ModelRegistry registry, int maxBatch) {
-        return new InferenceService(
+        InferenceService inference = new InferenceService(
                 registry,
                 settings(),
                 datasetSettings(),
                 new BatchingSettings(maxBatch, Duration.ZERO, 256),
                 new SimpleMeterRegistry(),
                 new StaticListableBeanFactory().getBeanProvider(Tracer.class));
+        inference.start();
+        return inference;
     }
 
     public static synchronized ModelRegistry registry() {
         if (registry == null) {
-            registry = new ModelRegistry(new FileModelStore(TestData.MODELS_DIR));
+            registry = ModelRegistry.open(new FileModelStore(TestData.MODELS_DIR));
         }
         return registry;
     }

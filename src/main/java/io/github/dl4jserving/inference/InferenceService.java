@@ -9,6 +9,7 @@ import io.github.dl4jserving.inference.internal.InferenceTracing;
 import io.github.dl4jserving.inference.internal.ModelContract;
 import io.github.dl4jserving.inference.internal.TabularRows;
 import io.github.dl4jserving.inference.internal.VersionQueues;
+import io.github.dl4jserving.platform.LifecyclePhases;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
@@ -27,6 +28,7 @@ import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -37,7 +39,7 @@ import org.springframework.stereotype.Service;
  * outcome are recorded per model and version.
  */
 @Service
-public class InferenceService implements AutoCloseable {
+public class InferenceService implements AutoCloseable, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(InferenceService.class);
 
     private final ModelRegistry registry;
@@ -47,6 +49,7 @@ public class InferenceService implements AutoCloseable {
     private final ImageAnswers images;
     private final TabularAnswers tables;
     private final GeneratorAnswers generators;
+    private volatile boolean started;
 
     public InferenceService(
             ModelRegistry registry,
@@ -61,7 +64,6 @@ public class InferenceService implements AutoCloseable {
         if (settings.workersPerModel() != null) {
             log.warn("dl4j-serving.workers-per-model is deprecated; set dl4j-serving.batching.workers instead");
         }
-        // Warms every default version, the ones loaded already and, through on(), later ones.
         InferenceTracing tracing = new InferenceTracing(tracer.getIfAvailable(() -> Tracer.NOOP));
         this.versions = new VersionQueues(registry, batching, settings.workersPerModel(), metrics, tracing);
         this.images = new ImageAnswers(
@@ -85,6 +87,32 @@ public class InferenceService implements AutoCloseable {
     @Override
     public void close() {
         versions.close();
+    }
+
+    /**
+     * Warms the default version of every model the registry loaded, before the web server opens
+     * ({@link LifecyclePhases#INFERENCE}); later versions warm up on the lifecycle thread as their
+     * events arrive.
+     */
+    @Override
+    public void start() {
+        versions.warmUpDefaults();
+        started = true;
+    }
+
+    @Override
+    public void stop() {
+        started = false; // the queues close with the bean, after the web server has stopped
+    }
+
+    @Override
+    public boolean isRunning() {
+        return started;
+    }
+
+    @Override
+    public int getPhase() {
+        return LifecyclePhases.INFERENCE;
     }
 
     /** Checks that a candidate version keeps its descriptor's promises; used before an upload is accepted. */

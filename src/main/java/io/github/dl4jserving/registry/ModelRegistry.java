@@ -33,16 +33,34 @@ public class ModelRegistry {
     private final StoreReconciler reconciler;
     private final VersionPublisher publisher;
 
-    /** A registry that announces nothing: for tools and tests that need no listeners. */
-    public ModelRegistry(ModelStore store) {
-        this(store, event -> {});
-    }
-
+    /**
+     * A registry over {@code store} that holds nothing yet: {@link #start} reads the store. The
+     * service starts it in its lifecycle, once every listener of {@code events} is there.
+     */
     public ModelRegistry(ModelStore store, ApplicationEventPublisher events) {
         this.store = store;
         RegistryChanges changes = new RegistryChanges(events);
         this.reconciler = new StoreReconciler(store, index, changes);
         this.publisher = new VersionPublisher(store, index, changes);
+    }
+
+    /** A started registry that announces nothing: for tools and tests that need no listeners. */
+    public static ModelRegistry open(ModelStore store) {
+        return open(store, event -> {});
+    }
+
+    /** A started registry. */
+    public static ModelRegistry open(ModelStore store, ApplicationEventPublisher events) {
+        ModelRegistry registry = new ModelRegistry(store, events);
+        registry.start();
+        return registry;
+    }
+
+    /**
+     * Removes what an interrupted write left in the store, loads every version and announces each
+     * as loaded (or failed).
+     */
+    public void start() {
         store.removeLeftovers();
         refresh();
         log.info(

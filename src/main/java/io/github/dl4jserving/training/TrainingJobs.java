@@ -2,6 +2,7 @@ package io.github.dl4jserving.training;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.platform.LifecyclePhases;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.training.internal.Checkpoints;
 import io.github.dl4jserving.training.internal.JobStore;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -37,7 +39,7 @@ import org.springframework.util.FileSystemUtils;
  * one: then it is queued again and continues from there. {@code resumeFrom} starts a new job from
  * another's last checkpoint.
  */
-public class TrainingJobs implements AutoCloseable {
+public class TrainingJobs implements AutoCloseable, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
 
     private final Map<String, Trainer> trainers = new LinkedHashMap<>();
@@ -50,6 +52,8 @@ public class TrainingJobs implements AutoCloseable {
     private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
     private final ModelRegistry registry;
     private final TrainingSettings.Retention retention;
+    private final boolean forwardsTraining;
+    private volatile boolean started;
 
     public TrainingJobs(
             List<Trainer> trainers,
@@ -67,12 +71,27 @@ public class TrainingJobs implements AutoCloseable {
         this.retention = settings.retention();
         this.queue = new JobQueue(settings);
         this.runner = new JobRunner(this.trainers, registry, data, uploads, store, metrics);
-        if (settings.forwardsTraining()) {
+        this.forwardsTraining = settings.forwardsTraining();
+        if (forwardsTraining) {
             // The trainer replica owns every job record; this one must not read, let alone mark, them.
             log.info("Training is forwarded to {}: no job records are kept here", settings.trainerUrl());
         }
+        for (JobStatus s : JobStatus.values()) {
+            metrics.jobsInState(
+                    s.name(),
+                    () -> jobs.values().stream().filter(j -> j.status == s).count());
+        }
+    }
+
+    /**
+     * Reads the job records: a job the last stop interrupted is queued again from its newest
+     * checkpoint where its trainer keeps them, and marked failed otherwise; old finished jobs are
+     * pruned. The service starts it before the web server opens ({@link LifecyclePhases#TRAINING}).
+     */
+    @Override
+    public void start() {
         List<JobState> restarted = new ArrayList<>();
-        for (TrainingJob record : settings.forwardsTraining() ? List.<TrainingJob>of() : store.loadAll()) {
+        for (TrainingJob record : forwardsTraining ? List.<TrainingJob>of() : store.loadAll()) {
             JobState job = new JobState(record, events, store);
             JobState again = record.status().isFinal() ? null : restartable(record);
             if (again != null) {
@@ -107,11 +126,22 @@ public class TrainingJobs implements AutoCloseable {
             }
         }
         prune();
-        for (JobStatus s : JobStatus.values()) {
-            metrics.jobsInState(
-                    s.name(),
-                    () -> jobs.values().stream().filter(j -> j.status == s).count());
-        }
+        started = true;
+    }
+
+    @Override
+    public void stop() {
+        started = false; // running jobs are stopped by close(), after the web server
+    }
+
+    @Override
+    public boolean isRunning() {
+        return started;
+    }
+
+    @Override
+    public int getPhase() {
+        return LifecyclePhases.TRAINING;
     }
 
     /**

@@ -31,7 +31,7 @@ class ModelReleaseTest {
                     models.resolve("mnist-dcgan").resolve("1").resolve(f));
         }
         RegistryEvents events = new RegistryEvents();
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(models), events);
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(models), events);
         InferenceService inference = ShippedModels.inference(registry, 256);
         events.deliverTo(inference::on);
         LoadedModel second = registry.upload(

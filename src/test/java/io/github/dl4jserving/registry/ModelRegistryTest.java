@@ -67,7 +67,7 @@ class ModelRegistryTest {
         copyAs(5);
         Files.createDirectories(root.resolve(NAME).resolve(".tmp-crashed-upload"));
 
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(root));
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root));
 
         assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(1, 5);
         assertThat(registry.defaultVersion(NAME).version()).isEqualTo(5);
@@ -89,13 +89,13 @@ class ModelRegistryTest {
         copyAs(1);
         copyAs(2);
         Files.writeString(root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE), "1\n");
-        assertThat(new ModelRegistry(new FileModelStore(root))
+        assertThat(ModelRegistry.open(new FileModelStore(root))
                         .defaultVersion(NAME)
                         .version())
                 .isEqualTo(1);
 
         Files.writeString(root.resolve(NAME).resolve(ModelStore.DEFAULT_FILE), "7\n");
-        assertThat(new ModelRegistry(new FileModelStore(root))
+        assertThat(ModelRegistry.open(new FileModelStore(root))
                         .defaultVersion(NAME)
                         .version())
                 .isEqualTo(2);
@@ -106,7 +106,7 @@ class ModelRegistryTest {
         copyAs(1);
         copyAs(2);
         List<Integer> announced = new ArrayList<>();
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(root), event -> {
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root), event -> {
             if (event instanceof RegistryEvent.DefaultVersionChanged changed) {
                 announced.add(changed.version());
             }
@@ -135,7 +135,7 @@ class ModelRegistryTest {
     void retiresAVersionAnotherProcessDeletedButNotEverythingWhenTheStoreLooksEmpty() throws IOException {
         copyAs(1);
         copyAs(2);
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(root));
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root));
         FileModelStore other = new FileModelStore(root);
         other.pinDefault(NAME, 2);
         other.deleteVersion(NAME, 1);
@@ -157,7 +157,7 @@ class ModelRegistryTest {
     @Test
     void answersUnknownNamesAndVersionsWithModelNotFound() throws IOException {
         copyAs(1);
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(root));
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root));
 
         assertThatThrownBy(() -> registry.get("../etc/passwd", null))
                 .isInstanceOf(ModelNotFoundException.class)
@@ -173,7 +173,7 @@ class ModelRegistryTest {
         Path broken = copyAs(4);
         Files.delete(broken.resolve(ModelStore.MODEL_FILE));
         ModelStore store = new FileModelStore(root);
-        LoadedModel one = new ModelRegistry(store).get(NAME, 1);
+        LoadedModel one = ModelRegistry.open(store).get(NAME, 1);
 
         ModelDescriptor written = store.writeNewVersion(one.descriptor(), one.network(), one.normalizer())
                 .descriptor();
@@ -185,7 +185,7 @@ class ModelRegistryTest {
             assertThat(entries.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder("1", "4", "5", FileModelStore.LAST_VERSION_FILE);
         }
-        ModelRegistry reloaded = new ModelRegistry(store);
+        ModelRegistry reloaded = ModelRegistry.open(store);
         assertThat(reloaded.get(NAME, 5).descriptor()).isEqualTo(written);
     }
 }

@@ -79,7 +79,7 @@ class RegistryEventsTest {
     @Test
     void concurrentIfBetterPublishesLeaveTheBestVersionServingAndPromoteOnlyImprovements() throws Exception {
         List<Integer> promotedInOrder = Collections.synchronizedList(new ArrayList<>());
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(root), event -> {
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root), event -> {
             if (event instanceof RegistryEvent.DefaultVersionChanged changed) {
                 promotedInOrder.add(changed.version());
             } else if (event instanceof RegistryEvent.ModelVersionLoaded loaded) {
@@ -126,7 +126,7 @@ class RegistryEventsTest {
     void listenersRunAfterTheLockIsReleasedSoTheyMayChangeTheRegistryFromAnotherThread() throws Exception {
         List<Boolean> otherThreadGotThrough = new ArrayList<>();
         ModelRegistry[] holder = new ModelRegistry[1];
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(root), event -> {
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root), event -> {
             if (event instanceof RegistryEvent.DefaultVersionChanged && holder[0] != null) {
                 Thread other = new Thread(() -> holder[0].refresh());
                 other.start();
@@ -150,7 +150,7 @@ class RegistryEventsTest {
     @Test
     void announcesLoadsPinsAndRetirementsInTheOrderTheyHappen() throws Exception {
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        ModelRegistry registry = new ModelRegistry(
+        ModelRegistry registry = ModelRegistry.open(
                 new FileModelStore(root),
                 event -> seen.add(event.getClass().getSimpleName() + " " + ((RegistryEvent) event).name()));
         LoadedModel one = registry.get(NAME, 1);

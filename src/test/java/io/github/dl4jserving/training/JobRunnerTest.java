@@ -54,12 +54,12 @@ class JobRunnerTest {
 
     @BeforeEach
     void start() {
-        registry = new ModelRegistry(new FileModelStore(root));
+        registry = ModelRegistry.open(new FileModelStore(root));
         jobs = jobs(new TrainingSettings(1, 1, Duration.ofSeconds(5), Duration.ofHours(1), null));
     }
 
     private TrainingJobs jobs(TrainingSettings settings) {
-        return new TrainingJobs(
+        TrainingJobs started = new TrainingJobs(
                 List.of(trainer),
                 registry,
                 new DataDirectory(root.resolve("data")),
@@ -67,6 +67,8 @@ class JobRunnerTest {
                 new JobStore(root),
                 new TrainingMetrics(new SimpleMeterRegistry()),
                 settings);
+        started.start();
+        return started;
     }
 
     @AfterEach

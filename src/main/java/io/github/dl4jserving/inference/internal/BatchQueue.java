@@ -81,8 +81,13 @@ final class BatchQueue {
             Thread worker = new Thread(() -> work(state), "batch-" + label + "-" + i);
             worker.setDaemon(true);
             this.workers.add(worker);
-            worker.start();
         }
+    }
+
+    /** Starts the workers; returns this queue. */
+    BatchQueue start() {
+        workers.forEach(Thread::start);
+        return this;
     }
 
     /** Requests (not rows) waiting for a worker. */

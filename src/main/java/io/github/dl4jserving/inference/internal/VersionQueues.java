@@ -49,8 +49,13 @@ public final class VersionQueues implements AutoCloseable {
         this.batching = batching;
         this.aliasWorkers = aliasWorkers;
         this.metrics = metrics;
-        // The versions loaded at start-up, whose events were published before anyone listened, warm up
-        // here, before the service reports ready: the first request never pays for a cold network.
+    }
+
+    /**
+     * Warms the default of every model loaded now, on the caller's thread: the service starts it
+     * before the web server opens, so the first request never pays for a cold network.
+     */
+    public void warmUpDefaults() {
         registry.names().forEach(this::warmUpDefault);
     }
 
@@ -130,7 +135,7 @@ public final class VersionQueues implements AutoCloseable {
                     metrics.batchSize(m.name(), v),
                     tracing);
             metrics.queueDepth(m.name(), v, q, BatchQueue::depth);
-            return q;
+            return q.start();
         });
         float[][] out = queue.run(input, rows);
         for (float[] row : out) {

@@ -1,12 +1,15 @@
 package io.github.dl4jserving.registry.internal;
 
+import io.github.dl4jserving.platform.LifecyclePhases;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistrySettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,15 +27,47 @@ class RegistryConfiguration {
      * cannot be reached yet, {@link RegistryRescan} tries again at every rescan.
      */
     @Bean
-    StoreSeeding storeSeeding(ModelStore store, RegistrySettings properties) throws IOException {
-        StoreSeeding seeding = new StoreSeeding(store, properties.seedModelsPath());
-        seeding.trySeed();
-        return seeding;
+    StoreSeeding storeSeeding(ModelStore store, RegistrySettings properties) {
+        return new StoreSeeding(store, properties.seedModelsPath());
     }
 
     @Bean
-    ModelRegistry modelRegistry(ModelStore store, StoreSeeding seeding, ApplicationEventPublisher events) {
+    ModelRegistry modelRegistry(ModelStore store, ApplicationEventPublisher events) {
         return new ModelRegistry(store, events);
+    }
+
+    /** Seeds the store, then starts the registry: before inference warms up and the server opens. */
+    @Bean
+    SmartLifecycle registryLifecycle(ModelRegistry registry, StoreSeeding seeding) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                try {
+                    seeding.trySeed();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Could not seed the model store: " + e.getMessage(), e);
+                }
+                registry.start();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return LifecyclePhases.REGISTRY;
+            }
+        };
     }
 
     @Bean

@@ -12,8 +12,8 @@ import org.springframework.context.event.EventListener;
 
 /**
  * {@code dl4j.models.loaded} (versions in memory), {@code dl4j.model.load} (load time per
- * version) and {@code dl4j.model.load.failures} (per model). The versions loaded before this bean
- * existed (at start-up) are recorded when it is made; later ones as their events arrive. The
+ * version) and {@code dl4j.model.load.failures} (per model), as the registry's events arrive: it
+ * starts after every listener is there, so the versions of the first scan are announced too. The
  * failure count of every loaded model is there from its first load, at 0.
  */
 class RegistryMetrics {
@@ -29,10 +29,6 @@ class RegistryMetrics {
                                 .sum())
                 .description("Model versions loaded and serving")
                 .register(meters);
-        registry.names()
-                .forEach(n -> registry.versions(n)
-                        .forEach(m -> loaded(new ModelVersionLoaded(m.name(), m.version(), m.loadSeconds()))));
-        registry.failures().forEach(f -> failed(new ModelVersionFailed(f.name(), f.version(), f.reason())));
     }
 
     @EventListener

@@ -25,16 +25,17 @@ class BatchQueueTest {
 
     private BatchQueue queue(LoadedModel m, int width, BatchingSettings settings, DistributionSummary sizes) {
         return new BatchQueue(
-                "test",
-                m.network().clone(),
-                m.normalizer(),
-                width,
-                settings.forModel("test", 1),
-                60_000,
-                meters.timer("queue"),
-                meters.timer("forward"),
-                sizes,
-                InferenceTracing.OFF);
+                        "test",
+                        m.network().clone(),
+                        m.normalizer(),
+                        width,
+                        settings.forModel("test", 1),
+                        60_000,
+                        meters.timer("queue"),
+                        meters.timer("forward"),
+                        sizes,
+                        InferenceTracing.OFF)
+                .start();
     }
 
     @Test

@@ -101,16 +101,17 @@ public class ForwardPassBenchmark {
         @Setup(Level.Trial)
         public void start() {
             queue = new BatchQueue(
-                    "bench",
-                    shippedMlp(),
-                    null,
-                    WIDTH,
-                    new BatchingSettings.Knobs(MAX_BATCH, Duration.ZERO, QUEUE, WORKERS),
-                    60_000,
-                    meters.timer("queue"),
-                    meters.timer("forward"),
-                    meters.summary("batch"),
-                    InferenceTracing.OFF);
+                            "bench",
+                            shippedMlp(),
+                            null,
+                            WIDTH,
+                            new BatchingSettings.Knobs(MAX_BATCH, Duration.ZERO, QUEUE, WORKERS),
+                            60_000,
+                            meters.timer("queue"),
+                            meters.timer("forward"),
+                            meters.summary("batch"),
+                            InferenceTracing.OFF)
+                    .start();
         }
 
         @TearDown(Level.Trial)

@@ -49,7 +49,7 @@ class ModelSeedingTest {
                 .isEmpty();
 
         // A version written now goes to the store and takes the number after the shipped one.
-        ModelRegistry registry = new ModelRegistry(store);
+        ModelRegistry registry = ModelRegistry.open(store);
         assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(1);
         assertThat(store.writeUploadedVersion(
                                 DescriptorJson.read(

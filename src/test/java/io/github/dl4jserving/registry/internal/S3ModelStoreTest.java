@@ -107,7 +107,7 @@ class S3ModelStoreTest {
                 .anyMatch(k -> k.startsWith("repo/" + NAME + "/1/.claim-"));
         assertThat(store.seedFrom(seeds)).as("a second start copies nothing").isEmpty();
 
-        ModelRegistry registry = new ModelRegistry(store);
+        ModelRegistry registry = ModelRegistry.open(store);
         LoadedModel one = registry.defaultVersion(NAME);
         assertThat(one.version()).isEqualTo(1);
         assertThat(one.directory()).startsWith(work.resolve("a"));
@@ -129,8 +129,8 @@ class S3ModelStoreTest {
     void twoReplicasSeeEachOthersVersionsPromotionsAndDeletions() throws IOException {
         S3ModelStore storeA = replica("a");
         ModelStores.seed(storeA, seeds);
-        ModelRegistry a = new ModelRegistry(storeA);
-        ModelRegistry b = new ModelRegistry(replica("b"));
+        ModelRegistry a = ModelRegistry.open(storeA);
+        ModelRegistry b = ModelRegistry.open(replica("b"));
         assertThat(b.defaultVersion(NAME).version()).isEqualTo(1);
 
         LoadedModel one = a.defaultVersion(NAME);
@@ -167,7 +167,7 @@ class S3ModelStoreTest {
         s3.putObject(r -> r.bucket(bucket).key("repo/" + NAME + "/2/model.zip"), RequestBody.fromBytes(zip));
         s3.putObject(r -> r.bucket(bucket).key("repo/" + NAME + "/3/.claim"), RequestBody.fromString("y"));
 
-        ModelRegistry registry = new ModelRegistry(store);
+        ModelRegistry registry = ModelRegistry.open(store);
         assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(1);
         assertThat(registry.failures()).isEmpty();
 
@@ -212,7 +212,7 @@ class S3ModelStoreTest {
         S3ModelStore store = replica("a", late.endpoint(), false);
 
         assertThat(ModelStores.seed(store, seeds)).as("not seeded yet").isFalse();
-        ModelRegistry registry = new ModelRegistry(store);
+        ModelRegistry registry = ModelRegistry.open(store);
         assertThat(registry.names()).isEmpty();
         assertThat(registry.storeProblem())
                 .hasValueSatisfying(p -> assertThat(p.reason())
@@ -254,7 +254,7 @@ class S3ModelStoreTest {
         S3ModelStore store = replica("b", server.endpoint(), true);
         List<String> before = keys();
         assertThat(ModelStores.seed(store, work.resolve("absent"))).isTrue();
-        ModelRegistry registry = new ModelRegistry(store);
+        ModelRegistry registry = ModelRegistry.open(store);
         LoadedModel one = registry.defaultVersion(NAME);
         assertThatThrownBy(() -> registry.publish(one.descriptor(), one.network(), one.normalizer(), always()))
                 .isInstanceOf(ModelConflictException.class)

@@ -49,7 +49,7 @@ class SingleModelStoreTest {
         try {
             FileModelStore store = new FileModelStore(mnt, NAME, true);
             assertThat(ModelStores.seed(store, TestData.MODELS_DIR)).isTrue();
-            ModelRegistry registry = new ModelRegistry(store);
+            ModelRegistry registry = ModelRegistry.open(store);
 
             assertThat(registry.names()).containsExactly(NAME);
             assertThat(registry.versions(NAME)).extracting(LoadedModel::version).containsExactly(1, 2);
@@ -75,7 +75,7 @@ class SingleModelStoreTest {
     @Test
     void aWritableSingleModelStoreAddsVersionsBesideTheOthers() throws IOException {
         TestData.copyTree(TestData.MODELS_DIR.resolve(NAME).resolve("1"), mnt.resolve("1"));
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(mnt, NAME, false));
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(mnt, NAME, false));
         LoadedModel one = registry.defaultVersion(NAME);
         registry.publish(
                 one.descriptor(),

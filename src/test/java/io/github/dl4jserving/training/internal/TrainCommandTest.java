@@ -32,7 +32,7 @@ class TrainCommandTest {
         });
 
         assertThat(exit).isZero();
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(models));
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(models));
         LoadedModel model = registry.defaultVersion("breast-cancer-logreg");
         ModelDescriptor d = model.descriptor();
         // version 1 is the shipped one, seeded into the new store first
@@ -66,7 +66,7 @@ class TrainCommandTest {
             "mnist-dcgan",
             "--epochs=1",
             "--batch-size=16",
-            "--examples=128",
+            "--examples=64",
             "--seed=5",
             "--checkpoint-dir=" + ck,
             "--models-dir=" + models,
@@ -75,7 +75,7 @@ class TrainCommandTest {
         };
         assertThat(TrainCommand.run(first)).isZero();
         assertThat(ck.resolve("command.json")).isRegularFile();
-        assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000008"));
+        assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000004"));
 
         assertThatThrownBy(() -> TrainCommand.run(first))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -86,18 +86,18 @@ class TrainCommandTest {
 
         assertThat(TrainCommand.run(new String[] {"mnist-dcgan", "--resume", ck.toString(), "--epochs=2"}))
                 .isZero();
-        ModelRegistry registry = new ModelRegistry(new FileModelStore(models));
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(models));
         assertThat(registry.versions("mnist-dcgan")).hasSize(2);
         ModelDescriptor second = registry.defaultVersion("mnist-dcgan").descriptor();
         assertThat(second.version()).isEqualTo(2);
-        assertThat(second.metrics().get("iterations")).isEqualTo(16.0);
-        assertThat(second.metrics().get("training_images_seen")).isEqualTo(256.0);
+        assertThat(second.metrics().get("iterations")).isEqualTo(8.0);
+        assertThat(second.metrics().get("training_images_seen")).isEqualTo(128.0);
         assertThat(second.provenance().epochs()).isEqualTo(2);
         assertThat(second.provenance().notes()).contains("more than one sitting");
         assertThat(second.provenance().hyperparameters())
-                .as("a quick job on 128 images: the judge scores 256 generated digits, not 2,000")
+                .as("a quick job on 64 images: the judge scores 256 generated digits, not 2,000")
                 .containsEntry("scoredSamples", 256);
-        assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000016"));
+        assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000008"));
     }
 
     /** What the chart's train Job runs: the command against an S3 repository, seeded first. */
@@ -122,7 +122,7 @@ class TrainCommandTest {
             assertThat(exit).isZero();
 
             RegistrySettings.S3 s3 = new RegistrySettings.S3(server.endpoint(), "models", "repo/", "us-east-1", true);
-            ModelRegistry replica = new ModelRegistry(new S3ModelStore(
+            ModelRegistry replica = ModelRegistry.open(new S3ModelStore(
                     S3ModelStore.client(s3), "models", "repo/", work.resolve("replica-cache"), null, false));
             assertThat(replica.versions("breast-cancer-logreg"))
                     .extracting(LoadedModel::version)

@@ -1,0 +1,21 @@
+package io.github.dl4jserving.platform;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * When the service's parts start, in one place. Beans are built without side effects; their work
+ * (scanning the store, warming the networks, resuming jobs) starts in {@link SmartLifecycle#start()},
+ * in these phases, lowest first, and all before the web server (Spring Boot starts it at {@code
+ * DEFAULT_PHASE - 2048}), so the service is ready only once its models are loaded and warm. They stop
+ * in the reverse order, after the web server.
+ */
+public final class LifecyclePhases {
+    /** The store is seeded and scanned; the loaded versions are announced. */
+    public static final int REGISTRY = SmartLifecycle.DEFAULT_PHASE - 5000;
+    /** The default version of each model runs its warm-up batch. */
+    public static final int INFERENCE = SmartLifecycle.DEFAULT_PHASE - 4000;
+    /** Jobs interrupted by the last stop are marked or queued again. */
+    public static final int TRAINING = SmartLifecycle.DEFAULT_PHASE - 3000;
+
+    private LifecyclePhases() {}
+}
