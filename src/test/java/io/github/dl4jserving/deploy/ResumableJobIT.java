@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ResumableJobIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SMALL = "{\"model\": \"mnist-dcgan\", \"promote\": \"never\", \"hyperparameters\": "
-            + "{\"epochs\": 2, \"batchSize\": 16, \"examples\": 128, \"seed\": 7, \"checkpointMinutes\": 0.01}}";
+            + "{\"epochs\": 2, \"batchSize\": 16, \"examples\": 64, \"seed\": 7, \"checkpointMinutes\": 0.01}}";
 
     @TempDir
     Path work;
@@ -76,7 +76,7 @@ class ResumableJobIT {
                     .isEqualTo(200);
             id = PackagedJar.startJob(http, base, SMALL);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (job(http, base, id).path("iteration").asLong() < 11) {
+            while (job(http, base, id).path("iteration").asLong() < 6) {
                 assertThat(System.nanoTime())
                         .as("the job reaches its second epoch")
                         .isLessThan(deadline);
@@ -118,7 +118,7 @@ class ResumableJobIT {
             assertThat(third.path("status").asString()).as(third.toString()).isEqualTo("SUCCEEDED");
             assertThat(third.path("model").asString()).isEqualTo("mnist-dcgan");
             assertThat(third.path("history").size()).isEqualTo(3);
-            assertThat(third.path("metrics").path("iterations").asDouble()).isEqualTo(24.0);
+            assertThat(third.path("metrics").path("iterations").asDouble()).isEqualTo(12.0);
             assertThat(third.path("hyperparameters").path("seed").asInt()).isEqualTo(7);
 
             HttpResponse<byte[]> grid = http.send(

@@ -26,7 +26,7 @@ class MnistDcganResumeTest {
     Path work;
 
     private static final TrainingOptions SMALL =
-            new TrainingOptions(2, 16, null, 7L, null, null, Duration.ofMinutes(30), null, 128, null, null);
+            new TrainingOptions(2, 16, null, 7L, null, null, Duration.ofMinutes(30), null, 64, null, null);
 
     /**
      * Saves a checkpoint after every iteration in {@code dir} (none if null) and stops after {@code
@@ -95,13 +95,13 @@ class MnistDcganResumeTest {
                 .containsKeys("inception_score", "frechet_distance", "class_share_0", "class_share_9");
 
         Path dir = work.resolve("stopped");
-        assertThatThrownBy(() -> train(new Recorder(dir, false, 11))).isInstanceOf(TrainingCancelledException.class);
+        assertThatThrownBy(() -> train(new Recorder(dir, false, 6))).isInstanceOf(TrainingCancelledException.class);
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString()))
                     .as("the last two checkpoints and nothing half-written")
-                    .containsExactlyInAnyOrder("checkpoint-000000010", "checkpoint-000000011");
+                    .containsExactlyInAnyOrder("checkpoint-000000005", "checkpoint-000000006");
         }
-        assertThat(dir.resolve("checkpoint-000000011")).isDirectoryContaining("glob:**/state.json");
+        assertThat(dir.resolve("checkpoint-000000006")).isDirectoryContaining("glob:**/state.json");
 
         Recorder resumed = new Recorder(dir, true, 0);
         TrainedModel continued = train(resumed);
@@ -125,7 +125,7 @@ class MnistDcganResumeTest {
         Path dir = work.resolve("other");
         assertThatThrownBy(() -> train(new Recorder(dir, false, 2))).isInstanceOf(TrainingCancelledException.class);
         TrainingOptions otherSeed =
-                new TrainingOptions(2, 16, null, 8L, null, null, Duration.ofMinutes(30), null, 128, null, null);
+                new TrainingOptions(2, 16, null, 8L, null, null, Duration.ofMinutes(30), null, 64, null, null);
         assertThatThrownBy(() -> new MnistDcganTrainer()
                         .train(
                                 TrainingData.builtIn(TestData.dataDirectory(), "mnist"),
