@@ -129,7 +129,7 @@ public class RoutePolicy implements SmartInitializingSingleton {
         return r != null && r.largeBody();
     }
 
-    /** Every route, as "METHOD /pattern -> ACCESS [flags]" lines, for the tests and the log. */
+    /** Every route, as "METHOD /pattern -> ACCESS [flags]" lines, sorted: what RoutePolicyTest reads. */
     public List<String> describe() {
         return table().describe();
     }

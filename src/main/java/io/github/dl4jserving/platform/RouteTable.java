@@ -42,7 +42,7 @@ final class RouteTable {
         this.byFirstSegment = byFirstSegment;
     }
 
-    /** Every route, as "METHOD /pattern -> ACCESS [flags]" lines, for the tests and the log. */
+    /** Every route, as "METHOD /pattern -> ACCESS [flags]" lines, sorted. */
     List<String> describe() {
         List<String> lines = new ArrayList<>();
         byFirstSegment
@@ -102,8 +102,14 @@ final class RouteTable {
         Map<String, Entry> entries = new HashMap<>();
         handlerMethods.forEach((info, handler) -> {
             Route route = route(info, handler, unclassified);
-            if (route == null || info.getPathPatternsCondition() == null) {
+            if (route == null) {
                 return;
+            }
+            if (info.getPathPatternsCondition() == null) {
+                // Spring MVC matches with PathPatterns by default; with the AntPathMatcher every route
+                // would go missing here and inference would lose its limits.
+                throw new IllegalStateException(
+                        "The route policy needs Spring MVC's PathPattern matching; " + route.mapping() + " has none");
             }
             Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
             for (PathPattern pattern : info.getPathPatternsCondition().getPatterns()) {

@@ -57,8 +57,7 @@ final class JobQueue {
      * {@code releaseSlot} when it ends, or at once if the executor refuses it (shutting down).
      */
     void execute(JobState job, Runnable task) {
-        job.slot.set(slots::release);
-        job.task = task;
+        job.holdSlot(slots::release, task);
         try {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
@@ -69,7 +68,8 @@ final class JobQueue {
 
     /** Removes a job that has not started; false if a worker already took it. */
     boolean unqueue(JobState job) {
-        return job.task != null && executor.remove(job.task);
+        Runnable task = job.task();
+        return task != null && executor.remove(task);
     }
 
     /** Takes no new jobs; running ones stop when their jobs see their cancellation. */

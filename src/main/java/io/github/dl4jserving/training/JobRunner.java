@@ -12,7 +12,6 @@ import io.github.dl4jserving.training.internal.TrainingData;
 import io.github.dl4jserving.training.internal.TrainingDivergedException;
 import io.github.dl4jserving.training.internal.TrainingMetrics;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,34 +58,18 @@ final class JobRunner {
     }
 
     private void run(JobState job) {
-        Trainer trainer = trainers.get(job.model);
-        synchronized (job) {
-            if (job.cancelRequested) {
-                job.finish(
-                        job.shuttingDown ? JobStatus.FAILED : JobStatus.CANCELLED,
-                        job.shuttingDown ? "interrupted: the service shut down before the job started." : null);
-            }
-            if (job.status.isFinal()) {
-                store.save(job.snapshot());
-                job.emitStatus();
-                return;
-            }
-            job.status = JobStatus.RUNNING;
-            job.startedAt = Instant.now();
-            job.startNanos = System.nanoTime();
-            job.epochStartNanos = job.startNanos;
+        Trainer trainer = trainers.get(job.model());
+        if (!job.start()) {
+            return;
         }
-        store.save(job.snapshot());
-        job.emitStatus();
-        String outcome;
         try {
-            TrainingData input = job.upload != null
-                    ? new TrainingData(data, job.dataset, job.upload, uploads)
-                    : TrainingData.builtIn(data, job.dataset);
+            TrainingData input = job.upload() != null
+                    ? new TrainingData(data, job.dataset(), job.upload(), uploads)
+                    : TrainingData.builtIn(data, job.dataset());
             long start = System.nanoTime();
-            TrainedModel trained = trainer.train(input, job.options, metrics.observe(job.model, job));
+            TrainedModel trained = trainer.train(input, job.options(), metrics.observe(job.model(), job));
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (job.cancelRequested) {
+            if (job.cancelRequested()) {
                 trained.network().close();
                 throw new TrainingCancelledException();
             }
@@ -97,16 +80,15 @@ final class JobRunner {
                 throw e;
             }
             ModelDescriptor candidate =
-                    trained.describe(trainer, seconds, job.id).withName(job.target);
-            if (job.comparison != null) {
+                    trained.describe(trainer, seconds, job.id()).withName(job.target());
+            if (job.comparison() != null) {
                 trained.network().close();
-                synchronized (job) {
-                    job.resultMetrics = candidate.metrics();
-                    job.promoted = false;
-                    job.promotionReason = "comparison run " + job.comparison + ": no version written";
-                    job.finish(JobStatus.SUCCEEDED, null);
-                }
-                outcome = "succeeded";
+                metrics.jobFinished(job.model(), "succeeded");
+                job.succeed(
+                        null,
+                        candidate.metrics(),
+                        false,
+                        "comparison run " + job.comparison() + ": no version written");
             } else {
                 ModelRegistry.Published published;
                 try {
@@ -114,50 +96,42 @@ final class JobRunner {
                             candidate,
                             trained.network(),
                             trained.normalizer(),
-                            PromotionPolicy.rule(job.promote, trainer));
+                            PromotionPolicy.rule(job.promote(), trainer));
                 } finally {
                     trained.network().close();
                 }
-                synchronized (job) {
-                    job.resultVersion = published.model().version();
-                    job.resultMetrics = published.model().descriptor().metrics();
-                    job.promoted = published.decision().promote();
-                    job.promotionReason = published.decision().reason();
-                    job.finish(JobStatus.SUCCEEDED, null);
-                }
-                outcome = "succeeded";
                 log.info(
                         "Job {} wrote {} version {} ({}): {}",
-                        job.id,
-                        job.target,
-                        job.resultVersion,
-                        job.promoted ? "promoted" : "not promoted",
-                        job.promotionReason);
+                        job.id(),
+                        job.target(),
+                        published.model().version(),
+                        published.decision().promote() ? "promoted" : "not promoted",
+                        published.decision().reason());
+                metrics.jobFinished(job.model(), "succeeded");
+                job.succeed(
+                        published.model().version(),
+                        published.model().descriptor().metrics(),
+                        published.decision().promote(),
+                        published.decision().reason());
             }
         } catch (TrainingCancelledException e) {
-            if (job.shuttingDown) {
-                job.finish(
-                        JobStatus.FAILED,
-                        "interrupted: the service shut down during training; no version was"
-                                + " written. Start it again.");
-                outcome = "failed";
+            if (job.shuttingDown()) {
+                metrics.jobFinished(job.model(), "failed");
+                job.fail("interrupted: the service shut down during training; no version was written. Start it again.");
             } else {
-                job.finish(JobStatus.CANCELLED, null);
-                outcome = "cancelled";
+                metrics.jobFinished(job.model(), "cancelled");
+                job.cancelled();
             }
         } catch (TrainingDivergedException e) {
-            log.info("Job {} failed: {}", job.id, e.getMessage());
-            job.finish(JobStatus.FAILED, e.getMessage());
-            outcome = "failed";
+            log.info("Job {} failed: {}", job.id(), e.getMessage());
+            metrics.jobFinished(job.model(), "failed");
+            job.fail(e.getMessage());
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            log.warn("Job {} failed", job.id, e);
+            log.warn("Job {} failed", job.id(), e);
             String message =
                     e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            job.finish(JobStatus.FAILED, message.length() > 500 ? message.substring(0, 500) + "..." : message);
-            outcome = "failed";
+            metrics.jobFinished(job.model(), "failed");
+            job.fail(message.length() > 500 ? message.substring(0, 500) + "..." : message);
         }
-        store.save(job.snapshot());
-        metrics.jobFinished(job.model, outcome);
-        job.emitStatus();
     }
 }

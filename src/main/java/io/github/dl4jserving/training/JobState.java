@@ -8,8 +8,6 @@ import io.github.dl4jserving.training.internal.TrainingOptions;
 import io.github.dl4jserving.training.internal.TrainingProgress;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,66 +18,68 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One job's live state, the only mutable view of a job: {@link #snapshot()} is the {@link TrainingJob}
- * record the API shows and the store keeps. It is also the trainer's {@link TrainingProgress}, and it
- * hands its events to the {@link JobEvents} fan-out, never to a subscriber on the training thread.
+ * One job: its state is private, and it changes only through its transitions ({@link #start},
+ * {@link #succeed}, {@link #fail}, {@link #requestCancel}, {@link #interrupt}, the trainer's progress
+ * calls), each of which takes the job's lock, saves the job and announces its new status.
+ * {@link #snapshot()} is the {@link TrainingJob} record the API shows and the store keeps. It is also
+ * the trainer's {@link TrainingProgress}, and it hands its events to the {@link JobEvents} fan-out,
+ * never to a subscriber on the training thread.
  */
 final class JobState implements TrainingProgress {
     private static final Logger log = LoggerFactory.getLogger(JobState.class);
     private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final int MAX_LOSS_POINTS = 400;
 
-    final String id;
-    final String model;
-    final String target;
-    final String dataset;
-    final DatasetInfo upload;
+    private final String id;
+    private final String model;
+    private final String target;
+    private final String dataset;
+    private final DatasetInfo upload;
     /** Set for the jobs of an optimizer comparison, which write no version. */
-    final String comparison;
+    private final String comparison;
 
-    final Map<String, Object> hyperparameters;
-    final Promotion promote;
-    Instant createdAt;
-    final TrainingOptions options;
-    final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
-    final JobEvents events;
-    final JobStore store;
+    private final Map<String, Object> hyperparameters;
+    private final Promotion promote;
+    private Instant createdAt;
+    private final TrainingOptions options;
+    private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final JobEvents events;
+    private final JobStore store;
     /** Gives back the job's admission slot: set while it holds one, taken (and run) once. */
-    final AtomicReference<Runnable> slot = new AtomicReference<>();
+    private final AtomicReference<Runnable> slot = new AtomicReference<>();
     /** What the queue's executor runs for this job, so a queued job can be taken out again. */
-    volatile Runnable task;
+    private volatile Runnable task;
 
-    volatile boolean cancelRequested;
-    volatile boolean shuttingDown;
-    volatile JobStatus status;
-    double progress;
-    int epoch;
-    final int epochs;
-    long iteration;
-    Double loss;
-    Double eta;
+    private volatile boolean cancelRequested;
+    private volatile boolean shuttingDown;
+    private volatile JobStatus status;
+    private double progress;
+    private int epoch;
+    private final int epochs;
+    private long iteration;
+    private Double loss;
+    private Double eta;
     private long firstIterationNanos;
     private double firstFraction;
-    final List<TrainingJob.EpochStats> history = new ArrayList<>();
-    final List<double[]> losses = new ArrayList<>();
-    int lossStride = 1;
-    Instant startedAt;
-    Instant finishedAt;
-    Integer resultVersion;
-    Map<String, Double> resultMetrics;
-    Boolean promoted;
-    String promotionReason;
-    String error;
-    long startNanos;
-    long epochStartNanos;
-    long lastProgressEvent;
+    private final List<TrainingJob.EpochStats> history = new ArrayList<>();
+    private final List<double[]> losses = new ArrayList<>();
+    private int lossStride = 1;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private Integer resultVersion;
+    private Map<String, Double> resultMetrics;
+    private Boolean promoted;
+    private String promotionReason;
+    private String error;
+    private long startNanos;
+    private long epochStartNanos;
+    private long lastProgressEvent;
     /** The job whose checkpoints this one continues from: itself after a restart, or {@code resumeFrom}. */
-    volatile String resumeFrom;
+    private volatile String resumeFrom;
 
     JobState(
             String id,
@@ -193,14 +193,75 @@ final class JobState implements TrainingProgress {
         return d;
     }
 
-    synchronized void finish(JobStatus end, String why) {
-        status = end;
-        error = why;
-        finishedAt = Instant.now();
-        if (end == JobStatus.SUCCEEDED) {
-            progress = 1.0;
+    String id() {
+        return id;
+    }
+
+    String model() {
+        return model;
+    }
+
+    /** The model name the job writes its version under. */
+    String target() {
+        return target;
+    }
+
+    String dataset() {
+        return dataset;
+    }
+
+    /** The uploaded data set it trains on, or null for a built-in one. */
+    DatasetInfo upload() {
+        return upload;
+    }
+
+    /** The comparison it belongs to, or null. */
+    String comparison() {
+        return comparison;
+    }
+
+    Promotion promote() {
+        return promote;
+    }
+
+    /** The hyperparameters as the request gave them, with the trainer's defaults filled in. */
+    Map<String, Object> hyperparameters() {
+        return hyperparameters;
+    }
+
+    /** The parsed hyperparameters; null for a job read back from the store. */
+    TrainingOptions options() {
+        return options;
+    }
+
+    JobStatus status() {
+        return status;
+    }
+
+    /** Whether the service is shutting down under the job. */
+    boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Continues the checkpoints of {@code jobId}: itself after a restart, or the job it resumes. */
+    void continueFrom(String jobId, Instant originalCreatedAt) {
+        resumeFrom = jobId;
+        if (originalCreatedAt != null) {
+            synchronized (this) {
+                createdAt = originalCreatedAt;
+            }
         }
-        releaseSlot(); // before anyone can see the final status
+    }
+
+    /** Holds an admission slot, given back by {@code release}, while the executor runs {@code runs}. */
+    void holdSlot(Runnable release, Runnable runs) {
+        slot.set(release);
+        task = runs;
+    }
+
+    /** The executor's task for this job, or null before it was queued. */
+    Runnable task() {
+        return task;
     }
 
     void releaseSlot() {
@@ -210,11 +271,146 @@ final class JobState implements TrainingProgress {
         }
     }
 
-    void emit(JobEvent event) {
+    /** Writes the job's record to the store. */
+    void save() {
+        store.save(snapshot());
+    }
+
+    /**
+     * QUEUED to RUNNING, saved and announced; false, with the job finished, saved and announced, when
+     * it was cancelled (or the service began to shut down) while it waited.
+     */
+    boolean start() {
+        boolean runs;
+        synchronized (this) {
+            if (cancelRequested) {
+                finish(
+                        shuttingDown ? JobStatus.FAILED : JobStatus.CANCELLED,
+                        shuttingDown ? "interrupted: the service shut down before the job started." : null);
+            }
+            runs = !status.isFinal();
+            if (runs) {
+                status = JobStatus.RUNNING;
+                startedAt = Instant.now();
+                startNanos = System.nanoTime();
+                epochStartNanos = startNanos;
+            }
+        }
+        announce();
+        return runs;
+    }
+
+    /**
+     * Finished with a result: {@code version} written (null for a comparison run, which writes none)
+     * with {@code metrics}, promoted to the default or not, and why.
+     */
+    void succeed(Integer version, Map<String, Double> metrics, boolean becameDefault, String reason) {
+        synchronized (this) {
+            resultVersion = version;
+            resultMetrics = metrics;
+            promoted = becameDefault;
+            promotionReason = reason;
+            finish(JobStatus.SUCCEEDED, null);
+        }
+        announce();
+    }
+
+    /** Finished without a result, for {@code why}. */
+    void fail(String why) {
+        synchronized (this) {
+            finish(JobStatus.FAILED, why);
+        }
+        announce();
+    }
+
+    /** Finished because it was cancelled; no version was written. */
+    void cancelled() {
+        synchronized (this) {
+            finish(JobStatus.CANCELLED, null);
+        }
+        announce();
+    }
+
+    /**
+     * Asks the job to stop: taken out of {@code queue} and {@code CANCELLED} at once if it still waits
+     * there, else {@code CANCELLING} until its trainer sees the request at its next iteration. Returns
+     * whether it is cancelled already; refused for a finished job.
+     */
+    boolean requestCancel(JobQueue queue) {
+        boolean done;
+        synchronized (this) {
+            if (status.isFinal()) {
+                throw new JobConflictException("Job " + id + " has already finished: it is " + status + ".");
+            }
+            cancelRequested = true;
+            if (status == JobStatus.QUEUED && queue.unqueue(this)) {
+                finish(JobStatus.CANCELLED, null);
+            } else if (status != JobStatus.CANCELLING) {
+                status = JobStatus.CANCELLING;
+            }
+            done = status == JobStatus.CANCELLED;
+        }
+        announce();
+        return done;
+    }
+
+    /**
+     * The service shuts down: a job still in {@code queue} fails at once, a running one is asked to
+     * stop and fails when its trainer does.
+     */
+    void interrupt(JobQueue queue) {
+        boolean failed = false;
+        synchronized (this) {
+            if (status == JobStatus.QUEUED && queue.unqueue(this)) {
+                finish(JobStatus.FAILED, "interrupted: the service shut down before the job started.");
+                failed = true;
+            } else if (!status.isFinal()) {
+                shuttingDown = true;
+                cancelRequested = true;
+            }
+        }
+        if (failed) {
+            save();
+        }
+    }
+
+    /**
+     * Sends the current status to {@code listener} at once, then every event until the final status.
+     * Returns the call that unsubscribes.
+     */
+    Runnable subscribe(Consumer<JobEvent> listener) {
+        synchronized (this) {
+            listener.accept(new JobEvent("status", statusData()));
+            if (status.isFinal()) {
+                return () -> {};
+            }
+            listeners.add(listener);
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    /** Only under the job's lock. */
+    private void finish(JobStatus end, String why) {
+        status = end;
+        error = why;
+        finishedAt = Instant.now();
+        if (end == JobStatus.SUCCEEDED) {
+            progress = 1.0;
+        }
+        releaseSlot(); // before anyone can see the final status
+    }
+
+    /** Saves the job and sends its status to its subscribers. */
+    private void announce() {
+        save();
+        emitStatus();
+    }
+
+    private void emit(JobEvent event) {
         events.send(event, listeners);
     }
 
-    void emitStatus() {
+    private void emitStatus() {
         emit(new JobEvent("status", statusData()));
         if (status.isFinal()) {
             // send() took the subscribers of this moment; none follow the last event.
@@ -272,7 +468,7 @@ final class JobState implements TrainingProgress {
             history.add(stats);
             epochStartNanos = now;
         }
-        store.save(snapshot());
+        save();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("epoch", stats.epoch());
         d.put("trainingLoss", stats.trainingLoss());
@@ -293,11 +489,7 @@ final class JobState implements TrainingProgress {
                 ? options.checkpointInterval()
                 : Duration.ofMinutes(10);
         String from = resumeFrom;
-        return new Checkpoints(checkpointDir(store, id), interval, from == null ? null : checkpointDir(store, from));
-    }
-
-    static Path checkpointDir(JobStore store, String id) {
-        return store.workDir(id).resolve("checkpoints");
+        return new Checkpoints(store.checkpointDir(id), interval, from == null ? null : store.checkpointDir(from));
     }
 
     @Override
@@ -308,22 +500,16 @@ final class JobState implements TrainingProgress {
             history.clear();
             history.addAll(earlier);
         }
-        store.save(snapshot());
+        save();
     }
 
-    /** Keeps the grid as {@code .jobs/<id>/samples/epoch-<n>.png}. */
+    /** Keeps the grid in the job store, as {@code .jobs/<id>/samples/epoch-<n>.png}. */
     @Override
     public void samples(int epochNumber, BufferedImage grid) {
-        Path file = samplesFile(store, id, epochNumber);
         try {
-            Files.createDirectories(file.getParent());
-            ImageIO.write(grid, "png", file.toFile());
+            store.saveSamples(id, epochNumber, grid);
         } catch (IOException e) {
             log.warn("Could not save the samples of job {} epoch {}: {}", id, epochNumber, e.toString());
         }
-    }
-
-    static Path samplesFile(JobStore store, String id, int epoch) {
-        return store.workDir(id).resolve("samples").resolve(String.format("epoch-%03d.png", epoch));
     }
 }

@@ -20,9 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -81,20 +84,7 @@ public final class TrainCommand {
         Checkpoints checkpoints = checkpoints(trainer, opts);
         RegistrySettings registry = registrySettings(opts);
         Path dataDir = Path.of(setting(opts, "data-dir", "data"));
-        TrainingOptions options = new TrainingOptions(
-                intOpt(opts, "epochs"),
-                intOpt(opts, "batch-size"),
-                doubleOpt(opts, "learning-rate"),
-                opts.containsKey("seed") ? Long.parseLong(opts.get("seed")) : null,
-                doubleOpt(opts, "l2"),
-                doubleOpt(opts, "dropout"),
-                opts.containsKey("minutes")
-                        ? Duration.ofSeconds(Math.round(Double.parseDouble(opts.get("minutes")) * 60))
-                        : null,
-                opts.get("optimizer"),
-                intOpt(opts, "examples"),
-                intOpt(opts, "degree"),
-                null);
+        TrainingOptions options = hyperparameters(trainer, opts);
         long start = System.nanoTime();
         TrainedModel trained = trainer.train(
                 TrainingData.builtIn(
@@ -183,11 +173,45 @@ public final class TrainCommand {
         return v == null || v.isBlank() ? fallback : v;
     }
 
-    private static Integer intOpt(Map<String, String> opts, String key) {
-        return opts.containsKey(key) ? Integer.valueOf(opts.get(key)) : null;
+    /** The command's own options, beside the trainer's hyperparameters and {@code --registry.*}. */
+    private static final Set<String> COMMAND_OPTIONS =
+            Set.of("checkpoint-dir", "checkpoint-minutes", "resume", "models-dir", "seed-models-dir", "data-dir");
+
+    /**
+     * The trainer's hyperparameters from the options ({@code --batch-size} for {@code batchSize}),
+     * checked and completed by the same table as {@code POST /jobs}: the same defaults, ranges and
+     * choices. An option that is neither a hyperparameter of this trainer nor one of the command's
+     * own is refused.
+     */
+    static TrainingOptions hyperparameters(Trainer trainer, Map<String, String> opts) {
+        Map<String, Object> given = new LinkedHashMap<>();
+        Set<String> known = new HashSet<>(COMMAND_OPTIONS);
+        for (Hyperparameter h : trainer.hyperparameters()) {
+            String flag = h.name().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+            known.add(flag);
+            String raw = opts.get(flag);
+            if (raw != null) {
+                given.put(h.name(), h.type().equals("string") ? raw : number(flag, raw));
+            }
+        }
+        for (String option : opts.keySet()) {
+            if (!known.contains(option) && !option.startsWith("registry.")) {
+                throw new IllegalArgumentException("--" + option + " is not an option of " + trainer.modelName()
+                        + "; its hyperparameters are "
+                        + trainer.hyperparameters().stream()
+                                .map(Hyperparameter::name)
+                                .toList()
+                        + ".");
+            }
+        }
+        return TrainingOptions.parse(given, trainer.hyperparameters()).options();
     }
 
-    private static Double doubleOpt(Map<String, String> opts, String key) {
-        return opts.containsKey(key) ? Double.valueOf(opts.get(key)) : null;
+    private static Number number(String flag, String raw) {
+        try {
+            return raw.matches("-?\\d+") ? (Number) Long.valueOf(raw) : (Number) Double.valueOf(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + flag + " takes a number, not '" + raw + "'");
+        }
     }
 }

@@ -79,7 +79,7 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
         for (JobStatus s : JobStatus.values()) {
             metrics.jobsInState(
                     s.name(),
-                    () -> jobs.values().stream().filter(j -> j.status == s).count());
+                    () -> jobs.values().stream().filter(j -> j.status() == s).count());
         }
     }
 
@@ -100,11 +100,8 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
                 continue;
             }
             if (!record.status().isFinal()) {
-                job.finish(
-                        JobStatus.FAILED,
-                        "interrupted: the service stopped while the job was " + record.status()
-                                + "; no version was written. Start it again.");
-                store.save(job.snapshot());
+                job.fail("interrupted: the service stopped while the job was " + record.status()
+                        + "; no version was written. Start it again.");
                 log.warn(
                         "Job {} ({}) was {} when the service stopped; marked FAILED",
                         record.id(),
@@ -117,12 +114,10 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
             try {
                 queue.admit(1, queue.fullMessage());
                 enqueue(job);
-                log.info("Job {} ({}) resumes from its last checkpoint", job.id, job.model);
+                log.info("Job {} ({}) resumes from its last checkpoint", job.id(), job.model());
             } catch (JobQueueFullException e) {
-                jobs.put(job.id, job);
-                job.finish(
-                        JobStatus.FAILED, "interrupted, and no training slot was free to resume it: " + e.getMessage());
-                store.save(job.snapshot());
+                jobs.put(job.id(), job);
+                job.fail("interrupted, and no training slot was free to resume it: " + e.getMessage());
             }
         }
         prune();
@@ -154,15 +149,14 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
             return null;
         }
         try {
-            if (Checkpoints.latest(JobState.checkpointDir(store, record.id())).isEmpty()) {
+            if (Checkpoints.latest(store.checkpointDir(record.id())).isEmpty()) {
                 return null;
             }
             DatasetChoice data = DatasetChoice.resolve(trainer, record.dataset(), record.name(), uploads);
             TrainingOptions.Parsed parsed = TrainingOptions.parse(record.hyperparameters(), trainer.hyperparameters());
             JobState job = new JobState(
                     record.id(), trainer, record.name(), data, parsed, record.promote(), null, events, store);
-            job.createdAt = record.createdAt();
-            job.resumeFrom = record.id();
+            job.continueFrom(record.id(), record.createdAt());
             return job;
         } catch (RuntimeException e) {
             log.warn("Job {} cannot resume: {}", record.id(), e.getMessage());
@@ -205,7 +199,7 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
                 store);
         queue.admit(1, queue.fullMessage());
         enqueue(job);
-        log.info("Queued job {}: {} on {} with {}", job.id, model, data.name(), parsed.values());
+        log.info("Queued job {}: {} on {} with {}", job.id(), model, data.name(), parsed.values());
         prune();
         return job.snapshot();
     }
@@ -226,52 +220,52 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
             throw new InvalidHyperparameterException(
                     "resumeFrom", "There is no job with id '" + shorten(resumeFrom) + "' to resume from.");
         }
-        Trainer trainer = trainer(source.model);
-        if (model != null && !model.equals(source.model)) {
+        Trainer trainer = trainer(source.model());
+        if (model != null && !model.equals(source.model())) {
             throw new InvalidHyperparameterException(
-                    "model", "Job " + source.id + " trained " + source.model + ", not " + shorten(model) + ".");
+                    "model", "Job " + source.id() + " trained " + source.model() + ", not " + shorten(model) + ".");
         }
-        if (dataset != null && !dataset.equals(source.dataset)) {
+        if (dataset != null && !dataset.equals(source.dataset())) {
             throw new InvalidHyperparameterException(
-                    "dataset", "Job " + source.id + " trained on " + source.dataset + "; a resumed job does too.");
+                    "dataset", "Job " + source.id() + " trained on " + source.dataset() + "; a resumed job does too.");
         }
         if (!trainer.resumable()) {
             throw new InvalidHyperparameterException(
                     "resumeFrom",
-                    source.model + " keeps no checkpoints, so its jobs cannot resume; resumable: "
+                    source.model() + " keeps no checkpoints, so its jobs cannot resume; resumable: "
                             + trainers.values().stream()
                                     .filter(Trainer::resumable)
                                     .map(Trainer::modelName)
                                     .toList()
                             + ".");
         }
-        if (!source.status.isFinal()) {
+        if (!source.status().isFinal()) {
             throw new JobConflictException(
-                    "Job " + source.id + " is " + source.status + "; resume it once it has stopped.");
+                    "Job " + source.id() + " is " + source.status() + "; resume it once it has stopped.");
         }
-        if (Checkpoints.latest(JobState.checkpointDir(store, source.id)).isEmpty()) {
-            throw new JobConflictException("Job " + source.id + " left no checkpoint to resume from.");
+        if (Checkpoints.latest(store.checkpointDir(source.id())).isEmpty()) {
+            throw new JobConflictException("Job " + source.id() + " left no checkpoint to resume from.");
         }
-        Map<String, Object> values = new LinkedHashMap<>(source.hyperparameters);
+        Map<String, Object> values = new LinkedHashMap<>(source.hyperparameters());
         if (hyperparameters != null) {
             values.putAll(hyperparameters);
         }
-        DatasetChoice data = DatasetChoice.resolve(trainer, source.dataset, source.target, uploads);
+        DatasetChoice data = DatasetChoice.resolve(trainer, source.dataset(), source.target(), uploads);
         TrainingOptions.Parsed parsed = TrainingOptions.parse(values, trainer.hyperparameters());
         JobState job = new JobState(
                 UUID.randomUUID().toString(),
                 trainer,
-                source.target,
+                source.target(),
                 data,
                 parsed,
-                promote != null ? Promotion.parse(promote) : source.promote,
+                promote != null ? Promotion.parse(promote) : source.promote(),
                 null,
                 events,
                 store);
-        job.resumeFrom = source.id;
+        job.continueFrom(source.id(), null);
         queue.admit(1, queue.fullMessage());
         enqueue(job);
-        log.info("Queued job {}: {} resumes job {} with {}", job.id, source.model, source.id, parsed.values());
+        log.info("Queued job {}: {} resumes job {} with {}", job.id(), source.model(), source.id(), parsed.values());
         return job.snapshot();
     }
 
@@ -322,13 +316,13 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
 
     /** Records and queues a job that holds a slot; the slot is released when the job ends. */
     private void enqueue(JobState job) {
-        jobs.put(job.id, job);
-        store.save(job.snapshot());
+        jobs.put(job.id(), job);
+        job.save();
         try {
             queue.execute(job, runner.task(job));
         } catch (JobQueueFullException e) { // shutting down
-            jobs.remove(job.id);
-            store.delete(job.id);
+            jobs.remove(job.id());
+            store.delete(job.id());
             throw e;
         }
     }
@@ -398,7 +392,7 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
                 continue;
             }
             if (kept >= retention.keepCheckpoints()) {
-                deleteFiles(JobState.checkpointDir(store, record.id()));
+                deleteFiles(store.checkpointDir(record.id()));
             }
             kept++;
         }
@@ -418,21 +412,8 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
      */
     public TrainingJob cancel(String id) {
         JobState job = find(id);
-        synchronized (job) {
-            if (job.status.isFinal()) {
-                throw new JobConflictException("Job " + id + " has already finished: it is " + job.status + ".");
-            }
-            job.cancelRequested = true;
-            if (job.status == JobStatus.QUEUED && queue.unqueue(job)) {
-                job.finish(JobStatus.CANCELLED, null);
-            } else if (job.status != JobStatus.CANCELLING) {
-                job.status = JobStatus.CANCELLING;
-            }
-        }
-        store.save(job.snapshot());
-        job.emitStatus();
-        if (job.status == JobStatus.CANCELLED) {
-            metrics.jobFinished(job.model, "cancelled");
+        if (job.requestCancel(queue)) {
+            metrics.jobFinished(job.model(), "cancelled");
         }
         TrainingJob answer = job.snapshot();
         prune();
@@ -442,11 +423,11 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
     /** The PNG sample grid a generator job saved after {@code epoch}. */
     public byte[] samples(String id, int epoch) {
         JobState job = find(id);
-        Path file = JobState.samplesFile(store, job.id, epoch);
+        Path file = store.samplesFile(job.id(), epoch);
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new JobNotFoundException("Job " + job.id + " has no samples for epoch " + epoch
+            throw new JobNotFoundException("Job " + job.id() + " has no samples for epoch " + epoch
                     + ": only generator jobs keep them, from the end of their first epoch.");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -458,15 +439,7 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
      * status. Returns the call that unsubscribes.
      */
     public Runnable subscribe(String id, Consumer<JobEvent> listener) {
-        JobState job = find(id);
-        synchronized (job) {
-            listener.accept(new JobEvent("status", job.statusData()));
-            if (job.status.isFinal()) {
-                return () -> {};
-            }
-            job.listeners.add(listener);
-        }
-        return () -> job.listeners.remove(listener);
+        return find(id).subscribe(listener);
     }
 
     /** Stops running jobs at their next iteration and marks every unfinished job as interrupted. */
@@ -474,15 +447,7 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
     public void close() {
         queue.shutdown();
         for (JobState job : jobs.values()) {
-            synchronized (job) {
-                if (job.status == JobStatus.QUEUED && queue.unqueue(job)) {
-                    job.finish(JobStatus.FAILED, "interrupted: the service shut down before the job started.");
-                    store.save(job.snapshot());
-                } else if (!job.status.isFinal()) {
-                    job.shuttingDown = true;
-                    job.cancelRequested = true;
-                }
-            }
+            job.interrupt(queue);
         }
         queue.awaitStop();
         events.close();

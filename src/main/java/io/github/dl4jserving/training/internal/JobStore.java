@@ -1,6 +1,7 @@
 package io.github.dl4jserving.training.internal;
 
 import io.github.dl4jserving.training.TrainingJob;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,6 +54,23 @@ public class JobStore {
             throw new IllegalArgumentException("bad job id");
         }
         return work;
+    }
+
+    /** Where a job's checkpoints go: {@code .jobs/<id>/checkpoints}. */
+    public Path checkpointDir(String id) {
+        return workDir(id).resolve("checkpoints");
+    }
+
+    /** Where a generator job keeps the sample grid of {@code epoch}: {@code .jobs/<id>/samples/epoch-<n>.png}. */
+    public Path samplesFile(String id, int epoch) {
+        return workDir(id).resolve("samples").resolve(String.format("epoch-%03d.png", epoch));
+    }
+
+    /** Keeps the sample grid of {@code epoch}. */
+    public void saveSamples(String id, int epoch, BufferedImage grid) throws IOException {
+        Path file = samplesFile(id, epoch);
+        Files.createDirectories(file.getParent());
+        ImageIO.write(grid, "png", file.toFile());
     }
 
     public synchronized void save(TrainingJob job) {

@@ -13,6 +13,7 @@ import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistrySettings;
 import io.github.dl4jserving.registry.internal.FileModelStore;
 import io.github.dl4jserving.registry.internal.S3ModelStore;
+import io.github.dl4jserving.training.InvalidHyperparameterException;
 import io.github.dl4jserving.training.TrainCommand;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -155,5 +156,22 @@ class TrainCommandTest {
         assertThatThrownBy(() -> TrainCommand.run(new String[] {"resnet"}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("resnet");
+    }
+
+    /** The command checks its hyperparameters against the table POST /jobs uses, before any data is read. */
+    @Test
+    void refusesWhatTheHttpApiRefusesWithTheSameWords() {
+        assertThatThrownBy(() -> TrainCommand.run(new String[] {"breast-cancer-logreg", "--epochs=0"}))
+                .isInstanceOf(InvalidHyperparameterException.class)
+                .hasMessageContaining("epochs = 0 is out of range: it must lie in [1, 10000]");
+        assertThatThrownBy(() -> TrainCommand.run(new String[] {"mnist-mlp", "--optimizer=adamw"}))
+                .isInstanceOf(InvalidHyperparameterException.class)
+                .hasMessageContaining("optimizer must be one of");
+        assertThatThrownBy(() -> TrainCommand.run(new String[] {"mnist-mlp", "--degree=3"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--degree is not an option of mnist-mlp");
+        assertThatThrownBy(() -> TrainCommand.run(new String[] {"mnist-mlp", "--batch-size=lots"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--batch-size takes a number");
     }
 }

@@ -1,0 +1,74 @@
+package io.github.dl4jserving.inference.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.inference.BatchingSettings;
+import io.github.dl4jserving.platform.Rejections;
+import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelNotFoundException;
+import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.RegistryEvent;
+import io.github.dl4jserving.registry.internal.FileModelStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The version queues, built without side effects and driven by the registry's events. */
+class VersionQueuesTest {
+    @TempDir
+    Path root;
+
+    private VersionQueues queues(ModelRegistry registry) {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        return new VersionQueues(
+                registry,
+                new BatchingSettings(8, Duration.ZERO, 64),
+                null,
+                new InferenceMetrics(meters, new Rejections(meters)),
+                InferenceTracing.OFF);
+    }
+
+    @Test
+    void buildingRunsNothingAndTheStartWarmsEveryDefault() throws Exception {
+        TestData.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), root.resolve("breast-cancer-logreg"));
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root));
+        LoadedModel model = registry.defaultVersion("breast-cancer-logreg");
+        try (VersionQueues queues = queues(registry)) {
+            assertThat(queues.isWarm(model.name(), model.version()))
+                    .as("built, not started")
+                    .isFalse();
+            queues.warmUpDefaults();
+            assertThat(queues.isWarm(model.name(), model.version())).isTrue();
+
+            float[][] out = queues.run(model, new float[9], 1);
+            assertThat(out).hasDimensions(1, 1);
+        }
+    }
+
+    @Test
+    void aRetiredVersionRefusesNewWorkAtOnce() throws Exception {
+        TestData.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), root.resolve("breast-cancer-logreg"));
+        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root));
+        LoadedModel model = registry.defaultVersion("breast-cancer-logreg");
+        try (VersionQueues queues = queues(registry)) {
+            queues.on(new RegistryEvent.ModelVersionLoaded(model.name(), model.version(), 0));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!queues.isWarm(model.name(), model.version()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(queues.isWarm(model.name(), model.version()))
+                    .as("warmed on the lifecycle thread after the event")
+                    .isTrue();
+
+            queues.on(new RegistryEvent.ModelVersionRetired(model));
+            assertThatThrownBy(() -> queues.run(model, new float[9], 1))
+                    .isInstanceOf(ModelNotFoundException.class)
+                    .hasMessageContaining("was just deleted");
+        }
+    }
+}
