@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * their event streams stay open.
  *
  * @param concurrency     jobs running at the same time; each trains on one thread of its own
- * @param queueCapacity   jobs that may wait; beyond it {@code POST /jobs} answers 429
+ * @param queueCapacity   jobs that may wait; beyond it {@code POST /jobs} answers 429. Ten, so a
+ *                        comparison of all ten optimizers fits behind a running job
  * @param shutdownTimeout how long shutdown waits for running jobs to stop and be marked
  * @param eventsTimeout   how long one {@code GET /jobs/{id}/events} stream may stay open; a client that
  *                        follows a longer job reconnects
@@ -24,7 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("dl4j-serving.training")
 public record TrainingSettings(
         @DefaultValue("1") int concurrency,
-        @DefaultValue("4") int queueCapacity,
+        @DefaultValue("10") int queueCapacity,
         @DefaultValue("20s") Duration shutdownTimeout,
         @DefaultValue("6h") Duration eventsTimeout,
         String trainerUrl,

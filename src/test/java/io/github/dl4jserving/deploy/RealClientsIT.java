@@ -40,8 +40,7 @@ class RealClientsIT {
                         PackagedJar.path().toString(),
                         "--server.port=" + port,
                         "--dl4j-serving.models-dir=" + models,
-                        "--dl4j-serving.data-dir=" + TestData.DATA_DIR.toAbsolutePath(),
-                        "--dl4j-serving.training.queue-capacity=8")
+                        "--dl4j-serving.data-dir=" + TestData.DATA_DIR.toAbsolutePath())
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("server.log").toFile())
                 .start();
