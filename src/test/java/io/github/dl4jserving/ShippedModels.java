@@ -38,7 +38,7 @@ public final class ShippedModels {
                 new BatchingSettings(maxBatch, Duration.ZERO, 256),
                 new SimpleMeterRegistry(),
                 new StaticListableBeanFactory().getBeanProvider(Tracer.class));
-        inference.start();
+        inference.warmUpDefaults();
         return inference;
     }
 

@@ -9,7 +9,6 @@ import io.github.dl4jserving.inference.internal.InferenceTracing;
 import io.github.dl4jserving.inference.internal.ModelContract;
 import io.github.dl4jserving.inference.internal.TabularRows;
 import io.github.dl4jserving.inference.internal.VersionQueues;
-import io.github.dl4jserving.platform.LifecyclePhases;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
@@ -28,7 +27,6 @@ import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -39,7 +37,7 @@ import org.springframework.stereotype.Service;
  * outcome are recorded per model and version.
  */
 @Service
-public class InferenceService implements AutoCloseable, SmartLifecycle {
+public class InferenceService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InferenceService.class);
 
     private final ModelRegistry registry;
@@ -49,7 +47,6 @@ public class InferenceService implements AutoCloseable, SmartLifecycle {
     private final ImageAnswers images;
     private final TabularAnswers tables;
     private final GeneratorAnswers generators;
-    private volatile boolean started;
 
     public InferenceService(
             ModelRegistry registry,
@@ -90,29 +87,12 @@ public class InferenceService implements AutoCloseable, SmartLifecycle {
     }
 
     /**
-     * Warms the default version of every model the registry loaded, before the web server opens
-     * ({@link LifecyclePhases#INFERENCE}); later versions warm up on the lifecycle thread as their
-     * events arrive.
+     * Warms the default version of every model the registry loaded; the service calls it before the
+     * web server opens ({@link io.github.dl4jserving.platform.LifecyclePhases#INFERENCE}). Later
+     * versions warm up on the lifecycle thread as their events arrive.
      */
-    @Override
-    public void start() {
+    public void warmUpDefaults() {
         versions.warmUpDefaults();
-        started = true;
-    }
-
-    @Override
-    public void stop() {
-        started = false; // the queues close with the bean, after the web server has stopped
-    }
-
-    @Override
-    public boolean isRunning() {
-        return started;
-    }
-
-    @Override
-    public int getPhase() {
-        return LifecyclePhases.INFERENCE;
     }
 
     /** Checks that a candidate version keeps its descriptor's promises; used before an upload is accepted. */

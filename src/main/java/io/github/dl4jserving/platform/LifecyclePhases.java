@@ -18,4 +18,35 @@ public final class LifecyclePhases {
     public static final int TRAINING = SmartLifecycle.DEFAULT_PHASE - 3000;
 
     private LifecyclePhases() {}
+
+    /**
+     * A lifecycle that runs {@code start} once, in {@code phase}. Stopping does nothing: what the work
+     * started (queues, running jobs) closes with its bean, after the web server has stopped.
+     */
+    public static SmartLifecycle at(int phase, Runnable start) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                start.run();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return phase;
+            }
+        };
+    }
 }

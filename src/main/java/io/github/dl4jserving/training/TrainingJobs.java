@@ -2,7 +2,6 @@ package io.github.dl4jserving.training;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetStore;
-import io.github.dl4jserving.platform.LifecyclePhases;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.training.internal.Checkpoints;
 import io.github.dl4jserving.training.internal.JobStore;
@@ -25,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.util.FileSystemUtils;
 
 /**
@@ -39,7 +37,7 @@ import org.springframework.util.FileSystemUtils;
  * one: then it is queued again and continues from there. {@code resumeFrom} starts a new job from
  * another's last checkpoint.
  */
-public class TrainingJobs implements AutoCloseable, SmartLifecycle {
+public class TrainingJobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrainingJobs.class);
 
     private final Map<String, Trainer> trainers = new LinkedHashMap<>();
@@ -53,7 +51,6 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
     private final ModelRegistry registry;
     private final TrainingSettings.Retention retention;
     private final boolean forwardsTraining;
-    private volatile boolean started;
 
     public TrainingJobs(
             List<Trainer> trainers,
@@ -86,9 +83,9 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
     /**
      * Reads the job records: a job the last stop interrupted is queued again from its newest
      * checkpoint where its trainer keeps them, and marked failed otherwise; old finished jobs are
-     * pruned. The service starts it before the web server opens ({@link LifecyclePhases#TRAINING}).
+     * pruned. The service starts it before the web server opens
+     * ({@link io.github.dl4jserving.platform.LifecyclePhases#TRAINING}).
      */
-    @Override
     public void start() {
         List<JobState> restarted = new ArrayList<>();
         for (TrainingJob record : forwardsTraining ? List.<TrainingJob>of() : store.loadAll()) {
@@ -121,22 +118,6 @@ public class TrainingJobs implements AutoCloseable, SmartLifecycle {
             }
         }
         prune();
-        started = true;
-    }
-
-    @Override
-    public void stop() {
-        started = false; // running jobs are stopped by close(), after the web server
-    }
-
-    @Override
-    public boolean isRunning() {
-        return started;
-    }
-
-    @Override
-    public int getPhase() {
-        return LifecyclePhases.TRAINING;
     }
 
     /**

@@ -39,35 +39,14 @@ class RegistryConfiguration {
     /** Seeds the store, then starts the registry: before inference warms up and the server opens. */
     @Bean
     SmartLifecycle registryLifecycle(ModelRegistry registry, StoreSeeding seeding) {
-        return new SmartLifecycle() {
-            private volatile boolean running;
-
-            @Override
-            public void start() {
-                try {
-                    seeding.trySeed();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Could not seed the model store: " + e.getMessage(), e);
-                }
-                registry.start();
-                running = true;
+        return LifecyclePhases.at(LifecyclePhases.REGISTRY, () -> {
+            try {
+                seeding.trySeed();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not seed the model store: " + e.getMessage(), e);
             }
-
-            @Override
-            public void stop() {
-                running = false;
-            }
-
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
-
-            @Override
-            public int getPhase() {
-                return LifecyclePhases.REGISTRY;
-            }
-        };
+            registry.start();
+        });
     }
 
     @Bean

@@ -3,12 +3,14 @@ package io.github.dl4jserving.training.internal;
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetSettings;
 import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.platform.LifecyclePhases;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistrySettings;
 import io.github.dl4jserving.training.TrainingJobs;
 import io.github.dl4jserving.training.TrainingSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -74,5 +76,11 @@ class TrainingConfiguration {
             TrainingSettings settings) {
         return new TrainingJobs(
                 trainers, registry, new DataDirectory(datasets.dataPath()), uploads, store, metrics, settings);
+    }
+
+    /** Interrupted jobs are marked or queued again once the models are loaded, before the server opens. */
+    @Bean
+    SmartLifecycle trainingLifecycle(TrainingJobs jobs) {
+        return LifecyclePhases.at(LifecyclePhases.TRAINING, jobs::start);
     }
 }
