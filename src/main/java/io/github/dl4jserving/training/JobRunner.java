@@ -4,7 +4,6 @@ import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetStore;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelRegistry;
-import io.github.dl4jserving.training.internal.JobStore;
 import io.github.dl4jserving.training.internal.TrainedModel;
 import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingCancelledException;
@@ -28,7 +27,6 @@ final class JobRunner {
     private final ModelRegistry registry;
     private final DataDirectory data;
     private final DatasetStore uploads;
-    private final JobStore store;
     private final TrainingMetrics metrics;
 
     JobRunner(
@@ -36,13 +34,11 @@ final class JobRunner {
             ModelRegistry registry,
             DataDirectory data,
             DatasetStore uploads,
-            JobStore store,
             TrainingMetrics metrics) {
         this.trainers = trainers;
         this.registry = registry;
         this.data = data;
         this.uploads = uploads;
-        this.store = store;
         this.metrics = metrics;
     }
 

@@ -67,7 +67,7 @@ public class TrainingJobs implements AutoCloseable {
         this.metrics = metrics;
         this.retention = settings.retention();
         this.queue = new JobQueue(settings);
-        this.runner = new JobRunner(this.trainers, registry, data, uploads, store, metrics);
+        this.runner = new JobRunner(this.trainers, registry, data, uploads, metrics);
         this.forwardsTraining = settings.forwardsTraining();
         if (forwardsTraining) {
             // The trainer replica owns every job record; this one must not read, let alone mark, them.
