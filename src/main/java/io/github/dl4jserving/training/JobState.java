@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 final class JobState implements TrainingProgress {
     private static final Logger log = LoggerFactory.getLogger(JobState.class);
     private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    private static final int MAX_LOSS_POINTS = 400;
 
     private final String id;
     private final String model;
@@ -63,11 +62,9 @@ final class JobState implements TrainingProgress {
     private long iteration;
     private Double loss;
     private Double eta;
-    private long firstIterationNanos;
-    private double firstFraction;
+    private final EtaEstimate etaEstimate = new EtaEstimate();
     private final List<TrainingJob.EpochStats> history = new ArrayList<>();
-    private final List<double[]> losses = new ArrayList<>();
-    private int lossStride = 1;
+    private final LossCurve losses;
     private Instant startedAt;
     private Instant finishedAt;
     private Integer resultVersion;
@@ -105,6 +102,7 @@ final class JobState implements TrainingProgress {
         this.createdAt = Instant.now();
         this.status = JobStatus.QUEUED;
         this.epochs = parsed.values().get("epochs") instanceof Integer e ? e : 1;
+        this.losses = new LossCurve(null);
     }
 
     JobState(TrainingJob r, JobEvents events, JobStore store) {
@@ -129,9 +127,7 @@ final class JobState implements TrainingProgress {
         if (r.history() != null) {
             history.addAll(r.history());
         }
-        if (r.losses() != null) {
-            losses.addAll(r.losses());
-        }
+        this.losses = new LossCurve(r.losses());
         this.startedAt = r.startedAt();
         this.finishedAt = r.finishedAt();
         this.resultVersion = r.resultVersion();
@@ -163,7 +159,7 @@ final class JobState implements TrainingProgress {
                 loss,
                 status.isFinal() ? null : eta,
                 List.copyOf(history),
-                List.copyOf(losses),
+                losses.points(),
                 createdAt,
                 startedAt,
                 finishedAt,
@@ -426,23 +422,8 @@ final class JobState implements TrainingProgress {
             iteration = iterationNumber;
             loss = iterationLoss;
             progress = Math.min(1.0, fraction);
-            // The ETA is measured from the first iteration, not the start (loading the data took a part
-            // of a 10 s job that no iteration repeats), and only once 2% of the work is behind it.
-            if (firstIterationNanos == 0) {
-                firstIterationNanos = now;
-                firstFraction = fraction;
-            }
-            double done = fraction - firstFraction;
-            eta = done >= 0.02 ? (now - firstIterationNanos) / 1e9 * (1 - fraction) / done : null;
-            if (iterationNumber % lossStride == 0) {
-                losses.add(new double[] {iterationNumber, iterationLoss});
-                if (losses.size() > MAX_LOSS_POINTS) {
-                    for (int i = losses.size() - 1; i > 0; i -= 2) {
-                        losses.remove(i);
-                    }
-                    lossStride *= 2;
-                }
-            }
+            eta = etaEstimate.update(now, fraction);
+            losses.add(iterationNumber, iterationLoss);
         }
         if (now - lastProgressEvent > PROGRESS_EVENT_NANOS && !listeners.isEmpty()) {
             lastProgressEvent = now;
