@@ -114,6 +114,15 @@ public class DataDirectory {
         }
     }
 
+    /** The sha256 of {@code parts} one after another, as lower-case hex. */
+    public static String sha256(byte[]... parts) {
+        MessageDigest md = newDigest();
+        for (byte[] p : parts) {
+            md.update(p);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     private static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");

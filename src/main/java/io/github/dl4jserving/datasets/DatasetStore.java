@@ -7,13 +7,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +104,7 @@ public class DatasetStore {
         }
         return write(
                 DatasetInfo.TABULAR_CSV,
-                sha256(csv),
+                DataDirectory.sha256(csv),
                 csv.length,
                 set.rows().length,
                 schema,
@@ -119,7 +116,7 @@ public class DatasetStore {
     public DatasetInfo uploadIdx(byte[] images, byte[] labels) {
         return write(
                 DatasetInfo.IMAGE_IDX,
-                sha256(images, labels),
+                DataDirectory.sha256(images, labels),
                 images.length + (long) labels.length,
                 -1,
                 null,
@@ -134,7 +131,7 @@ public class DatasetStore {
     public DatasetInfo uploadZip(byte[] zip) {
         return write(
                 DatasetInfo.IMAGE_FOLDER,
-                sha256(zip),
+                DataDirectory.sha256(zip),
                 zip.length,
                 -1,
                 null,
@@ -386,18 +383,6 @@ public class DatasetStore {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             log.warn("Could not remove {}: {}", dir, e.toString());
-        }
-    }
-
-    static String sha256(byte[]... parts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (byte[] p : parts) {
-                md.update(p);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -103,7 +103,7 @@ public final class GeneratorJudge {
         GeneratorJudge judge = BY_TEST_FILE.get(fileSha256);
         if (judge == null) {
             byte[] network = shippedBytes(RESOURCE);
-            Optional<TestStatistics> shipped = TestStatistics.shipped(TestStatistics.sha256(network), fileSha256);
+            Optional<TestStatistics> shipped = TestStatistics.shipped(DataDirectory.sha256(network), fileSha256);
             judge = shipped.isPresent()
                     ? new GeneratorJudge(restore(network), shipped.get())
                     : of(MnistIdxReader.readImages(file));
@@ -359,7 +359,7 @@ public final class GeneratorJudge {
             judge.testStatistics()
                     .write(
                             Path.of(args[2]),
-                            TestStatistics.sha256(shippedBytes(RESOURCE)),
+                            DataDirectory.sha256(shippedBytes(RESOURCE)),
                             DataDirectory.sha256(testFile));
         }
         System.out.printf("judge: test accuracy %.4f%n", judge.accuracy(test, mnist.testLabels()));

@@ -26,7 +26,7 @@ class TestStatisticsTest {
 
     private static String judgeSha256() {
         try {
-            return TestStatistics.sha256(GeneratorJudge.shippedBytes(GeneratorJudge.RESOURCE));
+            return DataDirectory.sha256(GeneratorJudge.shippedBytes(GeneratorJudge.RESOURCE));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
