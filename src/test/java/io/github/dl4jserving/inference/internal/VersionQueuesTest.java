@@ -33,10 +33,15 @@ class VersionQueuesTest {
                 InferenceTracing.OFF);
     }
 
+    /** A started registry over a copy of the shipped breast-cancer model. */
+    private ModelRegistry shippedLogisticRegression() throws Exception {
+        TestData.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), root.resolve("breast-cancer-logreg"));
+        return ModelRegistry.open(new FileModelStore(root));
+    }
+
     @Test
     void buildingRunsNothingAndTheStartWarmsEveryDefault() throws Exception {
-        TestData.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), root.resolve("breast-cancer-logreg"));
-        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root));
+        ModelRegistry registry = shippedLogisticRegression();
         LoadedModel model = registry.defaultVersion("breast-cancer-logreg");
         try (VersionQueues queues = queues(registry)) {
             assertThat(queues.isWarm(model.name(), model.version()))
@@ -52,8 +57,7 @@ class VersionQueuesTest {
 
     @Test
     void aRetiredVersionRefusesNewWorkAtOnce() throws Exception {
-        TestData.copyTree(TestData.MODELS_DIR.resolve("breast-cancer-logreg"), root.resolve("breast-cancer-logreg"));
-        ModelRegistry registry = ModelRegistry.open(new FileModelStore(root));
+        ModelRegistry registry = shippedLogisticRegression();
         LoadedModel model = registry.defaultVersion("breast-cancer-logreg");
         try (VersionQueues queues = queues(registry)) {
             queues.on(new RegistryEvent.ModelVersionLoaded(model.name(), model.version(), 0));
