@@ -1,28 +1,31 @@
 package io.github.dl4jserving.datasets;
 
+import io.github.dl4jserving.platform.ServiceException;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+
 /**
  * A data set that cannot be used, with the place at fault where there is one: a 1-based data row
  * (the header is row 0) and a column name, or a file name inside an archive.
  */
-public class InvalidDatasetException extends RuntimeException {
+public class InvalidDatasetException extends ServiceException {
     private final Integer row;
-    private final String column;
 
     public InvalidDatasetException(String message) {
         this(message, null, null);
     }
 
     public InvalidDatasetException(String message, Integer row, String column) {
-        super(message);
+        super(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid data set", message, column, null, null, null);
         this.row = row;
-        this.column = column;
     }
 
     public Integer row() {
         return row;
     }
 
-    public String column() {
-        return column;
+    @Override
+    public Map<String, Object> properties() {
+        return row == null ? Map.of() : Map.of("row", row);
     }
 }

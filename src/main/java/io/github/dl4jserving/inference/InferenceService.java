@@ -2,18 +2,16 @@ package io.github.dl4jserving.inference;
 
 import io.github.dl4jserving.datasets.DatasetSettings;
 import io.github.dl4jserving.datasets.DigitImages;
-import io.github.dl4jserving.datasets.NoDigitFoundException;
-import io.github.dl4jserving.datasets.UnreadableImageException;
 import io.github.dl4jserving.inference.internal.InferenceMetrics;
 import io.github.dl4jserving.inference.internal.InferenceTracing;
 import io.github.dl4jserving.inference.internal.ModelContract;
 import io.github.dl4jserving.inference.internal.TabularRows;
 import io.github.dl4jserving.inference.internal.VersionQueues;
 import io.github.dl4jserving.platform.Rejections;
+import io.github.dl4jserving.platform.ServiceException;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
-import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistryEvent;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,7 +55,7 @@ public class InferenceService implements AutoCloseable {
             ObjectProvider<Tracer> tracer) {
         this.registry = registry;
         this.settings = settings;
-        this.metrics = new InferenceMetrics(meters, new Rejections(meters));
+        this.metrics = new InferenceMetrics(meters);
         if (settings.workersPerModel() != null) {
             log.warn("dl4j-serving.workers-per-model is deprecated; set dl4j-serving.batching.workers instead");
         }
@@ -317,23 +315,9 @@ public class InferenceService implements AutoCloseable {
             T result = work.apply(m);
             outcome = "success";
             return result;
-        } catch (ModelNotFoundException e) {
-            outcome = "not_found";
-            metrics.rejected(outcome, name, ver);
-            throw e;
-        } catch (InvalidInputException
-                | UnreadableImageException
-                | UnsupportedInputException
-                | NoDigitFoundException e) {
-            outcome = "bad_input";
-            metrics.rejected(outcome, name, ver);
-            if (e instanceof InvalidInputException invalid) {
-                invalid.markCounted();
-            }
-            throw e;
-        } catch (ServiceBusyException e) {
-            outcome = "queue_full";
-            metrics.rejected(outcome, name, ver);
+        } catch (ServiceException e) {
+            e.refusedBy(name, ver);
+            outcome = e.rejection() == null ? "error" : e.rejection().tag();
             throw e;
         } finally {
             metrics.request(name, ver, outcome, System.nanoTime() - start);

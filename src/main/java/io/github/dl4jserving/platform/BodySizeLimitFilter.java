@@ -59,7 +59,7 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long limit = limitFor(request);
         if (request.getContentLengthLong() > limit) {
-            rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
+            rejections.count(Rejection.TOO_LARGE);
             FilterProblems.write(
                     request, response, HttpStatus.CONTENT_TOO_LARGE, new PayloadTooLargeException(limit).getMessage());
             return;

@@ -141,7 +141,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             byte[] body = readAll(request, start);
             return body == null ? tooSlow(request, response) : new ReadBody(request, body, maxParts);
         } catch (PayloadTooLargeException e) {
-            rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
+            rejections.count(Rejection.TOO_LARGE);
             response.setHeader(HttpHeaders.CONNECTION, "close");
             FilterProblems.write(request, response, HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
             return null;
@@ -158,7 +158,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
 
     /** 503 with Retry-After: the client may try again in a second. */
     private void busy(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
-        rejections.count("overloaded", Rejections.UNKNOWN, Rejections.UNKNOWN);
+        rejections.count(Rejection.OVERLOADED);
         response.setHeader(HttpHeaders.RETRY_AFTER, "1");
         FilterProblems.write(request, response, HttpStatus.SERVICE_UNAVAILABLE, why + " Retry shortly.");
     }
@@ -217,7 +217,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
     }
 
     private HttpServletRequest tooSlow(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        rejections.count("too_slow", Rejections.UNKNOWN, Rejections.UNKNOWN);
+        rejections.count(Rejection.TOO_SLOW);
         response.setHeader(HttpHeaders.CONNECTION, "close");
         FilterProblems.write(
                 request,

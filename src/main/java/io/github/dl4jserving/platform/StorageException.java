@@ -1,24 +1,29 @@
 package io.github.dl4jserving.platform;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 
 /**
  * The disk refused a write: full, over a quota or a file size limit, read-only or not writable.
  * Answered with 507 Insufficient Storage; the message names what was being stored and the system's
  * reason, never a path.
  */
-public class StorageException extends UncheckedIOException {
+public class StorageException extends ServiceException {
     /** The strerror texts of the errors that mean "the disk will not take this" (ENOSPC, EDQUOT, EFBIG, EROFS). */
     private static final List<String> REASONS =
             List.of("No space left on device", "Disk quota exceeded", "File too large", "Read-only file system");
 
     private StorageException(String message, IOException cause) {
-        super(message, cause);
+        super(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage", message, null, null, null, cause);
+    }
+
+    @Override
+    public boolean logged() {
+        return true;
     }
 
     /** Whether {@code e} is the disk refusing a write rather than bad data being read. */

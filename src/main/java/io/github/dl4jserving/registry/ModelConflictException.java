@@ -1,8 +1,11 @@
 package io.github.dl4jserving.registry;
 
+import io.github.dl4jserving.platform.ServiceException;
+import org.springframework.http.HttpStatus;
+
 /** The change would leave a model without a default or without any version. */
-public class ModelConflictException extends RuntimeException {
+public class ModelConflictException extends ServiceException {
     public ModelConflictException(String message) {
-        super(message);
+        super(HttpStatus.CONFLICT, "Conflict", message);
     }
 }

@@ -1,8 +1,12 @@
 package io.github.dl4jserving.registry;
 
+import io.github.dl4jserving.platform.Rejection;
+import io.github.dl4jserving.platform.ServiceException;
+import org.springframework.http.HttpStatus;
+
 /** No loaded model has that name, or the model has no loaded version of that number. */
-public class ModelNotFoundException extends RuntimeException {
+public class ModelNotFoundException extends ServiceException {
     public ModelNotFoundException(String message) {
-        super(message);
+        super(HttpStatus.NOT_FOUND, "Model not found", message, null, Rejection.NOT_FOUND, null, null);
     }
 }

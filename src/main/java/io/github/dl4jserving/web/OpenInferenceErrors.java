@@ -1,16 +1,11 @@
 package io.github.dl4jserving.web;
 
-import io.github.dl4jserving.datasets.DecoderBusyException;
-import io.github.dl4jserving.datasets.NoDigitFoundException;
-import io.github.dl4jserving.datasets.PixelBudgetExceededException;
-import io.github.dl4jserving.datasets.UnreadableImageException;
-import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.inference.NonFiniteOutputException;
-import io.github.dl4jserving.inference.ServiceBusyException;
-import io.github.dl4jserving.registry.ModelNotFoundException;
+import io.github.dl4jserving.platform.Rejections;
+import io.github.dl4jserving.platform.ServiceException;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,19 +19,25 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class OpenInferenceErrors {
 
-    @ExceptionHandler(ModelNotFoundException.class)
-    ResponseEntity<Map<String, String>> notFound(ModelNotFoundException e) {
-        return error(HttpStatus.NOT_FOUND, e.getMessage());
+    private final Rejections rejections;
+
+    OpenInferenceErrors(Rejections rejections) {
+        this.rejections = rejections;
     }
 
-    @ExceptionHandler({InvalidInputException.class, UnreadableImageException.class, NoDigitFoundException.class})
-    ResponseEntity<Map<String, String>> badRequest(RuntimeException e) {
-        return error(HttpStatus.BAD_REQUEST, e.getMessage());
-    }
-
-    @ExceptionHandler(PixelBudgetExceededException.class)
-    ResponseEntity<Map<String, String>> overBudget(PixelBudgetExceededException e) {
-        return error(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+    /**
+     * Every refusal the modules raise, with the status the REST API gives it except that a value the
+     * model cannot take is the protocol's 400 (its clients know no 422).
+     */
+    @ExceptionHandler(ServiceException.class)
+    ResponseEntity<Map<String, String>> refused(ServiceException e) {
+        rejections.count(e);
+        HttpStatus status = e.status() == HttpStatus.UNPROCESSABLE_CONTENT ? HttpStatus.BAD_REQUEST : e.status();
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
+        if (e.retryAfterSeconds() != null) {
+            answer.header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds().toString());
+        }
+        return answer.body(Map.of("error", e.getMessage()));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -49,24 +50,6 @@ class OpenInferenceErrors {
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
         return error(HttpStatus.BAD_REQUEST, "The request body is not a valid inference request JSON object.");
-    }
-
-    @ExceptionHandler(NonFiniteOutputException.class)
-    ResponseEntity<Map<String, String>> nonFinite(NonFiniteOutputException e) {
-        return error(HttpStatus.INTERNAL_SERVER_ERROR, e.getMessage());
-    }
-
-    @ExceptionHandler(DecoderBusyException.class)
-    ResponseEntity<Map<String, String>> decoderBusy(DecoderBusyException e) {
-        return busy(new ServiceBusyException(e.getMessage()));
-    }
-
-    @ExceptionHandler(ServiceBusyException.class)
-    ResponseEntity<Map<String, String>> busy(ServiceBusyException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header("Retry-After", "1")
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("error", e.getMessage()));
     }
 
     private static ResponseEntity<Map<String, String>> error(HttpStatus status, String message) {

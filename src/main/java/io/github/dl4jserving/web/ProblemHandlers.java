@@ -1,26 +1,10 @@
 package io.github.dl4jserving.web;
 
-import io.github.dl4jserving.datasets.DatasetNotFoundException;
-import io.github.dl4jserving.datasets.DecoderBusyException;
-import io.github.dl4jserving.datasets.InvalidDatasetException;
-import io.github.dl4jserving.datasets.NoDigitFoundException;
-import io.github.dl4jserving.datasets.PixelBudgetExceededException;
-import io.github.dl4jserving.datasets.UnreadableImageException;
-import io.github.dl4jserving.inference.InvalidInputException;
-import io.github.dl4jserving.inference.NonFiniteOutputException;
-import io.github.dl4jserving.inference.ServiceBusyException;
-import io.github.dl4jserving.inference.UnsupportedInputException;
 import io.github.dl4jserving.platform.PayloadTooLargeException;
+import io.github.dl4jserving.platform.Rejection;
 import io.github.dl4jserving.platform.Rejections;
+import io.github.dl4jserving.platform.ServiceException;
 import io.github.dl4jserving.platform.StorageException;
-import io.github.dl4jserving.registry.InvalidModelException;
-import io.github.dl4jserving.registry.ModelConflictException;
-import io.github.dl4jserving.registry.ModelNotFoundException;
-import io.github.dl4jserving.registry.StoreUnavailableException;
-import io.github.dl4jserving.training.InvalidHyperparameterException;
-import io.github.dl4jserving.training.JobConflictException;
-import io.github.dl4jserving.training.JobNotFoundException;
-import io.github.dl4jserving.training.JobQueueFullException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -58,119 +42,25 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
         this.rejections = rejections;
     }
 
-    @ExceptionHandler(ModelNotFoundException.class)
-    ResponseEntity<Object> notFound(ModelNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "Model not found", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(ModelConflictException.class)
-    ResponseEntity<Object> conflict(ModelConflictException e) {
-        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(JobNotFoundException.class)
-    ResponseEntity<Object> jobNotFound(JobNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "Job not found", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(JobConflictException.class)
-    ResponseEntity<Object> jobConflict(JobConflictException e) {
-        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(JobQueueFullException.class)
-    ResponseEntity<Object> queueFull(JobQueueFullException e) {
-        ResponseEntity<Object> r = problem(HttpStatus.TOO_MANY_REQUESTS, "Training queue full", e.getMessage(), null);
-        return ResponseEntity.status(r.getStatusCode())
-                .headers(r.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, "30")
-                .body(r.getBody());
-    }
-
-    @ExceptionHandler(InvalidHyperparameterException.class)
-    ResponseEntity<Object> invalidTrainingRequest(InvalidHyperparameterException e) {
-        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid training request", e.getMessage(), e.field());
-    }
-
-    @ExceptionHandler(InvalidDatasetException.class)
-    ResponseEntity<Object> invalidDataset(InvalidDatasetException e) {
-        ResponseEntity<Object> r =
-                problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid data set", e.getMessage(), e.column());
-        if (e.row() != null && r.getBody() instanceof ProblemDetail p) {
-            p.setProperty("row", e.row());
+    /** Every refusal the modules raise: one shape, counted once when it refuses an inference request. */
+    @ExceptionHandler(ServiceException.class)
+    ResponseEntity<Object> refused(ServiceException e) {
+        rejections.count(e);
+        if (e.logged()) {
+            log.warn("{}", e.getMessage(), e.getCause());
         }
-        return r;
-    }
-
-    @ExceptionHandler(DatasetNotFoundException.class)
-    ResponseEntity<Object> datasetNotFound(DatasetNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, "Data set not found", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(InvalidModelException.class)
-    ResponseEntity<Object> invalidModel(InvalidModelException e) {
-        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid model", e.getMessage(), e.field());
-    }
-
-    @ExceptionHandler(InvalidInputException.class)
-    ResponseEntity<Object> invalid(InvalidInputException e) {
-        if (!e.counted()) {
-            // refused while parsing the request, before any model was chosen
-            rejections.count("bad_input", Rejections.UNKNOWN, Rejections.UNKNOWN);
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
+        p.setTitle(e.title());
+        if (e.field() != null) {
+            p.setProperty("field", e.field());
         }
-        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid input", e.getMessage(), e.field());
-    }
-
-    @ExceptionHandler(NoDigitFoundException.class)
-    ResponseEntity<Object> noDigit(NoDigitFoundException e) {
-        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "No digit in the image", e.getMessage(), "image");
-    }
-
-    @ExceptionHandler(UnreadableImageException.class)
-    ResponseEntity<Object> unreadable(UnreadableImageException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Unreadable image", e.getMessage(), "image");
-    }
-
-    @ExceptionHandler(PixelBudgetExceededException.class)
-    ResponseEntity<Object> overBudget(PixelBudgetExceededException e) {
-        rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
-        return problem(HttpStatus.CONTENT_TOO_LARGE, "Too many pixels to decode", e.getMessage(), "image");
-    }
-
-    @ExceptionHandler(UnsupportedInputException.class)
-    ResponseEntity<Object> unsupported(UnsupportedInputException e) {
-        return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(PayloadTooLargeException.class)
-    ResponseEntity<Object> tooLarge(PayloadTooLargeException e) {
-        rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
-        return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage(), null);
-    }
-
-    @ExceptionHandler(DecoderBusyException.class)
-    ResponseEntity<Object> decoderBusy(DecoderBusyException e) {
-        return busy(new ServiceBusyException(e.getMessage()));
-    }
-
-    @ExceptionHandler(ServiceBusyException.class)
-    ResponseEntity<Object> busy(ServiceBusyException e) {
-        ResponseEntity<Object> r = problem(HttpStatus.SERVICE_UNAVAILABLE, "Busy", e.getMessage(), null);
-        return ResponseEntity.status(r.getStatusCode())
-                .headers(r.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(r.getBody());
-    }
-
-    @ExceptionHandler(NonFiniteOutputException.class)
-    ResponseEntity<Object> nonFinite(NonFiniteOutputException e) {
-        ResponseEntity<Object> r =
-                problem(HttpStatus.INTERNAL_SERVER_ERROR, "Model answered NaN", e.getMessage(), null);
-        if (r.getBody() instanceof ProblemDetail p) {
-            p.setProperty("model", e.model());
-            p.setProperty("version", e.version());
+        e.properties().forEach(p::setProperty);
+        ResponseEntity.BodyBuilder answer =
+                ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (e.retryAfterSeconds() != null) {
+            answer.header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds().toString());
         }
-        return r;
+        return answer.body(p);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -180,23 +70,6 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
                 "Bad parameter",
                 "The parameter '" + e.getName() + "' must be " + describe(e.getRequiredType()) + ".",
                 e.getName());
-    }
-
-    @ExceptionHandler(StoreUnavailableException.class)
-    ResponseEntity<Object> storeUnavailable(StoreUnavailableException e) {
-        log.warn("{}", e.getMessage());
-        ResponseEntity<Object> r =
-                problem(HttpStatus.SERVICE_UNAVAILABLE, "Model store unavailable", e.getMessage(), null);
-        return ResponseEntity.status(r.getStatusCode())
-                .headers(r.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, "10")
-                .body(r.getBody());
-    }
-
-    @ExceptionHandler(StorageException.class)
-    ResponseEntity<Object> storage(StorageException e) {
-        log.warn("{}", e.getMessage(), e.getCause());
-        return problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage", e.getMessage(), null);
     }
 
     /**
@@ -212,13 +85,13 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Object> multipart(MultipartException e) {
         if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
-            return tooLarge(tooLarge);
+            return refused(tooLarge);
         }
         if (rootCause(e) instanceof IOException io && StorageException.isStorage(io)) {
-            return storage(StorageException.of("the upload", io, StorageException.TEMP_DIR));
+            return refused(StorageException.of("the upload", io, StorageException.TEMP_DIR));
         }
         if (e instanceof MaxUploadSizeExceededException) {
-            rejections.count("too_large", Rejections.UNKNOWN, Rejections.UNKNOWN);
+            rejections.count(Rejection.TOO_LARGE);
             return problem(
                     HttpStatus.CONTENT_TOO_LARGE,
                     "Content too large",
@@ -235,7 +108,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
         if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
-            return tooLarge(tooLarge);
+            return refused(tooLarge);
         }
         log.error("Unexpected failure", e);
         return problem(
@@ -274,7 +147,7 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (rootCause(e) instanceof PayloadTooLargeException tooLarge) {
-            return tooLarge(tooLarge);
+            return refused(tooLarge);
         }
         if (e.getMessage() != null && e.getMessage().startsWith("Required request body is missing")) {
             return problem(

@@ -71,7 +71,7 @@ class CsvTableTest {
                 .isInstanceOf(InvalidDatasetException.class)
                 .hasMessage("Row 2, column 'y': 'abc' is not a number.")
                 .satisfies(
-                        e -> assertThat(((InvalidDatasetException) e).column()).isEqualTo("y"));
+                        e -> assertThat(((InvalidDatasetException) e).field()).isEqualTo("y"));
         assertThatThrownBy(() -> parse("x\nNaN\n").numericColumn("x")).hasMessageContaining("'NaN' is not a number");
     }
 

@@ -1,6 +1,5 @@
 package io.github.dl4jserving.inference.internal;
 
-import io.github.dl4jserving.platform.Rejections;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -22,13 +21,11 @@ import java.util.function.ToDoubleFunction;
  */
 public class InferenceMetrics {
     private final MeterRegistry meters;
-    private final Rejections rejections;
     /** The request timer of each model, version and outcome seen, so a request does not build one. */
     private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
 
-    public InferenceMetrics(MeterRegistry meters, Rejections rejections) {
+    public InferenceMetrics(MeterRegistry meters) {
         this.meters = meters;
-        this.rejections = rejections;
     }
 
     public void request(String model, String version, String outcome, long nanos) {
@@ -104,10 +101,6 @@ public class InferenceMetrics {
                 .tags("model", model, "version", version)
                 .register(meters)
                 .increment();
-    }
-
-    public void rejected(String reason, String model, String version) {
-        rejections.count(reason, model, version);
     }
 
     private record RequestKey(String model, String version, String outcome) {}

@@ -107,13 +107,13 @@ abstract class MnistClassifierTrainer implements Trainer {
     @Override
     public TrainedModel train(TrainingData data, TrainingOptions options, TrainingProgress progress)
             throws IOException {
-        int epochs = options.epochsOr(defaultEpochs);
-        int batchSize = options.batchSizeOr(128);
-        double learningRate = options.learningRateOr(1e-3);
-        String optimizer = options.optimizerOr("adam");
-        long seed = options.seedOr(42);
-        double l2 = options.l2Or(1e-5);
-        double dropout = hidden.isEmpty() ? 0 : options.dropoutOr(defaultDropout);
+        int epochs = options.epochs();
+        int batchSize = options.batchSize();
+        double learningRate = options.learningRate();
+        String optimizer = options.optimizer();
+        long seed = options.seed();
+        double l2 = options.l2();
+        double dropout = hidden.isEmpty() ? 0 : options.dropout();
         long start = System.nanoTime();
 
         Images images = data.uploaded() ? uploaded(data, seed, options) : mnist(data, seed, options);
@@ -138,35 +138,24 @@ abstract class MnistClassifierTrainer implements Trainer {
                 validationIdx.length,
                 images.labels().size());
         Random shuffle = new Random(seed + 1);
-        long iterationsPerEpoch = (trainIdx.length + batchSize - 1) / batchSize;
-        long iteration = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            MnistSamples.shuffleInPlace(trainIdx, shuffle);
-            double lossSum = 0;
-            int batches = 0;
-            for (int from = 0; from < trainIdx.length; from += batchSize) {
-                if (progress.cancelRequested()) {
-                    net.close();
-                    throw new TrainingCancelledException();
-                }
-                DataSet batch = MnistSamples.batch(
-                        trainImages,
-                        images.trainLabels(),
-                        trainIdx,
-                        from,
-                        Math.min(trainIdx.length, from + batchSize),
-                        images.labels().size());
-                net.fit(batch);
-                double loss = net.score();
-                lossSum += loss;
-                batches++;
-                iteration++;
-                progress.iteration(epoch, iteration, loss, iteration / (double) (iterationsPerEpoch * epochs));
-            }
-            Map<String, Double> val = evaluate(net, validation, images.labels().size());
-            log.info("{} epoch {}/{}: loss {} validation {}", modelName(), epoch, epochs, lossSum / batches, val);
-            progress.epoch(epoch, lossSum / batches, val);
-        }
+        FitLoop.of(epochs, trainIdx.length, batchSize)
+                .run(
+                        net,
+                        progress,
+                        epoch -> MnistSamples.shuffleInPlace(trainIdx, shuffle),
+                        b -> MnistSamples.batch(
+                                trainImages,
+                                images.trainLabels(),
+                                trainIdx,
+                                b * batchSize,
+                                Math.min(trainIdx.length, (b + 1) * batchSize),
+                                images.labels().size()),
+                        (epoch, loss) -> {
+                            Map<String, Double> val =
+                                    evaluate(net, validation, images.labels().size());
+                            log.info("{} epoch {}/{}: loss {} validation {}", modelName(), epoch, epochs, loss, val);
+                            return val;
+                        });
 
         float[][] testImages = images.testImages();
         DataSet testSet = MnistSamples.batch(
@@ -229,7 +218,7 @@ abstract class MnistClassifierTrainer implements Trainer {
     private Images mnist(TrainingData data, long seed, TrainingOptions options) throws IOException {
         PreparedMnist mnist = PreparedMnist.load(data.directory());
         int[] order = MnistSamples.shuffled(mnist.trainCount(), new Random(seed));
-        int examples = options.examplesOr(TRAINING_SIZE);
+        int examples = Math.min(options.examples(), TRAINING_SIZE);
         // A quick job on a sample validates on a fifth of its size (at least 100), not on 5,000.
         int validationSize = examples >= TRAINING_SIZE ? VALIDATION_SIZE : Math.max(100, examples / 5);
         int[] validationIdx = Arrays.copyOfRange(order, 0, validationSize);
@@ -275,8 +264,8 @@ abstract class MnistClassifierTrainer implements Trainer {
         int tenth = Math.max(1, n / 10);
         int[] testIdx = Arrays.copyOfRange(order, 0, tenth);
         int[] validationIdx = Arrays.copyOfRange(order, tenth, 2 * tenth);
-        int[] trainIdx =
-                Arrays.copyOfRange(order, 2 * tenth, Math.min(n, 2 * tenth + options.examplesOr(n - 2 * tenth)));
+        int[] trainIdx = Arrays.copyOfRange(
+                order, 2 * tenth, Math.min(n, 2 * tenth + Math.min(options.examples(), n - 2 * tenth)));
         float[][] test = new float[testIdx.length][];
         int[] testLabels = new int[testIdx.length];
         for (int i = 0; i < testIdx.length; i++) {

@@ -113,15 +113,15 @@ public class MnistDcganTrainer implements Trainer {
     public TrainedModel train(TrainingData input, TrainingOptions options, TrainingProgress progress)
             throws IOException {
         DataDirectory data = input.directory();
-        int epochs = options.epochsOr(50);
-        int batchSize = options.batchSizeOr(64);
-        double learningRate = options.learningRateOr(1e-4);
-        long seed = options.seedOr(42);
-        Duration budget = options.timeBudget() != null ? options.timeBudget() : Duration.ofMinutes(20);
+        int epochs = options.epochs();
+        int batchSize = options.batchSize();
+        double learningRate = options.learningRate();
+        long seed = options.seed();
+        Duration budget = options.timeBudget();
 
         MnistIdxReader.IdxImages train = MnistIdxReader.readImages(data.resolve(DatasetFile.MNIST_TRAIN_IMAGES));
         MnistIdxReader.IdxImages test = MnistIdxReader.readImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
-        int examples = options.examplesOr(train.count());
+        int examples = Math.min(options.examples(), train.count());
         if (batchSize > examples) {
             throw new IllegalArgumentException(
                     "batchSize " + batchSize + " is larger than the " + examples + " training images used.");
@@ -183,9 +183,7 @@ public class MnistDcganTrainer implements Trainer {
             int batches = continuing ? state.batches() : 0;
             long iteration = state.iteration();
             for (int from = continuing ? state.from() : 0; from + batchSize <= order.length; from += batchSize) {
-                if (progress.cancelRequested()) {
-                    throw new TrainingCancelledException();
-                }
+                FitLoop.stopIfCancelled(progress);
                 INDArray real = realBatch(train, order, from, batchSize);
                 INDArray fake = stacked.feedForwardToLayer(
                                 DcganNetworks.GENERATOR_LAYERS - 1, Nd4j.randn(DataType.FLOAT, batchSize, LATENT), true)

@@ -74,12 +74,12 @@ public class SalaryPolyRegTrainer implements Trainer {
     public TrainedModel train(TrainingData input, TrainingOptions options, TrainingProgress progress)
             throws IOException {
         DataDirectory data = input.directory();
-        int epochs = options.epochsOr(20_000);
-        double learningRate = options.learningRateOr(0.1);
-        String optimizer = options.optimizerOr("adam");
-        long seed = options.seedOr(42);
-        int degree = options.degree() != null ? options.degree() : 4;
-        double l2 = options.l2Or(0);
+        int epochs = options.epochs();
+        double learningRate = options.learningRate();
+        String optimizer = options.optimizer();
+        long seed = options.seed();
+        int degree = options.degree();
+        double l2 = options.l2();
 
         CsvTable table = CsvTable.parse(Files.readAllBytes(data.resolve(DatasetFile.SALARY)), 10_000, 100);
         double[] level = table.numericColumn("Level");
@@ -117,18 +117,16 @@ public class SalaryPolyRegTrainer implements Trainer {
                         .build())
                 .build());
         net.init();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            if (progress.cancelRequested()) {
-                net.close();
-                throw new TrainingCancelledException();
-            }
-            net.fit(normalized);
-            double loss = net.score();
-            progress.iteration(epoch, epoch, loss, epoch / (double) epochs);
-            if (epoch % Math.max(1, epochs / 20) == 0 || epoch == epochs) {
-                progress.epoch(epoch, loss, Map.of("mse_standardized", loss));
-            }
-        }
+        // Full batch: an epoch is one iteration, and one in twenty is reported as an epoch.
+        new FitLoop(epochs, 1)
+                .run(
+                        net,
+                        progress,
+                        epoch -> {},
+                        b -> normalized,
+                        (epoch, loss) -> epoch % Math.max(1, epochs / 20) == 0 || epoch == epochs
+                                ? Map.of("mse_standardized", loss)
+                                : null);
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         try (INDArray predicted = net.output(normalized.getFeatures(), false)) {

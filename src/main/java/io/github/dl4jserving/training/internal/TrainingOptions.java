@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Hyperparameters a caller may set; a {@code null} leaves the trainer's default.
+ * The hyperparameters a job runs with, made by {@link #parse} from a request and the trainer's
+ * {@link Hyperparameter} table, which is the only place a default is written: every value the
+ * trainer declares is set, the others are {@code null}.
  *
  * @param dropout    the probability of dropping a unit (not DL4J's retain probability)
  * @param timeBudget stop after the iteration that passes this much wall time (GAN training)
@@ -29,10 +31,6 @@ public record TrainingOptions(
         Integer examples,
         Integer degree,
         Duration checkpointInterval) {
-
-    public static TrainingOptions defaults() {
-        return new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null);
-    }
 
     /**
      * Checks request values against a trainer's definitions: unknown names, wrong types and values
@@ -82,36 +80,4 @@ public record TrainingOptions(
 
     /** Validated options and the full set of values in force. */
     public record Parsed(TrainingOptions options, Map<String, Object> values) {}
-
-    int epochsOr(int fallback) {
-        return epochs != null ? epochs : fallback;
-    }
-
-    int batchSizeOr(int fallback) {
-        return batchSize != null ? batchSize : fallback;
-    }
-
-    double learningRateOr(double fallback) {
-        return learningRate != null ? learningRate : fallback;
-    }
-
-    long seedOr(long fallback) {
-        return seed != null ? seed : fallback;
-    }
-
-    double l2Or(double fallback) {
-        return l2 != null ? l2 : fallback;
-    }
-
-    double dropoutOr(double fallback) {
-        return dropout != null ? dropout : fallback;
-    }
-
-    String optimizerOr(String fallback) {
-        return optimizer != null ? optimizer : fallback;
-    }
-
-    int examplesOr(int fallback) {
-        return examples != null ? Math.min(examples, fallback) : fallback;
-    }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.inference.BatchingSettings;
-import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
@@ -29,7 +28,7 @@ class VersionQueuesTest {
                 registry,
                 new BatchingSettings(8, Duration.ZERO, 64),
                 null,
-                new InferenceMetrics(meters, new Rejections(meters)),
+                new InferenceMetrics(meters),
                 InferenceTracing.OFF);
     }
 

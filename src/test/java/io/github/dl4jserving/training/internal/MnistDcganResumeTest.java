@@ -25,8 +25,14 @@ class MnistDcganResumeTest {
     @TempDir
     Path work;
 
-    private static final TrainingOptions SMALL =
-            new TrainingOptions(2, 16, null, 7L, null, null, Duration.ofMinutes(30), null, 64, null, null);
+    private static final TrainingOptions SMALL = small(7);
+
+    private static TrainingOptions small(int seed) {
+        return TrainingOptions.parse(
+                        Map.of("epochs", 2, "batchSize", 16, "seed", seed, "minutes", 30, "examples", 64),
+                        new MnistDcganTrainer().hyperparameters())
+                .options();
+    }
 
     /**
      * Saves a checkpoint after every iteration in {@code dir} (none if null) and stops after {@code
@@ -124,8 +130,7 @@ class MnistDcganResumeTest {
     void aCheckpointOfOtherSettingsIsRefused() throws Exception {
         Path dir = work.resolve("other");
         assertThatThrownBy(() -> train(new Recorder(dir, false, 2))).isInstanceOf(TrainingCancelledException.class);
-        TrainingOptions otherSeed =
-                new TrainingOptions(2, 16, null, 8L, null, null, Duration.ofMinutes(30), null, 64, null, null);
+        TrainingOptions otherSeed = small(8);
         assertThatThrownBy(() -> new MnistDcganTrainer()
                         .train(
                                 TrainingData.builtIn(TestData.dataDirectory(), "mnist"),

@@ -26,7 +26,10 @@ class TrainingMetricsTest {
         new BreastCancerLogRegTrainer()
                 .train(
                         TrainingData.builtIn(TestData.dataDirectory(), "breast-cancer-wisconsin"),
-                        new TrainingOptions(5, null, null, 3L, null, null, null, null, null, null, null),
+                        TrainingOptions.parse(
+                                        Map.of("epochs", 5, "seed", 3),
+                                        new BreastCancerLogRegTrainer().hyperparameters())
+                                .options(),
                         progress);
         metrics.jobFinished("breast-cancer-logreg", "succeeded");
         metrics.jobsInState("RUNNING", () -> 0);
