@@ -167,6 +167,14 @@ public class ModelRegistry {
         return index.get(name, version);
     }
 
+    /**
+     * The versions removed under {@code id} ({@link RegistryEvent.ModelVersionRetired}) whose networks
+     * nobody has taken yet: the taker releases them. Empty when taken before.
+     */
+    public List<LoadedModel> takeRetired(VersionId id) {
+        return index.takeRetired(id);
+    }
+
     /** Versions that are on disk but could not be loaded. */
     public List<LoadFailure> failures() {
         return index.failures();

@@ -20,13 +20,13 @@ public sealed interface RegistryEvent {
     record DefaultVersionChanged(String name, int version) implements RegistryEvent {}
 
     /**
-     * A version was removed from service and from disk. The listener that ran it releases its
-     * network once its in-flight work ends.
+     * A version was removed from service and from disk. The listener that ran it takes its network
+     * with {@link ModelRegistry#takeRetired} and releases it once its in-flight work ends.
      */
-    record ModelVersionRetired(LoadedModel model) implements RegistryEvent {
+    record ModelVersionRetired(VersionId id) implements RegistryEvent {
         @Override
         public String name() {
-            return model.name();
+            return id.name();
         }
     }
 }

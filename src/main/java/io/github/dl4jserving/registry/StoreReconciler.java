@@ -107,7 +107,7 @@ final class StoreReconciler {
                 if (!present.contains(m.id())) {
                     index.remove(m.id());
                     log.info("{} version {} was deleted from the store", m.name(), m.version());
-                    events.add(new ModelVersionRetired(m));
+                    events.add(new ModelVersionRetired(m.id()));
                 }
             }
             if (index.hasVersions(name) && index.defaultVersion(name) != before) {

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -19,6 +21,8 @@ final class VersionIndex {
     private final Map<String, NavigableMap<Integer, LoadedModel>> models = new ConcurrentHashMap<>();
     private final Map<VersionId, LoadFailure> failures = new ConcurrentHashMap<>();
     private final Map<String, Integer> pins = new ConcurrentHashMap<>();
+    /** Removed versions whose networks nobody has released yet (a number can be removed twice). */
+    private final Map<VersionId, Queue<LoadedModel>> retired = new ConcurrentHashMap<>();
 
     /** The model names with at least one loaded version, sorted. */
     List<String> names() {
@@ -116,16 +120,26 @@ final class VersionIndex {
     }
 
     /** Removes a version; the model goes with its last one, and its pin with it. */
+    /** Takes a version out of service; it waits in {@link #takeRetired} until its network is released. */
     void remove(VersionId id) {
         NavigableMap<Integer, LoadedModel> versions = models.get(id.name());
         if (versions == null) {
             return;
         }
-        versions.remove(id.version());
+        LoadedModel gone = versions.remove(id.version());
+        if (gone != null) {
+            retired.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>()).add(gone);
+        }
         if (versions.isEmpty()) {
             models.remove(id.name());
             pins.remove(id.name());
         }
+    }
+
+    /** The removed versions under {@code id} not taken yet, now taken. */
+    List<LoadedModel> takeRetired(VersionId id) {
+        Queue<LoadedModel> gone = retired.remove(id);
+        return gone == null ? List.of() : List.copyOf(gone);
     }
 
     void setPin(String name, Optional<Integer> version) {

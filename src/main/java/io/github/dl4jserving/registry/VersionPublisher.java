@@ -122,7 +122,7 @@ final class VersionPublisher {
             }
             store.deleteVersion(name, version);
             index.remove(victim.id());
-            events.add(new ModelVersionRetired(victim));
+            events.add(new ModelVersionRetired(victim.id()));
             return null;
         });
     }
@@ -132,7 +132,7 @@ final class VersionPublisher {
             for (LoadedModel m : index.versions(name)) {
                 store.deleteVersion(name, m.version());
                 index.remove(m.id());
-                events.add(new ModelVersionRetired(m));
+                events.add(new ModelVersionRetired(m.id()));
             }
             index.setPin(name, Optional.empty());
             store.unpinDefault(name);

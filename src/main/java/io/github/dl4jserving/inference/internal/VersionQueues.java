@@ -7,6 +7,7 @@ import io.github.dl4jserving.registry.ModelNotFoundException;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistryEvent;
 import io.github.dl4jserving.registry.VersionId;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,8 +64,8 @@ public final class VersionQueues implements AutoCloseable {
     public void on(RegistryEvent event) {
         if (event instanceof RegistryEvent.ModelVersionRetired gone) {
             // Marked at once, so no new request joins the queue; the release waits for its batches.
-            retired.add(gone.model().id());
-            lifecycle.execute(() -> retire(gone.model()));
+            retired.add(gone.id());
+            lifecycle.execute(() -> retire(gone.id()));
         } else if (event instanceof RegistryEvent.ModelVersionLoaded
                 || event instanceof RegistryEvent.DefaultVersionChanged) {
             lifecycle.execute(() -> warmUpDefault(event.name()));
@@ -97,17 +98,19 @@ public final class VersionQueues implements AutoCloseable {
     }
 
     /** Stops serving a removed version and frees its replicas once their in-flight batches end. */
-    private void retire(LoadedModel m) {
-        warm.remove(m.id());
-        BatchQueue queue = queues.remove(m.id());
-        metrics.retire(m.name(), Integer.toString(m.version()));
+    private void retire(VersionId id) {
+        warm.remove(id);
+        BatchQueue queue = queues.remove(id);
+        metrics.retire(id.name(), Integer.toString(id.version()));
+        List<LoadedModel> gone = registry.takeRetired(id);
         if (queue != null) {
-            // Joins the queue's workers: a thread of its own, so warm-ups behind it do not wait.
-            Thread closer = new Thread(queue::closeWhenIdle, "retire-" + m.id());
+            // Joins the queue's workers, which close the network: a thread of its own, so warm-ups
+            // behind it do not wait.
+            Thread closer = new Thread(queue::closeWhenIdle, "retire-" + id);
             closer.setDaemon(true);
             closer.start();
         } else {
-            m.network().close();
+            gone.forEach(m -> m.network().close());
         }
     }
 

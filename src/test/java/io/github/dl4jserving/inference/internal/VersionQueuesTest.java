@@ -68,10 +68,20 @@ class VersionQueuesTest {
                     .as("warmed on the lifecycle thread after the event")
                     .isTrue();
 
-            queues.on(new RegistryEvent.ModelVersionRetired(model));
+            registry.deleteModel(model.name());
+            queues.on(new RegistryEvent.ModelVersionRetired(model.id()));
             assertThatThrownBy(() -> queues.run(model, new float[9], 1))
                     .isInstanceOf(ModelNotFoundException.class)
                     .hasMessageContaining("was just deleted");
+
+            // The event names the version only; the queue took its network from the registry and
+            // closes it once idle.
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!model.network().params().wasClosed() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(model.network().params().wasClosed()).isTrue();
+            assertThat(registry.takeRetired(model.id())).as("taken once").isEmpty();
         }
     }
 }
