@@ -3,32 +3,13 @@ package io.github.dl4jserving.datasets.internal;
 import io.github.dl4jserving.datasets.DecoderBusyException;
 import io.github.dl4jserving.datasets.PixelBudget;
 import io.github.dl4jserving.datasets.UnreadableImageException;
-import java.awt.geom.AffineTransform;
-import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
-import javax.imageio.metadata.IIOMetadata;
-import javax.imageio.metadata.IIOMetadataFormatImpl;
-import javax.imageio.metadata.IIOMetadataNode;
-import javax.imageio.spi.IIORegistry;
-import javax.imageio.spi.ImageReaderSpi;
-import javax.imageio.stream.ImageInputStreamImpl;
-import org.w3c.dom.Node;
 
 /**
  * Decodes the {@link #FORMATS} with ImageIO, and no other format an ImageIO plug-in on the class
@@ -52,15 +33,11 @@ import org.w3c.dom.Node;
  * <p>A JPEG's markers are counted before it is decoded, and one with more scans than any encoder
  * writes is refused; every decode then has a budget of CPU time ({@link DecodeDeadline}).
  *
- * <p>Each thread keeps one input stream over the bytes being decoded and one reader per format,
- * and reuses them: ImageIO's own {@code MemoryCacheImageInputStream} copies the file into a cache
- * and, like every {@code ImageInputStreamImpl}, carries an 8 KB buffer, and a new reader per file
- * costs as much again (docs/performance.md). After a failed decode both are replaced, so a hostile
- * file cannot leave a reader in a bad state for the next one.
+ * <p>Each thread keeps one input stream over the bytes being decoded and one reader per format
+ * ({@link ImageIoSession}, docs/performance.md). After a failed decode both are replaced, so a
+ * hostile file cannot leave a reader in a bad state for the next one.
  */
 public class ImageDecoder {
-    private static final ThreadLocal<Session> SESSION = ThreadLocal.withInitial(Session::new);
-
     /** The formats read, as ImageIO names them. */
     public static final List<String> FORMATS = List.of("PNG", "JPEG", "GIF", "BMP", "TIFF");
     /** The same, for messages. */
@@ -74,10 +51,6 @@ public class ImageDecoder {
      * is, with no averaging after it.
      */
     static final int TURBO_SIDE = DigitImagePreprocessor.WORKING_SIZE * 95 / 100;
-    /** ImageIO's names of the EXIF orientations 1 to 8, as {@link #upright} takes them. */
-    private static final String[] ORIENTATIONS = {
-        "Normal", "FlipH", "Rotate180", "FlipV", "FlipVRotate90", "Rotate270", "FlipHRotate90", "Rotate90"
-    };
     /** The most scans a JPEG may have; libjpeg's progressive script writes 10, optimisers a few more. */
     static final int MAX_JPEG_SCANS = 64;
     /** The most marker segments a JPEG may have, so the header walk itself stays short. */
@@ -176,27 +149,7 @@ public class ImageDecoder {
                 // ImageIO may still read its header
             }
         }
-        Session session = SESSION.get();
-        BytesImageInputStream in = session.stream;
-        ImageReader reader = null;
-        try {
-            in.reset(bytes);
-            reader = session.reader(in);
-            if (reader == null) {
-                return null;
-            }
-            reader.setInput(in, true, true);
-            return new int[] {reader.getWidth(0), reader.getHeight(0)};
-        } catch (IOException | RuntimeException e) {
-            session.discard(reader);
-            reader = null;
-            return null;
-        } finally {
-            in.release();
-            if (reader != null) {
-                reader.reset();
-            }
-        }
+        return ImageIoSession.current().declaredSize(bytes);
     }
 
     /** Whether the declared size is within the limit. */
@@ -221,7 +174,7 @@ public class ImageDecoder {
         long start = DecodeDeadline.threadCpuNanos();
         try {
             BufferedImage image = TurboJpeg.decodeGray(header, TURBO_SIDE);
-            BufferedImage turned = upright(image, ORIENTATIONS[JpegSegments.exifOrientation(bytes) - 1]);
+            BufferedImage turned = Orientation.upright(image, Orientation.exif(JpegSegments.exifOrientation(bytes)));
             return turned == image ? image : TurboJpeg.luma(turned);
         } finally {
             budget.chargeCpu(DecodeDeadline.threadCpuNanos() - start);
@@ -250,7 +203,7 @@ public class ImageDecoder {
     }
 
     private BufferedImage withImageIo(byte[] bytes, PixelBudget budget, boolean charged) {
-        Session session = SESSION.get();
+        ImageIoSession session = ImageIoSession.current();
         BytesImageInputStream in = session.stream;
         ImageReader reader = null;
         boolean clean = false;
@@ -266,7 +219,7 @@ public class ImageDecoder {
                         "The data is not an image in a supported format. Send a " + FORMAT_NAMES + " file.");
             }
             // Metadata is read only where an orientation can be found: the JPEG's EXIF segment.
-            boolean jpeg = isJpeg(reader);
+            boolean jpeg = ImageIoSession.isJpeg(reader);
             reader.setInput(in, true, !jpeg);
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
@@ -275,7 +228,7 @@ public class ImageDecoder {
                 budget.charge(width, height);
             }
             large = acquireLarge(width, height);
-            String orientation = jpeg ? orientation(reader) : "Normal";
+            String orientation = jpeg ? Orientation.of(reader) : "Normal";
             deadline = new DecodeDeadline(limit);
             reader.addIIOReadProgressListener(deadline);
             reader.addIIOReadUpdateListener(deadline);
@@ -291,7 +244,7 @@ public class ImageDecoder {
             if (image == null) {
                 throw new UnreadableImageException("The image could not be decoded.");
             }
-            image = upright(image, orientation);
+            image = Orientation.upright(image, orientation);
             clean = true;
             return image;
         } catch (DecodeDeadline.Exceeded e) {
@@ -332,158 +285,5 @@ public class ImageDecoder {
                         : "The image took more than " + decodeCpuNanos / 1_000_000 + " ms of CPU to decode and was")
                 + " given up. Send smaller images, fewer per request, or save them again as baseline JPEGs "
                 + "or PNGs.");
-    }
-
-    private static boolean isJpeg(ImageReader reader) {
-        return Providers.JPEG.contains(reader.getOriginatingProvider());
-    }
-
-    /** The standard metadata's {@code Dimension/ImageOrientation}, {@code Normal} when there is none. */
-    static String orientation(ImageReader reader) throws IOException {
-        IIOMetadata metadata = reader.getImageMetadata(0);
-        if (metadata == null || !metadata.isStandardMetadataFormatSupported()) {
-            return "Normal";
-        }
-        Node node = metadata.getAsTree(IIOMetadataFormatImpl.standardMetadataFormatName)
-                .getFirstChild();
-        for (; node != null; node = node.getNextSibling()) {
-            if (node.getNodeName().equals("Dimension")) {
-                for (Node d = node.getFirstChild(); d != null; d = d.getNextSibling()) {
-                    if (d.getNodeName().equals("ImageOrientation") && d instanceof IIOMetadataNode n) {
-                        return n.getAttribute("value");
-                    }
-                }
-            }
-        }
-        return "Normal";
-    }
-
-    /**
-     * {@code image} as it is meant to be seen, given its standard ImageIO orientation: the EXIF
-     * values 1 to 8 are Normal, FlipH, Rotate180, FlipV, FlipVRotate90, Rotate270, FlipHRotate90 and
-     * Rotate90, rotations counter-clockwise. The transforms map source pixel corners to the upright
-     * image's, so nearest-neighbour sampling moves every pixel without blending.
-     */
-    static BufferedImage upright(BufferedImage image, String orientation) {
-        double w = image.getWidth();
-        double h = image.getHeight();
-        AffineTransform t = switch (orientation) {
-            case "FlipH" -> new AffineTransform(-1, 0, 0, 1, w, 0);
-            case "Rotate180" -> new AffineTransform(-1, 0, 0, -1, w, h);
-            case "FlipV" -> new AffineTransform(1, 0, 0, -1, 0, h);
-            case "FlipVRotate90" -> new AffineTransform(0, 1, 1, 0, 0, 0); // EXIF 5: transpose
-            case "Rotate270" -> new AffineTransform(0, 1, -1, 0, h, 0); // EXIF 6: 90 degrees clockwise
-            case "FlipHRotate90" -> new AffineTransform(0, -1, -1, 0, h, w); // EXIF 7: transverse
-            case "Rotate90" -> new AffineTransform(0, -1, 1, 0, 0, w); // EXIF 8: 90 degrees counter-clockwise
-            default -> null;
-        };
-        return t == null
-                ? image
-                : new AffineTransformOp(t, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(image, null);
-    }
-
-    /** The installed image reader providers, looked up once, at the first decode. */
-    private static final class Providers {
-        /** Those that read one of the FORMATS, in ImageIO's order. */
-        static final List<ImageReaderSpi> ALL = installed().stream()
-                .filter(spi ->
-                        Arrays.stream(spi.getFormatNames()).anyMatch(f -> FORMATS.contains(f.toUpperCase(Locale.ROOT))))
-                .toList();
-        /** Those that read JPEG, so a request does not ask each provider for its format names. */
-        static final Set<ImageReaderSpi> JPEG = ALL.stream()
-                .filter(spi -> Arrays.stream(spi.getFormatNames()).anyMatch("jpeg"::equalsIgnoreCase))
-                .collect(Collectors.toUnmodifiableSet());
-
-        private static List<ImageReaderSpi> installed() {
-            List<ImageReaderSpi> list = new ArrayList<>();
-            Iterator<ImageReaderSpi> it =
-                    IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
-            it.forEachRemaining(list::add);
-            return List.copyOf(list);
-        }
-    }
-
-    /** One thread's stream and readers. */
-    private static final class Session {
-        BytesImageInputStream stream = new BytesImageInputStream();
-        final Map<ImageReaderSpi, ImageReader> readers = new HashMap<>();
-
-        /** A reader for the stream's format, as ImageIO.getImageReaders would pick it, or null. */
-        ImageReader reader(BytesImageInputStream in) throws IOException {
-            for (ImageReaderSpi spi : Providers.ALL) {
-                if (spi.canDecodeInput(in)) {
-                    ImageReader reader = readers.get(spi);
-                    if (reader == null) {
-                        reader = spi.createReaderInstance();
-                        readers.put(spi, reader);
-                    }
-                    return reader;
-                }
-            }
-            return null;
-        }
-
-        void discard(ImageReader reader) {
-            stream = new BytesImageInputStream();
-            if (reader != null) {
-                readers.values().remove(reader);
-                reader.dispose();
-            }
-        }
-    }
-
-    /** An ImageIO stream over a byte array that can be pointed at the next array. */
-    static final class BytesImageInputStream extends ImageInputStreamImpl {
-        private static final byte[] NONE = new byte[0];
-        private byte[] data = NONE;
-
-        /**
-         * Points the stream at {@code bytes}, from their start and big-endian: the GIF, BMP and TIFF
-         * readers switch the byte order, and a PNG read after them with the order left little-endian
-         * would be taken for a damaged file.
-         */
-        void reset(byte[] bytes) {
-            data = bytes;
-            streamPos = 0;
-            flushedPos = 0;
-            bitOffset = 0;
-            setByteOrder(ByteOrder.BIG_ENDIAN);
-        }
-
-        /** Drops the reference to the last file, so it can be collected while the thread idles. */
-        void release() {
-            data = NONE;
-        }
-
-        @Override
-        public int read() {
-            bitOffset = 0;
-            return streamPos < data.length ? data[(int) streamPos++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            Objects.checkFromIndexSize(off, len, b.length);
-            bitOffset = 0;
-            if (len == 0) {
-                return 0;
-            }
-            if (streamPos >= data.length) {
-                return -1;
-            }
-            int n = (int) Math.min(len, data.length - streamPos);
-            System.arraycopy(data, (int) streamPos, b, off, n);
-            streamPos += n;
-            return n;
-        }
-
-        @Override
-        public long length() {
-            return data.length;
-        }
-
-        /** Kept open for the next file: readers are told not to close it, this makes sure. */
-        @Override
-        public void close() {}
     }
 }

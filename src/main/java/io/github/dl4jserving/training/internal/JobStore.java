@@ -3,13 +3,16 @@ package io.github.dl4jserving.training.internal;
 import io.github.dl4jserving.training.TrainingJob;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.slf4j.Logger;
@@ -64,6 +67,17 @@ public class JobStore {
     /** Where a generator job keeps the sample grid of {@code epoch}: {@code .jobs/<id>/samples/epoch-<n>.png}. */
     public Path samplesFile(String id, int epoch) {
         return workDir(id).resolve("samples").resolve(String.format("epoch-%03d.png", epoch));
+    }
+
+    /** The PNG sample grid job {@code id} saved after {@code epoch}, if it saved one. */
+    public Optional<byte[]> samples(String id, int epoch) {
+        try {
+            return Optional.of(Files.readAllBytes(samplesFile(id, epoch)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Keeps the sample grid of {@code epoch}. */
