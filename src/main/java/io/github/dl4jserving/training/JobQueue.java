@@ -54,21 +54,21 @@ final class JobQueue {
 
     /**
      * Runs {@code task} for a job that holds an admitted slot; the slot goes back through the job's
-     * {@code releaseSlot} when it ends, or at once if the executor refuses it (shutting down).
+     * {@link JobSlot#release} when it ends, or at once if the executor refuses it (shutting down).
      */
     void execute(JobState job, Runnable task) {
-        job.holdSlot(slots::release, task);
+        job.slot().hold(slots::release, task);
         try {
             executor.execute(task);
         } catch (RejectedExecutionException e) {
-            job.releaseSlot();
+            job.slot().release();
             throw new JobQueueFullException("The service is shutting down and takes no new jobs.");
         }
     }
 
     /** Removes a job that has not started; false if a worker already took it. */
     boolean unqueue(JobState job) {
-        Runnable task = job.task();
+        Runnable task = job.slot().task();
         return task != null && executor.remove(task);
     }
 

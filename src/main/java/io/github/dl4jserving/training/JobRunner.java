@@ -48,7 +48,7 @@ final class JobRunner {
             try {
                 run(job);
             } finally {
-                job.releaseSlot(); // also if the trainer threw an Error
+                job.slot().release(); // also if the trainer threw an Error
             }
         };
     }
@@ -59,11 +59,11 @@ final class JobRunner {
             return;
         }
         try {
-            TrainingData input = job.upload() != null
-                    ? new TrainingData(data, job.dataset(), job.upload(), uploads)
-                    : TrainingData.builtIn(data, job.dataset());
+            TrainingData input = job.spec().upload() != null
+                    ? new TrainingData(data, job.spec().dataset(), job.spec().upload(), uploads)
+                    : TrainingData.builtIn(data, job.spec().dataset());
             long start = System.nanoTime();
-            TrainedModel trained = trainer.train(input, job.options(), metrics.observe(job.model(), job));
+            TrainedModel trained = trainer.train(input, job.spec().options(), metrics.observe(job.model(), job));
             double seconds = (System.nanoTime() - start) / 1e9;
             if (job.cancelRequested()) {
                 trained.network().close();
@@ -75,16 +75,16 @@ final class JobRunner {
                 trained.network().close();
                 throw e;
             }
-            ModelDescriptor candidate =
-                    trained.describe(trainer, seconds, job.id()).withName(job.target());
-            if (job.comparison() != null) {
+            ModelDescriptor candidate = trained.describe(trainer, seconds, job.id())
+                    .withName(job.spec().target());
+            if (job.spec().comparison() != null) {
                 trained.network().close();
                 metrics.jobFinished(job.model(), "succeeded");
                 job.succeed(
                         null,
                         candidate.metrics(),
                         false,
-                        "comparison run " + job.comparison() + ": no version written");
+                        "comparison run " + job.spec().comparison() + ": no version written");
             } else {
                 ModelRegistry.Published published;
                 try {
@@ -92,14 +92,14 @@ final class JobRunner {
                             candidate,
                             trained.network(),
                             trained.normalizer(),
-                            PromotionPolicy.rule(job.promote(), trainer));
+                            PromotionPolicy.rule(job.spec().promote(), trainer));
                 } finally {
                     trained.network().close();
                 }
                 log.info(
                         "Job {} wrote {} version {} ({}): {}",
                         job.id(),
-                        job.target(),
+                        job.spec().target(),
                         published.model().version(),
                         published.decision().promote() ? "promoted" : "not promoted",
                         published.decision().reason());
@@ -111,13 +111,8 @@ final class JobRunner {
                         published.decision().reason());
             }
         } catch (TrainingCancelledException e) {
-            if (job.shuttingDown()) {
-                metrics.jobFinished(job.model(), "failed");
-                job.fail("interrupted: the service shut down during training; no version was written. Start it again.");
-            } else {
-                metrics.jobFinished(job.model(), "cancelled");
-                job.cancelled();
-            }
+            JobStatus end = job.cancelled();
+            metrics.jobFinished(job.model(), end == JobStatus.FAILED ? "failed" : "cancelled");
         } catch (TrainingDivergedException e) {
             log.info("Job {} failed: {}", job.id(), e.getMessage());
             metrics.jobFinished(job.model(), "failed");

@@ -1,270 +1,117 @@
 package io.github.dl4jserving.training;
 
-import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.training.internal.Checkpoints;
 import io.github.dl4jserving.training.internal.JobStore;
-import io.github.dl4jserving.training.internal.Trainer;
-import io.github.dl4jserving.training.internal.TrainingOptions;
 import io.github.dl4jserving.training.internal.TrainingProgress;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One job: its state is private, and it changes only through its transitions ({@link #start},
- * {@link #succeed}, {@link #fail}, {@link #requestCancel}, {@link #interrupt}, the trainer's progress
- * calls), each of which takes the job's lock, saves the job and announces its new status.
- * {@link #snapshot()} is the {@link TrainingJob} record the API shows and the store keeps. It is also
- * the trainer's {@link TrainingProgress}, and it hands its events to the {@link JobEvents} fan-out,
- * never to a subscriber on the training thread.
+ * One job, the aggregate of its {@link JobSpec}, status, {@link JobProgress}, {@link JobSlot} and
+ * {@link JobSubscribers}: its state is private and changes only through its transitions ({@link
+ * #start}, {@link #succeed}, {@link #fail}, {@link #cancelled}, {@link #requestCancel}, {@link
+ * #interrupt}, the trainer's progress calls), each of which takes the job's lock, saves the job and
+ * announces it. {@link #snapshot()} is the record the API shows and the store keeps.
  */
 final class JobState implements TrainingProgress {
-    private static final Logger log = LoggerFactory.getLogger(JobState.class);
-    private static final long PROGRESS_EVENT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** What a successful job wrote: the version (null for a comparison run), its metrics, and its promotion. */
+    private record Result(Integer version, Map<String, Double> metrics, Boolean promoted, String reason) {
+        static final Result NONE = new Result(null, null, null, null);
+    }
 
-    private final String id;
-    private final String model;
-    private final String target;
-    private final String dataset;
-    private final DatasetInfo upload;
-    /** Set for the jobs of an optimizer comparison, which write no version. */
-    private final String comparison;
-
-    private final Map<String, Object> hyperparameters;
-    private final Promotion promote;
-    private Instant createdAt;
-    private final TrainingOptions options;
-    private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final JobEvents events;
+    private final JobSpec spec;
+    private final JobSubscribers subscribers;
     private final JobStore store;
-    /** Gives back the job's admission slot: set while it holds one, taken (and run) once. */
-    private final AtomicReference<Runnable> slot = new AtomicReference<>();
-    /** What the queue's executor runs for this job, so a queued job can be taken out again. */
-    private volatile Runnable task;
+    private final JobSlot slot = new JobSlot();
 
     private volatile boolean cancelRequested;
     private volatile boolean shuttingDown;
     private volatile JobStatus status;
-    private double progress;
-    private int epoch;
-    private final int epochs;
-    private long iteration;
-    private Double loss;
-    private Double eta;
-    private final EtaEstimate etaEstimate = new EtaEstimate();
-    private final List<TrainingJob.EpochStats> history = new ArrayList<>();
-    private final LossCurve losses;
+    private final JobProgress progress;
     private Instant startedAt;
     private Instant finishedAt;
-    private Integer resultVersion;
-    private Map<String, Double> resultMetrics;
-    private Boolean promoted;
-    private String promotionReason;
+    private Result result = Result.NONE;
     private String error;
-    private long startNanos;
-    private long epochStartNanos;
-    private long lastProgressEvent;
     /** The job whose checkpoints this one continues from: itself after a restart, or {@code resumeFrom}. */
     private volatile String resumeFrom;
 
-    JobState(
-            String id,
-            Trainer trainer,
-            String target,
-            DatasetChoice data,
-            TrainingOptions.Parsed parsed,
-            Promotion promote,
-            String comparison,
-            JobEvents events,
-            JobStore store) {
-        this.events = events;
+    JobState(JobSpec spec, JobEvents events, JobStore store) {
+        this.spec = spec;
+        this.subscribers = new JobSubscribers(events);
         this.store = store;
-        this.id = id;
-        this.model = trainer.modelName();
-        this.target = target;
-        this.dataset = data.name();
-        this.upload = data.upload();
-        this.comparison = comparison;
-        this.hyperparameters = parsed.values();
-        this.options = parsed.options();
-        this.promote = promote;
-        this.createdAt = Instant.now();
         this.status = JobStatus.QUEUED;
-        this.epochs = parsed.values().get("epochs") instanceof Integer e ? e : 1;
-        this.losses = new LossCurve(null);
+        this.progress = new JobProgress();
     }
 
     JobState(TrainingJob r, JobEvents events, JobStore store) {
-        this.events = events;
+        this.spec = JobSpec.of(r);
+        this.subscribers = new JobSubscribers(events);
         this.store = store;
-        this.id = r.id();
-        this.model = r.model();
-        this.target = r.name() != null ? r.name() : r.model();
-        this.dataset = r.dataset();
-        this.upload = null;
-        this.comparison = r.comparison();
-        this.hyperparameters = r.hyperparameters();
-        this.options = null;
-        this.promote = r.promote();
-        this.createdAt = r.createdAt();
         this.status = r.status();
-        this.progress = r.progress();
-        this.epoch = r.epoch();
-        this.epochs = r.epochs();
-        this.iteration = r.iteration();
-        this.loss = r.loss();
-        if (r.history() != null) {
-            history.addAll(r.history());
-        }
-        this.losses = new LossCurve(r.losses());
+        this.progress = new JobProgress(r);
         this.startedAt = r.startedAt();
         this.finishedAt = r.finishedAt();
-        this.resultVersion = r.resultVersion();
-        this.resultMetrics = r.metrics();
-        this.promoted = r.promoted();
-        this.promotionReason = r.promotionReason();
+        this.result = new Result(r.resultVersion(), r.metrics(), r.promoted(), r.promotionReason());
         this.error = r.error();
     }
 
     synchronized TrainingJob snapshot() {
-        Double duration = startedAt == null
-                ? null
-                : Duration.between(startedAt, finishedAt != null ? finishedAt : Instant.now())
-                                .toMillis()
-                        / 1000.0;
+        JobProgress.View p = progress.view();
         return new TrainingJob(
-                id,
-                model,
-                target,
-                dataset,
-                comparison,
-                hyperparameters,
-                promote,
+                spec.id(),
+                spec.model(),
+                spec.target(),
+                spec.dataset(),
+                spec.comparison(),
+                spec.hyperparameters(),
+                spec.promote(),
                 status,
-                progress,
-                epoch,
-                epochs,
-                iteration,
-                loss,
-                status.isFinal() ? null : eta,
-                List.copyOf(history),
-                losses.points(),
-                createdAt,
+                p.progress(),
+                p.epoch(),
+                spec.epochs(),
+                p.iteration(),
+                p.loss(),
+                status.isFinal() ? null : p.eta(),
+                p.history(),
+                p.losses(),
+                spec.createdAt(),
                 startedAt,
                 finishedAt,
-                duration,
-                resultVersion,
-                resultMetrics,
-                promoted,
-                promotionReason,
+                TrainingJob.seconds(startedAt, finishedAt),
+                result.version(),
+                result.metrics(),
+                result.promoted(),
+                result.reason(),
                 error);
     }
 
-    synchronized Map<String, Object> statusData() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("id", id);
-        d.put("status", status.name());
-        d.put("progress", progress);
-        d.put("epoch", epoch);
-        d.put("iteration", iteration);
-        if (resultVersion != null) {
-            d.put("resultVersion", resultVersion);
-            d.put("promoted", promoted);
-            d.put("promotionReason", promotionReason);
-        }
-        if (error != null) {
-            d.put("error", error);
-        }
-        return d;
-    }
-
     String id() {
-        return id;
+        return spec.id();
     }
 
     String model() {
-        return model;
+        return spec.model();
     }
 
-    /** The model name the job writes its version under. */
-    String target() {
-        return target;
-    }
-
-    String dataset() {
-        return dataset;
-    }
-
-    /** The uploaded data set it trains on, or null for a built-in one. */
-    DatasetInfo upload() {
-        return upload;
-    }
-
-    /** The comparison it belongs to, or null. */
-    String comparison() {
-        return comparison;
-    }
-
-    Promotion promote() {
-        return promote;
-    }
-
-    /** The hyperparameters as the request gave them, with the trainer's defaults filled in. */
-    Map<String, Object> hyperparameters() {
-        return hyperparameters;
-    }
-
-    /** The parsed hyperparameters; null for a job read back from the store. */
-    TrainingOptions options() {
-        return options;
+    JobSpec spec() {
+        return spec;
     }
 
     JobStatus status() {
         return status;
     }
 
-    /** Whether the service is shutting down under the job. */
-    boolean shuttingDown() {
-        return shuttingDown;
-    }
-
     /** Continues the checkpoints of {@code jobId}: itself after a restart, or the job it resumes. */
-    void continueFrom(String jobId, Instant originalCreatedAt) {
+    void continueFrom(String jobId) {
         resumeFrom = jobId;
-        if (originalCreatedAt != null) {
-            synchronized (this) {
-                createdAt = originalCreatedAt;
-            }
-        }
     }
 
-    /** Holds an admission slot, given back by {@code release}, while the executor runs {@code runs}. */
-    void holdSlot(Runnable release, Runnable runs) {
-        slot.set(release);
-        task = runs;
-    }
-
-    /** The executor's task for this job, or null before it was queued. */
-    Runnable task() {
-        return task;
-    }
-
-    void releaseSlot() {
-        Runnable release = slot.getAndSet(null);
-        if (release != null) {
-            release.run();
-        }
+    /** Its place in the queue. */
+    JobSlot slot() {
+        return slot;
     }
 
     /** Writes the job's record to the store. */
@@ -288,8 +135,7 @@ final class JobState implements TrainingProgress {
             if (runs) {
                 status = JobStatus.RUNNING;
                 startedAt = Instant.now();
-                startNanos = System.nanoTime();
-                epochStartNanos = startNanos;
+                progress.started(System.nanoTime());
             }
         }
         announce();
@@ -302,10 +148,7 @@ final class JobState implements TrainingProgress {
      */
     void succeed(Integer version, Map<String, Double> metrics, boolean becameDefault, String reason) {
         synchronized (this) {
-            resultVersion = version;
-            resultMetrics = metrics;
-            promoted = becameDefault;
-            promotionReason = reason;
+            result = new Result(version, metrics, becameDefault, reason);
             finish(JobStatus.SUCCEEDED, null);
         }
         announce();
@@ -319,12 +162,20 @@ final class JobState implements TrainingProgress {
         announce();
     }
 
-    /** Finished because it was cancelled; no version was written. */
-    void cancelled() {
+    /**
+     * Its trainer stopped at a cancel request: {@code CANCELLED}, or {@code FAILED} ("interrupted")
+     * when the request came from the service shutting down. No version was written. Returns the status.
+     */
+    JobStatus cancelled() {
         synchronized (this) {
-            finish(JobStatus.CANCELLED, null);
+            finish(
+                    shuttingDown ? JobStatus.FAILED : JobStatus.CANCELLED,
+                    shuttingDown
+                            ? "interrupted: the service shut down during training; no version was written. Start it again."
+                            : null);
         }
         announce();
+        return status;
     }
 
     /**
@@ -336,7 +187,7 @@ final class JobState implements TrainingProgress {
         boolean done;
         synchronized (this) {
             if (status.isFinal()) {
-                throw new JobConflictException("Job " + id + " has already finished: it is " + status + ".");
+                throw new JobConflictException("Job " + spec.id() + " has already finished: it is " + status + ".");
             }
             cancelRequested = true;
             if (status == JobStatus.QUEUED && queue.unqueue(this)) {
@@ -376,13 +227,9 @@ final class JobState implements TrainingProgress {
      */
     Runnable subscribe(Consumer<JobEvent> listener) {
         synchronized (this) {
-            listener.accept(new JobEvent("status", statusData()));
-            if (status.isFinal()) {
-                return () -> {};
-            }
-            listeners.add(listener);
+            listener.accept(JobEvent.status(snapshot()));
+            return status.isFinal() ? () -> {} : subscribers.add(listener);
         }
-        return () -> listeners.remove(listener);
     }
 
     /** Only under the job's lock. */
@@ -391,9 +238,9 @@ final class JobState implements TrainingProgress {
         error = why;
         finishedAt = Instant.now();
         if (end == JobStatus.SUCCEEDED) {
-            progress = 1.0;
+            progress.completed();
         }
-        releaseSlot(); // before anyone can see the final status
+        slot.release(); // before anyone can see the final status
     }
 
     /** Saves the job and sends its status to its subscribers. */
@@ -402,60 +249,28 @@ final class JobState implements TrainingProgress {
         emitStatus();
     }
 
-    private void emit(JobEvent event) {
-        events.send(event, listeners);
-    }
-
     private void emitStatus() {
-        emit(new JobEvent("status", statusData()));
+        JobEvent event = JobEvent.status(snapshot());
         if (status.isFinal()) {
-            // send() took the subscribers of this moment; none follow the last event.
-            listeners.clear();
+            subscribers.sendLast(event);
+        } else {
+            subscribers.send(event);
         }
     }
 
     @Override
     public void iteration(int epochNumber, long iterationNumber, double iterationLoss, double fraction) {
-        long now = System.nanoTime();
-        synchronized (this) {
-            epoch = epochNumber;
-            iteration = iterationNumber;
-            loss = iterationLoss;
-            progress = Math.min(1.0, fraction);
-            eta = etaEstimate.update(now, fraction);
-            losses.add(iterationNumber, iterationLoss);
-        }
-        if (now - lastProgressEvent > PROGRESS_EVENT_NANOS && !listeners.isEmpty()) {
-            lastProgressEvent = now;
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("epoch", epochNumber);
-            d.put("iteration", iterationNumber);
-            d.put("loss", iterationLoss);
-            d.put("progress", progress);
-            d.put("etaSeconds", eta);
-            emit(new JobEvent("progress", d));
+        JobEvent event = progress.iteration(epochNumber, iterationNumber, iterationLoss, fraction, subscribers.heard());
+        if (event != null) {
+            subscribers.send(event);
         }
     }
 
     @Override
     public void epoch(int epochNumber, double trainingLoss, Map<String, Double> validation) {
-        long now = System.nanoTime();
-        TrainingJob.EpochStats stats = new TrainingJob.EpochStats(
-                epochNumber,
-                trainingLoss,
-                validation == null ? Map.of() : Map.copyOf(validation),
-                (now - epochStartNanos) / 1e9);
-        synchronized (this) {
-            history.add(stats);
-            epochStartNanos = now;
-        }
+        JobEvent event = progress.epoch(epochNumber, trainingLoss, validation);
         save();
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("epoch", stats.epoch());
-        d.put("trainingLoss", stats.trainingLoss());
-        d.put("validation", stats.validation());
-        d.put("seconds", stats.seconds());
-        emit(new JobEvent("epoch", d));
+        subscribers.send(event);
     }
 
     @Override
@@ -466,31 +281,18 @@ final class JobState implements TrainingProgress {
     /** In {@code .jobs/<id>/checkpoints}, every {@code checkpointMinutes} (10 by default) within an epoch. */
     @Override
     public Checkpoints checkpoints() {
-        Duration interval = options != null && options.checkpointInterval() != null
-                ? options.checkpointInterval()
-                : Duration.ofMinutes(10);
-        String from = resumeFrom;
-        return new Checkpoints(store.checkpointDir(id), interval, from == null ? null : store.checkpointDir(from));
+        return store.checkpoints(spec.id(), spec.options(), resumeFrom);
     }
 
     @Override
     public void resumed(int epochNumber, long iterationNumber, List<TrainingJob.EpochStats> earlier) {
-        synchronized (this) {
-            epoch = epochNumber;
-            iteration = iterationNumber;
-            history.clear();
-            history.addAll(earlier);
-        }
+        progress.resumed(epochNumber, iterationNumber, earlier);
         save();
     }
 
     /** Keeps the grid in the job store, as {@code .jobs/<id>/samples/epoch-<n>.png}. */
     @Override
     public void samples(int epochNumber, BufferedImage grid) {
-        try {
-            store.saveSamples(id, epochNumber, grid);
-        } catch (IOException e) {
-            log.warn("Could not save the samples of job {} epoch {}: {}", id, epochNumber, e.toString());
-        }
+        store.saveSamples(spec.id(), epochNumber, grid);
     }
 }

@@ -58,7 +58,9 @@ final class OptimizerComparison {
             values.put("optimizer", optimizer);
             TrainingOptions.Parsed parsed = TrainingOptions.parse(values, trainer.hyperparameters());
             jobs.add(new JobState(
-                    UUID.randomUUID().toString(), trainer, model, data, parsed, Promotion.NEVER, id, events, store));
+                    JobSpec.of(UUID.randomUUID().toString(), trainer, model, data, parsed, Promotion.NEVER, id),
+                    events,
+                    store));
         }
         return new Planned(id, data, jobs);
     }

@@ -47,8 +47,11 @@ final class Resumptions {
             DatasetChoice data = DatasetChoice.resolve(trainer, record.dataset(), record.name(), uploads);
             TrainingOptions.Parsed parsed = TrainingOptions.parse(record.hyperparameters(), trainer.hyperparameters());
             JobState job = new JobState(
-                    record.id(), trainer, record.name(), data, parsed, record.promote(), null, events, store);
-            job.continueFrom(record.id(), record.createdAt());
+                    JobSpec.of(record.id(), trainer, record.name(), data, parsed, record.promote(), null)
+                            .submittedAt(record.createdAt()),
+                    events,
+                    store);
+            job.continueFrom(record.id());
             return job;
         } catch (RuntimeException e) {
             log.warn("Job {} cannot resume: {}", record.id(), e.getMessage());
@@ -67,9 +70,10 @@ final class Resumptions {
                     "model",
                     "Job " + source.id() + " trained " + source.model() + ", not " + JobBook.shorten(model) + ".");
         }
-        if (dataset != null && !dataset.equals(source.dataset())) {
+        if (dataset != null && !dataset.equals(source.spec().dataset())) {
             throw new InvalidHyperparameterException(
-                    "dataset", "Job " + source.id() + " trained on " + source.dataset() + "; a resumed job does too.");
+                    "dataset",
+                    "Job " + source.id() + " trained on " + source.spec().dataset() + "; a resumed job does too.");
         }
         if (trainer == null || !trainer.resumable()) {
             throw new InvalidHyperparameterException(
@@ -88,23 +92,27 @@ final class Resumptions {
         if (Checkpoints.latest(store.checkpointDir(source.id())).isEmpty()) {
             throw new JobConflictException("Job " + source.id() + " left no checkpoint to resume from.");
         }
-        Map<String, Object> values = new LinkedHashMap<>(source.hyperparameters());
+        Map<String, Object> values = new LinkedHashMap<>(source.spec().hyperparameters());
         if (hyperparameters != null) {
             values.putAll(hyperparameters);
         }
-        DatasetChoice data = DatasetChoice.resolve(trainer, source.dataset(), source.target(), uploads);
+        DatasetChoice data = DatasetChoice.resolve(
+                trainer, source.spec().dataset(), source.spec().target(), uploads);
         TrainingOptions.Parsed parsed = TrainingOptions.parse(values, trainer.hyperparameters());
         JobState job = new JobState(
-                UUID.randomUUID().toString(),
-                trainer,
-                source.target(),
-                data,
-                parsed,
-                promote != null ? Promotion.parse(promote) : source.promote(),
-                null,
+                JobSpec.of(
+                        UUID.randomUUID().toString(),
+                        trainer,
+                        source.spec().target(),
+                        data,
+                        parsed,
+                        promote != null
+                                ? Promotion.parse(promote)
+                                : source.spec().promote(),
+                        null),
                 events,
                 store);
-        job.continueFrom(source.id(), null);
+        job.continueFrom(source.id());
         return job;
     }
 }

@@ -1,6 +1,7 @@
 package io.github.dl4jserving.training;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,15 @@ public record TrainingJob(
         Boolean promoted,
         String promotionReason,
         String error) {
+
+    /** The seconds from {@code started} to {@code finished}, or to now while it runs; null before it starts. */
+    static Double seconds(Instant started, Instant finished) {
+        return started == null
+                ? null
+                : Duration.between(started, finished != null ? finished : Instant.now())
+                                .toMillis()
+                        / 1000.0;
+    }
 
     /** One finished epoch: mean training loss, and the validation metrics (loss, accuracy, ...). */
     public record EpochStats(int epoch, double trainingLoss, Map<String, Double> validation, double seconds) {}

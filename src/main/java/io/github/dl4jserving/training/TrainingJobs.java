@@ -133,13 +133,14 @@ public class TrainingJobs implements AutoCloseable {
         TrainingOptions.Parsed parsed = TrainingOptions.parse(hyperparameters, trainer.hyperparameters());
         Promotion promotion = Promotion.parse(promote);
         JobState job = new JobState(
-                UUID.randomUUID().toString(),
-                trainer,
-                name != null ? name : trainer.modelName(),
-                data,
-                parsed,
-                promotion,
-                null,
+                JobSpec.of(
+                        UUID.randomUUID().toString(),
+                        trainer,
+                        name != null ? name : trainer.modelName(),
+                        data,
+                        parsed,
+                        promotion,
+                        null),
                 events,
                 store);
         queue.admit(1, queue.fullMessage());
@@ -173,7 +174,7 @@ public class TrainingJobs implements AutoCloseable {
                 job.id(),
                 source.model(),
                 source.id(),
-                job.hyperparameters());
+                job.spec().hyperparameters());
         return job.snapshot();
     }
 

@@ -33,13 +33,14 @@ class JobStateTest {
     private JobState job(JobStore store) {
         JobRunnerTest.FakeTrainer trainer = new JobRunnerTest.FakeTrainer();
         return new JobState(
-                "job-1",
-                trainer,
-                trainer.modelName(),
-                new DatasetChoice("pairs", null),
-                TrainingOptions.parse(Map.of(), trainer.hyperparameters()),
-                Promotion.NEVER,
-                null,
+                JobSpec.of(
+                        "job-1",
+                        trainer,
+                        trainer.modelName(),
+                        new DatasetChoice("pairs", null),
+                        TrainingOptions.parse(Map.of(), trainer.hyperparameters()),
+                        Promotion.NEVER,
+                        null),
                 events,
                 store);
     }
@@ -99,12 +100,17 @@ class JobStateTest {
                 .isFalse();
         assertThat(running.status()).isEqualTo(JobStatus.CANCELLING);
         assertThat(running.cancelRequested()).isTrue();
-        running.cancelled();
-        assertThat(running.status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(running.cancelled()).isEqualTo(JobStatus.CANCELLED);
+
+        JobState stopped = job(new JobStore(root.resolve("stopped")));
+        stopped.start();
+        stopped.interrupt(queue); // the service shuts down while it trains
+        assertThat(stopped.cancelled()).isEqualTo(JobStatus.FAILED);
+        assertThat(stopped.snapshot().error()).startsWith("interrupted: the service shut down during training");
 
         JobState waiting = job(new JobStore(root.resolve("other")));
         waiting.interrupt(queue); // never handed to the queue: it stays to be failed when a worker takes it
-        assertThat(waiting.shuttingDown()).isTrue();
+        assertThat(waiting.cancelRequested()).isTrue();
         assertThat(waiting.start()).isFalse();
         assertThat(waiting.status()).isEqualTo(JobStatus.FAILED);
         assertThat(waiting.snapshot().error()).contains("shut down before the job started");
@@ -114,10 +120,10 @@ class JobStateTest {
     void theAdmissionSlotIsGivenBackOnceWhenTheJobFinishes() {
         JobState job = job(new JobStore(root));
         int[] released = new int[1];
-        job.holdSlot(() -> released[0]++, () -> {});
+        job.slot().hold(() -> released[0]++, () -> {});
         job.start();
         job.fail("broken");
-        job.releaseSlot();
+        job.slot().release();
         assertThat(released[0]).isEqualTo(1);
         assertThat(job.snapshot().error()).isEqualTo("broken");
     }

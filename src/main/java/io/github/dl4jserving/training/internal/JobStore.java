@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,11 +81,27 @@ public class JobStore {
         }
     }
 
-    /** Keeps the sample grid of {@code epoch}. */
-    public void saveSamples(String id, int epoch, BufferedImage grid) throws IOException {
+    /** Keeps the sample grid of {@code epoch}; a grid that cannot be written is logged and skipped. */
+    public void saveSamples(String id, int epoch, BufferedImage grid) {
         Path file = samplesFile(id, epoch);
-        Files.createDirectories(file.getParent());
-        ImageIO.write(grid, "png", file.toFile());
+        try {
+            Files.createDirectories(file.getParent());
+            ImageIO.write(grid, "png", file.toFile());
+        } catch (IOException e) {
+            log.warn("Could not save the samples of job {} epoch {}: {}", id, epoch, e.toString());
+        }
+    }
+
+    /**
+     * Where job {@code id} keeps its checkpoints ({@code .jobs/<id>/checkpoints}), every {@code
+     * checkpointMinutes} of its options (10 without them), continuing those of job {@code from} if
+     * not null: itself after a restart, or the job it resumes.
+     */
+    public Checkpoints checkpoints(String id, TrainingOptions options, String from) {
+        Duration interval = options != null && options.checkpointInterval() != null
+                ? options.checkpointInterval()
+                : Duration.ofMinutes(10);
+        return new Checkpoints(checkpointDir(id), interval, from == null ? null : checkpointDir(from));
     }
 
     public synchronized void save(TrainingJob job) {
