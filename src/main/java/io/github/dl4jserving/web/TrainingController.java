@@ -18,7 +18,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,7 +91,7 @@ class TrainingController {
                             content = @Content(schema = @Schema(implementation = JobRequest.class)))
                     @RequestBody
                     Map<String, Object> body) {
-        JobRequest request = jobRequest(body);
+        JobRequest request = JobRequests.parse(body, jobs.trainers());
         TrainingJob job = request.resumeFrom() != null
                 ? jobs.resume(
                         request.resumeFrom(),
@@ -109,169 +108,6 @@ class TrainingController {
         return ResponseEntity.accepted()
                 .location(URI.create("/jobs/" + job.id()))
                 .body(job);
-    }
-
-    private static final List<String> JOB_FIELDS =
-            List.of("model", "dataset", "hyperparameters", "promote", "name", "resumeFrom");
-
-    /**
-     * The request, its fields checked by name and type: a misspelt field would otherwise be dropped
-     * silently, and the job refused for a reason that hides it ("no trainer for ''").
-     */
-    private JobRequest jobRequest(Map<String, Object> body) {
-        for (String key : body.keySet()) {
-            if (!JOB_FIELDS.contains(key)) {
-                String near = JOB_FIELDS.stream()
-                        .filter(f -> editDistance(f.toLowerCase(), key.toLowerCase()) <= 2)
-                        .findFirst()
-                        .map(f -> " Did you mean '" + f + "'?")
-                        .orElse("");
-                throw new InvalidHyperparameterException(
-                        shorten(key),
-                        "Unknown field '" + shorten(key) + "'." + near + " A job takes " + JOB_FIELDS
-                                + ", for example {\"model\": \"mnist-softmax\", \"hyperparameters\": {\"epochs\": 1}}.");
-            }
-        }
-        Object hyper = body.get("hyperparameters");
-        if (hyper != null && !(hyper instanceof Map)) {
-            throw new InvalidHyperparameterException(
-                    "hyperparameters", "'hyperparameters' must be a JSON object such as {\"epochs\": 1}.");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> hyperparameters = (Map<String, Object>) hyper;
-        JobRequest request = new JobRequest(
-                text(body, "model"),
-                text(body, "dataset"),
-                hyperparameters,
-                text(body, "promote"),
-                text(body, "name"),
-                text(body, "resumeFrom"));
-        if (request.model() == null && request.resumeFrom() == null) {
-            throw new InvalidHyperparameterException(
-                    "model",
-                    "Name the model to train with 'model': one of "
-                            + jobs.trainers().stream().map(TrainerInfo::model).toList()
-                            + " (GET /trainers lists their hyperparameters and data sets).");
-        }
-        return request;
-    }
-
-    private static String text(Map<String, Object> body, String field) {
-        Object v = body.get(field);
-        if (v == null || v instanceof String) {
-            return (String) v;
-        }
-        throw new InvalidHyperparameterException(field, "'" + field + "' must be a string.");
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
-    }
-
-    /** Levenshtein distance, for a misspelt field's likely meaning. */
-    private static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
-
-    /**
-     * An optimizer comparison: the same model, data and seed once per optimizer.
-     *
-     * @param epochs shorthand for hyperparameters.epochs
-     */
-    record CompareRequest(
-            String model,
-            String dataset,
-            List<String> optimizers,
-            Integer epochs,
-            Map<String, Object> hyperparameters) {}
-
-    /** One optimizer's outcome in a comparison. */
-    record ComparisonRow(
-            String optimizer,
-            String job,
-            JobStatus status,
-            Double finalTrainingLoss,
-            Double validationLoss,
-            Double validationAccuracy,
-            Map<String, Double> metrics,
-            Double wallSeconds) {}
-
-    /** A comparison as a table, one row per optimizer, and where its overlaid loss chart is. */
-    record ComparisonTable(String id, String model, String dataset, String chart, List<ComparisonRow> rows) {}
-
-    @Operation(
-            operationId = "compareOptimizers",
-            summary =
-                    "Train the same model on the same data with the same "
-                            + "seed once per optimizer (no versions written); 202 with the comparison table, filled in as the jobs run")
-    @ChangesState
-    @PostMapping(path = "/jobs/compare", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<ComparisonTable> compare(@RequestBody CompareRequest request) {
-        Map<String, Object> hyper =
-                new LinkedHashMap<>(request.hyperparameters() == null ? Map.of() : request.hyperparameters());
-        if (request.epochs() != null) {
-            hyper.put("epochs", request.epochs());
-        }
-        TrainingJobs.Comparison c = jobs.compare(request.model(), request.dataset(), request.optimizers(), hyper);
-        return ResponseEntity.accepted()
-                .location(URI.create("/jobs/compare/" + c.id()))
-                .body(table(c));
-    }
-
-    @Operation(
-            operationId = "getComparison",
-            summary = "An optimizer comparison: final training loss, validation "
-                    + "loss and accuracy, test metrics and wall time per optimizer")
-    @ReadEndpoint
-    @GetMapping("/jobs/compare/{id}")
-    ComparisonTable comparison(@PathVariable String id) {
-        return table(jobs.comparison(id));
-    }
-
-    @Operation(operationId = "comparisonChart", summary = "The compared jobs' training loss curves overlaid, as SVG")
-    @ReadEndpoint
-    @GetMapping(path = "/jobs/compare/{id}/chart", produces = "image/svg+xml")
-    ResponseEntity<String> comparisonChart(@PathVariable String id) {
-        TrainingJobs.Comparison c = jobs.comparison(id);
-        return ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType("image/svg+xml"))
-                .cacheControl(CacheControl.noStore())
-                .body(LossChart.overlay(c.model() + " on " + c.dataset() + ": training loss by optimizer", c.jobs()));
-    }
-
-    private static ComparisonTable table(TrainingJobs.Comparison c) {
-        List<ComparisonRow> rows = c.jobs().stream()
-                .map(j -> {
-                    TrainingJob.EpochStats last = j.history().isEmpty()
-                            ? null
-                            : j.history().get(j.history().size() - 1);
-                    return new ComparisonRow(
-                            String.valueOf(j.hyperparameters().get("optimizer")),
-                            j.id(),
-                            j.status(),
-                            last == null ? null : last.trainingLoss(),
-                            last == null ? null : last.validation().get("loss"),
-                            last == null ? null : last.validation().get("accuracy"),
-                            j.metrics(),
-                            j.durationSeconds());
-                })
-                .toList();
-        return new ComparisonTable(c.id(), c.model(), c.dataset(), "/jobs/compare/" + c.id() + "/chart", rows);
     }
 
     @Operation(
