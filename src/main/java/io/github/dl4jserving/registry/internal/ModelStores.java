@@ -23,7 +23,7 @@ public final class ModelStores {
             case FILESYSTEM -> new FileModelStore(settings.modelsPath(), single, store.readOnly());
             case S3 ->
                 new S3ModelStore(
-                        S3ModelStore.client(store.s3()),
+                        S3Clients.of(store.s3()),
                         store.s3().bucket(),
                         store.s3().prefix(),
                         settings.modelsPath().resolve(".s3-cache"),

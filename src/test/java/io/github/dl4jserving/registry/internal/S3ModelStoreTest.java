@@ -76,7 +76,7 @@ class S3ModelStoreTest {
 
     S3ModelStore replica(String cacheName, String endpoint, boolean readOnly) {
         RegistrySettings.S3 settings = new RegistrySettings.S3(endpoint, bucket, "repo", "us-east-1", true);
-        return new S3ModelStore(S3ModelStore.client(settings), bucket, "repo", work.resolve(cacheName), null, readOnly);
+        return new S3ModelStore(S3Clients.of(settings), bucket, "repo", work.resolve(cacheName), null, readOnly);
     }
 
     private List<String> keys() {

@@ -12,6 +12,7 @@ import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistrySettings;
 import io.github.dl4jserving.registry.internal.FileModelStore;
+import io.github.dl4jserving.registry.internal.S3Clients;
 import io.github.dl4jserving.registry.internal.S3ModelStore;
 import io.github.dl4jserving.training.InvalidHyperparameterException;
 import io.github.dl4jserving.training.TrainCommand;
@@ -123,8 +124,8 @@ class TrainCommandTest {
             assertThat(exit).isZero();
 
             RegistrySettings.S3 s3 = new RegistrySettings.S3(server.endpoint(), "models", "repo/", "us-east-1", true);
-            ModelRegistry replica = ModelRegistry.open(new S3ModelStore(
-                    S3ModelStore.client(s3), "models", "repo/", work.resolve("replica-cache"), null, false));
+            ModelRegistry replica = ModelRegistry.open(
+                    new S3ModelStore(S3Clients.of(s3), "models", "repo/", work.resolve("replica-cache"), null, false));
             assertThat(replica.versions("breast-cancer-logreg"))
                     .extracting(LoadedModel::version)
                     .containsExactly(1, 2);
