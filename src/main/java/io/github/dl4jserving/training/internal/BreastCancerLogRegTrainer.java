@@ -22,7 +22,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.factory.Nd4j;
@@ -94,13 +93,13 @@ public class BreastCancerLogRegTrainer implements Trainer {
 
         TabularSet table = data.uploaded() ? data.uploads().tabular(data.dataset()) : breastCancer(data);
         int width = table.features().size();
-        Split split = stratifiedSplit(table.classes(), 0.8, seed);
+        StratifiedSplit split = StratifiedSplit.of(table.classes(), 0.8, seed);
         // Missing values (only bare_nuclei has them, 16 rows) get the training split's median, so
         // nothing about the test rows leaks into training.
         double[] medians = new double[width];
         Map<String, Double> imputed = new LinkedHashMap<>();
         for (int f = 0; f < width; f++) {
-            medians[f] = median(table.rows(), split.train(), f);
+            medians[f] = StratifiedSplit.median(table.rows(), split.train(), f);
             final int feature = f;
             if (Arrays.stream(table.rows()).anyMatch(r -> Double.isNaN(r[feature]))) {
                 imputed.put("imputed_" + table.features().get(f), medians[f]);
@@ -135,9 +134,9 @@ public class BreastCancerLogRegTrainer implements Trainer {
                         epoch -> Collections.shuffle(examples, shuffle),
                         b -> DataSet.merge(
                                 examples.subList(b * batchSize, Math.min(examples.size(), (b + 1) * batchSize))),
-                        (epoch, loss) -> binaryMetrics(net, test, THRESHOLD));
+                        (epoch, loss) -> BinaryMetrics.of(net, test, THRESHOLD));
         Map<String, Double> metrics = new LinkedHashMap<>();
-        binaryMetrics(net, test, THRESHOLD).forEach((k, v) -> metrics.put("test_" + k, v));
+        BinaryMetrics.of(net, test, THRESHOLD).forEach((k, v) -> metrics.put("test_" + k, v));
         metrics.put("threshold", THRESHOLD);
         metrics.put("test_examples", (double) split.test().length);
         metrics.putAll(imputed);
@@ -223,96 +222,6 @@ public class BreastCancerLogRegTrainer implements Trainer {
             out.add(new ModelDescriptor.FeatureRange(table.features().get(f), min - span, max + span));
         }
         return out;
-    }
-
-    /** Accuracy, precision, recall and F1 for the positive (malignant) class, and ROC AUC. */
-    static Map<String, Double> binaryMetrics(MultiLayerNetwork net, DataSet normalizedSet, double threshold) {
-        INDArray p = net.output(normalizedSet.getFeatures(), false);
-        INDArray y = normalizedSet.getLabels();
-        int tp = 0;
-        int fp = 0;
-        int tn = 0;
-        int fn = 0;
-        int n = (int) p.size(0);
-        double[] scores = new double[n];
-        boolean[] positive = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            scores[i] = p.getDouble(i, 0);
-            positive[i] = y.getDouble(i, 0) > 0.5;
-            boolean predicted = scores[i] >= threshold;
-            if (predicted && positive[i]) {
-                tp++;
-            } else if (predicted) {
-                fp++;
-            } else if (positive[i]) {
-                fn++;
-            } else {
-                tn++;
-            }
-        }
-        double precision = tp + fp == 0 ? 0 : tp / (double) (tp + fp);
-        double recall = tp + fn == 0 ? 0 : tp / (double) (tp + fn);
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("accuracy", (tp + tn) / (double) n);
-        m.put("precision", precision);
-        m.put("recall", recall);
-        m.put("f1", precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall));
-        m.put("roc_auc", auc(scores, positive));
-        m.put("loss", net.score(normalizedSet, false));
-        return m;
-    }
-
-    private static double auc(double[] scores, boolean[] positive) {
-        long pairs = 0;
-        double wins = 0;
-        for (int i = 0; i < scores.length; i++) {
-            for (int j = 0; j < scores.length; j++) {
-                if (positive[i] && !positive[j]) {
-                    pairs++;
-                    wins += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
-                }
-            }
-        }
-        return pairs == 0 ? Double.NaN : wins / pairs;
-    }
-
-    /** Row indices of the training and test splits. */
-    record Split(int[] train, int[] test) {}
-
-    /** Shuffles each class's rows with {@code seed} and puts the first {@code fraction} of each in training. */
-    static Split stratifiedSplit(int[] classes, double fraction, long seed) {
-        List<Integer> train = new ArrayList<>();
-        List<Integer> test = new ArrayList<>();
-        Random random = new Random(seed);
-        for (int cls : new int[] {0, 1}) {
-            List<Integer> ofClass = new ArrayList<>();
-            for (int i = 0; i < classes.length; i++) {
-                if (classes[i] == cls) {
-                    ofClass.add(i);
-                }
-            }
-            Collections.shuffle(ofClass, random);
-            int cut = (int) Math.round(ofClass.size() * fraction);
-            train.addAll(ofClass.subList(0, cut));
-            test.addAll(ofClass.subList(cut, ofClass.size()));
-        }
-        return new Split(
-                train.stream().mapToInt(Integer::intValue).toArray(),
-                test.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    /** The median of one feature over the rows at {@code idx}, missing values left out. */
-    static double median(double[][] rows, int[] idx, int feature) {
-        double[] values = Arrays.stream(idx)
-                .mapToDouble(i -> rows[i][feature])
-                .filter(v -> !Double.isNaN(v))
-                .sorted()
-                .toArray();
-        int n = values.length;
-        if (n == 0) {
-            return 0;
-        }
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     private static DataSet toDataSet(TabularSet table, int[] idx, double[] impute) {

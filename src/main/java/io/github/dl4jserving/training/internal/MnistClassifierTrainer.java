@@ -1,17 +1,13 @@
 package io.github.dl4jserving.training.internal;
 
-import io.github.dl4jserving.datasets.DatasetFile;
 import io.github.dl4jserving.datasets.DatasetInfo;
 import io.github.dl4jserving.datasets.DigitImages;
-import io.github.dl4jserving.datasets.ImageSet;
-import io.github.dl4jserving.datasets.NoDigitFoundException;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.training.Hyperparameter;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +112,9 @@ abstract class MnistClassifierTrainer implements Trainer {
         double dropout = hidden.isEmpty() ? 0 : options.dropout();
         long start = System.nanoTime();
 
-        Images images = data.uploaded() ? uploaded(data, seed, options) : mnist(data, seed, options);
+        ClassifierImages images = data.uploaded()
+                ? ClassifierImages.uploaded(data, seed, options)
+                : ClassifierImages.mnist(data, seed, options);
         int[] trainIdx = images.trainIdx();
         int[] validationIdx = images.validationIdx();
         float[][] trainImages = images.trainImages();
@@ -201,89 +199,6 @@ abstract class MnistClassifierTrainer implements Trainer {
                 descriptor,
                 new TrainedModel.Fit(
                         data.dataset(), images.sha256(), hyper, seed, epochs, trainIdx.length, images.notes()));
-    }
-
-    /** Images split for training: indices into the training arrays, and a separate test set. */
-    private record Images(
-            float[][] trainImages,
-            int[] trainLabels,
-            int[] trainIdx,
-            int[] validationIdx,
-            float[][] testImages,
-            int[] testLabels,
-            List<String> labels,
-            Map<String, String> sha256,
-            String notes) {}
-
-    private Images mnist(TrainingData data, long seed, TrainingOptions options) throws IOException {
-        PreparedMnist mnist = PreparedMnist.load(data.directory());
-        int[] order = MnistSamples.shuffled(mnist.trainCount(), new Random(seed));
-        int examples = Math.min(options.examples(), TRAINING_SIZE);
-        // A quick job on a sample validates on a fifth of its size (at least 100), not on 5,000.
-        int validationSize = examples >= TRAINING_SIZE ? VALIDATION_SIZE : Math.max(100, examples / 5);
-        int[] validationIdx = Arrays.copyOfRange(order, 0, validationSize);
-        int[] trainIdx = Arrays.copyOfRange(order, VALIDATION_SIZE, VALIDATION_SIZE + examples);
-        float[][] trainImages = mnist.trainImages(validationIdx);
-        mnist.trainImages(trainIdx);
-        return new Images(
-                trainImages,
-                mnist.trainLabels(),
-                trainIdx,
-                validationIdx,
-                mnist.testImages(),
-                mnist.testLabels(),
-                IntStream.range(0, 10).mapToObj(Integer::toString).toList(),
-                MnistSamples.sha256(data.directory(), DatasetFile.MNIST),
-                "Trained on " + trainIdx.length + " MNIST training images prepared by DigitImagePreprocessor; "
-                        + validationSize + " held out for validation; metrics on the 10,000 test images.");
-    }
-
-    /** An uploaded image set, shuffled with the seed: a tenth for validation, a tenth for testing. */
-    private Images uploaded(TrainingData data, long seed, TrainingOptions options) throws IOException {
-        ImageSet set = data.uploads().images(data.dataset());
-        int n = set.images().count();
-        float[][] all = new float[n][];
-        IntStream.range(0, n).parallel().forEach(i -> {
-            float[] scaled = set.images().scaled(i);
-            if (set.prepared()) {
-                all[i] = scaled;
-            } else {
-                try {
-                    all[i] = DigitImages.prepareGreyLevels(
-                                    scaled, set.images().cols(), set.images().rows())
-                            .pixels();
-                } catch (NoDigitFoundException e) {
-                    all[i] = new float[DigitImages.PIXELS];
-                }
-            }
-            if (all[i].length != DigitImages.PIXELS) {
-                throw new IllegalStateException("image " + i + " did not prepare to 28x28");
-            }
-        });
-        int[] order = MnistSamples.shuffled(n, new Random(seed));
-        int tenth = Math.max(1, n / 10);
-        int[] testIdx = Arrays.copyOfRange(order, 0, tenth);
-        int[] validationIdx = Arrays.copyOfRange(order, tenth, 2 * tenth);
-        int[] trainIdx = Arrays.copyOfRange(
-                order, 2 * tenth, Math.min(n, 2 * tenth + Math.min(options.examples(), n - 2 * tenth)));
-        float[][] test = new float[testIdx.length][];
-        int[] testLabels = new int[testIdx.length];
-        for (int i = 0; i < testIdx.length; i++) {
-            test[i] = all[testIdx[i]];
-            testLabels[i] = set.classes()[testIdx[i]];
-        }
-        return new Images(
-                all,
-                set.classes(),
-                trainIdx,
-                validationIdx,
-                test,
-                testLabels,
-                set.labels(),
-                Map.of("upload", data.upload().sha256()),
-                "Trained on " + trainIdx.length + " images of uploaded data set " + data.dataset() + " ("
-                        + data.upload().kind() + "); " + validationIdx.length + " for validation and "
-                        + testIdx.length + " for the test metrics, split with the seed.");
     }
 
     MultiLayerConfiguration configuration(

@@ -142,8 +142,8 @@ class TrainCommandTest {
         var table = BreastCancerLogRegTrainer.breastCancer(
                 TrainingData.builtIn(TestData.dataDirectory(), "breast-cancer-wisconsin"));
 
-        var a = BreastCancerLogRegTrainer.stratifiedSplit(table.classes(), 0.8, 1);
-        var b = BreastCancerLogRegTrainer.stratifiedSplit(table.classes(), 0.8, 1);
+        var a = StratifiedSplit.of(table.classes(), 0.8, 1);
+        var b = StratifiedSplit.of(table.classes(), 0.8, 1);
 
         assertThat(a.train()).isEqualTo(b.train());
         assertThat(a.test()).hasSize(140);
