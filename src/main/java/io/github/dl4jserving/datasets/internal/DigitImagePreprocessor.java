@@ -42,8 +42,6 @@ public final class DigitImagePreprocessor {
      * bar that spans it.
      */
     static final int PHOTO_SIDE = 256;
-    /** Bins of the level histograms. */
-    private static final int LEVELS = 1024;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -86,9 +84,9 @@ public final class DigitImagePreprocessor {
         // The background is the median; the ink level is near the brightest pixel, skipping a few
         // so a hot pixel cannot set it, but not a percentile: a small digit on a large canvas
         // covers far less than 1% of it.
-        int[] histogram = histogram(ink, n);
-        float lo = level(histogram, n / 2);
-        float hi = level(histogram, n - 1 - Math.min(16, n / 500));
+        int[] histogram = GreyLevels.histogram(ink, n);
+        float lo = GreyLevels.level(histogram, n / 2);
+        float hi = GreyLevels.level(histogram, n - 1 - Math.min(16, n / 500));
         if (hi - lo < (photo ? MIN_PHOTO_CONTRAST : MIN_CONTRAST)) {
             throw new NoDigitFoundException("The image has no visible ink: nothing in it stands out from its "
                     + "background"
@@ -103,7 +101,7 @@ public final class DigitImagePreprocessor {
         for (int i = 0; i < n; i++) {
             norm[i] = clamp01((ink[i] - lo) / (hi - lo));
         }
-        float threshold = Math.max(0.25f, Math.min(0.6f, otsu(norm, n)));
+        float threshold = Math.max(0.25f, Math.min(0.6f, GreyLevels.otsu(norm, n)));
         boolean[] mask = scratch.mask(n);
         for (int i = 0; i < n; i++) {
             mask[i] = norm[i] > threshold;
@@ -125,7 +123,7 @@ public final class DigitImagePreprocessor {
         float scale = (float) BOX / Math.max(bw, bh);
         int sw = Math.max(1, Math.round(bw * scale));
         int sh = Math.max(1, Math.round(bh * scale));
-        float[] scaled = resample(crop, bw, bh, sw, sh, scratch.floats(0, sw * sh));
+        float[] scaled = Resampling.resample(crop, bw, bh, sw, sh, scratch.floats(0, sw * sh));
         float max = 0f;
         for (int i = 0; i < sw * sh; i++) {
             max = Math.max(max, scaled[i]);
@@ -150,35 +148,14 @@ public final class DigitImagePreprocessor {
         int n = w * h;
         int r = Math.max(4, Math.min(w, h) / 10);
         float[] bg = Background.opening(ink, w, h, r, scratch.floats(4, n), scratch.floats(5, n));
-        int[] histogram = histogram(bg, n);
-        if (level(histogram, n - 1 - n / 50) - level(histogram, n / 50) < LIGHTING_SPREAD) {
+        int[] histogram = GreyLevels.histogram(bg, n);
+        if (GreyLevels.level(histogram, n - 1 - n / 50) - GreyLevels.level(histogram, n / 50) < LIGHTING_SPREAD) {
             return;
         }
         for (int i = 0; i < n; i++) {
             float d = ink[i] - bg[i];
             ink[i] = d <= 0f ? 0f : paper ? Math.min(1f, d / Math.max(0.25f, 1f - bg[i])) : d;
         }
-    }
-
-    /** A 1024-bin histogram of the first {@code n} values, all in [0, 1]. */
-    static int[] histogram(float[] values, int n) {
-        int[] bins = new int[LEVELS];
-        for (int i = 0; i < n; i++) {
-            bins[Math.min(LEVELS - 1, Math.max(0, (int) (values[i] * LEVELS)))]++;
-        }
-        return bins;
-    }
-
-    /** The value of rank {@code rank} (0-based, ascending) to within a bin. */
-    static float level(int[] histogram, int rank) {
-        int seen = 0;
-        for (int b = 0; b < LEVELS; b++) {
-            seen += histogram[b];
-            if (seen > rank) {
-                return (b + 0.5f) / LEVELS;
-            }
-        }
-        return 1f;
     }
 
     private static boolean nearMask(boolean[] mask, int w, int h, int x, int y) {
@@ -228,78 +205,7 @@ public final class DigitImagePreprocessor {
         if (strokeWidth >= target * 0.6 || radius < 1) {
             return crop;
         }
-        return maxFilter(crop, bw, bh, radius);
-    }
-
-    private static float[] maxFilter(float[] src, int w, int h, int r) {
-        float[] tmp = new float[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                float m = 0f;
-                for (int k = Math.max(0, x - r); k <= Math.min(w - 1, x + r); k++) {
-                    m = Math.max(m, src[y * w + k]);
-                }
-                tmp[y * w + x] = m;
-            }
-        }
-        float[] out = new float[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                float m = 0f;
-                for (int k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) {
-                    m = Math.max(m, tmp[k * w + x]);
-                }
-                out[y * w + x] = m;
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Area-weighted resampling when shrinking, bilinear when enlarging, into the first
-     * {@code dw * dh} values of {@code out}.
-     */
-    static float[] resample(float[] src, int sw, int sh, int dw, int dh, float[] out) {
-        double fx = (double) sw / dw;
-        double fy = (double) sh / dh;
-        for (int y = 0; y < dh; y++) {
-            for (int x = 0; x < dw; x++) {
-                out[y * dw + x] = (fx >= 1 && fy >= 1)
-                        ? areaAverage(src, sw, sh, x * fx, (x + 1) * fx, y * fy, (y + 1) * fy)
-                        : bilinear(src, sw, sh, (x + 0.5) * fx - 0.5, (y + 0.5) * fy - 0.5);
-            }
-        }
-        return out;
-    }
-
-    private static float areaAverage(float[] src, int sw, int sh, double x0, double x1, double y0, double y1) {
-        double sum = 0;
-        double weight = 0;
-        int yEnd = Math.min(sh, (int) Math.ceil(y1));
-        int xEnd = Math.min(sw, (int) Math.ceil(x1));
-        for (int y = (int) y0; y < yEnd; y++) {
-            double wy = Math.min(y + 1, y1) - Math.max(y, y0);
-            for (int x = (int) x0; x < xEnd; x++) {
-                double wx = Math.min(x + 1, x1) - Math.max(x, x0);
-                sum += src[y * sw + x] * wx * wy;
-                weight += wx * wy;
-            }
-        }
-        return (float) (sum / weight);
-    }
-
-    private static float bilinear(float[] src, int sw, int sh, double x, double y) {
-        x = Math.max(0, Math.min(sw - 1, x));
-        y = Math.max(0, Math.min(sh - 1, y));
-        int x0 = (int) x;
-        int y0 = (int) y;
-        int x1 = Math.min(sw - 1, x0 + 1);
-        int y1 = Math.min(sh - 1, y0 + 1);
-        double ax = x - x0;
-        double ay = y - y0;
-        double top = src[y0 * sw + x0] * (1 - ax) + src[y0 * sw + x1] * ax;
-        double bottom = src[y1 * sw + x0] * (1 - ax) + src[y1 * sw + x1] * ax;
-        return (float) (top * (1 - ay) + bottom * ay);
+        return Resampling.maxFilter(crop, bw, bh, radius);
     }
 
     /** Places the patch in a 28x28 field with its centre of mass at the field's centre. */
@@ -328,43 +234,6 @@ public final class DigitImagePreprocessor {
             }
         }
         return out;
-    }
-
-    /** Otsu's threshold of the first {@code n} values, all in [0, 1], over 64 bins. */
-    static float otsu(float[] values, int n) {
-        int bins = 64;
-        int[] hist = new int[bins];
-        for (int i = 0; i < n; i++) {
-            hist[Math.min(bins - 1, (int) (values[i] * bins))]++;
-        }
-        double total = n;
-        double sumAll = 0;
-        for (int i = 0; i < bins; i++) {
-            sumAll += i * (double) hist[i];
-        }
-        double sumBack = 0;
-        double weightBack = 0;
-        double best = -1;
-        int bestBin = bins / 2;
-        for (int i = 0; i < bins; i++) {
-            weightBack += hist[i];
-            if (weightBack == 0) {
-                continue;
-            }
-            double weightFore = total - weightBack;
-            if (weightFore == 0) {
-                break;
-            }
-            sumBack += i * (double) hist[i];
-            double meanBack = sumBack / weightBack;
-            double meanFore = (sumAll - sumBack) / weightFore;
-            double between = weightBack * weightFore * (meanBack - meanFore) * (meanBack - meanFore);
-            if (between > best) {
-                best = between;
-                bestBin = i;
-            }
-        }
-        return (bestBin + 1) / (float) bins;
     }
 
     private static float clamp01(float v) {

@@ -115,8 +115,7 @@ record GrayImage(int width, int height, float[] values) {
         // by the exact factor, not a whole one: 648 pixels become 512, not 324
         int w = Math.max(1, (int) Math.round(width / factor));
         int h = Math.max(1, (int) Math.round(height / factor));
-        return new GrayImage(
-                w, h, DigitImagePreprocessor.resample(values, width, height, w, h, scratch.floats(1, w * h)));
+        return new GrayImage(w, h, Resampling.resample(values, width, height, w, h, scratch.floats(1, w * h)));
     }
 
     /** The median of the outer frame (5% of each side, at least one pixel): the background. */
@@ -132,6 +131,6 @@ record GrayImage(int width, int height, float[] values) {
                 }
             }
         }
-        return DigitImagePreprocessor.level(DigitImagePreprocessor.histogram(border, n), n / 2);
+        return GreyLevels.level(GreyLevels.histogram(border, n), n / 2);
     }
 }
