@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -86,19 +87,12 @@ public class DatasetStore {
         List<String> ignored = table.header().stream()
                 .filter(h -> !h.equals(target) && (h.equalsIgnoreCase("id") || ignore.contains(h)))
                 .toList();
-        TabularSet set = tabular(table, target, ignored);
+        TabularSet set = TabularSet.of(table, target, ignored);
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("target", target);
         schema.put("features", set.features());
         schema.put("ignored", ignored);
-        List<String> warnings = new ArrayList<>();
-        for (int f = 0; f < set.features().size(); f++) {
-            if (looksLikeRowKey(set.rows(), f)) {
-                warnings.add("Column '" + set.features().get(f) + "' holds different whole numbers in rising "
-                        + "order, as a row key does; if it is one, upload again with ignore="
-                        + set.features().get(f) + ", or the model will learn from it and ask for it.");
-            }
-        }
+        List<String> warnings = set.rowKeyWarnings();
         if (!warnings.isEmpty()) {
             schema.put("warnings", warnings);
         }
@@ -109,7 +103,7 @@ public class DatasetStore {
                 set.rows().length,
                 schema,
                 set.labels(),
-                counts(set.classes(), set.labels()),
+                set.classCounts(),
                 dir -> Files.write(dir.resolve(CSV), csv));
     }
 
@@ -183,7 +177,7 @@ public class DatasetStore {
         DatasetInfo info = require(id, DatasetInfo.TABULAR_CSV);
         CsvTable table = CsvTable.parse(Files.readAllBytes(dir(id).resolve(CSV)), MAX_ROWS, MAX_COLUMNS);
         Object ignored = info.schema().get("ignored");
-        return tabular(
+        return TabularSet.of(
                 table,
                 (String) info.schema().get("target"),
                 ignored instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of());
@@ -219,66 +213,6 @@ public class DatasetStore {
         return dir;
     }
 
-    private static TabularSet tabular(CsvTable table, String target, List<String> ignored) {
-        List<String> classes = table.column(target);
-        List<String> features = table.header().stream()
-                .filter(h -> !h.equals(target) && !ignored.contains(h))
-                .toList();
-        if (features.isEmpty()) {
-            throw new InvalidDatasetException("The table has no feature columns besides '" + target + "'.", 0, null);
-        }
-        List<String> labels =
-                classes.stream().distinct().sorted(DatasetStore::compareLabels).toList();
-        if (labels.size() != 2) {
-            throw new InvalidDatasetException(
-                    "A logistic classifier needs exactly two classes in '" + target + "'; found " + labels.size()
-                            + (labels.size() <= 10 ? " " + labels : "") + ".",
-                    null,
-                    target);
-        }
-        double[][] rows = new double[table.rowCount()][features.size()];
-        for (int f = 0; f < features.size(); f++) {
-            double[] column = table.numericColumn(features.get(f));
-            for (int r = 0; r < rows.length; r++) {
-                rows[r][f] = column[r];
-            }
-        }
-        int[] cls = classes.stream().mapToInt(labels::indexOf).toArray();
-        return new TabularSet(features, rows, cls, labels);
-    }
-
-    /** Whether column {@code f} holds whole numbers, all different and rising: a row key's look. */
-    private static boolean looksLikeRowKey(double[][] rows, int f) {
-        if (rows.length < 3) {
-            return false;
-        }
-        for (int r = 0; r < rows.length; r++) {
-            double v = rows[r][f];
-            if (v != Math.rint(v) || (r > 0 && v <= rows[r - 1][f])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Numbers in numeric order ("2" before "10"), anything else alphabetically. */
-    static int compareLabels(String a, String b) {
-        try {
-            return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
-        } catch (NumberFormatException e) {
-            return a.compareTo(b);
-        }
-    }
-
-    private static Map<String, Integer> counts(int[] classes, List<String> labels) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        labels.forEach(l -> counts.put(l, 0));
-        for (int c : classes) {
-            counts.merge(labels.get(c), 1, Integer::sum);
-        }
-        return counts;
-    }
-
     private interface Writer {
         void write(Path dir) throws IOException;
     }
@@ -305,7 +239,7 @@ public class DatasetStore {
             if (kind.equals(DatasetInfo.TABULAR_CSV)) {
                 info = new DatasetInfo(id, kind, Instant.now(), sha256, bytes, rows, schema, labels, classCounts);
             } else {
-                info = checkImages(id, kind, sha256, bytes, tmp);
+                info = UploadedImages.check(id, kind, sha256, bytes, tmp);
             }
             Files.write(tmp.resolve(INFO), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(info));
             Files.move(tmp, root.resolve(id), StandardCopyOption.ATOMIC_MOVE);
@@ -313,76 +247,13 @@ public class DatasetStore {
             return info;
         } catch (IOException e) {
             StorageException.throwIfStorage("the data set", e, root);
-            throw new InvalidDatasetException(readable(e));
+            throw new InvalidDatasetException(UploadedImages.readable(e));
         } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    private DatasetInfo checkImages(String id, String kind, String sha256, long bytes, Path dir) throws IOException {
-        MnistIdxReader.IdxImages images = MnistIdxReader.readImages(dir.resolve(IMAGES));
-        int[] classes = MnistIdxReader.readLabels(dir.resolve(LABELS));
-        if (images.count() != classes.length) {
-            throw new InvalidDatasetException("The image file holds " + images.count() + " images but the label file "
-                    + classes.length + " labels.");
-        }
-        if (images.count() < 10) {
-            throw new InvalidDatasetException(
-                    "The data set holds " + images.count() + " images; at least 10 are needed.");
-        }
-        List<String> labels;
-        if (kind.equals(DatasetInfo.IMAGE_IDX)) {
-            for (int i = 0; i < classes.length; i++) {
-                if (classes[i] > 9) {
-                    throw new InvalidDatasetException(
-                            "Label " + (i + 1) + " is " + classes[i] + "; MNIST-style labels are digits 0-9.",
-                            i + 1,
-                            null);
-                }
+            try {
+                FileSystemUtils.deleteRecursively(tmp);
+            } catch (IOException e) {
+                log.warn("Could not remove {}: {}", tmp, e.toString());
             }
-            labels = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
-        } else {
-            labels = JSON.readValue(
-                    dir.resolve("labels.json").toFile(),
-                    JSON.getTypeFactory().constructCollectionType(List.class, String.class));
-        }
-        Map<String, Object> schema = new LinkedHashMap<>();
-        schema.put("width", images.cols());
-        schema.put("height", images.rows());
-        schema.put("prepared", kind.equals(DatasetInfo.IMAGE_FOLDER));
-        return new DatasetInfo(
-                id, kind, Instant.now(), sha256, bytes, images.count(), schema, labels, counts(classes, labels));
-    }
-
-    /**
-     * What is wrong with the upload, in words for its sender. The IDX readers' own messages name the
-     * file in the temporary directory and say what is wrong with it: they are kept, without the
-     * server's path. The JDK's messages ({@code EOFException}, "Unexpected end of ZLIB input
-     * stream", "invalid stored block lengths") are not shown; they are mapped to a plain statement.
-     */
-    static String readable(IOException e) {
-        String m = e.getMessage();
-        if (m != null && m.contains("/.tmp-")) {
-            return m.replaceAll("/\\S*/\\.tmp-[0-9a-f-]+/", "");
-        }
-        if (e instanceof java.io.EOFException || (m != null && m.contains("Unexpected end"))) {
-            return "The upload ends early: the file is truncated. Send the whole file.";
-        }
-        if (e instanceof java.util.zip.ZipException) {
-            return "The upload is not a readable zip or gzip file: it is damaged, or uses encryption or a "
-                    + "compression method other than deflate, which are not supported.";
-        }
-        return "The upload could not be read: it is damaged or not in the format its Content-Type says.";
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.warn("Could not remove {}: {}", dir, e.toString());
         }
     }
 

@@ -42,7 +42,7 @@ final class ImageFolderZip {
             throws IOException {
         ImageDecoder decoder = new ImageDecoder(maxImageDimension);
         DigitImagePreprocessor preprocessor = new DigitImagePreprocessor();
-        TreeMap<String, List<byte[]>> byLabel = new TreeMap<>(DatasetStore::compareLabels);
+        TreeMap<String, List<byte[]>> byLabel = new TreeMap<>(TabularSet::compareLabels);
         long unzipped = 0;
         int entries = 0;
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
@@ -85,7 +85,7 @@ final class ImageFolderZip {
                 byLabel.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(pixels);
             }
         } catch (ZipException e) {
-            throw new InvalidDatasetException(DatasetStore.readable(e));
+            throw new InvalidDatasetException(UploadedImages.readable(e));
         }
         if (byLabel.size() < 2) {
             throw new InvalidDatasetException("The zip needs image files in at least two label folders "

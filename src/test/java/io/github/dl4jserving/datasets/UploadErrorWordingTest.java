@@ -12,21 +12,21 @@ class UploadErrorWordingTest {
 
     @Test
     void jdkMessagesAreMappedAndTheReadersOwnAreKeptWithoutThePath() {
-        assertThat(DatasetStore.readable(new EOFException()))
+        assertThat(UploadedImages.readable(new EOFException()))
                 .contains("truncated")
                 .doesNotContain("EOF");
-        assertThat(DatasetStore.readable(new EOFException("Unexpected end of ZLIB input stream")))
+        assertThat(UploadedImages.readable(new EOFException("Unexpected end of ZLIB input stream")))
                 .contains("truncated")
                 .doesNotContain("ZLIB");
-        assertThat(DatasetStore.readable(new ZipException("encrypted ZIP entry not supported")))
+        assertThat(UploadedImages.readable(new ZipException("encrypted ZIP entry not supported")))
                 .contains("encryption")
                 .doesNotContain("ZIP entry");
-        assertThat(DatasetStore.readable(new ZipException("invalid stored block lengths")))
+        assertThat(UploadedImages.readable(new ZipException("invalid stored block lengths")))
                 .doesNotContain("stored block");
-        assertThat(DatasetStore.readable(new IOException("Not in GZIP format")))
+        assertThat(UploadedImages.readable(new IOException("Not in GZIP format")))
                 .isEqualTo("The upload could not be read: it is damaged or not in the format its Content-Type says.");
-        assertThat(DatasetStore.readable(new IOException())).doesNotContain("IOException");
-        assertThat(DatasetStore.readable(new IOException(
+        assertThat(UploadedImages.readable(new IOException())).doesNotContain("IOException");
+        assertThat(UploadedImages.readable(new IOException(
                         "/srv/models/.datasets/.tmp-0f1e2d3c-aaaa-bbbb-cccc-000011112222/images.idx is not an IDX image "
                                 + "file (magic 0x0)")))
                 .isEqualTo("images.idx is not an IDX image file (magic 0x0)");
