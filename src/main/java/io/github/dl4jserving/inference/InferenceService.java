@@ -18,10 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -45,6 +42,7 @@ public class InferenceService implements AutoCloseable {
     private final ImageAnswers images;
     private final TabularAnswers tables;
     private final GeneratorAnswers generators;
+    private final JsonRoutes jsonRoutes;
 
     public InferenceService(
             ModelRegistry registry,
@@ -68,6 +66,7 @@ public class InferenceService implements AutoCloseable {
                 tracing);
         this.tables = new TabularAnswers(versions, settings.maxBatch());
         this.generators = new GeneratorAnswers(versions, settings.maxBatch());
+        this.jsonRoutes = new JsonRoutes(this, settings);
     }
 
     /**
@@ -131,67 +130,7 @@ public class InferenceService implements AutoCloseable {
      * the caller encodes as it likes.
      */
     public Object predictJson(String model, Integer version, Object body, Integer k, double threshold) {
-        Map<?, ?> request = JsonValues.object(body);
-        Object named = request.get("model");
-        if (named != null && !(named instanceof String)) {
-            throw new InvalidInputException("model", "model must be a string naming a model.");
-        }
-        String name = firstNonEmpty(model, (String) named);
-        ModelKind kind;
-        Integer resolved = version;
-        if (name != null) {
-            // Resolved once: the version whose kind chose the route is the one that answers.
-            ModelDescriptor target = describe(name, version);
-            kind = target.kind();
-            resolved = target.version();
-        } else {
-            kind = JsonRequests.guessKind(request);
-        }
-        if (kind == ModelKind.IMAGE_CLASSIFIER) {
-            return classifyImages(
-                    firstNonEmpty(name, settings.defaultImageModel()), resolved, JsonRequests.images(request), k);
-        }
-        if (kind == ModelKind.IMAGE_GENERATOR) {
-            return generateJson(firstNonEmpty(name, settings.defaultGeneratorModel()), resolved, request);
-        }
-        List<Object> rows = JsonRequests.rows(request);
-        List<String> fields = IntStream.range(0, rows.size())
-                .mapToObj(i -> JsonRequests.rowField(request, i))
-                .toList();
-        return kind == ModelKind.TABULAR_REGRESSOR
-                ? regressRows(name, resolved, rows, fields)
-                : classifyRows(firstNonEmpty(name, settings.defaultTabularModel()), resolved, rows, fields, threshold);
-    }
-
-    private Answers.GeneratedDigits generateJson(String name, Integer version, Map<?, ?> request) {
-        for (Object key : request.keySet()) {
-            if (!JsonRequests.GENERATOR_FIELDS.contains(key)) {
-                throw new InvalidInputException(
-                        String.valueOf(key),
-                        "A generator request takes "
-                                + JsonRequests.GENERATOR_FIELDS + ", not '" + key + "'. Send images or table rows to a "
-                                + "classifier.");
-            }
-        }
-        if (request.containsKey("interpolate")) {
-            for (String other : List.of("z", "count", "seed")) {
-                if (request.containsKey(other)) {
-                    throw new InvalidInputException(
-                            other, "A latent walk takes its ends from interpolate; leave out '" + other + "'.");
-                }
-            }
-            return interpolate(name, version, request.get("interpolate"));
-        }
-        if (request.containsKey("z")) {
-            return generate(name, version, JsonRequests.latent(request.get("z")));
-        }
-        int count = request.containsKey("count")
-                ? (int) JsonValues.wholeNumber(request.get("count"), "count", Integer.MAX_VALUE)
-                : 16;
-        long seed = request.containsKey("seed")
-                ? JsonValues.wholeNumber(request.get("seed"), "seed", 1L << 53)
-                : ThreadLocalRandom.current().nextLong(1L << 31);
-        return generate(name, version, count, seed);
+        return jsonRoutes.predict(model, version, body, k, threshold);
     }
 
     /** Decodes, prepares and classifies images of digits, one prediction per image, in order. */
@@ -337,14 +276,5 @@ public class InferenceService implements AutoCloseable {
     /** "an image-classifier", "a tabular-classifier". */
     static String withArticle(String noun) {
         return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
-    }
-
-    private static String firstNonEmpty(String... values) {
-        for (String v : values) {
-            if (v != null && !v.isEmpty()) {
-                return v;
-            }
-        }
-        return null;
     }
 }

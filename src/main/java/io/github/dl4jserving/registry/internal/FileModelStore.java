@@ -6,11 +6,9 @@ import io.github.dl4jserving.registry.ModelName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +17,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.springframework.util.FileSystemUtils;
 
@@ -98,10 +95,10 @@ public class FileModelStore extends BaseModelStore {
             Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
             try {
                 Files.createDirectories(modelDir);
-                copyTree(seedStore.versionDir(seed.name(), seed.version()), tmp);
+                FileSystemUtils.copyRecursively(seedStore.versionDir(seed.name(), seed.version()), tmp);
                 Path target = modelDir.resolve(Integer.toString(seed.version()));
                 try {
-                    publish(tmp, target);
+                    StoreFiles.publish(tmp, target);
                 } catch (IOException e) {
                     if (Files.exists(target)) {
                         continue; // another replica seeded it a moment ago
@@ -119,19 +116,6 @@ public class FileModelStore extends BaseModelStore {
             }
         }
         return copied;
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.sorted().toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 
     @Override
@@ -212,17 +196,7 @@ public class FileModelStore extends BaseModelStore {
     @Override
     public WrittenVersion writeNewVersion(
             ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer) throws IOException {
-        return writeVersion(descriptor, zip -> writeModel(zip, network, normalizer), (dir, versioned) -> {});
-    }
-
-    /** Writes {@code network}, and {@code normalizer} when there is one, to {@code zip}. */
-    static void writeModel(Path zip, MultiLayerNetwork network, DataNormalization normalizer) throws IOException {
-        ModelSerializer.writeModel(network, zip.toFile(), false);
-        if (normalizer != null) {
-            // writeModel(..., normalizer) fails in 1.0.0-M2.1 (deeplearning4j#10154): the normalizer
-            // serializer closes the zip stream under it. Adding it afterwards works.
-            ModelSerializer.addNormalizerToModel(zip.toFile(), normalizer);
-        }
+        return writeVersion(descriptor, zip -> StoreFiles.writeModel(zip, network, normalizer), (dir, versioned) -> {});
     }
 
     @Override
@@ -232,7 +206,7 @@ public class FileModelStore extends BaseModelStore {
     }
 
     private synchronized WrittenVersion writeVersion(
-            ModelDescriptor descriptor, ZipWriter writeZip, VersionValidator validate) throws IOException {
+            ModelDescriptor descriptor, StoreFiles.ZipWriter writeZip, VersionValidator validate) throws IOException {
         String name = descriptor.name();
         checkWritable("add a version of '" + name + "'");
         Path modelDir = modelDir(name);
@@ -254,7 +228,7 @@ public class FileModelStore extends BaseModelStore {
             }
             validate.check(tmp, versioned);
             Path target = modelDir.resolve(Integer.toString(versioned.version()));
-            publish(tmp, target);
+            StoreFiles.publish(tmp, target);
             recordVersion(name, versioned.version());
             written = true;
             return new WrittenVersion(versioned, target);
@@ -267,12 +241,6 @@ public class FileModelStore extends BaseModelStore {
         }
     }
 
-    /** Writes a model file. */
-    @FunctionalInterface
-    interface ZipWriter {
-        void write(Path zip) throws IOException;
-    }
-
     @Override
     public synchronized void pinDefault(String name, int version) throws IOException {
         checkWritable("change the default of '" + name + "'");
@@ -280,7 +248,7 @@ public class FileModelStore extends BaseModelStore {
         Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
         try {
             Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
-            moveIntoPlace(tmp, modelDir.resolve(DEFAULT_FILE));
+            StoreFiles.moveIntoPlace(tmp, modelDir.resolve(DEFAULT_FILE));
         } catch (IOException e) {
             StorageException.throwIfStorage("the default of '" + name + "'", e, root);
             throw e;
@@ -295,7 +263,7 @@ public class FileModelStore extends BaseModelStore {
         checkWritable("delete a version of '" + name + "'");
         Path dir = versionDir(name, version);
         Path trash = modelDir(name).resolve(".deleted-" + UUID.randomUUID());
-        moveIntoPlace(dir, trash);
+        StoreFiles.moveIntoPlace(dir, trash);
         FileSystemUtils.deleteRecursively(trash);
     }
 
@@ -312,22 +280,6 @@ public class FileModelStore extends BaseModelStore {
         }
     }
 
-    /** Renames a finished temporary version directory to its number, never over an existing one. */
-    private static void publish(Path tmp, Path target) throws IOException {
-        if (Files.exists(target)) {
-            throw new IOException(target + " appeared while this version was written (another writer?); try again");
-        }
-        moveIntoPlace(tmp, target);
-    }
-
-    static void moveIntoPlace(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
     /**
      * One more than any version this model ever had: the highest on disk, or the highest recorded
      * in {@code .last-version}, which outlives deleted versions so their numbers are never reused.
@@ -338,23 +290,11 @@ public class FileModelStore extends BaseModelStore {
                 .mapToInt(StoredVersion::version)
                 .max()
                 .orElse(0);
-        int recorded = 0;
-        try {
-            Path file = modelDir(name).resolve(LAST_VERSION_FILE);
-            if (Files.isRegularFile(file)) {
-                recorded = Integer.parseInt(
-                        Files.readString(file, StandardCharsets.UTF_8).trim());
-            }
-        } catch (IOException | NumberFormatException e) {
-            // no usable record: the directories decide
-        }
+        int recorded = StoreFiles.readNumber(modelDir(name).resolve(LAST_VERSION_FILE));
         return Math.max(onDisk, recorded) + 1;
     }
 
     private void recordVersion(String name, int version) throws IOException {
-        Path modelDir = modelDir(name);
-        Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
-        Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
-        moveIntoPlace(tmp, modelDir.resolve(LAST_VERSION_FILE));
+        StoreFiles.writeNumber(modelDir(name).resolve(LAST_VERSION_FILE), version);
     }
 }

@@ -62,7 +62,7 @@ final class S3Cache {
     synchronized void install(Path tmp, String stamp, Path dir) throws IOException {
         Files.writeString(tmp.resolve(STAMP_FILE), stamp, StandardCharsets.UTF_8);
         FileSystemUtils.deleteRecursively(dir);
-        FileModelStore.moveIntoPlace(tmp, dir);
+        StoreFiles.moveIntoPlace(tmp, dir);
     }
 
     synchronized void delete(Path dir) throws IOException {

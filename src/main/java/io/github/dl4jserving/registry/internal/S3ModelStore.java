@@ -176,8 +176,7 @@ public class S3ModelStore extends BaseModelStore {
     @Override
     public WrittenVersion writeNewVersion(
             ModelDescriptor descriptor, MultiLayerNetwork network, DataNormalization normalizer) throws IOException {
-        return writeVersion(
-                descriptor, zip -> FileModelStore.writeModel(zip, network, normalizer), (dir, versioned) -> {});
+        return writeVersion(descriptor, zip -> StoreFiles.writeModel(zip, network, normalizer), (dir, versioned) -> {});
     }
 
     @Override
@@ -187,8 +186,7 @@ public class S3ModelStore extends BaseModelStore {
     }
 
     private WrittenVersion writeVersion(
-            ModelDescriptor descriptor, FileModelStore.ZipWriter writeZip, VersionValidator validate)
-            throws IOException {
+            ModelDescriptor descriptor, StoreFiles.ZipWriter writeZip, VersionValidator validate) throws IOException {
         String name = descriptor.name();
         checkWritable("add a version of '" + name + "'");
         Path tmp = cache.newTemp(name);

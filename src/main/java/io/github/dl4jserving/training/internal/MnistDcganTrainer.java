@@ -14,14 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,28 +121,19 @@ public class MnistDcganTrainer implements Trainer {
                     "batchSize " + batchSize + " is larger than the " + examples + " training images used.");
         }
         GeneratorJudge judge = GeneratorJudge.forTestImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
-        INDArray gridNoise = noise(seed + 11, 64);
+        INDArray gridNoise = DcganRun.noise(seed + 11, 64);
         int scored = scoredSamples(examples, train.count());
-        INDArray judgeNoise = noise(seed + 13, scored);
+        INDArray judgeNoise = DcganRun.noise(seed + 13, scored);
         Checkpoints checkpoints = progress.checkpoints();
         Optional<Path> resume = checkpoints.resumePoint();
 
-        Nd4j.getRandom().setSeed(seed);
-        MultiLayerNetwork generator = new MultiLayerNetwork(DcganNetworks.generatorConfiguration(seed, learningRate));
-        generator.init();
-        MultiLayerNetwork discriminator;
-        MultiLayerNetwork stacked;
+        DcganRun run;
         GanState state;
         if (resume.isPresent()) {
             Path from = resume.get();
             state = GanState.read(from);
             state.checkSame(seed, batchSize, learningRate, examples);
-            discriminator = ModelSerializer.restoreMultiLayerNetwork(
-                    from.resolve("discriminator.zip").toFile(), true);
-            stacked = ModelSerializer.restoreMultiLayerNetwork(
-                    from.resolve("stacked.zip").toFile(), true);
-            // Last: building and restoring networks reseeds ND4J's generator.
-            Nd4j.getRandom().setStates(state.randomRoot(), state.randomNode());
+            run = DcganRun.resume(from, state, learningRate, batchSize);
             progress.resumed(state.epoch(), state.iteration(), state.history());
             log.info(
                     "mnist-dcgan resumes from {}: epoch {}, iteration {}, {} s trained",
@@ -157,10 +142,7 @@ public class MnistDcganTrainer implements Trainer {
                     state.iteration(),
                     state.trainingNanos() / 1_000_000_000L);
         } else {
-            discriminator = new MultiLayerNetwork(DcganNetworks.discriminatorConfiguration(seed, learningRate));
-            discriminator.init();
-            stacked = DcganNetworks.stack(generator, discriminator, seed, learningRate);
-            Nd4j.getRandom().setSeed(seed);
+            run = DcganRun.start(seed, learningRate, batchSize);
             state = GanState.start(seed, batchSize, learningRate, examples);
         }
 
@@ -170,13 +152,11 @@ public class MnistDcganTrainer implements Trainer {
         long lastCheckpoint = sittingStart;
         long iterationsPerEpoch = examples / batchSize;
         boolean outOfTime = trainedBefore >= budget.toNanos();
-        INDArray realLabels = Nd4j.ones(DataType.FLOAT, batchSize, 1);
-        INDArray labels = Nd4j.vstack(realLabels, Nd4j.zeros(DataType.FLOAT, batchSize, 1));
         GeneratorJudge.Scores scores = null; // of scoredImages, made by the generator at iteration scoredAt
         INDArray scoredImages = null;
         long scoredAt = -1;
         for (int epoch = state.epoch(); epoch <= epochs && !outOfTime; epoch++) {
-            int[] order = epochOrder(examples, seed, epoch);
+            int[] order = DcganRun.epochOrder(examples, seed, epoch);
             boolean continuing = epoch == state.epoch();
             double dSum = continuing ? state.dSum() : 0;
             double gSum = continuing ? state.gSum() : 0;
@@ -184,16 +164,9 @@ public class MnistDcganTrainer implements Trainer {
             long iteration = state.iteration();
             for (int from = continuing ? state.from() : 0; from + batchSize <= order.length; from += batchSize) {
                 FitLoop.stopIfCancelled(progress);
-                INDArray real = realBatch(train, order, from, batchSize);
-                INDArray fake = stacked.feedForwardToLayer(
-                                DcganNetworks.GENERATOR_LAYERS - 1, Nd4j.randn(DataType.FLOAT, batchSize, LATENT), true)
-                        .get(DcganNetworks.GENERATOR_LAYERS);
-                discriminator.fit(new DataSet(Nd4j.concat(0, real, fake), labels));
-                double dLoss = discriminator.score();
-                DcganNetworks.copyDiscriminatorInto(stacked, discriminator);
-
-                stacked.fit(new DataSet(Nd4j.randn(DataType.FLOAT, batchSize, LATENT), realLabels));
-                double gLoss = stacked.score();
+                double[] losses = run.step(DcganRun.realBatch(train, order, from, batchSize));
+                double dLoss = losses[0];
+                double gLoss = losses[1];
                 dSum += dLoss;
                 gSum += gLoss;
                 batches++;
@@ -228,7 +201,7 @@ public class MnistDcganTrainer implements Trainer {
                     break;
                 }
                 if (checkpoints.due(lastCheckpoint) && from + 2 * batchSize <= order.length) {
-                    save(checkpoints, state, discriminator, stacked);
+                    run.save(checkpoints, state);
                     lastCheckpoint = System.nanoTime();
                 }
             }
@@ -237,33 +210,31 @@ public class MnistDcganTrainer implements Trainer {
             }
             Map<String, Double> val = new LinkedHashMap<>();
             val.put("discriminator_loss", dSum / Math.max(1, batches));
-            DcganNetworks.copyGeneratorOut(stacked, generator);
-            scoredImages = generator.output(judgeNoise, false);
+            scoredImages = run.generate(judgeNoise);
             scores = judge.score(scoredImages);
             scoredAt = state.iteration();
             val.put("inception_score", scores.inceptionScore());
             val.put("frechet_distance", scores.frechetDistance());
             val.put("largest_class_share", scores.largestClassShare());
-            progress.samples(epoch, SampleGrid.of(generator.output(gridNoise, false), 8, 8, 2));
+            progress.samples(epoch, SampleGrid.of(run.generate(gridNoise), 8, 8, 2));
             log.info("mnist-dcgan epoch {}: {}", epoch, val);
             double epochLoss = gSum / Math.max(1, batches);
             progress.epoch(epoch, epochLoss, val);
             state = state.epochDone(epoch, epochLoss, val);
             if (checkpoints.enabled()) {
-                save(checkpoints, state, discriminator, stacked);
+                run.save(checkpoints, state);
                 lastCheckpoint = System.nanoTime();
             }
         }
-        DcganNetworks.copyGeneratorOut(stacked, generator);
-        stacked.close();
+        MultiLayerNetwork generator = run.finish();
 
         if (scoredAt != state.iteration()) { // trained past the last epoch's scores, or none this sitting
             scoredImages = generator.output(judgeNoise, false);
             scores = judge.score(scoredImages);
         }
         Map<String, Double> metrics = new LinkedHashMap<>(scores.metrics());
-        metrics.putAll(heldOutMetrics(discriminator, test, scoredImages));
-        discriminator.close();
+        metrics.putAll(run.heldOutMetrics(test, scoredImages));
+        run.close();
         metrics.put("final_discriminator_loss", state.dLoss());
         metrics.put("final_generator_loss", state.gLoss());
         metrics.put("training_images_seen", (double) state.imagesSeen());
@@ -312,66 +283,5 @@ public class MnistDcganTrainer implements Trainer {
                                 state.iteration(),
                                 state.imagesSeen(),
                                 state.epochsDone())));
-    }
-
-    /** {@code n} latent vectors from a generator of their own, so that scoring draws nothing from ND4J's. */
-    static INDArray noise(long seed, int n) {
-        Random random = new Random(seed);
-        float[] z = new float[n * LATENT];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) random.nextGaussian();
-        }
-        return Nd4j.create(z, new long[] {n, LATENT}, DataType.FLOAT);
-    }
-
-    /** The order of the training images in {@code epoch}: a function of the seed and the epoch alone. */
-    static int[] epochOrder(int examples, long seed, int epoch) {
-        return MnistSamples.shuffled(examples, new Random(seed * 1_000_003L + epoch));
-    }
-
-    private static void save(
-            Checkpoints checkpoints, GanState state, MultiLayerNetwork discriminator, MultiLayerNetwork stacked)
-            throws IOException {
-        GanState saved =
-                state.withRandom(Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState());
-        Path dir = checkpoints.save(state.iteration(), tmp -> {
-            ModelSerializer.writeModel(
-                    discriminator, tmp.resolve("discriminator.zip").toFile(), true);
-            ModelSerializer.writeModel(stacked, tmp.resolve("stacked.zip").toFile(), true);
-            saved.write(tmp);
-        });
-        log.info("mnist-dcgan checkpoint {} (epoch {}, iteration {})", dir, state.epoch(), state.iteration());
-    }
-
-    /**
-     * The discriminator's mean output on held-out test images and on as many generated ones (those
-     * the judge scored): a generator that fools it pulls the second towards the first.
-     */
-    private static Map<String, Double> heldOutMetrics(
-            MultiLayerNetwork discriminator, MnistIdxReader.IdxImages test, INDArray fake) {
-        int n = (int) fake.size(0);
-        int[] idx = IntStream.range(0, n).toArray();
-        double real = discriminator
-                .output(realBatch(test, idx, 0, n), false)
-                .meanNumber()
-                .doubleValue();
-        double fakeScore = discriminator.output(fake, false).meanNumber().doubleValue();
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("discriminator_mean_on_test_images", real);
-        m.put("discriminator_mean_on_generated", fakeScore);
-        return m;
-    }
-
-    /** Images {@code order[from..from+n)} as [n, 1, 28, 28] in [-1, 1], the generator's tanh range. */
-    static INDArray realBatch(MnistIdxReader.IdxImages images, int[] order, int from, int n) {
-        int size = images.rows() * images.cols();
-        float[] buffer = new float[n * size];
-        for (int r = 0; r < n; r++) {
-            byte[] px = images.pixels()[order[from + r]];
-            for (int p = 0; p < size; p++) {
-                buffer[r * size + p] = (px[p] & 0xFF) / 127.5f - 1f;
-            }
-        }
-        return Nd4j.create(buffer, new long[] {n, 1, images.rows(), images.cols()}, DataType.FLOAT);
     }
 }

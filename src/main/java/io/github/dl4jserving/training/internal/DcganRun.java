@@ -1,0 +1,167 @@
+package io.github.dl4jserving.training.internal;
+
+import io.github.dl4jserving.datasets.MnistIdxReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three networks of one DCGAN run kept in step: the generator, the discriminator, and the two
+ * stacked, whose discriminator half is refreshed from the discriminator after each of its updates.
+ * Started new or restored from a checkpoint with ND4J's random state exactly as the uninterrupted
+ * run would have it, so that a resumed run ends with the same weights.
+ */
+final class DcganRun {
+    private static final Logger log = LoggerFactory.getLogger(DcganRun.class);
+    static final int LATENT = MnistDcganTrainer.LATENT;
+
+    private final MultiLayerNetwork generator;
+    private final MultiLayerNetwork discriminator;
+    private final MultiLayerNetwork stacked;
+    private final INDArray realLabels;
+    private final INDArray labels;
+
+    private DcganRun(
+            MultiLayerNetwork generator, MultiLayerNetwork discriminator, MultiLayerNetwork stacked, int batchSize) {
+        this.generator = generator;
+        this.discriminator = discriminator;
+        this.stacked = stacked;
+        this.realLabels = Nd4j.ones(DataType.FLOAT, batchSize, 1);
+        this.labels = Nd4j.vstack(realLabels, Nd4j.zeros(DataType.FLOAT, batchSize, 1));
+    }
+
+    /** A new run: the networks initialised from {@code seed}. */
+    static DcganRun start(long seed, double learningRate, int batchSize) {
+        MultiLayerNetwork generator = generator(seed, learningRate);
+        MultiLayerNetwork discriminator =
+                new MultiLayerNetwork(DcganNetworks.discriminatorConfiguration(seed, learningRate));
+        discriminator.init();
+        MultiLayerNetwork stacked = DcganNetworks.stack(generator, discriminator, seed, learningRate);
+        Nd4j.getRandom().setSeed(seed);
+        return new DcganRun(generator, discriminator, stacked, batchSize);
+    }
+
+    /** The run saved in checkpoint {@code from}, with ND4J's random state as {@code state} recorded it. */
+    static DcganRun resume(Path from, GanState state, double learningRate, int batchSize) throws IOException {
+        MultiLayerNetwork generator = generator(state.seed(), learningRate);
+        MultiLayerNetwork discriminator = ModelSerializer.restoreMultiLayerNetwork(
+                from.resolve("discriminator.zip").toFile(), true);
+        MultiLayerNetwork stacked = ModelSerializer.restoreMultiLayerNetwork(
+                from.resolve("stacked.zip").toFile(), true);
+        // Last: building and restoring networks reseeds ND4J's generator.
+        Nd4j.getRandom().setStates(state.randomRoot(), state.randomNode());
+        return new DcganRun(generator, discriminator, stacked, batchSize);
+    }
+
+    /** The generator's own network, which the stacked one is trained in place of; seeded as a new run's. */
+    private static MultiLayerNetwork generator(long seed, double learningRate) {
+        Nd4j.getRandom().setSeed(seed);
+        MultiLayerNetwork generator = new MultiLayerNetwork(DcganNetworks.generatorConfiguration(seed, learningRate));
+        generator.init();
+        return generator;
+    }
+
+    /**
+     * One iteration on a batch of {@code real} images: the discriminator on them and as many
+     * generated ones, then the generator through the stacked network. Returns the two losses.
+     */
+    double[] step(INDArray real) {
+        int batchSize = (int) real.size(0);
+        INDArray fake = stacked.feedForwardToLayer(
+                        DcganNetworks.GENERATOR_LAYERS - 1, Nd4j.randn(DataType.FLOAT, batchSize, LATENT), true)
+                .get(DcganNetworks.GENERATOR_LAYERS);
+        discriminator.fit(new DataSet(Nd4j.concat(0, real, fake), labels));
+        double dLoss = discriminator.score();
+        DcganNetworks.copyDiscriminatorInto(stacked, discriminator);
+
+        stacked.fit(new DataSet(Nd4j.randn(DataType.FLOAT, batchSize, LATENT), realLabels));
+        return new double[] {dLoss, stacked.score()};
+    }
+
+    /** The generator's digits for latent vectors {@code z}, with the weights trained so far. */
+    INDArray generate(INDArray z) {
+        DcganNetworks.copyGeneratorOut(stacked, generator);
+        return generator.output(z, false);
+    }
+
+    /** Saves the networks with their updater state and {@code state} as a checkpoint. */
+    void save(Checkpoints checkpoints, GanState state) throws IOException {
+        GanState saved =
+                state.withRandom(Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState());
+        Path dir = checkpoints.save(state.iteration(), tmp -> {
+            ModelSerializer.writeModel(
+                    discriminator, tmp.resolve("discriminator.zip").toFile(), true);
+            ModelSerializer.writeModel(stacked, tmp.resolve("stacked.zip").toFile(), true);
+            saved.write(tmp);
+        });
+        log.info("mnist-dcgan checkpoint {} (epoch {}, iteration {})", dir, state.epoch(), state.iteration());
+    }
+
+    /**
+     * The discriminator's mean output on held-out test images and on as many generated ones (those
+     * the judge scored): a generator that fools it pulls the second towards the first.
+     */
+    Map<String, Double> heldOutMetrics(MnistIdxReader.IdxImages test, INDArray fake) {
+        int n = (int) fake.size(0);
+        int[] idx = IntStream.range(0, n).toArray();
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("discriminator_mean_on_test_images", mean(discriminator.output(realBatch(test, idx, 0, n), false)));
+        m.put("discriminator_mean_on_generated", mean(discriminator.output(fake, false)));
+        return m;
+    }
+
+    private static double mean(INDArray a) {
+        return a.meanNumber().doubleValue();
+    }
+
+    /** The trained generator, the stacked network released; the run is over. */
+    MultiLayerNetwork finish() {
+        DcganNetworks.copyGeneratorOut(stacked, generator);
+        stacked.close();
+        return generator;
+    }
+
+    /** Releases the discriminator, after {@link #finish} and the held-out metrics. */
+    void close() {
+        discriminator.close();
+    }
+
+    /** {@code n} latent vectors from a generator of their own, so that scoring draws nothing from ND4J's. */
+    static INDArray noise(long seed, int n) {
+        Random random = new Random(seed);
+        float[] z = new float[n * LATENT];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) random.nextGaussian();
+        }
+        return Nd4j.create(z, new long[] {n, LATENT}, DataType.FLOAT);
+    }
+
+    /** The order of the training images in {@code epoch}: a function of the seed and the epoch alone. */
+    static int[] epochOrder(int examples, long seed, int epoch) {
+        return MnistSamples.shuffled(examples, new Random(seed * 1_000_003L + epoch));
+    }
+
+    /** Images {@code order[from..from+n)} as [n, 1, 28, 28] in [-1, 1], the generator's tanh range. */
+    static INDArray realBatch(MnistIdxReader.IdxImages images, int[] order, int from, int n) {
+        int size = images.rows() * images.cols();
+        float[] buffer = new float[n * size];
+        for (int r = 0; r < n; r++) {
+            byte[] px = images.pixels()[order[from + r]];
+            for (int p = 0; p < size; p++) {
+                buffer[r * size + p] = (px[p] & 0xFF) / 127.5f - 1f;
+            }
+        }
+        return Nd4j.create(buffer, new long[] {n, 1, images.rows(), images.cols()}, DataType.FLOAT);
+    }
+}
