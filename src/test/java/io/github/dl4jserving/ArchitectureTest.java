@@ -1,6 +1,7 @@
 package io.github.dl4jserving;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -13,6 +14,12 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
 
@@ -83,6 +90,33 @@ class ArchitectureTest {
                     ROOT + "inference..",
                     ROOT + "training..",
                     ROOT + "web..");
+
+    /**
+     * No source file of the service is over 300 lines: a class that grows past it holds more than one
+     * idea, and the next person to change it pays for that.
+     */
+    @Test
+    void noMainSourceFileIsOver300Lines() throws IOException {
+        List<String> over;
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            over = files.filter(f -> f.toString().endsWith(".java"))
+                    .map(ArchitectureTest::lineCount)
+                    .filter(c -> c.lines() > 300)
+                    .map(c -> c.file() + " (" + c.lines() + " lines)")
+                    .toList();
+        }
+        assertThat(over).as("split these along their seams").isEmpty();
+    }
+
+    private record LineCount(Path file, long lines) {}
+
+    private static LineCount lineCount(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return new LineCount(file, lines.count());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** The module of a class: the first package below the root, or "" for the root itself. */
     static String module(JavaClass c) {
