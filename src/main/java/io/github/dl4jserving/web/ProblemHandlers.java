@@ -47,7 +47,9 @@ class ProblemHandlers extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> refused(ServiceException e) {
         rejections.count(e);
         if (e.logged()) {
-            log.warn("{}", e.getMessage(), e.getCause());
+            // one line at WARN (a store outage could otherwise log a stack per request); the cause at DEBUG
+            log.warn("{}", e.getMessage());
+            log.debug("Cause of: {}", e.getMessage(), e.getCause());
         }
         ProblemDetail p = ProblemDetail.forStatusAndDetail(e.status(), e.getMessage());
         p.setTitle(e.title());
