@@ -4,12 +4,13 @@ import io.github.dl4jserving.datasets.DatasetSettings;
 import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InferenceSettings;
+import io.github.dl4jserving.inference.internal.InferenceMetrics;
+import io.github.dl4jserving.inference.internal.InferenceTracing;
+import io.github.dl4jserving.inference.internal.VersionQueues;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.internal.FileModelStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.tracing.Tracer;
 import java.time.Duration;
-import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.util.unit.DataSize;
 
 /** The registry over the committed {@code models/} and an inference service on it, shared per test JVM. */
@@ -31,13 +32,19 @@ public final class ShippedModels {
 
     /** An inference service on {@code registry} with the service's settings and batches of up to {@code maxBatch}. */
     public static InferenceService inference(ModelRegistry registry, int maxBatch) {
+        InferenceMetrics metrics = new InferenceMetrics(new SimpleMeterRegistry());
         InferenceService inference = new InferenceService(
                 registry,
                 settings(),
                 datasetSettings(),
-                new BatchingSettings(maxBatch, Duration.ZERO, 256),
-                new SimpleMeterRegistry(),
-                new StaticListableBeanFactory().getBeanProvider(Tracer.class));
+                new VersionQueues(
+                        registry,
+                        new BatchingSettings(maxBatch, Duration.ZERO, 256),
+                        null,
+                        metrics,
+                        InferenceTracing.OFF),
+                metrics,
+                InferenceTracing.OFF);
         inference.warmUpDefaults();
         return inference;
     }

@@ -14,14 +14,9 @@ import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistryEvent;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.tracing.Tracer;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -32,9 +27,7 @@ import org.springframework.stereotype.Service;
  * outcome are recorded per model and version.
  */
 @Service
-public class InferenceService implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(InferenceService.class);
-
+public class InferenceService {
     private final ModelRegistry registry;
     private final InferenceSettings settings;
     private final InferenceMetrics metrics;
@@ -44,21 +37,21 @@ public class InferenceService implements AutoCloseable {
     private final GeneratorAnswers generators;
     private final JsonRoutes jsonRoutes;
 
+    /**
+     * Wires the service's own parts (per-kind answers, JSON routing) on the collaborators the module's
+     * configuration builds: the version queues with their lifecycle thread, the metrics, the tracing.
+     */
     public InferenceService(
             ModelRegistry registry,
             InferenceSettings settings,
             DatasetSettings datasets,
-            BatchingSettings batching,
-            MeterRegistry meters,
-            ObjectProvider<Tracer> tracer) {
+            VersionQueues versions,
+            InferenceMetrics metrics,
+            InferenceTracing tracing) {
         this.registry = registry;
         this.settings = settings;
-        this.metrics = new InferenceMetrics(meters);
-        if (settings.workersPerModel() != null) {
-            log.warn("dl4j-serving.workers-per-model is deprecated; set dl4j-serving.batching.workers instead");
-        }
-        InferenceTracing tracing = new InferenceTracing(tracer.getIfAvailable(() -> Tracer.NOOP));
-        this.versions = new VersionQueues(registry, batching, settings.workersPerModel(), metrics, tracing);
+        this.metrics = metrics;
+        this.versions = versions;
         this.images = new ImageAnswers(
                 versions,
                 new DigitImages(datasets.maxImageDimension(), datasets.maxRequestPixels()),
@@ -76,11 +69,6 @@ public class InferenceService implements AutoCloseable {
     @EventListener
     public void on(RegistryEvent event) {
         versions.on(event);
-    }
-
-    @Override
-    public void close() {
-        versions.close();
     }
 
     /**
