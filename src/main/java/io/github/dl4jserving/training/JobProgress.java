@@ -72,7 +72,6 @@ final class JobProgress {
      */
     JobEvent iteration(int epochNumber, long iterationNumber, double iterationLoss, double fraction, boolean heard) {
         long now = System.nanoTime();
-        Map<String, Object> d = new LinkedHashMap<>();
         synchronized (this) {
             epoch = epochNumber;
             iteration = iterationNumber;
@@ -84,13 +83,14 @@ final class JobProgress {
                 return null;
             }
             lastProgressEvent = now;
+            Map<String, Object> d = new LinkedHashMap<>();
             d.put("epoch", epochNumber);
             d.put("iteration", iterationNumber);
             d.put("loss", iterationLoss);
             d.put("progress", progress);
             d.put("etaSeconds", eta);
+            return new JobEvent("progress", d);
         }
-        return new JobEvent("progress", d);
     }
 
     /** Records a finished epoch, timed from the one before; returns its {@code epoch} event. */
