@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -60,18 +61,26 @@ class TracingTest extends RunningServer {
     }
 
     private static SpanData await(String name, String traceId) throws InterruptedException {
+        return await(s ->
+                s.getName().equals(name) && (traceId == null || s.getTraceId().equals(traceId)));
+    }
+
+    /**
+     * Waits for a span: the batch worker records its spans after it has handed out the answers,
+     * so they can reach the exporter after the client has its response.
+     */
+    private static SpanData await(Predicate<SpanData> which) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
             for (SpanData s : SPANS) {
-                if (s.getName().equals(name)
-                        && (traceId == null || s.getTraceId().equals(traceId))) {
+                if (which.test(s)) {
                     return s;
                 }
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no span " + name + " in "
-                + SPANS.stream().map(SpanData::getName).toList());
+        throw new AssertionError(
+                "no such span in " + SPANS.stream().map(SpanData::getName).toList());
     }
 
     @Test
@@ -83,11 +92,8 @@ class TracingTest extends RunningServer {
 
         SpanData decode = await("dl4j.decode", null);
         String traceId = decode.getTraceId();
-        SpanData server = SPANS.stream()
-                .filter(s ->
-                        s.getTraceId().equals(traceId) && s.getParentSpanId().equals("0000000000000000"))
-                .findFirst()
-                .orElseThrow();
+        SpanData server =
+                await(s -> s.getTraceId().equals(traceId) && s.getParentSpanId().equals("0000000000000000"));
         assertThat(server.getName()).containsIgnoringCase("post");
         SpanData queue = await("dl4j.queue", traceId);
         assertThat(decode.getParentSpanId()).isEqualTo(server.getSpanId());
@@ -95,13 +101,10 @@ class TracingTest extends RunningServer {
         assertThat(queue.getStartEpochNanos()).isGreaterThanOrEqualTo(decode.getEndEpochNanos() - 1_000_000);
         assertThat(queue.getEndEpochNanos()).isLessThanOrEqualTo(server.getEndEpochNanos());
 
-        SpanData forward = SPANS.stream()
-                .filter(s -> s.getName().equals("dl4j.forward"))
-                .filter(s -> s.getLinks().stream()
+        SpanData forward = await(s -> s.getName().equals("dl4j.forward")
+                && s.getLinks().stream()
                         .map(LinkData::getSpanContext)
-                        .anyMatch(c -> c.getSpanId().equals(server.getSpanId())))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no forward pass links to the request"));
+                        .anyMatch(c -> c.getSpanId().equals(server.getSpanId())));
         assertThat(forward.getTraceId()).as("a batch has a trace of its own").isNotEqualTo(traceId);
         assertThat(forward.getAttributes().get(AttributeKey.stringKey("model"))).isEqualTo("mnist-mlp@1");
         assertThat(forward.getStartEpochNanos()).isGreaterThanOrEqualTo(queue.getEndEpochNanos() - 1_000_000);
@@ -116,17 +119,8 @@ class TracingTest extends RunningServer {
         HttpResponse<byte[]> r = client.postJson("/jobs", "{\"model\": \"breast-cancer-logreg\"}");
         assertThat(r.statusCode()).isEqualTo(202);
         String id = HttpTestClient.json(r).get("id").asString();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        SpanData server = null;
-        while (server == null && System.nanoTime() < deadline) {
-            server = SPANS.stream()
-                    .filter(s -> s.getParentSpanId().equals("0000000000000000"))
-                    .filter(s -> s.getAttributes().asMap().toString().contains("uri=/jobs"))
-                    .findFirst()
-                    .orElse(null);
-            Thread.sleep(20);
-        }
-        assertThat(server).as("the server span of POST /jobs").isNotNull();
+        SpanData server = await(s -> s.getParentSpanId().equals("0000000000000000")
+                && s.getAttributes().asMap().toString().contains("uri=/jobs"));
         String traceId = server.getTraceId();
         assertThat(output.getOut().lines().filter(l -> l.contains("Queued job " + id)))
                 .singleElement()
