@@ -9,8 +9,10 @@ import org.springframework.core.Ordered;
  * limit or forwarded; the in-flight limit comes last, since it reads the body.
  */
 public final class FilterOrder {
+    /** The {@link RequestStages} event of an inference request, around everything else. */
+    public static final int REQUEST_STAGES = Ordered.HIGHEST_PRECEDENCE;
     /** Security headers on every answer. */
-    public static final int SECURITY_HEADERS = Ordered.HIGHEST_PRECEDENCE;
+    public static final int SECURITY_HEADERS = REQUEST_STAGES + 1;
     /** A malformed query string, parameter or charset: refused before anything reads the request. */
     public static final int MALFORMED_REQUEST = SECURITY_HEADERS + 1;
     /** {@code max-body-size} (and {@code max-dataset-size} for {@link LargeBody} routes). */

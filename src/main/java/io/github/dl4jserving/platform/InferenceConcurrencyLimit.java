@@ -139,6 +139,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
         long start = System.nanoTime();
         try {
             byte[] body = readAll(request, start);
+            RequestStages.read(System.nanoTime() - start);
             return body == null ? tooSlow(request, response) : new ReadBody(request, body, maxParts);
         } catch (PayloadTooLargeException e) {
             rejections.count(Rejection.TOO_LARGE);

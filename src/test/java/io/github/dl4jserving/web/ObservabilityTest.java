@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import tools.jackson.databind.JsonNode;
@@ -63,6 +69,51 @@ class ObservabilityTest extends RunningServer {
         assertThat(sample(scrape, success) - sample(before, success)).isEqualTo(1);
         assertThat(sample(scrape, badInput) - sample(before, badInput)).isEqualTo(1);
         assertThat(sample(scrape, rejected) - sample(before, rejected)).isEqualTo(1);
+    }
+
+    @Test
+    void aFlightRecordingSeesEachInferenceRequestStageByStage() throws Exception {
+        Path file = Files.createTempFile("stages", ".jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("dl4jserving.InferenceRequest").withThreshold(Duration.ZERO);
+            recording.start();
+            assertThat(client.postFiles("/predict", "image", List.of(ServingEndToEndTest.png(0)), "image/png")
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(client.postJson("/predict", ServingEndToEndTest.BENIGN_ROW)
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(client.get("/models").statusCode())
+                    .as("not an inference route")
+                    .isEqualTo(200);
+            recording.stop();
+            recording.dump(file);
+            List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+            assertThat(events).hasSize(2);
+            RecordedEvent image = events.stream()
+                    .filter(e -> e.getDuration("decode").toNanos() > 0)
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(image.getString("path")).isEqualTo("/predict");
+            assertThat(image.getInt("status")).isEqualTo(200);
+            assertThat(image.getLong("batchRows")).isEqualTo(1);
+            long stages = 0;
+            for (String stage : new String[] {"read", "decode", "queue", "forward", "handBack", "write"}) {
+                long nanos = image.getDuration(stage).toNanos();
+                assertThat(nanos).as(stage).isNotNegative();
+                stages += nanos;
+            }
+            assertThat(image.getDuration("read").toNanos()).isPositive();
+            assertThat(image.getDuration("forward").toNanos()).isPositive();
+            assertThat(image.getDuration("write").toNanos()).isPositive();
+            assertThat(stages).isLessThanOrEqualTo(image.getDuration().toNanos());
+            RecordedEvent row =
+                    events.stream().filter(e -> e != image).findFirst().orElseThrow();
+            assertThat(row.getDuration("decode")).isZero();
+            assertThat(row.getDuration("forward").toNanos()).isPositive();
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.dl4jserving.inference.internal;
 
 import io.github.dl4jserving.inference.BatchingSettings;
 import io.github.dl4jserving.inference.ServiceBusyException;
+import io.github.dl4jserving.platform.RequestStages;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.TraceContext;
@@ -14,14 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Dynamic batching for one model version, in the manner of djl-serving's BatchAggregator: each
@@ -32,9 +27,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * already queued is batched. A full queue refuses at once.
  *
  * <p>Each worker keeps its input arrays (one per batch size it has seen, up to
- * {@code maxBatchSize} rows) and takes the network's output in a workspace of its own, so a
- * forward pass allocates no native memory and few Java objects: the rows are copied into the
- * kept input, and the output is copied out before the workspace is reused.
+ * {@code maxBatchSize} rows) and computes a network of dense layers with {@link DenseForward} into
+ * arrays kept per batch size, any other network with DL4J's {@code output} in a workspace of its
+ * own; so a forward pass allocates no native memory and few Java objects: the rows are copied into
+ * the kept input, and the output is copied out before it is reused.
  */
 final class BatchQueue {
     private final String label;
@@ -45,7 +41,7 @@ final class BatchQueue {
     private final DataNormalization normalizer;
     private final LinkedBlockingDeque<Job> queue;
     private final List<Thread> workers = new ArrayList<>();
-    private final List<MultiLayerNetwork> replicas = new ArrayList<>();
+    private final List<Replica> replicas = new ArrayList<>();
     private final Timer queueTime;
     private final Timer forwardTime;
     private final DistributionSummary batchSize;
@@ -75,10 +71,10 @@ final class BatchQueue {
         this.forwardTime = forwardTime;
         this.batchSize = batchSize;
         for (int i = 0; i < settings.workers(); i++) {
-            MultiLayerNetwork replica = i == 0 ? network : network.clone();
+            Replica replica = new Replica(
+                    i == 0 ? network : network.clone(), "batch-out-" + label + "-" + i, width, maxBatchSize);
             replicas.add(replica);
-            Worker state = new Worker(replica, "batch-out-" + label + "-" + i);
-            Thread worker = new Thread(() -> work(state), "batch-" + label + "-" + i);
+            Thread worker = new Thread(() -> work(replica), "batch-" + label + "-" + i);
             worker.setDaemon(true);
             this.workers.add(worker);
         }
@@ -102,7 +98,9 @@ final class BatchQueue {
             throw new ServiceBusyException("The request queue of " + label + " is full. Retry shortly.");
         }
         try {
-            return job.result().get(maxWaitMillis, TimeUnit.MILLISECONDS);
+            Answer answer = job.result().get(maxWaitMillis, TimeUnit.MILLISECONDS);
+            RequestStages.batch(job.arrival(), answer.batchRows(), answer.start(), answer.forwarded());
+            return answer.rows();
         } catch (TimeoutException e) {
             job.result().cancel(false);
             throw new ServiceBusyException(label + " did not answer within " + maxWaitMillis + " ms. Retry shortly.");
@@ -114,15 +112,15 @@ final class BatchQueue {
         }
     }
 
-    private void work(Worker worker) {
+    private void work(Replica replica) {
         try {
-            serve(worker);
+            serve(replica);
         } finally {
-            worker.close();
+            replica.close();
         }
     }
 
-    private void serve(Worker worker) {
+    private void serve(Replica replica) {
         List<Job> batch = new ArrayList<>();
         while (!closing || !queue.isEmpty()) {
             try {
@@ -133,7 +131,7 @@ final class BatchQueue {
                 batch.clear();
                 batch.add(first);
                 collect(batch, first);
-                runBatch(worker, batch);
+                runBatch(replica, batch);
             } catch (InterruptedException e) {
                 break;
             } catch (RuntimeException | Error e) {
@@ -163,7 +161,7 @@ final class BatchQueue {
         }
     }
 
-    private void runBatch(Worker worker, List<Job> batch) {
+    private void runBatch(Replica replica, List<Job> batch) {
         long start = System.nanoTime();
         int rows = 0;
         for (Job j : batch) {
@@ -171,7 +169,7 @@ final class BatchQueue {
             rows += j.rows();
         }
         batchSize.record(rows);
-        INDArray in = worker.input(rows);
+        INDArray in = replica.input(rows);
         try {
             FloatPointer target = (FloatPointer) in.data().addressPointer();
             long offset = 0;
@@ -183,20 +181,21 @@ final class BatchQueue {
             if (normalizer != null) {
                 normalizer.transform(in);
             }
-            try (MemoryWorkspace ws =
-                    Nd4j.getWorkspaceManager().getAndActivateWorkspace(OUTPUT_WORKSPACE, worker.outputWorkspace)) {
-                INDArray result = worker.net.output(in, false, null, null, ws);
-                if (normalizer != null && normalizer.isFitLabel()) {
-                    normalizer.revertLabels(result); // a regressor trained on standardized targets
-                }
-                hand(batch, result, rows);
-            }
+            int batchRows = rows;
+            replica.forward(in, rows, result -> answer(batch, result, batchRows, start));
         } finally {
-            worker.release(in, rows);
+            replica.release(in, rows);
             long end = System.nanoTime();
             forwardTime.record(end - start, TimeUnit.NANOSECONDS);
             traceBatch(batch, start, end);
         }
+    }
+
+    private void answer(List<Job> batch, INDArray result, int rows, long start) {
+        if (normalizer != null && normalizer.isFitLabel()) {
+            normalizer.revertLabels(result); // a regressor trained on standardized targets
+        }
+        hand(batch, result, rows, start, System.nanoTime());
     }
 
     private void traceBatch(List<Job> batch, long start, long end) {
@@ -215,8 +214,11 @@ final class BatchQueue {
         }
     }
 
-    /** Copies each job's output rows out of the workspace into arrays of its own, and completes it. */
-    private static void hand(List<Job> batch, INDArray result, int rows) {
+    /**
+     * Copies each job's output rows out of the workspace into arrays of its own, and completes it
+     * with them and the times its forward pass started and ended.
+     */
+    private static void hand(List<Job> batch, INDArray result, int rows, long start, long forwarded) {
         int outWidth = (int) (result.length() / rows);
         INDArray contiguous = result.ordering() == 'c' && !result.isView() ? result : result.dup('c');
         FloatPointer source = (FloatPointer) contiguous.data().addressPointer();
@@ -228,7 +230,7 @@ final class BatchQueue {
                 source.position(offset).get(mine[r], 0, outWidth);
                 offset += outWidth;
             }
-            j.result().complete(mine);
+            j.result().complete(new Answer(mine, rows, start, forwarded));
         }
         source.position(0);
     }
@@ -244,53 +246,14 @@ final class BatchQueue {
                 return;
             }
         }
-        replicas.forEach(MultiLayerNetwork::close);
+        replicas.forEach(r -> r.net.close());
     }
 
-    private record Job(float[] flat, int rows, long arrival, TraceContext trace, CompletableFuture<float[][]> result) {}
+    private record Job(float[] flat, int rows, long arrival, TraceContext trace, CompletableFuture<Answer> result) {}
 
-    /** Grows from nothing on first use and keeps what it learned: outputs of the batch sizes seen. */
-    private static final WorkspaceConfiguration OUTPUT_WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0)
-            .policyLearning(LearningPolicy.FIRST_LOOP)
-            .policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .build();
-
-    /** One replica's network, its kept input arrays and the id of its output workspace. */
-    private final class Worker {
-        final MultiLayerNetwork net;
-        final String outputWorkspace;
-        private final INDArray[] inputs = new INDArray[maxBatchSize + 1];
-
-        Worker(MultiLayerNetwork net, String outputWorkspace) {
-            this.net = net;
-            this.outputWorkspace = outputWorkspace;
-        }
-
-        /** An input array of {@code rows} rows: kept for batch sizes up to maxBatchSize, fresh above. */
-        INDArray input(int rows) {
-            if (rows < inputs.length) {
-                if (inputs[rows] == null) {
-                    inputs[rows] = Nd4j.create(DataType.FLOAT, rows, width);
-                }
-                return inputs[rows];
-            }
-            return Nd4j.create(DataType.FLOAT, rows, width);
-        }
-
-        void release(INDArray input, int rows) {
-            if (rows >= inputs.length) {
-                input.close();
-            }
-        }
-
-        void close() {
-            for (INDArray input : inputs) {
-                if (input != null) {
-                    input.close();
-                }
-            }
-            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
-        }
-    }
+    /**
+     * A job's output rows, the rows of its batch, and when the batch's forward pass started and ended
+     * ({@link System#nanoTime}).
+     */
+    private record Answer(float[][] rows, int batchRows, long start, long forwarded) {}
 }

@@ -1,5 +1,6 @@
 package io.github.dl4jserving.inference.internal;
 
+import io.github.dl4jserving.platform.RequestStages;
 import io.micrometer.tracing.Link;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;
@@ -27,8 +28,20 @@ public final class InferenceTracing {
         this.tracer = tracer;
     }
 
-    /** Runs {@code decode} in a {@code dl4j.decode} span when the current request is sampled. */
+    /**
+     * Runs {@code decode} in a {@code dl4j.decode} span when the current request is sampled, and
+     * adds its time to the request's {@link RequestStages}.
+     */
     public <T> T decode(int images, Supplier<T> decode) {
+        long start = System.nanoTime();
+        try {
+            return traced(images, decode);
+        } finally {
+            RequestStages.decode(System.nanoTime() - start);
+        }
+    }
+
+    private <T> T traced(int images, Supplier<T> decode) {
         Span parent = sampledCurrentSpan();
         if (parent == null) {
             return decode.get();
