@@ -16,7 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDelay      how long a batch may wait for more requests, counted from the arrival of its
  *                      first request; 0 (the default, as in Triton) batches only what is already queued
  * @param queueCapacity requests that may wait per version; beyond it requests get 503 at once
- * @param workers       network replicas per loaded version, each with its own batching worker (2 when
+ * @param workers       network replicas per loaded version, each with its own batching worker (1 when
  *                      unset, or the deprecated {@code dl4j-serving.workers-per-model} if that is set)
  * @param maxWait       how long a request waits for its batch's answer before it gets 503
  * @param models        per-model overrides, by model name
@@ -30,7 +30,7 @@ public record BatchingSettings(
         Map<String, ModelBatching> models,
         @DefaultValue("30s") Duration maxWait) {
     /** Replicas per version when neither setting names a number. */
-    static final int DEFAULT_WORKERS = 2;
+    static final int DEFAULT_WORKERS = 1;
 
     @ConstructorBinding
     public BatchingSettings {

@@ -77,7 +77,7 @@ class BatchingSettingsTest {
         assertThat(bind(neither)
                         .forModel("mnist-mlp", bindInference(neither).workersPerModel())
                         .workers())
-                .isEqualTo(2);
+                .isEqualTo(1);
     }
 
     @Test
