@@ -3,6 +3,7 @@ package io.github.dl4jserving.platform;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.EventType;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -27,6 +28,7 @@ import jdk.jfr.Timespan;
 @StackTrace(false)
 public final class RequestStages extends Event {
     private static final ThreadLocal<RequestStages> CURRENT = new ThreadLocal<>();
+    private static final EventType TYPE = EventType.getEventType(RequestStages.class);
 
     @Label("Path")
     String path;
@@ -75,10 +77,10 @@ public final class RequestStages extends Event {
      * Starts the event of the request on this thread, or returns null when no recording wants it.
      */
     static RequestStages start(String path) {
-        RequestStages stages = new RequestStages();
-        if (!stages.isEnabled()) {
+        if (!TYPE.isEnabled()) {
             return null;
         }
+        RequestStages stages = new RequestStages();
         stages.path = path;
         stages.begin();
         CURRENT.set(stages);

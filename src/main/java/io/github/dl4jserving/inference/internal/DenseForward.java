@@ -83,8 +83,9 @@ final class DenseForward implements AutoCloseable {
     }
 
     /**
-     * The network's output for the first {@code rows} rows of {@code input} (rows x inputs, C
-     * order), in an array of this pass's own (rows x outputs, C order, not a view).
+     * The network's output for {@code input} ({@code rows} x inputs, C order), in an array of this
+     * pass's own (rows x outputs, C order, not a view). The row views of a batch size are kept for
+     * the input array they were made on; another array of as many rows gets new ones.
      */
     INDArray output(INDArray input, int rows) {
         Batch batch = batches[rows];

@@ -89,27 +89,18 @@ class DenseForwardTest {
         assertThat(DenseForward.of(
                         ShippedModels.registry().defaultVersion("mnist-dcgan").network(), MAX_ROWS))
                 .isNull();
-        MultiLayerNetwork normalized = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+        assertThat(DenseForward.of(twoLayers(true), MAX_ROWS)).isNull();
+        assertThat(DenseForward.of(twoLayers(false), MAX_ROWS)).isNotNull();
+    }
+
+    /** A 4-8-3 network, its hidden layer with or without layer normalization. */
+    private static MultiLayerNetwork twoLayers(boolean layerNorm) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .dataType(DataType.FLOAT)
                 .list()
                 .layer(new DenseLayer.Builder()
                         .nOut(8)
-                        .hasLayerNorm(true)
-                        .activation(Activation.RELU)
-                        .build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nOut(3)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .setInputType(InputType.feedForward(4))
-                .build());
-        normalized.init();
-        assertThat(DenseForward.of(normalized, MAX_ROWS)).isNull();
-        MultiLayerNetwork plain = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .dataType(DataType.FLOAT)
-                .list()
-                .layer(new DenseLayer.Builder()
-                        .nOut(8)
+                        .hasLayerNorm(layerNorm)
                         .activation(Activation.TANH)
                         .build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
@@ -118,8 +109,8 @@ class DenseForwardTest {
                         .build())
                 .setInputType(InputType.feedForward(4))
                 .build());
-        plain.init();
-        assertThat(DenseForward.of(plain, MAX_ROWS)).isNotNull();
+        net.init();
+        return net;
     }
 
     private static double maxDifference(INDArray expected, INDArray actual) {
