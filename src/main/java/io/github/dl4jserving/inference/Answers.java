@@ -50,9 +50,38 @@ public final class Answers {
         }
     }
 
+    /**
+     * An Open Inference Protocol output tensor: FP32 scores ({@code scores}, row-major) or, when the
+     * request asked for classification, BYTES strings of the best classes ({@code classes}).
+     */
+    public record TensorOutput(
+            String model, int version, String datatype, List<Long> shape, float[] scores, List<String> classes) {}
+
     /** What the Open Inference Protocol describes of a model version: its tensors' widths and its versions. */
     public record TensorModel(
-            String name, int version, ModelKind kind, List<Integer> versions, int inputWidth, int outputWidth) {}
+            String name, int version, ModelKind kind, List<Integer> versions, int inputWidth, int outputWidth) {
+        /** The input tensor's name; an image classifier also takes encoded images as {@value #IMAGE_INPUT}. */
+        public static final String INPUT = "input";
+
+        public static final String IMAGE_INPUT = "image";
+        public static final String OUTPUT = "output";
+
+        /** The tensors it takes: rows of its input width, and for an image classifier encoded images. */
+        public List<TensorSpec> inputs() {
+            TensorSpec rows = new TensorSpec(INPUT, "FP32", List.of(-1L, (long) inputWidth));
+            return kind == ModelKind.IMAGE_CLASSIFIER
+                    ? List.of(rows, new TensorSpec(IMAGE_INPUT, "BYTES", List.of(-1L)))
+                    : List.of(rows);
+        }
+
+        /** The tensor it gives: a row of scores per input row. */
+        public List<TensorSpec> outputs() {
+            return List.of(new TensorSpec(OUTPUT, "FP32", List.of(-1L, (long) outputWidth)));
+        }
+    }
+
+    /** A tensor's name, datatype and shape, -1 for a dimension of any size. */
+    public record TensorSpec(String name, String datatype, List<Long> shape) {}
 
     /** The indices of the {@code k} largest scores, largest first; the lower index first among equals. */
     static int[] topIndices(float[] scores, int k) {

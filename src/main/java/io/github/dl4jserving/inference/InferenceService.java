@@ -5,7 +5,6 @@ import io.github.dl4jserving.datasets.DigitImages;
 import io.github.dl4jserving.inference.internal.InferenceMetrics;
 import io.github.dl4jserving.inference.internal.InferenceTracing;
 import io.github.dl4jserving.inference.internal.ModelContract;
-import io.github.dl4jserving.inference.internal.TabularRows;
 import io.github.dl4jserving.inference.internal.VersionQueues;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.ServiceException;
@@ -36,6 +35,7 @@ public class InferenceService {
     private final TabularAnswers tables;
     private final GeneratorAnswers generators;
     private final JsonRoutes jsonRoutes;
+    private final TensorAnswers tensors;
 
     /**
      * Wires the service's own parts (per-kind answers, JSON routing) on the collaborators the module's
@@ -60,6 +60,7 @@ public class InferenceService {
         this.tables = new TabularAnswers(versions, settings.maxBatch());
         this.generators = new GeneratorAnswers(versions, settings.maxBatch());
         this.jsonRoutes = new JsonRoutes(this, settings);
+        this.tensors = new TensorAnswers(versions, images, settings.maxBatch());
     }
 
     /**
@@ -127,36 +128,12 @@ public class InferenceService {
     }
 
     /**
-     * Runs raw input tensors, {@code rows} rows of the model's input width given row by row, and
-     * returns its raw output rows: the tensor-level view the Open Inference Protocol needs. The
-     * model's normalizer, if it has one, is applied as for every other request.
+     * Runs one Open Inference Protocol input tensor through {@code model}, as its REST and gRPC forms
+     * both do: numbers as rows of the model's input width, or encoded images prepared as for
+     * /predict. The model's normalizer and declared feature ranges apply as for every other request.
      */
-    public Answers.Tensor infer(String model, Integer version, float[] flat, int rows) {
-        return observed(model, version, null, "tensors", m -> {
-            Batches.check(rows, "row", settings.maxBatch());
-            int width = ModelContract.inputWidth(m.descriptor().input());
-            if (rows < 1 || flat.length != (long) rows * width) {
-                throw new InvalidInputException(
-                        "inputs",
-                        "The input has " + flat.length + " values for " + rows + " rows; the model takes rows of "
-                                + width + ".");
-            }
-            List<ModelDescriptor.FeatureRange> features = m.descriptor().input().features();
-            if (features != null) {
-                // Tensors skip the JSON parsing, not the model's declared ranges.
-                for (int i = 0; i < flat.length; i++) {
-                    TabularRows.check(flat[i], features.get(i % width), "data[" + i + "]");
-                }
-            }
-            float[][] out = versions.run(m, flat, rows);
-            return new Answers.Tensor(
-                    m.name(), m.version(), width, out, m.descriptor().labels());
-        });
-    }
-
-    /** Decodes and prepares encoded images into the 28x28 tensor rows an image classifier takes. */
-    public float[] prepareImages(List<byte[]> files) {
-        return images.prepare(files);
+    public Answers.TensorOutput inferTensor(String model, Integer version, TensorRequest request, Protocol protocol) {
+        return observed(model, version, null, "tensors", protocol, m -> tensors.answer(m, request));
     }
 
     /** What an image classifier sees of {@code file}: the prepared 28x28 digit, white ink on black. */
@@ -231,6 +208,16 @@ public class InferenceService {
 
     /** Resolves the model, runs {@code work} and records the call's time and outcome. */
     private <T> T observed(String model, Integer version, ModelKind kind, String what, Function<LoadedModel, T> work) {
+        return observed(model, version, kind, what, Protocol.HTTP, work);
+    }
+
+    private <T> T observed(
+            String model,
+            Integer version,
+            ModelKind kind,
+            String what,
+            Protocol protocol,
+            Function<LoadedModel, T> work) {
         long start = System.nanoTime();
         String name = Rejections.UNKNOWN;
         String ver = Rejections.UNKNOWN;
@@ -247,7 +234,7 @@ public class InferenceService {
             outcome = e.rejection() == null ? "error" : e.rejection().tag();
             throw e;
         } finally {
-            metrics.request(name, ver, outcome, System.nanoTime() - start);
+            metrics.request(name, ver, outcome, protocol.tag(), System.nanoTime() - start);
         }
     }
 

@@ -5,11 +5,12 @@ import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.JsonValues;
 import io.github.dl4jserving.inference.ModelReadiness;
+import io.github.dl4jserving.inference.Protocol;
+import io.github.dl4jserving.inference.TensorRequest;
 import io.github.dl4jserving.platform.InferenceEndpoint;
 import io.github.dl4jserving.platform.ProbeEndpoint;
 import io.github.dl4jserving.platform.ReadEndpoint;
 import io.github.dl4jserving.registry.ModelDescriptor;
-import io.github.dl4jserving.registry.ModelKind;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.ArrayList;
@@ -37,9 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v2")
 @Tag(name = "Open Inference Protocol", description = "KServe V2 / Triton REST endpoints")
 class OpenInferenceController {
-    static final String INPUT = "input";
-    static final String IMAGE_INPUT = "image";
-    static final String OUTPUT = "output";
+    static final String OUTPUT = Answers.TensorModel.OUTPUT;
 
     private final InferenceService inference;
     private final String version;
@@ -81,17 +80,16 @@ class OpenInferenceController {
     @GetMapping({"/models/{model}", "/models/{model}/versions/{v}"})
     Map<String, Object> metadata(@PathVariable String model, @PathVariable(required = false) Integer v) {
         Answers.TensorModel m = inference.tensorModel(model, v);
-        List<Map<String, Object>> inputs = new ArrayList<>();
-        inputs.add(tensor(INPUT, "FP32", List.of(-1, m.inputWidth())));
-        if (m.kind() == ModelKind.IMAGE_CLASSIFIER) {
-            inputs.add(tensor(IMAGE_INPUT, "BYTES", List.of(-1)));
-        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", m.name());
         out.put("versions", m.versions().stream().map(x -> Integer.toString(x)).toList());
         out.put("platform", "deeplearning4j");
-        out.put("inputs", inputs);
-        out.put("outputs", List.of(tensor(OUTPUT, "FP32", List.of(-1, m.outputWidth()))));
+        out.put(
+                "inputs",
+                m.inputs().stream().map(OpenInferenceController::tensor).toList());
+        out.put(
+                "outputs",
+                m.outputs().stream().map(OpenInferenceController::tensor).toList());
         return out;
     }
 
@@ -124,16 +122,13 @@ class OpenInferenceController {
             throw new InvalidInputException("inputs", "'inputs' must hold exactly one tensor object.");
         }
         String datatype = String.valueOf(input.get("datatype"));
-        List<Integer> shape = shape(input.get("shape"));
+        TensorRequest.checkDatatype(datatype);
+        List<Long> shape = shape(input.get("shape"));
         List<Object> data = new ArrayList<>();
         flattenInto(input.get("data"), data);
-        long expected = shape.stream().mapToLong(Integer::longValue).reduce(1, (a, b) -> a * b);
-        if (data.size() != expected) {
-            throw new InvalidInputException(
-                    "data", "'data' has " + data.size() + " elements but shape " + shape + " needs " + expected + ".");
-        }
-        float[] flat;
-        int rows = shape.get(0);
+        TensorRequest.checkCount(data.size(), shape);
+        int classification = classification(request.get("outputs"));
+        TensorRequest tensor;
         if (datatype.equals("BYTES")) {
             List<byte[]> files = new ArrayList<>();
             for (Object o : data) {
@@ -142,33 +137,23 @@ class OpenInferenceController {
                 }
                 files.add(JsonValues.base64(s, "data"));
             }
-            flat = inference.prepareImages(files);
-            rows = files.size();
+            tensor = TensorRequest.images(shape, files, classification);
         } else {
-            flat = numbers(data, datatype);
+            float[] flat = new float[data.size()];
+            for (int i = 0; i < flat.length; i++) {
+                flat[i] = TensorRequest.element(JsonValues.number(data.get(i), "data[" + i + "]"), datatype, i);
+            }
+            tensor = TensorRequest.numbers(datatype, shape, flat, classification);
         }
-        int classification = classification(request.get("outputs"));
-        Answers.Tensor result = inference.infer(m.name(), m.version(), flat, rows);
-        int width = result.rows().length == 0 ? 0 : result.rows()[0].length;
-        float[] outData = new float[result.rows().length * width];
-        for (int r = 0; r < result.rows().length; r++) {
-            System.arraycopy(result.rows()[r], 0, outData, r * width, width);
-        }
+        Answers.TensorOutput result = inference.inferTensor(m.name(), m.version(), tensor, Protocol.HTTP);
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("model_name", result.model());
         response.put("model_version", Integer.toString(result.version()));
         if (request.get("id") != null) {
             response.put("id", request.get("id"));
         }
-        Map<String, Object> output;
-        if (classification > 0) {
-            int k = Math.min(classification, width);
-            output = tensor(OUTPUT, "BYTES", List.of(result.rows().length, k));
-            output.put("data", result.topClasses(k));
-        } else {
-            output = tensor(OUTPUT, "FP32", List.of(result.rows().length, width));
-            output.put("data", outData);
-        }
+        Map<String, Object> output = tensor(OUTPUT, result.datatype(), result.shape());
+        output.put("data", result.classes() != null ? result.classes() : result.scores());
         response.put("outputs", List.of(output));
         return response;
     }
@@ -202,14 +187,18 @@ class OpenInferenceController {
         if (k == null) {
             return 0;
         }
-        if (!(k instanceof Integer n) || n < 1) {
+        if (!(k instanceof Integer n)) {
             throw new InvalidInputException(
                     "classification", "'classification' must be a positive integer, not " + k + ".");
         }
-        return n;
+        return TensorRequest.classification(n);
     }
 
-    private static Map<String, Object> tensor(String name, String datatype, List<Integer> shape) {
+    private static Map<String, Object> tensor(Answers.TensorSpec spec) {
+        return tensor(spec.name(), spec.datatype(), spec.shape());
+    }
+
+    private static Map<String, Object> tensor(String name, String datatype, List<Long> shape) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("name", name);
         t.put("datatype", datatype);
@@ -217,18 +206,19 @@ class OpenInferenceController {
         return t;
     }
 
-    private static List<Integer> shape(Object value) {
-        if (!(value instanceof List<?> list) || list.isEmpty()) {
+    private static List<Long> shape(Object value) {
+        if (!(value instanceof List<?> list)) {
             throw new InvalidInputException("shape", "'shape' must be a non-empty array of dimensions.");
         }
-        List<Integer> dims = new ArrayList<>();
+        List<Long> dims = new ArrayList<>();
         for (Object o : list) {
-            if (!(o instanceof Integer d) || d < 1) {
+            if (!(o instanceof Integer || o instanceof Long)) {
                 throw new InvalidInputException(
                         "shape", "'shape' dimensions must be positive integers, not " + o + ".");
             }
-            dims.add(d);
+            dims.add(((Number) o).longValue());
         }
+        TensorRequest.elements(dims);
         return dims;
     }
 
@@ -240,42 +230,5 @@ class OpenInferenceController {
         } else {
             out.add(value);
         }
-    }
-
-    private static float[] numbers(List<Object> data, String datatype) {
-        double min;
-        double max;
-        boolean integral;
-        switch (datatype) {
-            case "FP32", "FP64" -> {
-                min = -Double.MAX_VALUE;
-                max = Double.MAX_VALUE;
-                integral = false;
-            }
-            case "INT32" -> {
-                min = Integer.MIN_VALUE;
-                max = Integer.MAX_VALUE;
-                integral = true;
-            }
-            case "UINT8" -> {
-                min = 0;
-                max = 255;
-                integral = true;
-            }
-            default ->
-                throw new InvalidInputException(
-                        "datatype",
-                        "Unsupported datatype '" + datatype
-                                + "': use FP32, FP64, INT32, UINT8, or BYTES for encoded images.");
-        }
-        float[] flat = new float[data.size()];
-        for (int i = 0; i < flat.length; i++) {
-            double d = JsonValues.number(data.get(i), "data[" + i + "]");
-            if (d < min || d > max || (integral && d != Math.rint(d))) {
-                throw new InvalidInputException("data", "data[" + i + "] = " + d + " is not a valid " + datatype + ".");
-            }
-            flat[i] = JsonValues.toFloat(d, "data[" + i + "]");
-        }
-        return flat;
     }
 }

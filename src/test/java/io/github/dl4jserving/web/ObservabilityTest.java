@@ -53,7 +53,7 @@ class ObservabilityTest extends RunningServer {
 
         assertThat(scrape)
                 .containsPattern("dl4j_inference_requests_seconds_bucket\\{model=\"mnist-mlp\",outcome=\"success\","
-                        + "version=\"\\d+\",le=\"[^\"]+\"}")
+                        + "protocol=\"http\",version=\"\\d+\",le=\"[^\"]+\"}")
                 .containsPattern("dl4j_inference_batch_size_bucket\\{model=\"mnist-mlp\",version=\"\\d+\",le=\"2.0\"}")
                 .containsPattern("dl4j_inference_batch_size_sum\\{model=\"mnist-dcgan\",version=\"\\d+\"} \\d")
                 .containsPattern("dl4j_inference_forward_seconds_bucket\\{model=\"mnist-mlp\",version=\"\\d+\",le=")

@@ -2,7 +2,6 @@ package io.github.dl4jserving.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -11,11 +10,14 @@ import static org.mockito.Mockito.when;
 import io.github.dl4jserving.inference.Answers;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.ModelReadiness;
+import io.github.dl4jserving.inference.Protocol;
+import io.github.dl4jserving.inference.TensorRequest;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
@@ -57,16 +59,9 @@ class OpenInferenceControllerTest {
     @Test
     void runsTheResolvedVersionAndReturnsTheTopClassesWhenAskedForAClassification() {
         when(inference.tensorModel("mnist-mlp", null)).thenReturn(MLP);
-        float[] scores = new float[10];
-        scores[7] = 0.9f;
-        scores[1] = 0.1f;
-        when(inference.infer(eq("mnist-mlp"), eq(2), any(), eq(1)))
-                .thenReturn(new Answers.Tensor(
-                        "mnist-mlp",
-                        2,
-                        784,
-                        new float[][] {scores},
-                        List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")));
+        when(inference.inferTensor(eq("mnist-mlp"), eq(2), any(), eq(Protocol.HTTP)))
+                .thenReturn(new Answers.TensorOutput(
+                        "mnist-mlp", 2, "BYTES", List.of(1L, 2L), null, List.of("0.9:7:7", "0.1:1:1")));
         String body = "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 784], \"data\": "
                 + zeros(784) + "}], \"outputs\": [{\"name\": \"output\", \"parameters\": {\"classification\": 2}}]}";
 
@@ -78,8 +73,14 @@ class OpenInferenceControllerTest {
                 .bodyJson()
                 .hasPathSatisfying("$.model_version", v -> v.assertThat().isEqualTo("2"))
                 .hasPathSatisfying(
-                        "$.outputs[0].data", v -> v.assertThat().asArray().containsExactly("0.9:7:7", "0.1:1:1"));
-        verify(inference).infer(eq("mnist-mlp"), eq(2), any(), eq(1));
+                        "$.outputs[0].data", v -> v.assertThat().asArray().containsExactly("0.9:7:7", "0.1:1:1"))
+                .hasPathSatisfying(
+                        "$.outputs[0].shape", v -> v.assertThat().asArray().containsExactly(1, 2));
+        ArgumentCaptor<TensorRequest> sent = ArgumentCaptor.forClass(TensorRequest.class);
+        verify(inference).inferTensor(eq("mnist-mlp"), eq(2), sent.capture(), eq(Protocol.HTTP));
+        assertThat(sent.getValue().classification()).isEqualTo(2);
+        assertThat(sent.getValue().shape()).containsExactly(1L, 784L);
+        assertThat(sent.getValue().numbers()).hasSize(784);
     }
 
     @Test
@@ -94,7 +95,7 @@ class OpenInferenceControllerTest {
                 .hasStatus(404)
                 .bodyJson()
                 .hasPathSatisfying("$.error", v -> v.assertThat().isEqualTo("There is no model named 'nope'."));
-        verify(inference, never()).infer(any(), any(), any(), anyInt());
+        verify(inference, never()).inferTensor(any(), any(), any(), any());
     }
 
     @Test

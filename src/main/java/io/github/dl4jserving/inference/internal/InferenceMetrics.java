@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The inference meters, all histograms so percentiles can be computed across instances, and all
- * tagged only by model, version and outcome:
+ * tagged only by model, version and outcome (and the requests timer by protocol, {@code http} or {@code grpc}):
  * {@code dl4j.inference.requests} (whole call, decoding included), {@code dl4j.inference.queue}
  * (waiting in the batch queue), {@code dl4j.inference.forward} (the forward pass),
  * {@code dl4j.inference.batch.size} and the {@code dl4j.inference.queue.depth} gauge.
@@ -28,13 +28,13 @@ public class InferenceMetrics {
         this.meters = meters;
     }
 
-    public void request(String model, String version, String outcome, long nanos) {
+    public void request(String model, String version, String outcome, String protocol, long nanos) {
         requestTimers
                 .computeIfAbsent(
-                        new RequestKey(model, version, outcome),
+                        new RequestKey(model, version, outcome, protocol),
                         k -> Timer.builder("dl4j.inference.requests")
                                 .description("Inference calls from decoding to answer")
-                                .tags("model", model, "version", version, "outcome", outcome)
+                                .tags("model", model, "version", version, "outcome", outcome, "protocol", protocol)
                                 .publishPercentileHistogram()
                                 .register(meters))
                 .record(nanos, TimeUnit.NANOSECONDS);
@@ -103,5 +103,5 @@ public class InferenceMetrics {
                 .increment();
     }
 
-    private record RequestKey(String model, String version, String outcome) {}
+    private record RequestKey(String model, String version, String outcome, String protocol) {}
 }
