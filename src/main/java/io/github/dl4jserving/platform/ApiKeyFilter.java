@@ -7,9 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -22,22 +19,22 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Access control. Requests that change state (starting and cancelling jobs, uploading data sets and
  * models, setting defaults, deleting) need the configured API key; inference and reads are open
  * unless {@code protect-reads} is set. Without a configured key, state-changing requests are
- * accepted from the loopback address only, and a warning says so at start-up. Keys are compared
- * in constant time (as SHA-256 digests, so their lengths do not leak either) and never logged.
+ * accepted from the loopback address only, and a warning says so at start-up. The key itself is
+ * checked by {@link ApiKeys}, as for gRPC.
  */
 @Component
 @Order(FilterOrder.API_KEY)
 class ApiKeyFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
-    private final byte[] keyDigest;
+    private final ApiKeys keys;
     private final boolean protectReads;
     private final RoutePolicy routes;
 
     ApiKeyFilter(SecuritySettings settings, RoutePolicy routes) {
         this.routes = routes;
-        this.keyDigest = settings.keyConfigured() ? sha256(settings.apiKey()) : null;
+        this.keys = new ApiKeys(settings);
         this.protectReads = settings.protectReads();
-        if (keyDigest == null) {
+        if (!keys.configured()) {
             log.warn("No API key is configured (dl4j-serving.security.api-key, DL4J_SERVING_SECURITY_API_KEY): "
                     + "training, uploads, default changes and deletions are accepted from localhost only.");
         }
@@ -56,7 +53,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (keyDigest == null) {
+        if (!keys.configured()) {
             if (!changesState || (loopback(request.getRemoteAddr()) && fromThisMachine(request))) {
                 chain.doFilter(request, response);
                 return;
@@ -70,71 +67,22 @@ class ApiKeyFilter extends OncePerRequestFilter {
                             + "dl4j-serving.security.api-key on the server.");
             return;
         }
-        String presented = presentedKey(request);
+        String presented =
+                ApiKeys.presented(request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader("X-API-Key"));
         if (presented == null) {
-            refuse(
-                    request,
-                    response,
-                    HttpStatus.UNAUTHORIZED,
-                    "This request needs the API key: send it as 'Authorization: "
-                            + "Bearer <key>' or 'X-API-Key: <key>'.");
+            refuse(request, response, HttpStatus.UNAUTHORIZED, ApiKeys.MISSING);
             return;
         }
-        if (!MessageDigest.isEqual(keyDigest, sha256(presented))) {
-            refuse(request, response, HttpStatus.UNAUTHORIZED, "The API key is not valid.");
+        if (!keys.valid(presented)) {
+            refuse(request, response, HttpStatus.UNAUTHORIZED, ApiKeys.INVALID);
             return;
         }
         chain.doFilter(request, response);
     }
 
-    /**
-     * Why the credentials sent cannot be taken, or null: a control character or other byte that no
-     * key holds (Tomcat refuses NUL and most others before this, but lets a tab or DEL through), or
-     * two different keys, one per header. Checked on every request, so a key is never compared, or
-     * anything else done with it, before it is known to be well formed. The detail never repeats the key.
-     */
+    /** Why the credentials sent cannot be taken, or null ({@link ApiKeys#credentialProblem}). */
     static String credentialProblem(HttpServletRequest request) {
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        String apiKey = request.getHeader("X-API-Key");
-        if (!printable(authorization) || !printable(apiKey)) {
-            return "The Authorization or X-API-Key header holds a control character or a byte outside "
-                    + "printable ASCII; an API key has none.";
-        }
-        String bearer = bearer(authorization);
-        if (bearer != null && apiKey != null && !apiKey.isBlank() && !bearer.equals(apiKey.trim())) {
-            return "The request carries two different keys, one in 'Authorization: Bearer' and one in "
-                    + "'X-API-Key'. Send the key in one of them.";
-        }
-        return null;
-    }
-
-    private static boolean printable(String header) {
-        if (header == null) {
-            return true;
-        }
-        for (int i = 0; i < header.length(); i++) {
-            char c = header.charAt(i);
-            if (c < 0x20 || c > 0x7E) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The key of an {@code Authorization: Bearer <key>} header, or null for none or another scheme. */
-    private static String bearer(String authorization) {
-        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim()
-                : null;
-    }
-
-    private static String presentedKey(HttpServletRequest request) {
-        String bearer = bearer(request.getHeader(HttpHeaders.AUTHORIZATION));
-        if (bearer != null) {
-            return bearer;
-        }
-        String key = request.getHeader("X-API-Key");
-        return key == null || key.isBlank() ? null : key.trim();
+        return ApiKeys.credentialProblem(request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader("X-API-Key"));
     }
 
     /**
@@ -194,13 +142,5 @@ class ApiKeyFilter extends OncePerRequestFilter {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
         FilterProblems.write(request, response, status, detail);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

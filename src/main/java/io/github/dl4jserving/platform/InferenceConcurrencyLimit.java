@@ -33,27 +33,24 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * until Tomcat's idle timeout.
  *
  * <p>Then at most {@code dl4j-serving.max-inflight-inference} requests are inside the service at
- * once; the next one gets 503 with Retry-After at once, so an overload costs the refused clients
+ * once, gRPC's among them ({@link InferenceSlots}); the next one gets 503 with Retry-After at once, so an overload costs the refused clients
  * almost nothing and the accepted ones keep their latency. 0 turns the limit off. A request that
  * arrives while every slot is taken is refused before its body is read, as before the two stages.
  *
- * <p>The gauges {@code dl4j.inference.inflight} (requests in progress now), {@code
- * dl4j.inference.inflight.limit} (the setting; 0 for none) and {@code dl4j.inference.body.reads}
- * (bodies being read now) show how close the service runs to them.
+ * <p>The gauge {@code dl4j.inference.body.reads} (bodies being read now) shows how close the service
+ * runs to the first stage, {@link InferenceSlots}' gauges to the second.
  */
 @Component
 @Order(FilterOrder.INFERENCE_LIMIT)
 class InferenceConcurrencyLimit extends OncePerRequestFilter {
     private final RoutePolicy routes;
 
-    private final Semaphore permits;
-    private final int limit;
+    private final InferenceSlots slots;
     private final Semaphore reads;
     private final long readTimeoutNanos;
     private final long minBytesPerSecond;
     private final int maxParts;
     private final Rejections rejections;
-    private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicInteger reading = new AtomicInteger();
 
     InferenceConcurrencyLimit(
@@ -61,30 +58,18 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             Rejections rejections,
             MeterRegistry meters,
             RoutePolicy routes,
+            InferenceSlots slots,
             @Value("${server.tomcat.max-part-count:10}") int maxParts) {
         this.routes = routes;
         this.maxParts = maxParts;
-        this.limit = properties.maxInflightInference();
-        this.permits = limit > 0 ? new Semaphore(limit) : null;
+        this.slots = slots;
         this.reads = new Semaphore(Math.max(1, properties.maxBodyReads()));
         this.readTimeoutNanos = properties.bodyReadTimeout().toNanos();
         this.minBytesPerSecond = Math.max(1, properties.bodyMinRate().toBytes());
         this.rejections = rejections;
-        Gauge.builder("dl4j.inference.inflight", inflight, AtomicInteger::get)
-                .description("Inference requests in progress, against dl4j.inference.inflight.limit")
-                .register(meters);
-        Gauge.builder("dl4j.inference.inflight.limit", () -> limit)
-                .description(
-                        "dl4j-serving.max-inflight-inference: inference requests allowed in progress (0: no limit)")
-                .register(meters);
         Gauge.builder("dl4j.inference.body.reads", reading, AtomicInteger::get)
                 .description("Inference request bodies being read, before they take an inference slot")
                 .register(meters);
-    }
-
-    /** Inference requests inside the service now. */
-    int inflight() {
-        return inflight.get();
     }
 
     @Override
@@ -97,26 +82,22 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             throws ServletException, IOException {
         // Every slot busy with requests whose bodies are in: refuse at once, without reading this
         // body, as cheaply as before. Slow senders hold no slot, so they cannot cause this.
-        if (permits != null && permits.availablePermits() == 0) {
-            busy(request, response, "The service is at its limit of " + limit + " inference requests in progress.");
+        if (slots.full()) {
+            busy(request, response, slots.busyDetail());
             return;
         }
         HttpServletRequest read = readBody(request, response);
         if (read == null) {
             return;
         }
-        if (permits != null && !permits.tryAcquire()) {
-            busy(request, response, "The service is at its limit of " + limit + " inference requests in progress.");
+        if (!slots.tryAcquire()) {
+            busy(request, response, slots.busyDetail());
             return;
         }
-        inflight.incrementAndGet();
         try {
             chain.doFilter(read, response);
         } finally {
-            inflight.decrementAndGet();
-            if (permits != null) {
-                permits.release();
-            }
+            slots.release();
         }
     }
 
@@ -132,7 +113,8 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
             busy(
                     request,
                     response,
-                    "The service is reading as many request bodies as it allows (dl4j-serving.max-body-reads).");
+                    "The service is reading as many request bodies as it allows (dl4j-serving.max-body-reads). "
+                            + "Retry shortly.");
             return null;
         }
         reading.incrementAndGet();
@@ -161,7 +143,7 @@ class InferenceConcurrencyLimit extends OncePerRequestFilter {
     private void busy(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
         rejections.count(Rejection.OVERLOADED);
         response.setHeader(HttpHeaders.RETRY_AFTER, "1");
-        FilterProblems.write(request, response, HttpStatus.SERVICE_UNAVAILABLE, why + " Retry shortly.");
+        FilterProblems.write(request, response, HttpStatus.SERVICE_UNAVAILABLE, why);
     }
 
     private static boolean hasBody(HttpServletRequest request) {

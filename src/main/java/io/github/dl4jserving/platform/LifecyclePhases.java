@@ -16,6 +16,11 @@ public final class LifecyclePhases {
     public static final int INFERENCE = SmartLifecycle.DEFAULT_PHASE - 4000;
     /** Jobs interrupted by the last stop are marked or queued again. */
     public static final int TRAINING = SmartLifecycle.DEFAULT_PHASE - 3000;
+    /**
+     * The gRPC server opens with the web server (Boot's phase for it), after the models are warm, and
+     * closes with it, before the models are released.
+     */
+    public static final int GRPC_SERVER = SmartLifecycle.DEFAULT_PHASE - 2048;
 
     private LifecyclePhases() {}
 

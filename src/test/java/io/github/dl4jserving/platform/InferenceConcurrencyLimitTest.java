@@ -17,19 +17,21 @@ class InferenceConcurrencyLimitTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private InferenceConcurrencyLimit limit(int n) {
+        PlatformSettings settings = new PlatformSettings(
+                DataSize.ofMegabytes(10),
+                1,
+                n,
+                java.time.Duration.ofSeconds(10),
+                DataSize.ofKilobytes(64),
+                384,
+                1000,
+                16);
         return new InferenceConcurrencyLimit(
-                new PlatformSettings(
-                        DataSize.ofMegabytes(10),
-                        1,
-                        n,
-                        java.time.Duration.ofSeconds(10),
-                        DataSize.ofKilobytes(64),
-                        384,
-                        1000,
-                        16),
+                settings,
                 new Rejections(meters),
                 meters,
                 ServiceRoutes.policy(),
+                new InferenceSlots(settings, meters),
                 300);
     }
 
