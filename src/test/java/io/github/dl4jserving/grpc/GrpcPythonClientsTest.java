@@ -1,0 +1,84 @@
+package io.github.dl4jserving.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Python clients with Debian's python3-grpcio and python3-grpc-tools against the running service:
+ * the README's example client (stubs compiled from the service's proto at start) and the wire
+ * contract check, whose message classes come from the protocol's specification instead. .ci/run
+ * installs both packages and requires this test to run.
+ */
+class GrpcPythonClientsTest extends RunningGrpcServer {
+    static String python;
+
+    @BeforeAll
+    static void findPython() throws Exception {
+        // Debian's packages install for Debian's interpreter, which may not be the first python3 on PATH.
+        for (String candidate : new String[] {"/usr/bin/python3", "python3"}) {
+            if (candidate.startsWith("/") && !Files.isExecutable(Path.of(candidate))) {
+                continue;
+            }
+            Process probe = new ProcessBuilder(candidate, "-c", "import grpc, grpc_tools").start();
+            if (probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                python = candidate;
+                break;
+            }
+        }
+        String missing = "python3 with grpcio and grpc_tools is not installed "
+                + "(apt-get install python3-grpcio python3-grpc-tools)";
+        if (System.getenv("DL4J_SERVING_REQUIRE_CLIENTS") != null) {
+            assertThat(python).as(missing + "; .ci/run requires it").isNotNull();
+        }
+        assumeTrue(python != null, missing);
+    }
+
+    @Test
+    void theExampleClientGetsEveryAnswerItExpects() throws Exception {
+        String out = run(
+                python,
+                "examples/python/grpc_client.py",
+                "--target",
+                "localhost:" + GRPC_PORT,
+                "--image",
+                "examples/digit.png",
+                "--key",
+                KEY);
+        assertThat(out)
+                .contains("live: True, ready: True")
+                .contains("inputs {'input': ('FP32', [-1, 784]), 'image': ('BYTES', [-1])}")
+                .containsPattern("image digit.png: [0-9.e-]+:7:7 \\(score:class:label\\)")
+                .contains("32 raw FP32 rows: output FP32 [32, 10], classes [7]")
+                .contains("wrong shape: INVALID_ARGUMENT: The input has 783 values")
+                .contains("unknown model: NOT_FOUND: There is no model named 'no-such-model'")
+                .contains("missing key: UNAUTHENTICATED: This request needs the API key")
+                .contains("all gRPC checks passed");
+    }
+
+    @Test
+    void anIndependentDefinitionOfTheProtocolReadsTheSameWire() throws Exception {
+        String out =
+                run(python, "src/test/python/oip_wire_contract.py", "--target", "localhost:" + GRPC_PORT, "--key", KEY);
+        assertThat(out)
+                .containsPattern("wire contract: \\d+ fields and 6 methods match the protocol")
+                .contains("infer id wire-1")
+                .contains("wire contract checks passed");
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("finished in time").isTrue();
+        String text = new String(out, StandardCharsets.UTF_8);
+        System.out.println(text);
+        assertThat(p.exitValue()).as(text).isZero();
+        return text;
+    }
+}
