@@ -25,8 +25,8 @@ import org.springframework.modulith.core.ApplicationModules;
 
 /**
  * The modules and their boundaries. Each top-level package (registry, datasets, inference, training,
- * platform, web) is a module; the public types at its root are its API, and {@code internal}
- * sub-packages are its own. Dependencies point one way: web -> training/inference -> registry,
+ * platform, web, grpc) is a module; the public types at its root are its API, and {@code internal}
+ * sub-packages are its own. Dependencies point one way: web, grpc -> training/inference -> registry,
  * datasets -> platform.
  */
 @AnalyzeClasses(packages = "io.github.dl4jserving", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -44,9 +44,9 @@ class ArchitectureTest {
             noClasses().should(reachIntoAnotherModulesInternals());
 
     @ArchTest
-    static final ArchRule theWebLayerSeesDescriptorsAndResultsNeverNetworksOrStores = noClasses()
+    static final ArchRule theFrontEndsSeeDescriptorsAndResultsNeverNetworksOrStores = noClasses()
             .that()
-            .resideInAnyPackage(ROOT + "web..")
+            .resideInAnyPackage(ROOT + "web..", ROOT + "grpc..")
             .should()
             .dependOnClassesThat()
             .belongToAnyOf(LoadedModel.class, ModelRegistry.class)
@@ -63,12 +63,12 @@ class ArchitectureTest {
             .resideInAnyPackage(ROOT + "inference..", ROOT + "training..", ROOT + "web..");
 
     @ArchTest
-    static final ArchRule modulesDoNotReachIntoTheWebLayer = noClasses()
+    static final ArchRule modulesDoNotReachIntoTheFrontEnds = noClasses()
             .that()
             .resideInAnyPackage(ROOT + "inference..", ROOT + "training..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage(ROOT + "web..");
+            .resideInAnyPackage(ROOT + "web..", ROOT + "grpc..");
 
     @ArchTest
     static final ArchRule inferenceAndTrainingAreIndependent = noClasses()
@@ -89,7 +89,8 @@ class ArchitectureTest {
                     ROOT + "datasets..",
                     ROOT + "inference..",
                     ROOT + "training..",
-                    ROOT + "web..");
+                    ROOT + "web..",
+                    ROOT + "grpc..");
 
     /**
      * No source file of the service is over 300 lines: a class that grows past it holds more than one
