@@ -33,14 +33,16 @@ VOLUME ["/var/lib/dl4j-serving/models", "/var/lib/dl4j-serving/data"]
 ENV DL4J_SERVING_MODELS_DIR=/var/lib/dl4j-serving/models \
     DL4J_SERVING_SEED_MODELS_DIR=/app/models \
     DL4J_SERVING_DATA_DIR=/var/lib/dl4j-serving/data \
-    SERVER_PORT=8080
+    SERVER_PORT=8080 \
+    DL4J_SERVING_GRPC_PORT=8081
 # Memory within the container's limit: the heap takes at most 40% of it. JavaCPP reads its "%"
 # values relative to the maximum heap, so maxbytes=100% caps ND4J's off-heap buffers at another
 # 40% of the limit, and maxphysicalbytes=210% caps the whole process (heap, off-heap and the rest)
 # at about 84%, leaving room for thread stacks and code. Override with JAVA_TOOL_OPTIONS.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -Dorg.bytedeco.javacpp.maxbytes=100% -Dorg.bytedeco.javacpp.maxphysicalbytes=210%"
 USER dl4j
-EXPOSE 8080
+# 8080: REST, the web page, Actuator; 8081: the Open Inference Protocol over gRPC (h2c).
+EXPOSE 8080 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS http://localhost:8080/actuator/health/readiness || exit 1
 # Shenandoah, Java 17's concurrent collector: pauses under 1 ms instead of G1's 25-45 ms young

@@ -47,6 +47,7 @@ class CleanCheckoutIT {
                         .toFile());
         start.environment()
                 .put("DL4J_SERVING_DATA_DIR", TestData.DATA_DIR.toAbsolutePath().toString());
+        PackagedJar.withOwnGrpcPort(start);
         Process server = start.start();
         try {
             HttpClient http = HttpClient.newHttpClient();

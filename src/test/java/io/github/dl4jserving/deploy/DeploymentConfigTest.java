@@ -56,8 +56,16 @@ class DeploymentConfigTest {
         Map<String, Object> services = (Map<String, Object>)
                 DeploymentFiles.yaml(DeploymentFiles.COMPOSE).get("services");
         assertThat(services).containsKeys("dl4j-serving", "prometheus", "grafana", "replica-1", "replica-2", "nginx");
+        int grpc = DeploymentFiles.grpcPort();
         assertThat((List<String>) ((Map<String, Object>) services.get("dl4j-serving")).get("ports"))
-                .containsExactly("8080:8080");
+                .containsExactly("8080:8080", grpc + ":" + grpc);
+    }
+
+    @Test
+    void theImageOpensTheGrpcPortTheServiceListensOn() {
+        int grpc = DeploymentFiles.grpcPort();
+        assertThat(DeploymentFiles.read(DeploymentFiles.DOCKERFILE)).contains("EXPOSE 8080 " + grpc);
+        assertThat(DeploymentFiles.runtimeEnv()).containsEntry("DL4J_SERVING_GRPC_PORT", Integer.toString(grpc));
     }
 
     @Test

@@ -70,6 +70,16 @@ final class DeploymentFiles {
         return env;
     }
 
+    /** The default of dl4j-serving.grpc.port in application.properties: the gRPC port every deployment opens. */
+    static int grpcPort() {
+        Matcher m = Pattern.compile("(?m)^dl4j-serving\\.grpc\\.port=\\$\\{DL4J_SERVING_GRPC_PORT:(\\d+)}$")
+                .matcher(read(Path.of("src", "main", "resources", "application.properties")));
+        if (!m.find()) {
+            throw new IllegalStateException("application.properties sets no dl4j-serving.grpc.port default");
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
     /** The HEALTHCHECK's URL path. */
     static String healthcheckPath() {
         Matcher m = Pattern.compile("(?s)HEALTHCHECK.*?CMD .*?http://localhost:8080(/\\S+)")

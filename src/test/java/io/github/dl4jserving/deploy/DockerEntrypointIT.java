@@ -105,6 +105,6 @@ class DockerEntrypointIT {
             pb.directory(dir);
         }
         pb.environment().putAll(env);
-        return pb.start();
+        return PackagedJar.withOwnGrpcPort(pb).start();
     }
 }

@@ -136,7 +136,8 @@ class HelmChartTest {
                 .containsEntry("DL4J_SERVING_REGISTRY_S3_ENDPOINT", "http://minio.minio:9000")
                 .containsEntry(
                         "DL4J_SERVING_SEED_MODELS_DIR",
-                        DeploymentFiles.runtimeEnv().get("DL4J_SERVING_SEED_MODELS_DIR"));
+                        DeploymentFiles.runtimeEnv().get("DL4J_SERVING_SEED_MODELS_DIR"))
+                .containsEntry("DL4J_SERVING_GRPC_PORT", Integer.toString(DeploymentFiles.grpcPort()));
         assertTheServiceReadsEach(config.getData().keySet().stream());
 
         Deployment serving = all(objects, Deployment.class).stream()
@@ -182,6 +183,18 @@ class HelmChartTest {
         }
         Container servingContainer =
                 serving.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(servingContainer.getPorts())
+                .anySatisfy(p -> assertThat(p.getName() + ":" + p.getContainerPort())
+                        .isEqualTo("grpc:" + DeploymentFiles.grpcPort()));
+        Service servingService = all(objects, Service.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("dl4j"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(servingService.getSpec().getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("grpc");
+            assertThat(p.getTargetPort().getStrVal()).isEqualTo("grpc");
+            assertThat(p.getAppProtocol()).as("gRPC is HTTP/2 in plaintext").isEqualTo("kubernetes.io/h2c");
+        });
         assertThat(servingContainer.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("DL4J_SERVING_TRAINING_TRAINER_URL");
             assertThat(e.getValue())
@@ -238,6 +251,24 @@ class HelmChartTest {
     }
 
     @Test
+    void grpcPortZeroLeavesTheGrpcPortsOut() {
+        List<HasMetadata> objects = render("grpc.port=0");
+        assertThat(all(objects, ConfigMap.class).get(0).getData()).containsEntry("DL4J_SERVING_GRPC_PORT", "0");
+        for (Deployment d : all(objects, Deployment.class)) {
+            assertThat(d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getPorts())
+                    .noneMatch(p -> "grpc".equals(p.getName()));
+        }
+        for (Service s : all(objects, Service.class)) {
+            assertThat(s.getSpec().getPorts()).noneMatch(p -> "grpc".equals(p.getName()));
+        }
+    }
+
+    @Test
     void tracingIsOffUnlessAskedForAndExportsOnlyToAGivenEndpoint() {
         ConfigMap off = all(render(), ConfigMap.class).get(0);
         assertThat(off.getData())
@@ -272,7 +303,7 @@ class HelmChartTest {
         GenericKubernetesResource csr = kind(runtime, "ClusterServingRuntime");
         Map<String, Object> spec =
                 (Map<String, Object>) csr.getAdditionalProperties().get("spec");
-        assertThat((List<String>) spec.get("protocolVersions")).containsExactly("v2");
+        assertThat((List<String>) spec.get("protocolVersions")).containsExactly("v2", "grpc-v2");
         assertThat((List<Map<String, Object>>) spec.get("supportedModelFormats"))
                 .anySatisfy(f -> assertThat(f.get("name")).isEqualTo("dl4j"));
         Map<String, String> annotations = (Map<String, String>) spec.get("annotations");
@@ -282,6 +313,9 @@ class HelmChartTest {
         Container c = YAML.convertValue(((List<Object>) spec.get("containers")).get(0), Container.class);
         assertThat(c.getName()).isEqualTo("kserve-container");
         assertThat(c.getPorts().get(0).getContainerPort()).isEqualTo(8080);
+        // KServe sends gRPC to the container's second port, by h2c.
+        assertThat(c.getPorts().get(1).getName()).isEqualTo("h2c");
+        assertThat(c.getPorts().get(1).getContainerPort()).isEqualTo(DeploymentFiles.grpcPort());
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/live");
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/v2/health/ready");
         for (String path : List.of("/v2/health/live", "/v2/health/ready")) {
@@ -292,6 +326,7 @@ class HelmChartTest {
         assertThat(env)
                 .containsEntry("DL4J_SERVING_MODELS_DIR", "/mnt/models")
                 .containsEntry("DL4J_SERVING_REGISTRY_READ_ONLY", "true")
+                .containsEntry("DL4J_SERVING_GRPC_PORT", Integer.toString(DeploymentFiles.grpcPort()))
                 .containsKey("DL4J_SERVING_REGISTRY_MODEL_NAME");
         assertTheServiceReadsEach(env.keySet().stream());
 

@@ -71,7 +71,7 @@ class LocalS3RecipeIT {
                             "DL4J_SERVING_DATA_DIR",
                             Path.of("..", "shared", "data").toAbsolutePath().toString());
             String base = "http://localhost:" + jar.command().get(3).substring("--server.port=".length());
-            server = jar.start();
+            server = PackagedJar.withOwnGrpcPort(jar).start();
             HttpClient http = HttpClient.newHttpClient();
             var ready = PackagedJar.awaitOk(http, base + "/actuator/health/readiness", server);
             assertThat(ready).as(() -> log(tmp.resolve("server.log"))).isNotNull();

@@ -31,6 +31,15 @@ final class PackagedJar {
      * The jar on {@code port} over {@code models} as it is (no shipped models seeded into it), reading
      * data from ../shared/data, its output to {@code log}.
      */
+    /**
+     * Gives a server this process starts a gRPC port of its own: the integration tests run in two
+     * forks, and two servers on the default 8081 would fail each other.
+     */
+    static ProcessBuilder withOwnGrpcPort(ProcessBuilder builder) throws IOException {
+        builder.environment().put("DL4J_SERVING_GRPC_PORT", Integer.toString(freePort()));
+        return builder;
+    }
+
     static Process start(Path models, int port, Path log) throws IOException {
         return new ProcessBuilder(command(models, port))
                 .redirectErrorStream(true)
@@ -58,6 +67,7 @@ final class PackagedJar {
                 "-jar",
                 path().toString(),
                 "--server.port=" + port,
+                "--dl4j-serving.grpc.port=" + freePort(),
                 "--dl4j-serving.models-dir=" + models.toAbsolutePath(),
                 "--dl4j-serving.seed-models-dir=",
                 "--dl4j-serving.data-dir=" + Path.of("..", "shared", "data").toAbsolutePath());

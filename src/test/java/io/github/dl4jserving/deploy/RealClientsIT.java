@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real clients against the packaged jar in a child process: every curl block of README.md, run by
- * .ci/readme-examples.sh, and examples/python/client.py with Debian's python3-requests. The server
+ * .ci/readme-examples.sh, examples/python/client.py with Debian's python3-requests, and
+ * examples/python/grpc_client.py on the jar's gRPC port with Debian's python3-grpcio. The server
  * gets a copy of the shipped models (the examples train and upload). The examples run from the
  * checkout's root with only what the checkout has: nothing is made for them first, so an example
  * that names a missing file fails here as it would for a new user.
@@ -28,17 +29,20 @@ class RealClientsIT {
 
     static Process server;
     static String base;
+    static int grpcPort;
 
     @BeforeAll
     static void start() throws Exception {
         Path models = work.resolve("models");
         TestData.copyTree(Path.of("models"), models);
         int port = PackagedJar.freePort();
+        grpcPort = PackagedJar.freePort();
         server = new ProcessBuilder(
                         PackagedJar.java(),
                         "-jar",
                         PackagedJar.path().toString(),
                         "--server.port=" + port,
+                        "--dl4j-serving.grpc.port=" + grpcPort,
                         "--dl4j-serving.models-dir=" + models,
                         "--dl4j-serving.data-dir=" + TestData.DATA_DIR.toAbsolutePath())
                 .redirectErrorStream(true)
@@ -84,6 +88,23 @@ class RealClientsIT {
                 Files.createDirectories(work.resolve("blocks")).toString());
         assertThat(out).contains(" failed").contains("0 failed");
         assertThat(out).contains("\"label\":\"7\"").contains("\"prediction\":").contains("\"status\":\"SUCCEEDED\"");
+    }
+
+    @Test
+    void theGrpcExampleClientGetsItsAnswersFromThePackagedJar() throws Exception {
+        // Debian's grpcio is installed for Debian's interpreter, which may not be the first python3 on PATH.
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        Process probe = new ProcessBuilder(python, "-c", "import grpc, grpc_tools").start();
+        boolean installed = probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
+        String missing = "python3 with grpcio and grpc_tools is not installed "
+                + "(apt-get install python3-grpcio python3-grpc-tools)";
+        if (System.getenv("DL4J_SERVING_REQUIRE_CLIENTS") != null) {
+            assertThat(installed).as(missing + "; .ci/run requires it").isTrue();
+        }
+        assumeTrue(installed, missing);
+        String out =
+                run(Path.of("."), 300, python, "examples/python/grpc_client.py", "--target", "localhost:" + grpcPort);
+        assertThat(out).contains("32 raw FP32 rows: output FP32 [32, 10], classes [7]", "all gRPC checks passed");
     }
 
     @Test
