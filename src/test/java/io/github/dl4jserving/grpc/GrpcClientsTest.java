@@ -11,12 +11,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Python clients with Debian's python3-grpcio and python3-grpc-tools against the running service:
- * the README's example client (stubs compiled from the service's proto at start) and the wire
- * contract check, whose message classes come from the protocol's specification instead. .ci/run
- * installs both packages and requires this test to run.
+ * The README's gRPC clients against the running service: the Python one with Debian's python3-grpcio
+ * and python3-grpc-tools (stubs compiled from the service's proto at start), the wire contract
+ * check, whose message classes come from the protocol's specification instead, and the Java one run
+ * from its source. .ci/run installs the Python packages and requires these tests to run.
  */
-class GrpcPythonClientsTest extends RunningGrpcServer {
+class GrpcClientsTest extends RunningGrpcServer {
     static String python;
 
     @BeforeAll
@@ -70,6 +70,23 @@ class GrpcPythonClientsTest extends RunningGrpcServer {
                 .containsPattern("wire contract: \\d+ fields and 6 methods match the protocol")
                 .contains("infer id wire-1")
                 .contains("wire contract checks passed");
+    }
+
+    @Test
+    void theJavaExampleRunsFromItsSourceOnTheProjectsClasspath() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String out = run(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "examples/java/GrpcClient.java",
+                "localhost:" + GRPC_PORT,
+                KEY);
+        assertThat(out)
+                .contains("mnist-mlp versions [")
+                .contains("input FP32 [-1, 784]")
+                .containsPattern("digit.png: [0-9.E-]+:7:7")
+                .containsPattern("a blank row, raw FP32 \\[1, 10]:( [01]\\.\\d{3}){10}");
     }
 
     private static String run(String... command) throws Exception {
