@@ -15,12 +15,12 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 start() { # jar port name
   rm -rf "target/ab-store-$3"
   java $flags -jar "$1" --server.port="$2" --dl4j-serving.models-dir="target/ab-store-$3" \
-    --dl4j-serving.seed-models-dir=models ${NEW_ARGS:-} > "target/ab-$3.log" 2>&1 &
+    --dl4j-serving.seed-models-dir=models --dl4j-serving.grpc.port=0 ${NEW_ARGS:-} > "target/ab-$3.log" 2>&1 &
   pids+=($!)
 }
 # The old build knows no seeds: its store is a copy of the shipped models.
 rm -rf target/ab-store-old && cp -r models target/ab-store-old
-java $flags -jar "$old" --server.port=18081 --dl4j-serving.models-dir=target/ab-store-old ${OLD_ARGS:-} > target/ab-old.log 2>&1 &
+java $flags -jar "$old" --server.port=18081 --dl4j-serving.models-dir=target/ab-store-old --dl4j-serving.grpc.port=0 ${OLD_ARGS:-} > target/ab-old.log 2>&1 &
 pids+=($!)
 start "$new" 18082 new
 for port in 18081 18082; do

@@ -9,7 +9,10 @@ public enum Protocol {
     /** The Open Inference Protocol over gRPC. */
     GRPC;
 
+    private final String tag = name().toLowerCase(Locale.ROOT);
+
+    /** The tag value, made once: it is read on every request. */
     public String tag() {
-        return name().toLowerCase(Locale.ROOT);
+        return tag;
     }
 }

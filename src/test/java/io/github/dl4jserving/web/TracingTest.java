@@ -2,7 +2,16 @@ package io.github.dl4jserving.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.github.dl4jserving.TestData;
+import io.github.dl4jserving.grpc.v2.GRPCInferenceServiceGrpc;
+import io.github.dl4jserving.grpc.v2.InferTensorContents;
+import io.github.dl4jserving.grpc.v2.ModelInferRequest;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -10,6 +19,9 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
@@ -23,11 +35,14 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * OpenTelemetry tracing on the real service, every request sampled, spans caught by an exporter
  * in the test: a photo's server span has its decode and queue spans as children, and the batch's
- * forward span links back to it; the log lines written during a request carry its trace id.
+ * forward span links back to it; a gRPC call continues its caller's trace with the same spans; the
+ * log lines written during a request carry its trace id.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -35,6 +50,20 @@ import org.springframework.context.annotation.Bean;
 @ExtendWith(OutputCaptureExtension.class)
 class TracingTest extends RunningServer {
     static final List<SpanData> SPANS = new CopyOnWriteArrayList<>();
+    static final int GRPC_PORT = freePort();
+
+    @DynamicPropertySource
+    static void grpcPort(DynamicPropertyRegistry registry) {
+        registry.add("dl4j-serving.grpc.port", () -> GRPC_PORT);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     @TestConfiguration
     static class CatchSpans {
@@ -111,6 +140,42 @@ class TracingTest extends RunningServer {
         assertThat(traceparent)
                 .as("the W3C header is not echoed; the trace id is in the logs")
                 .isNull();
+    }
+
+    @Test
+    void aGrpcCallContinuesTheCallersTraceWithTheSameSpansAsRest() throws Exception {
+        String callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        Metadata headers = new Metadata();
+        headers.put(
+                Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
+                "00-" + callerTrace + "-00f067aa0ba902b7-01");
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        "localhost", GRPC_PORT, InsecureChannelCredentials.create())
+                .build();
+        try {
+            GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .modelInfer(ModelInferRequest.newBuilder()
+                            .setModelName("mnist-mlp")
+                            .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                    .setName("image")
+                                    .setDatatype("BYTES")
+                                    .addShape(1)
+                                    .setContents(InferTensorContents.newBuilder()
+                                            .addBytesContents(
+                                                    ByteString.copyFrom(TestData.jpeg(TestData.paperPhoto(1))))))
+                            .build());
+        } finally {
+            channel.shutdownNow();
+        }
+        SpanData server = await(
+                s -> s.getTraceId().equals(callerTrace) && s.getParentSpanId().equals("00f067aa0ba902b7"));
+        assertThat(server.getName()).isEqualTo("inference.GRPCInferenceService/ModelInfer");
+        assertThat(await("dl4j.decode", callerTrace).getParentSpanId()).isEqualTo(server.getSpanId());
+        assertThat(await("dl4j.queue", callerTrace).getParentSpanId()).isEqualTo(server.getSpanId());
+        await(f -> f.getName().equals("dl4j.forward")
+                && f.getLinks().stream()
+                        .anyMatch(l -> l.getSpanContext().getSpanId().equals(server.getSpanId())));
     }
 
     @Test
