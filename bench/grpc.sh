@@ -27,15 +27,23 @@ successes() { # protocol -> successful mnist-mlp requests so far
     | awk -v p="protocol=\"$1\"" 'index($0, "dl4j_inference_requests_seconds_count{model=\"mnist-mlp\",outcome=\"success\"") == 1 && index($0, p) { n += $2 } END { print n + 0 }'
 }
 
-report() { # label req/s p50-ms p99-ms requests generator-cpu-seconds
-  printf "%-20s %8.0f req/s   p50 %6.2f ms   p99 %6.2f ms   generator %5.2f s CPU per 1,000 requests\n" \
-    "$1" "$2" "$3" "$4" "$(echo "$6 $5" | awk '{ print ($2 > 0 ? $1 * 1000 / $2 : 0) }')"
+server_cpu() { # the server's user+sys CPU seconds so far, from /proc
+  awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$server/stat"
+}
+
+report() { # label req/s p50-ms p99-ms requests generator-cpu-seconds server-cpu-seconds
+  printf "%-18s %6.0f req/s  p50 %5.2f ms  p99 %5.2f ms  CPU per request: server %4.0f us, generator %3.0f us\n" \
+    "$1" "$2" "$3" "$4" "$(echo "$7 $5" | awk '{ print ($2 > 0 ? $1 * 1e6 / $2 : 0) }')" \
+    "$(echo "$6 $5" | awk '{ print ($2 > 0 ? $1 * 1e6 / $2 : 0) }')"
 }
 
 TIMEFORMAT='%U %S'
-timed() { # command...: runs it, its output to $work/out, its user+sys CPU seconds to $work/cpu
+timed() { # command...: runs it, its output to $work/out, its user+sys CPU seconds to $work/cpu, the
+  # server's CPU seconds meanwhile to $work/server-cpu (warm-up included, as in the request count)
+  local s0; s0=$(server_cpu)
   { time "$@" > "$work/out" 2>&1; } 2> "$work/time"
   awk '{ print $1 + $2 }' "$work/time" > "$work/cpu"
+  echo "$(server_cpu) $s0" | awk '{ print $1 - $2 }' > "$work/server-cpu"
 }
 
 rest() {
@@ -49,7 +57,7 @@ rest() {
     "$(echo "$out" | awk '/^Requests\/sec/ { print $2 }')" \
     "$(echo "$out" | awk "$ms"' $1 == "50%" { print ms($2) }')" \
     "$(echo "$out" | awk "$ms"' $1 == "99%" { print ms($2) }')" \
-    "$(echo "$out" | awk '/requests in/ { print $1 }')" "$used"
+    "$(echo "$out" | awk '/requests in/ { print $1 }')" "$used" "$(cat "$work/server-cpu")"
 }
 
 grpc() { # label, body, connections, streams per connection
@@ -65,7 +73,10 @@ grpc() { # label, body, connections, streams per connection
   n=$(wc -l < "$log")
   p50=$(sort -n -k3 "$log" | awk -v n="$n" 'NR == int(n * 0.5) { print $3 / 1000 }')
   p99=$(sort -n -k3 "$log" | awk -v n="$n" 'NR == int(n * 0.99) { print $3 / 1000 }')
-  report "$1" "$(echo "$out" | awk '/^finished in/ { sub(",", "", $4); print $4 }')" "$p50" "$p99" "$n" "$used"
+  # h2load's log leaves out the warm-up; the server's CPU includes it: count its requests too.
+  local all; all=$(echo "$out" | awk '/^finished in/ { sub(",", "", $4); print $4 * ('"$seconds"' + 2) }')
+  report "$1" "$(echo "$out" | awk '/^finished in/ { sub(",", "", $4); print $4 }')" "$p50" "$p99" "$all" "$used" \
+    "$(cat "$work/server-cpu")"
 }
 
 before=$(successes grpc)
