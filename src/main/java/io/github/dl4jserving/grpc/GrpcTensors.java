@@ -7,6 +7,7 @@ import io.github.dl4jserving.grpc.v2.ModelInferRequest;
 import io.github.dl4jserving.grpc.v2.ModelInferResponse;
 import io.github.dl4jserving.inference.Answers;
 import io.github.dl4jserving.inference.InvalidInputException;
+import io.github.dl4jserving.inference.TensorDatatype;
 import io.github.dl4jserving.inference.TensorRequest;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,8 +30,7 @@ final class GrpcTensors {
                     "inputs", "'inputs' must hold exactly one tensor, not " + request.getInputsCount() + ".");
         }
         ModelInferRequest.InferInputTensor input = request.getInputs(0);
-        String datatype = input.getDatatype();
-        TensorRequest.checkDatatype(datatype);
+        TensorDatatype datatype = TensorDatatype.of(input.getDatatype());
         List<Long> shape = input.getShapeList();
         long elements = TensorRequest.elements(shape);
         int k = classification(request);
@@ -43,7 +43,7 @@ final class GrpcTensors {
             return raw(datatype, shape, elements, request.getRawInputContents(0), k);
         }
         InferTensorContents contents = input.getContents();
-        if (datatype.equals("BYTES")) {
+        if (datatype == TensorDatatype.BYTES) {
             TensorRequest.checkCount(contents.getBytesContentsCount(), shape);
             List<byte[]> files = new ArrayList<>(contents.getBytesContentsCount());
             for (ByteString file : contents.getBytesContentsList()) {
@@ -52,9 +52,9 @@ final class GrpcTensors {
             return TensorRequest.images(shape, files, k);
         }
         int count = switch (datatype) {
-            case "FP32" -> contents.getFp32ContentsCount();
-            case "FP64" -> contents.getFp64ContentsCount();
-            case "INT32" -> contents.getIntContentsCount();
+            case FP32 -> contents.getFp32ContentsCount();
+            case FP64 -> contents.getFp64ContentsCount();
+            case INT32 -> contents.getIntContentsCount();
             default -> contents.getUintContentsCount(); // UINT8
         };
         if (count != elements) {
@@ -66,19 +66,20 @@ final class GrpcTensors {
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {
             double v = switch (datatype) {
-                case "FP32" -> contents.getFp32Contents(i);
-                case "FP64" -> contents.getFp64Contents(i);
-                case "INT32" -> contents.getIntContents(i);
+                case FP32 -> contents.getFp32Contents(i);
+                case FP64 -> contents.getFp64Contents(i);
+                case INT32 -> contents.getIntContents(i);
                 default -> Integer.toUnsignedLong(contents.getUintContents(i));
             };
-            values[i] = TensorRequest.element(v, datatype, i);
+            values[i] = datatype.element(v, i);
         }
         return TensorRequest.numbers(datatype, shape, values, k);
     }
 
-    private static TensorRequest raw(String datatype, List<Long> shape, long elements, ByteString bytes, int k) {
+    private static TensorRequest raw(
+            TensorDatatype datatype, List<Long> shape, long elements, ByteString bytes, int k) {
         ByteBuffer buffer = bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        if (datatype.equals("BYTES")) {
+        if (datatype == TensorDatatype.BYTES) {
             List<byte[]> files = new ArrayList<>();
             while (buffer.hasRemaining()) {
                 if (buffer.remaining() < 4) {
@@ -100,8 +101,8 @@ final class GrpcTensors {
             return TensorRequest.images(shape, files, k);
         }
         int size = switch (datatype) {
-            case "FP64" -> 8;
-            case "UINT8" -> 1;
+            case FP64 -> 8;
+            case UINT8 -> 1;
             default -> 4; // FP32, INT32
         };
         if (bytes.size() != elements * size) {
@@ -111,12 +112,12 @@ final class GrpcTensors {
         float[] values = new float[(int) elements];
         for (int i = 0; i < values.length; i++) {
             double v = switch (datatype) {
-                case "FP32" -> buffer.getFloat();
-                case "FP64" -> buffer.getDouble();
-                case "INT32" -> buffer.getInt();
+                case FP32 -> buffer.getFloat();
+                case FP64 -> buffer.getDouble();
+                case INT32 -> buffer.getInt();
                 default -> Byte.toUnsignedInt(buffer.get());
             };
-            values[i] = TensorRequest.element(v, datatype, i);
+            values[i] = datatype.element(v, i);
         }
         return TensorRequest.numbers(datatype, shape, values, k);
     }
@@ -126,11 +127,11 @@ final class GrpcTensors {
     }
 
     /** The contents field a numeric datatype's elements go in. */
-    private static String field(String datatype) {
+    private static String field(TensorDatatype datatype) {
         return switch (datatype) {
-            case "FP32" -> "fp32_contents";
-            case "FP64" -> "fp64_contents";
-            case "INT32" -> "int_contents";
+            case FP32 -> "fp32_contents";
+            case FP64 -> "fp64_contents";
+            case INT32 -> "int_contents";
             default -> "uint_contents";
         };
     }

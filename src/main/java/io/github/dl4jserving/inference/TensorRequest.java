@@ -6,9 +6,9 @@ import java.util.List;
  * One input tensor of the Open Inference Protocol, read from its wire form (the REST JSON body or
  * the gRPC message) by the protocol's adapter: the same checks and the same inference behind both.
  * Either {@code numbers} (FP32, FP64, INT32 or UINT8 elements, row-major, already held to their
- * datatype's range) or {@code images} (a BYTES tensor of encoded images) is set.
+ * datatype's range by {@link TensorDatatype#element}) or {@code images} (a BYTES tensor of encoded images) is set.
  *
- * @param datatype       the tensor's datatype as the client named it
+ * @param datatype       the tensor's datatype
  * @param shape          its dimensions, each checked positive by {@link #elements}
  * @param numbers        the elements of a numeric tensor, or null
  * @param images         the encoded images of a BYTES tensor, or null
@@ -16,20 +16,7 @@ import java.util.List;
  *                       of the scores), or 0 for the raw output tensor
  */
 public record TensorRequest(
-        String datatype, List<Long> shape, float[] numbers, List<byte[]> images, int classification) {
-    /** The datatypes a model's input tensor takes, BYTES for encoded images. */
-    public static final List<String> DATATYPES = List.of("FP32", "FP64", "INT32", "UINT8", "BYTES");
-
-    /** Refuses a datatype no model here takes, naming those it can. */
-    public static void checkDatatype(String datatype) {
-        if (!DATATYPES.contains(datatype)) {
-            throw new InvalidInputException(
-                    "datatype",
-                    "Unsupported datatype '" + datatype
-                            + "': use FP32, FP64, INT32, UINT8, or BYTES for encoded images.");
-        }
-    }
-
+        TensorDatatype datatype, List<Long> shape, float[] numbers, List<byte[]> images, int classification) {
     /**
      * The number of elements {@code shape} holds: refuses an empty shape, a dimension below 1 and a
      * product past what one request can carry (it could only overflow or exhaust memory), so a
@@ -64,25 +51,10 @@ public record TensorRequest(
     }
 
     /**
-     * Element {@code index} of a numeric tensor as the float the networks compute in, refused when it
-     * is not a value of {@code datatype} (a fraction for INT32, 256 for UINT8) or beyond a float's range.
+     * A numeric tensor; the caller has held every element to its datatype with
+     * {@link TensorDatatype#element}.
      */
-    public static float element(double value, String datatype, int index) {
-        boolean valid = switch (datatype) {
-            case "INT32" -> value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE && value == Math.rint(value);
-            case "UINT8" -> value >= 0 && value <= 255 && value == Math.rint(value);
-            default -> !Double.isNaN(value) && !Double.isInfinite(value);
-        };
-        if (!valid) {
-            throw new InvalidInputException(
-                    "data", "data[" + index + "] = " + value + " is not a valid " + datatype + ".");
-        }
-        return JsonValues.toFloat(value, "data[" + index + "]");
-    }
-
-    /** A numeric tensor; the caller has held every element to its datatype with {@link #element}. */
-    public static TensorRequest numbers(String datatype, List<Long> shape, float[] values, int classification) {
-        checkDatatype(datatype);
+    public static TensorRequest numbers(TensorDatatype datatype, List<Long> shape, float[] values, int classification) {
         checkCount(values.length, shape);
         return new TensorRequest(datatype, List.copyOf(shape), values, null, classification);
     }
@@ -90,7 +62,7 @@ public record TensorRequest(
     /** A BYTES tensor of encoded images, one per element. */
     public static TensorRequest images(List<Long> shape, List<byte[]> files, int classification) {
         checkCount(files.size(), shape);
-        return new TensorRequest("BYTES", List.copyOf(shape), null, List.copyOf(files), classification);
+        return new TensorRequest(TensorDatatype.BYTES, List.copyOf(shape), null, List.copyOf(files), classification);
     }
 
     /** Refuses a classification k below 1. */

@@ -6,6 +6,7 @@ import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.JsonValues;
 import io.github.dl4jserving.inference.ModelReadiness;
 import io.github.dl4jserving.inference.Protocol;
+import io.github.dl4jserving.inference.TensorDatatype;
 import io.github.dl4jserving.inference.TensorRequest;
 import io.github.dl4jserving.platform.InferenceEndpoint;
 import io.github.dl4jserving.platform.ProbeEndpoint;
@@ -121,15 +122,14 @@ class OpenInferenceController {
                 || !(inputs.get(0) instanceof Map<?, ?> input)) {
             throw new InvalidInputException("inputs", "'inputs' must hold exactly one tensor object.");
         }
-        String datatype = String.valueOf(input.get("datatype"));
-        TensorRequest.checkDatatype(datatype);
+        TensorDatatype datatype = TensorDatatype.of(String.valueOf(input.get("datatype")));
         List<Long> shape = shape(input.get("shape"));
         List<Object> data = new ArrayList<>();
         flattenInto(input.get("data"), data);
         TensorRequest.checkCount(data.size(), shape);
         int classification = classification(request.get("outputs"));
         TensorRequest tensor;
-        if (datatype.equals("BYTES")) {
+        if (datatype == TensorDatatype.BYTES) {
             List<byte[]> files = new ArrayList<>();
             for (Object o : data) {
                 if (!(o instanceof String s)) {
@@ -141,7 +141,11 @@ class OpenInferenceController {
         } else {
             float[] flat = new float[data.size()];
             for (int i = 0; i < flat.length; i++) {
-                flat[i] = TensorRequest.element(JsonValues.number(data.get(i), "data[" + i + "]"), datatype, i);
+                // A number is taken as it is; anything else gets JsonValues' message, naming the element.
+                Object element = data.get(i);
+                double value =
+                        element instanceof Number n ? n.doubleValue() : JsonValues.number(element, "data[" + i + "]");
+                flat[i] = datatype.element(value, i);
             }
             tensor = TensorRequest.numbers(datatype, shape, flat, classification);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.dl4jserving.ShippedModels;
 import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InferenceSettings;
+import io.github.dl4jserving.platform.InferenceSlots;
 import io.github.dl4jserving.platform.PlatformSettings;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.RoutePolicy;
@@ -31,7 +32,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 class ControllerSliceTest {
 
     @TestConfiguration
-    @Import(RoutePolicy.class)
+    @Import({RoutePolicy.class, InferenceSlots.class})
     static class RealBackEnd {
         @Bean
         SecuritySettings securitySettings() {

@@ -1,6 +1,7 @@
 package io.github.dl4jserving.web;
 
 import io.github.dl4jserving.inference.InferenceSettings;
+import io.github.dl4jserving.platform.InferenceSlots;
 import io.github.dl4jserving.platform.PlatformSettings;
 import io.github.dl4jserving.platform.Rejections;
 import io.github.dl4jserving.platform.RoutePolicy;
@@ -18,12 +19,12 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * What a controller slice needs besides the controller and its mocked module API: the platform's
- * filters' settings, meters and route policy (read from the slice's own handler mappings), and the
+ * filters' settings, meters, in-flight slots and route policy (read from the slice's own handler mappings), and the
  * settings records the controllers read. The settings are
  * the service's defaults.
  */
 @TestConfiguration
-@Import(RoutePolicy.class)
+@Import({RoutePolicy.class, InferenceSlots.class})
 class WebSlice {
     @Bean
     SecuritySettings securitySettings() {
