@@ -77,15 +77,18 @@ final class GrpcServer implements SmartLifecycle {
         NettyServerBuilder builder = NettyServerBuilder.forPort(settings.port(), credentials())
                 .maxInboundMessageSize(maxMessageBytes)
                 .maxConcurrentCallsPerConnection(settings.maxConcurrentStreams());
-        // ServerInterceptors.intercept runs the last interceptor given first.
-        List<ServerInterceptor> reversed = new ArrayList<>(interceptors);
-        Collections.reverse(reversed);
-        ServerInterceptor[] inward = reversed.toArray(ServerInterceptor[]::new);
-        for (BindableService service : services) {
-            builder.addService(ServerInterceptors.intercept(service, inward));
+        // Messages travel as streams up to MalformedMessages, which parses them where a failure can be
+        // answered INVALID_ARGUMENT; ServerInterceptors.intercept runs the last interceptor given first.
+        List<ServerInterceptor> inward = new ArrayList<>(interceptors);
+        Collections.reverse(inward);
+        inward.add(0, new MalformedMessages());
+        List<BindableService> all = new ArrayList<>(services);
+        all.add(health.getHealthService());
+        all.add(ProtoReflectionServiceV1.newInstance());
+        for (BindableService service : all) {
+            builder.addService(ServerInterceptors.intercept(
+                    ServerInterceptors.useInputStreamMessages(service.bindService()), inward));
         }
-        builder.addService(ServerInterceptors.intercept(health.getHealthService(), inward));
-        builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), inward));
         updateHealth();
         try {
             server = builder.build().start();

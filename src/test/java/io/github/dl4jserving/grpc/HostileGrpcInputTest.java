@@ -12,10 +12,17 @@ import io.github.dl4jserving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.github.dl4jserving.grpc.v2.InferTensorContents;
 import io.github.dl4jserving.grpc.v2.ModelInferRequest;
 import io.github.dl4jserving.grpc.v2.ModelInferResponse;
+import io.grpc.CallOptions;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * Hostile inputs over gRPC: each gets a status that names the mistake, never UNKNOWN, INTERNAL or a
  * crash, and the service answers normally afterwards. Oversized messages, shapes that are negative,
  * zero or overflow, raw contents that do not match their shape, BYTES lengths that lie, values no
- * datatype holds, too many images, an image bomb, and 10,000 concurrent streams from one client.
+ * datatype holds, too many images, an image bomb, bytes that are no message, and 10,000 concurrent
+ * streams from one client.
  */
 class HostileGrpcInputTest extends RunningGrpcServer {
 
@@ -53,6 +61,46 @@ class HostileGrpcInputTest extends RunningGrpcServer {
                         .build(),
                 Status.Code.RESOURCE_EXHAUSTED,
                 "exceeds maximum");
+    }
+
+    @Test
+    void bytesThatAreNoMessageAreInvalidArgumentNotUnknown() {
+        MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(byte[] value) {
+                return new ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        MethodDescriptor<byte[], byte[]> infer = GRPCInferenceServiceGrpc.getModelInferMethod().toBuilder(raw, raw)
+                .build();
+        Metadata key = new Metadata();
+        key.put(ApiKeyInterceptor.API_KEY, KEY);
+        for (byte[] garbage :
+                new byte[][] {{(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}, {0x0a, (byte) 0xff, 0x0f}}) {
+            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
+                            channel, infer, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), garbage))
+                    .as("a client that sends no message without a key is told about the key first")
+                    .satisfies(e -> assertStatus(e, Status.Code.UNAUTHENTICATED, "needs the API key"));
+            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
+                            io.grpc.ClientInterceptors.intercept(
+                                    channel, MetadataUtils.newAttachHeadersInterceptor(key)),
+                            infer,
+                            CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                            garbage))
+                    .satisfies(e -> assertStatus(
+                            e,
+                            Status.Code.INVALID_ARGUMENT,
+                            "not a valid inference.GRPCInferenceService/ModelInfer message"));
+        }
     }
 
     @Test
