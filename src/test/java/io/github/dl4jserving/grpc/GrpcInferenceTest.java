@@ -89,12 +89,7 @@ class GrpcInferenceTest extends RunningGrpcServer {
         ModelInferResponse grpc = stub().modelInfer(ModelInferRequest.newBuilder()
                 .setModelName("mnist-mlp")
                 .setId("req-7")
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                        .setName("image")
-                        .setDatatype("BYTES")
-                        .addShape(1)
-                        .setContents(io.github.dl4jserving.grpc.v2.InferTensorContents.newBuilder()
-                                .addBytesContents(ByteString.copyFrom(png))))
+                .addInputs(image(ByteString.copyFrom(png)))
                 .build());
         String body = "{\"id\": \"req-7\", \"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\", \"shape\": [1],"
                 + " \"data\": [\"" + Base64.getEncoder().encodeToString(png) + "\"]}]}";
@@ -161,18 +156,10 @@ class GrpcInferenceTest extends RunningGrpcServer {
     }
 
     @Test
-    void classificationGivesTheBestClassesAsTheRestFormDoes() throws Exception {
-        float[] row = new float[9];
-        java.util.Arrays.fill(row, 10);
+    void classificationGivesTheBestClassesAsScoreClassLabelStrings() throws Exception {
         ModelInferResponse grpc = stub().modelInfer(ModelInferRequest.newBuilder()
                 .setModelName("mnist-mlp")
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                        .setName("image")
-                        .setDatatype("BYTES")
-                        .addShape(1)
-                        .setContents(io.github.dl4jserving.grpc.v2.InferTensorContents.newBuilder()
-                                .addBytesContents(
-                                        ByteString.copyFrom(Files.readAllBytes(Path.of("examples", "digit.jpg"))))))
+                .addInputs(image(ByteString.copyFrom(Files.readAllBytes(Path.of("examples", "digit.jpg")))))
                 .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
                         .setName("output")
                         .putParameters(
@@ -209,12 +196,7 @@ class GrpcInferenceTest extends RunningGrpcServer {
                 .satisfies(e -> assertStatus(e, Status.Code.INVALID_ARGUMENT, "Unsupported datatype 'FP16'"));
         assertThatThrownBy(() -> stub().modelInfer(ModelInferRequest.newBuilder()
                         .setModelName("mnist-mlp")
-                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                                .setName("image")
-                                .setDatatype("BYTES")
-                                .addShape(1)
-                                .setContents(io.github.dl4jserving.grpc.v2.InferTensorContents.newBuilder()
-                                        .addBytesContents(ByteString.copyFromUtf8("not an image"))))
+                        .addInputs(image(ByteString.copyFromUtf8("not an image")))
                         .build()))
                 .satisfies(e -> assertStatus(e, Status.Code.INVALID_ARGUMENT, "image"));
     }
@@ -339,6 +321,14 @@ class GrpcInferenceTest extends RunningGrpcServer {
             input.addShape(d);
         }
         return input;
+    }
+
+    /** A BYTES input of one encoded image, named as the models' metadata names it. */
+    static ModelInferRequest.InferInputTensor.Builder image(ByteString file) {
+        return input("BYTES", 1)
+                .setName("image")
+                .setContents(io.github.dl4jserving.grpc.v2.InferTensorContents.newBuilder()
+                        .addBytesContents(file));
     }
 
     static io.github.dl4jserving.grpc.v2.InferTensorContents.Builder zeros(int n) {

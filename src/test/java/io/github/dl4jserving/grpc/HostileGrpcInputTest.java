@@ -1,6 +1,7 @@
 package io.github.dl4jserving.grpc;
 
 import static io.github.dl4jserving.grpc.GrpcInferenceTest.assertStatus;
+import static io.github.dl4jserving.grpc.GrpcInferenceTest.image;
 import static io.github.dl4jserving.grpc.GrpcInferenceTest.input;
 import static io.github.dl4jserving.grpc.GrpcInferenceTest.zeros;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -152,19 +153,13 @@ class HostileGrpcInputTest extends RunningGrpcServer {
                 .putInt(Integer.MAX_VALUE)
                 .putInt(0);
         refused(
-                mlp().addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                                .setName("image")
-                                .setDatatype("BYTES")
-                                .addShape(1))
+                mlp().addInputs(input("BYTES", 1).setName("image"))
                         .addRawInputContents(ByteString.copyFrom(lying.array()))
                         .build(),
                 Status.Code.INVALID_ARGUMENT,
                 "holds a BYTES element of 2147483647 bytes but only 4 follow");
         refused(
-                mlp().addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                                .setName("image")
-                                .setDatatype("BYTES")
-                                .addShape(1))
+                mlp().addInputs(input("BYTES", 1).setName("image"))
                         .addRawInputContents(ByteString.copyFrom(new byte[3]))
                         .build(),
                 Status.Code.INVALID_ARGUMENT,
@@ -205,10 +200,7 @@ class HostileGrpcInputTest extends RunningGrpcServer {
     void anImageBombIsRefusedAsOverREST() throws Exception {
         byte[] bomb = TestData.progressiveScanBomb(4096, 1000);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> stub().modelInfer(mlp().addInputs(input("BYTES", 1)
-                                .setName("image")
-                                .setContents(
-                                        InferTensorContents.newBuilder().addBytesContents(ByteString.copyFrom(bomb))))
+        assertThatThrownBy(() -> stub().modelInfer(mlp().addInputs(image(ByteString.copyFrom(bomb)))
                         .build()))
                 .satisfies(e -> assertThat(
                                 ((io.grpc.StatusRuntimeException) e).getStatus().getCode())
