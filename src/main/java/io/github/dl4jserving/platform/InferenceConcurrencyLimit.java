@@ -33,8 +33,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * until Tomcat's idle timeout.
  *
  * <p>Then at most {@code dl4j-serving.max-inflight-inference} requests are inside the service at
- * once, gRPC's among them ({@link InferenceSlots}); the next one gets 503 with Retry-After at once, so an overload costs the refused clients
- * almost nothing and the accepted ones keep their latency. 0 turns the limit off. A request that
+ * once, gRPC's among them ({@link InferenceSlots}); the next one gets 503 with Retry-After at once,
+ * so an overload costs the refused clients almost nothing and the accepted ones keep their latency. 0 turns the limit off. A request that
  * arrives while every slot is taken is refused before its body is read, as before the two stages.
  *
  * <p>The gauge {@code dl4j.inference.body.reads} (bodies being read now) shows how close the service
