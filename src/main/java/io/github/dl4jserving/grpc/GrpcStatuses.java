@@ -8,6 +8,7 @@ import io.github.dl4jserving.platform.ServiceException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import org.springframework.http.HttpStatus;
 
 /**
  * The REST API's refusals as gRPC status codes, the problem's detail as the message: what the
@@ -19,29 +20,21 @@ final class GrpcStatuses {
     private GrpcStatuses() {}
 
     static StatusRuntimeException of(ServiceException e) {
-        return switch (e.status()) {
-            case NOT_FOUND -> Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
-            case UNAUTHORIZED ->
-                Status.UNAUTHENTICATED.withDescription(e.getMessage()).asRuntimeException();
-            case FORBIDDEN ->
-                Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException();
-            case CONFLICT ->
-                Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
-            case REQUEST_TIMEOUT ->
-                Status.DEADLINE_EXCEEDED.withDescription(e.getMessage()).asRuntimeException();
-            case CONTENT_TOO_LARGE, INSUFFICIENT_STORAGE ->
-                Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException();
-            case SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS ->
-                e.retryAfterSeconds() != null
-                        ? busy(e.getMessage(), e.retryAfterSeconds())
-                        : Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
-            default ->
-                e.status().is4xxClientError()
-                        ? Status.INVALID_ARGUMENT
-                                .withDescription(e.getMessage())
-                                .asRuntimeException()
-                        : Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException();
+        if (e.retryAfterSeconds() != null
+                && (e.status() == HttpStatus.SERVICE_UNAVAILABLE || e.status() == HttpStatus.TOO_MANY_REQUESTS)) {
+            return busy(e.getMessage(), e.retryAfterSeconds());
+        }
+        Status status = switch (e.status()) {
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case UNAUTHORIZED -> Status.UNAUTHENTICATED;
+            case FORBIDDEN -> Status.PERMISSION_DENIED;
+            case CONFLICT -> Status.FAILED_PRECONDITION;
+            case REQUEST_TIMEOUT -> Status.DEADLINE_EXCEEDED;
+            case CONTENT_TOO_LARGE, INSUFFICIENT_STORAGE -> Status.RESOURCE_EXHAUSTED;
+            case SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS -> Status.UNAVAILABLE;
+            default -> e.status().is4xxClientError() ? Status.INVALID_ARGUMENT : Status.INTERNAL;
         };
+        return status.withDescription(e.getMessage()).asRuntimeException();
     }
 
     /** RESOURCE_EXHAUSTED with the delay after which a retry may succeed. */
