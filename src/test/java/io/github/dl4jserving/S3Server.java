@@ -1,6 +1,7 @@
 package io.github.dl4jserving;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -44,9 +45,12 @@ public final class S3Server implements AutoCloseable {
         System.setProperty("aws.secretAccessKey", SECRET_KEY);
     }
 
-    public static int freePort() throws IOException {
+    /** A port free on this machine now, for a server a test starts. */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

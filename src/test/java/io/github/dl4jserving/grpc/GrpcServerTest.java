@@ -3,6 +3,7 @@ package io.github.dl4jserving.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.dl4jserving.S3Server;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -44,8 +45,7 @@ class GrpcServerTest {
     @Test
     void servesTlsFromAPemCertificateAndRefusesPlaintextThere() throws Exception {
         Path[] pem = selfSignedPem();
-        GrpcServer server =
-                server(new GrpcSettings(RunningGrpcServer.freePort(), pem[0], pem[1], 64), new AtomicBoolean(true));
+        GrpcServer server = server(new GrpcSettings(S3Server.freePort(), pem[0], pem[1], 64), new AtomicBoolean(true));
         server.start();
         try {
             ChannelCredentials trusting = TlsChannelCredentials.newBuilder()
@@ -76,7 +76,7 @@ class GrpcServerTest {
     @Test
     void healthFollowsTheServicesReadinessAndEndsNotServing() throws Exception {
         AtomicBoolean ready = new AtomicBoolean(false);
-        GrpcServer server = server(new GrpcSettings(RunningGrpcServer.freePort(), null, null, 64), ready);
+        GrpcServer server = server(new GrpcSettings(S3Server.freePort(), null, null, 64), ready);
         server.start();
         ManagedChannel channel = Grpc.newChannelBuilderForAddress(
                         "localhost", server.port(), InsecureChannelCredentials.create())

@@ -1,14 +1,12 @@
 package io.github.dl4jserving.grpc;
 
+import io.github.dl4jserving.S3Server;
 import io.github.dl4jserving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
         })
 abstract class RunningGrpcServer {
     static final String KEY = "grpc-test-key-42";
-    static final int GRPC_PORT = freePort();
+    static final int GRPC_PORT = S3Server.freePort();
 
     @DynamicPropertySource
     static void grpcPort(DynamicPropertyRegistry registry) {
@@ -89,13 +87,5 @@ abstract class RunningGrpcServer {
                 : request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(json));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

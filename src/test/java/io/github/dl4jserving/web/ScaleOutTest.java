@@ -220,7 +220,7 @@ class ScaleOutTest {
     @Order(4)
     void aServingReplicaWhoseTrainerIsDownAnswersWithAProblem() throws Exception {
         try (ConfigurableApplicationContext orphan =
-                replica("orphan", "--dl4j-serving.training.trainer-url=http://127.0.0.1:" + freePort())) {
+                replica("orphan", "--dl4j-serving.training.trainer-url=http://127.0.0.1:" + S3Server.freePort())) {
             HttpResponse<byte[]> r = new HttpTestClient(port(orphan)).get("/jobs");
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(HttpTestClient.contentType(r)).startsWith("application/problem+json");
@@ -303,14 +303,6 @@ class ScaleOutTest {
             }
             onServing.post(
                     "/jobs/" + id + "/cancel", "application/json", new byte[0], "Authorization", "Bearer " + KEY);
-        }
-    }
-
-    private static int freePort() {
-        try {
-            return S3Server.freePort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

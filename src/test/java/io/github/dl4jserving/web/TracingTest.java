@@ -3,6 +3,7 @@ package io.github.dl4jserving.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.github.dl4jserving.S3Server;
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.grpc.v2.GRPCInferenceServiceGrpc;
 import io.github.dl4jserving.grpc.v2.InferTensorContents;
@@ -19,9 +20,6 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
@@ -50,19 +48,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @ExtendWith(OutputCaptureExtension.class)
 class TracingTest extends RunningServer {
     static final List<SpanData> SPANS = new CopyOnWriteArrayList<>();
-    static final int GRPC_PORT = freePort();
+    static final int GRPC_PORT = S3Server.freePort();
 
     @DynamicPropertySource
     static void grpcPort(DynamicPropertyRegistry registry) {
         registry.add("dl4j-serving.grpc.port", () -> GRPC_PORT);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @TestConfiguration
