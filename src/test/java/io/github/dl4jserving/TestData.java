@@ -17,18 +17,47 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The shared data directory and the MNIST test split (read once per test JVM), and files the tests
  * build from them or copy.
  */
 public final class TestData {
+    /**
+     * The python3 that has Debian's python3-grpcio and python3-grpc-tools: Debian's own interpreter,
+     * which may not be the first python3 on PATH, or else that one. Where .ci/run has set
+     * DL4J_SERVING_REQUIRE_CLIENTS a missing one fails the test; elsewhere it skips it.
+     */
+    public static String pythonWithGrpc() throws IOException, InterruptedException {
+        String found = null;
+        for (String candidate : new String[] {"/usr/bin/python3", "python3"}) {
+            if (candidate.startsWith("/") && !Files.isExecutable(Path.of(candidate))) {
+                continue;
+            }
+            Process probe = new ProcessBuilder(candidate, "-c", "import grpc, grpc_tools").start();
+            if (probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                found = candidate;
+                break;
+            }
+        }
+        String missing = "python3 with grpcio and grpc_tools is not installed "
+                + "(apt-get install python3-grpcio python3-grpc-tools)";
+        if (System.getenv("DL4J_SERVING_REQUIRE_CLIENTS") != null) {
+            Assertions.assertThat(found).as(missing + "; .ci/run requires it").isNotNull();
+        }
+        Assumptions.assumeTrue(found != null, missing);
+        return found;
+    }
+
     public static final Path DATA_DIR = Path.of("..", "shared", "data");
     public static final Path MODELS_DIR = Path.of("models");
     private static MnistIdxReader.IdxImages testImages;

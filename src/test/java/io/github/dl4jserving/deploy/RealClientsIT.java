@@ -92,16 +92,7 @@ class RealClientsIT {
 
     @Test
     void theGrpcExampleClientGetsItsAnswersFromThePackagedJar() throws Exception {
-        // Debian's grpcio is installed for Debian's interpreter, which may not be the first python3 on PATH.
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        Process probe = new ProcessBuilder(python, "-c", "import grpc, grpc_tools").start();
-        boolean installed = probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
-        String missing = "python3 with grpcio and grpc_tools is not installed "
-                + "(apt-get install python3-grpcio python3-grpc-tools)";
-        if (System.getenv("DL4J_SERVING_REQUIRE_CLIENTS") != null) {
-            assertThat(installed).as(missing + "; .ci/run requires it").isTrue();
-        }
-        assumeTrue(installed, missing);
+        String python = TestData.pythonWithGrpc();
         String out =
                 run(Path.of("."), 300, python, "examples/python/grpc_client.py", "--target", "localhost:" + grpcPort);
         assertThat(out).contains("32 raw FP32 rows: output FP32 [32, 10], classes [7]", "all gRPC checks passed");

@@ -1,10 +1,9 @@
 package io.github.dl4jserving.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.dl4jserving.TestData;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,23 +20,7 @@ class GrpcClientsTest extends RunningGrpcServer {
 
     @BeforeAll
     static void findPython() throws Exception {
-        // Debian's packages install for Debian's interpreter, which may not be the first python3 on PATH.
-        for (String candidate : new String[] {"/usr/bin/python3", "python3"}) {
-            if (candidate.startsWith("/") && !Files.isExecutable(Path.of(candidate))) {
-                continue;
-            }
-            Process probe = new ProcessBuilder(candidate, "-c", "import grpc, grpc_tools").start();
-            if (probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0) {
-                python = candidate;
-                break;
-            }
-        }
-        String missing = "python3 with grpcio and grpc_tools is not installed "
-                + "(apt-get install python3-grpcio python3-grpc-tools)";
-        if (System.getenv("DL4J_SERVING_REQUIRE_CLIENTS") != null) {
-            assertThat(python).as(missing + "; .ci/run requires it").isNotNull();
-        }
-        assumeTrue(python != null, missing);
+        python = TestData.pythonWithGrpc();
     }
 
     @Test
