@@ -28,8 +28,7 @@ final class TensorAnswers {
         float[] flat;
         int rows;
         if (request.images() != null) {
-            Batches.check(request.images().size(), "image", maxBatch);
-            flat = images.prepare(request.images());
+            flat = images.prepare(request.images()); // checks the number of images itself
             rows = request.images().size();
         } else {
             flat = request.numbers();
