@@ -11,8 +11,10 @@ import io.github.dl4jserving.platform.ServiceException;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
+import io.github.dl4jserving.registry.ModelLease;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistryEvent;
+import io.github.dl4jserving.registry.VersionState;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.function.Function;
@@ -91,23 +93,39 @@ public class InferenceService {
         return versions.isWarm(model, version);
     }
 
+    /**
+     * Loads {@code version} of {@code model} (its default when null) unless it is in memory, and runs
+     * its warm-up batch, so that it is ready when this returns; its memory state after.
+     */
+    public VersionState load(String model, Integer version) {
+        int v = registry.describe(model, version).version();
+        try (ModelLease lease = registry.lease(model, v)) {
+            versions.warmUp(lease.model());
+        }
+        return registry.listing(model).stream()
+                .filter(s -> s.descriptor().version() == v)
+                .findFirst()
+                .orElseThrow();
+    }
+
     /** The descriptor of the version a request to {@code model} and {@code version} would use. */
     public ModelDescriptor describe(String model, Integer version) {
-        return registry.get(model, version).descriptor();
+        return registry.describe(model, version);
     }
 
     /**
      * A model version's tensor view for the Open Inference Protocol: its input and output widths and
-     * every loaded version of it.
+     * every version of it; nothing is loaded for it.
      */
     public Answers.TensorModel tensorModel(String model, Integer version) {
-        LoadedModel m = registry.get(model, version);
-        ModelDescriptor d = m.descriptor();
+        ModelDescriptor d = registry.describe(model, version);
         return new Answers.TensorModel(
-                m.name(),
-                m.version(),
+                d.name(),
+                d.version(),
                 d.kind(),
-                registry.versions(m.name()).stream().map(LoadedModel::version).toList(),
+                registry.listing(d.name()).stream()
+                        .map(v -> v.descriptor().version())
+                        .toList(),
                 ModelContract.inputWidth(d.input()),
                 ModelContract.outputWidth(d));
     }
@@ -223,12 +241,14 @@ public class InferenceService {
         String ver = Rejections.UNKNOWN;
         String outcome = "error";
         try {
-            LoadedModel m = require(model, version, kind, what);
-            name = m.name();
-            ver = Integer.toString(m.version());
-            T result = work.apply(m);
-            outcome = "success";
-            return result;
+            ModelDescriptor d = require(model, version, kind, what);
+            name = d.name();
+            ver = Integer.toString(d.version());
+            try (ModelLease lease = registry.lease(d.name(), d.version())) {
+                T result = work.apply(lease.model());
+                outcome = "success";
+                return result;
+            }
         } catch (ServiceException e) {
             e.refusedBy(name, ver);
             outcome = e.rejection() == null ? "error" : e.rejection().tag();
@@ -238,14 +258,15 @@ public class InferenceService {
         }
     }
 
-    private LoadedModel require(String model, Integer version, ModelKind kind, String what) {
-        LoadedModel m = registry.get(model, version);
-        if (kind != null && m.descriptor().kind() != kind) {
-            throw new UnsupportedInputException("Model '" + m.name() + "' is "
-                    + withArticle(m.descriptor().kind().wireName()) + " and does not take " + what + ". Send them to "
+    /** The version a request names, checked to be of {@code kind}; it is not loaded for that. */
+    private ModelDescriptor require(String model, Integer version, ModelKind kind, String what) {
+        ModelDescriptor d = registry.describe(model, version);
+        if (kind != null && d.kind() != kind) {
+            throw new UnsupportedInputException("Model '" + d.name() + "' is "
+                    + withArticle(d.kind().wireName()) + " and does not take " + what + ". Send them to "
                     + withArticle(kind.wireName()) + " instead.");
         }
-        return m;
+        return d;
     }
 
     /** "an image-classifier", "a tabular-classifier". */

@@ -1,6 +1,5 @@
 package io.github.dl4jserving.inference;
 
-import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +11,10 @@ import org.springframework.stereotype.Component;
  * Inference Protocol's {@code /v2/health/ready} and {@code /v2/models/{m}/ready}, and
  * {@code /models/{name}/ready} all ask. A model is ready when its default version is loaded and
  * warmed up and its intended default (the pinned or the highest version on disk) did not fail to
- * load; the service is ready when every model is, the configured default models among them.
+ * load; the service is ready when every model is, the configured default models among them. With a
+ * memory budget ({@code dl4j-serving.registry.max-loaded-bytes}) the service waits only for the
+ * models kept loaded ({@code keep-loaded}); another model that is not in memory is not ready, and
+ * loads on its first request.
  */
 @Component
 public class ModelReadiness {
@@ -40,17 +42,26 @@ public class ModelReadiness {
         if (registry.intendedDefaultFailed(name)) {
             return new State("default version failed to load", null);
         }
-        LoadedModel def = registry.defaultVersion(name);
-        return inference.isWarm(name, def.version())
-                ? new State("ready (version " + def.version() + ")", def.version())
-                : new State("loading (version " + def.version() + ")", def.version());
+        int def = registry.describe(name, null).version();
+        if (!registry.isLoaded(name, def)) {
+            return new State("not loaded (version " + def + "): loads on its first request", def);
+        }
+        return inference.isWarm(name, def)
+                ? new State("ready (version " + def + ")", def)
+                : new State("loading (version " + def + ")", def);
     }
 
     /**
-     * Every model in the registry and every configured default model, by name; in single-model mode
-     * (KServe) the one model only.
+     * The models the service's readiness waits for, by name: every model in the registry and every
+     * configured default model; in single-model mode (KServe) the one model only; with a memory
+     * budget, the models kept loaded.
      */
     public Map<String, State> all() {
+        if (registry.memory().maxBytes() != null) {
+            Map<String, State> states = new LinkedHashMap<>();
+            registry.memory().keepLoaded().forEach(name -> states.put(name, of(name)));
+            return states;
+        }
         TreeSet<String> names = new TreeSet<>(registry.names());
         registry.singleModel().ifPresent(names::add);
         for (String configured : registry.singleModel().isPresent()
@@ -70,16 +81,22 @@ public class ModelReadiness {
     }
 
     public boolean serviceReady() {
-        return allReady(all());
+        return ready(all());
     }
 
-    /** The service's rule: some models, and every one of them ready. */
-    public static boolean allReady(Map<String, State> states) {
-        return !states.isEmpty() && states.values().stream().allMatch(State::ready);
+    /**
+     * The service's rule over the states of {@link #all()}: some models, and every one of them
+     * ready; with a memory budget and no model kept loaded, a registry that lists some model.
+     */
+    public boolean ready(Map<String, State> states) {
+        if (states.isEmpty()) {
+            return registry.memory().maxBytes() != null && !registry.names().isEmpty();
+        }
+        return states.values().stream().allMatch(State::ready);
     }
 
-    /** A specific version: loaded and warmed up. */
+    /** A specific version: in memory and warmed up. */
     public boolean versionReady(String name, int version) {
-        return inference.isWarm(name, version);
+        return registry.isLoaded(name, version) && inference.isWarm(name, version);
     }
 }

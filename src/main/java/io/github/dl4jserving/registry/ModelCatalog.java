@@ -16,24 +16,39 @@ public class ModelCatalog {
         this.registry = registry;
     }
 
-    /** The model names with at least one loaded version, sorted. */
+    /** The model names with at least one version, sorted. */
     public List<String> names() {
         return registry.names();
     }
 
     /** The descriptor of {@code version} of {@code name}, or of its default when {@code version} is null. */
     public ModelDescriptor describe(String name, Integer version) {
-        return registry.get(name, version).descriptor();
+        return registry.describe(name, version);
     }
 
-    /** The descriptors of every loaded version of {@code name}, ascending. */
+    /** The descriptors of every version of {@code name}, loaded or not, ascending. */
     public List<ModelDescriptor> versions(String name) {
-        return registry.versions(name).stream().map(LoadedModel::descriptor).toList();
+        return registry.listing(name).stream().map(VersionState::descriptor).toList();
     }
 
-    /** Pins {@code version} as the default of {@code name}; it must be loaded. */
+    /** Every version of {@code name} with whether it is in memory, what it holds and when it was last used. */
+    public List<VersionState> listing(String name) {
+        return registry.listing(name);
+    }
+
+    /** Unloads a version (every version when {@code version} is null); it loads again on its next request. */
+    public List<VersionState> unload(String name, Integer version) throws IOException {
+        return registry.unload(name, version);
+    }
+
+    /** What the loaded versions hold against the memory budget. */
+    public MemoryState memory() {
+        return registry.memory();
+    }
+
+    /** Pins {@code version} as the default of {@code name}. */
     public ModelDescriptor setDefault(String name, int version) throws IOException {
-        return registry.setDefault(name, version).descriptor();
+        return registry.setDefault(name, version);
     }
 
     /** Deletes a version from disk and from service; never the default or the last one. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
@@ -15,14 +16,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Every version in the store, loaded into memory. A version that cannot be loaded (a missing,
- * truncated or foreign file, a descriptor that does not match its directory) is skipped, logged
- * and listed by {@link #failures()}; the others serve as usual.
+ * Every version in the store, listed, and in memory as the {@link MemoryBudget} allows: without a
+ * limit all are loaded at start-up; with one, a version loads on the first request that needs it
+ * and the least recently used make room. A version that cannot be loaded (a missing, truncated or
+ * foreign file, a descriptor that does not match its directory) is skipped, logged and listed by
+ * {@link #failures()}; the others serve as usual.
  *
- * <p>A facade over three parts: the {@link VersionIndex} (what is loaded, the pins, the failures;
- * requests read it without a lock), the {@link StoreReconciler} (rescans and the store's health) and
- * the {@link VersionPublisher} (new versions, promotion, pins, deletions). Changes are made under one
- * lock and announced as {@link RegistryEvent}s after it is released, in the order they were made
+ * <p>A facade over four parts: the {@link VersionIndex} (what is listed and loaded, the pins, the
+ * failures; requests read it without a lock), the {@link StoreReconciler} (rescans and the store's
+ * health), the {@link VersionPublisher} (new versions, promotion, pins, deletions) and the
+ * {@link ModelMemory} (loads on demand, leases, the budget). Changes are made under one lock and
+ * announced as {@link RegistryEvent}s after it is released, in the order they were made
  * ({@link RegistryChanges}).
  */
 public class ModelRegistry {
@@ -32,16 +36,24 @@ public class ModelRegistry {
     private final VersionIndex index = new VersionIndex();
     private final StoreReconciler reconciler;
     private final VersionPublisher publisher;
+    private final RegistryChanges changes;
+    private final ModelMemory memory;
+
+    /** A registry with no memory limit: every version is loaded at start-up. */
+    public ModelRegistry(ModelStore store, ApplicationEventPublisher events) {
+        this(store, events, MemoryBudget.UNLIMITED);
+    }
 
     /**
      * A registry over {@code store} that holds nothing yet: {@link #start} reads the store. The
      * service starts it in its lifecycle, once every listener of {@code events} is there.
      */
-    public ModelRegistry(ModelStore store, ApplicationEventPublisher events) {
+    public ModelRegistry(ModelStore store, ApplicationEventPublisher events, MemoryBudget budget) {
         this.store = store;
-        RegistryChanges changes = new RegistryChanges(events);
-        this.reconciler = new StoreReconciler(store, index, changes);
-        this.publisher = new VersionPublisher(store, index, changes);
+        this.changes = new RegistryChanges(events);
+        this.memory = new ModelMemory(budget, index, changes);
+        this.reconciler = new StoreReconciler(store, index, changes, memory);
+        this.publisher = new VersionPublisher(store, index, changes, memory);
     }
 
     /** A started registry that announces nothing: for tools and tests that need no listeners. */
@@ -64,11 +76,15 @@ public class ModelRegistry {
         store.removeLeftovers();
         refresh();
         log.info(
-                "Model registry at {}: {} model(s), {} version(s) loaded, {} failed",
+                "Model registry at {}: {} model(s), {} version(s), {} loaded, {} failed{}",
                 store.location(),
                 index.names().size(),
                 index.versionCount(),
-                index.failures().size());
+                memory.state().loadedVersions(),
+                index.failures().size(),
+                memory.budget().bounded()
+                        ? "; memory budget " + memory.budget().maxBytes() + " bytes, " + memory.loadedBytes() + " held"
+                        : "");
     }
 
     /**
@@ -129,8 +145,8 @@ public class ModelRegistry {
         return publisher.publish(descriptor, network, normalizer, rule);
     }
 
-    /** Pins {@code version} as the default of {@code name}; it must be loaded. */
-    public LoadedModel setDefault(String name, int version) throws IOException {
+    /** Pins {@code version} as the default of {@code name}. */
+    public ModelDescriptor setDefault(String name, int version) throws IOException {
         return publisher.setDefault(name, version);
     }
 
@@ -147,28 +163,101 @@ public class ModelRegistry {
         publisher.deleteModel(name);
     }
 
-    /** The model names with at least one loaded version, sorted. */
+    /** The model names with at least one version, sorted. */
     public List<String> names() {
         return index.names();
     }
 
-    /** The loaded versions of {@code name}, ascending. */
-    public List<LoadedModel> versions(String name) {
-        return index.versions(name);
+    /** The descriptor of {@code version} of {@code name}, or of its default when null; nothing is loaded. */
+    public ModelDescriptor describe(String name, Integer version) {
+        return index.resolve(name, version).descriptor;
     }
 
-    /** The version that serves when none is asked for: the pinned one if it is loaded, else the highest. */
-    public LoadedModel defaultVersion(String name) {
-        return index.defaultVersion(name);
-    }
-
-    /** {@code version} of {@code name}, or the default version when {@code version} is null. */
-    public LoadedModel get(String name, Integer version) {
-        return index.get(name, version);
+    /** Every version of {@code name}, loaded or not, ascending, with what it holds in memory. */
+    public List<VersionState> listing(String name) {
+        return index.entries(name).stream().map(VersionState::of).toList();
     }
 
     /**
-     * The versions removed under {@code id} ({@link RegistryEvent.ModelVersionRetired}) whose networks
+     * {@code version} of {@code name} (its default when null) held for one request, loaded first if
+     * it is not in memory: close the lease when the request is done. Refused with
+     * {@link ModelMemoryException} when the budget cannot hold it.
+     */
+    public ModelLease lease(String name, Integer version) {
+        return memory.lease(name, version);
+    }
+
+    /** A lease on {@code version} of {@code name} (its default when null) if it is in memory now; nothing is loaded. */
+    public Optional<ModelLease> leaseIfLoaded(String name, Integer version) {
+        VersionIndex.Entry e = index.resolve(name, version);
+        Resident r = e.resident;
+        return r != null && r.acquire() ? Optional.of(new ModelLease(r)) : Optional.empty();
+    }
+
+    /** Whether {@code version} of {@code name} is in memory now. */
+    public boolean isLoaded(String name, int version) {
+        return index.entry(new VersionId(name, version))
+                .map(VersionIndex.Entry::loaded)
+                .orElse(false);
+    }
+
+    /**
+     * Takes {@code version} of {@code name} (every version when null) out of memory; its network is
+     * released after its in-flight requests. It stays listed and loads again on its next request;
+     * until then it is not ready. A model in {@code keep-loaded} cannot be unloaded.
+     */
+    public List<VersionState> unload(String name, Integer version) throws IOException {
+        return memory.unload(name, version);
+    }
+
+    /** What the loaded versions hold against the budget, and how often versions came and went. */
+    public MemoryState memory() {
+        return memory.state();
+    }
+
+    /**
+     * What a loaded version holds in memory, from now on: the service counts each version's batch
+     * workers' memory with its parameters.
+     */
+    public void measureWith(ToLongFunction<LoadedModel> footprint) {
+        memory.footprint(footprint);
+    }
+
+    /** The bytes of a loaded network's parameters. */
+    public static long parameterBytes(LoadedModel m) {
+        return ModelMemory.parameterBytes(m);
+    }
+
+    /** Whether the registry keeps every version of {@code name} in memory (no budget, or keep-loaded). */
+    public boolean keepsLoaded(String name) {
+        return memory.budget().keepsLoaded(name);
+    }
+
+    /** The loaded versions of {@code name}, ascending. */
+    public List<LoadedModel> versions(String name) {
+        return index.loaded(name);
+    }
+
+    /**
+     * The default version of {@code name}, loaded if need be but not leased: for tools and tests.
+     * With a budget, requests take a {@link #lease}, so that an unload waits for them.
+     */
+    public LoadedModel defaultVersion(String name) {
+        return get(name, null);
+    }
+
+    /**
+     * {@code version} of {@code name}, or the default version when {@code version} is null, loaded if
+     * need be but not leased: for tools and tests. With a budget, requests take a {@link #lease}.
+     */
+    public LoadedModel get(String name, Integer version) {
+        try (ModelLease lease = memory.lease(name, version)) {
+            return lease.model();
+        }
+    }
+
+    /**
+     * The versions unloaded under {@code id} ({@link RegistryEvent.ModelVersionUnloaded}) whose networks
      * nobody has taken yet: the taker releases them. Empty when taken before.
      */
     public List<LoadedModel> takeRetired(VersionId id) {

@@ -27,6 +27,8 @@ final class RegistryChanges {
     private final Deque<RegistryEvent> unannounced = new ArrayDeque<>();
     /** Whether some thread is delivering {@link #unannounced} events now. */
     private boolean announcing;
+    /** The events of the change the current thread is making, while it makes one. */
+    private final ThreadLocal<List<RegistryEvent>> making = new ThreadLocal<>();
 
     RegistryChanges(ApplicationEventPublisher listeners) {
         this.listeners = listeners;
@@ -37,13 +39,37 @@ final class RegistryChanges {
         T result;
         synchronized (lock) {
             List<RegistryEvent> events = new ArrayList<>();
-            result = change.apply(events);
+            List<RegistryEvent> outer = making.get();
+            making.set(events);
+            try {
+                result = change.apply(events);
+            } finally {
+                making.set(outer);
+            }
             synchronized (unannounced) {
                 unannounced.addAll(events);
             }
         }
         announce();
         return result;
+    }
+
+    /**
+     * Announces an event that changes nothing under the lock (a network released after its last
+     * request), after the events already queued, or, when the thread is making a change, with that
+     * change's events; the lock is not taken, so a request thread that ends a lease never waits for
+     * a scan.
+     */
+    void tell(RegistryEvent event) {
+        List<RegistryEvent> change = making.get();
+        if (change != null) {
+            change.add(event); // told by the change itself: after the events it listed so far
+            return;
+        }
+        synchronized (unannounced) {
+            unannounced.add(event);
+        }
+        announce();
     }
 
     /**

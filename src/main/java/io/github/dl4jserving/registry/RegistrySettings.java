@@ -1,9 +1,14 @@
 package io.github.dl4jserving.registry;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The registry's {@code dl4j-serving.*} settings.
@@ -50,13 +55,49 @@ public record RegistrySettings(
      *                  {@code /mnt/models} is read-only)
      * @param modelName serve one model whose versions lie directly in the store's root
      *                  ({@code <root>/<version>/model.zip}), as KServe's storage initializer lays it out
+     * @param maxLoadedBytes the memory the loaded versions may hold together (their parameters and their
+     *                  batch workers' working memory), such as {@code 2GB}; unset: no limit, every version
+     *                  is loaded at start-up. With a limit, versions load on their first request and the
+     *                  least recently used are unloaded to make room
+     * @param keepLoaded with a limit, the models whose versions are loaded at start-up and never unloaded;
+     *                  readiness waits for them
+     * @param loadTimeout how long a request waits for another request's load of the version it needs
      */
     public record Store(
             @DefaultValue("filesystem") StoreType store,
             @DefaultValue S3 s3,
             boolean readOnly,
-            String modelName) {
+            String modelName,
+            DataSize maxLoadedBytes,
+            List<String> keepLoaded,
+            @DefaultValue("60s") Duration loadTimeout) {
         static final Store FILESYSTEM = new Store(StoreType.FILESYSTEM, S3.NONE, false, null);
+
+        /** A store with no memory limit. */
+        public Store(StoreType store, S3 s3, boolean readOnly, String modelName) {
+            this(store, s3, readOnly, modelName, null, List.of(), Duration.ofSeconds(60));
+        }
+
+        @ConstructorBinding
+        public Store {
+            keepLoaded = keepLoaded == null ? List.of() : List.copyOf(keepLoaded);
+            loadTimeout = loadTimeout == null ? Duration.ofSeconds(60) : loadTimeout;
+            if (maxLoadedBytes != null && maxLoadedBytes.toBytes() <= 0) {
+                throw new IllegalArgumentException(
+                        "dl4j-serving.registry.max-loaded-bytes must be positive, not " + maxLoadedBytes);
+            }
+            if (loadTimeout.isNegative() || loadTimeout.isZero()) {
+                throw new IllegalArgumentException(
+                        "dl4j-serving.registry.load-timeout must be positive, not " + loadTimeout);
+            }
+        }
+
+        /** The memory limit these settings give. */
+        public MemoryBudget memory() {
+            return maxLoadedBytes == null
+                    ? MemoryBudget.UNLIMITED
+                    : new MemoryBudget(maxLoadedBytes.toBytes(), Set.copyOf(keepLoaded), loadTimeout);
+        }
 
         /** The single model's name, if the store holds one model's versions directly. */
         public Optional<String> singleModel() {

@@ -30,13 +30,15 @@ final class StoreReconciler {
     private final ModelStore store;
     private final VersionIndex index;
     private final RegistryChanges changes;
+    private final ModelMemory memory;
     /** Why the last scan could not read the store, and since when; null while it can. */
     private volatile StoreProblem storeProblem;
 
-    StoreReconciler(ModelStore store, VersionIndex index, RegistryChanges changes) {
+    StoreReconciler(ModelStore store, VersionIndex index, RegistryChanges changes, ModelMemory memory) {
         this.store = store;
         this.index = index;
         this.changes = changes;
+        this.memory = memory;
     }
 
     /** Scans the store once; returns how many versions were newly loaded. */
@@ -57,7 +59,7 @@ final class StoreReconciler {
             }
             for (ModelStore.StoredVersion version : stored) {
                 VersionId id = new VersionId(version.name(), version.version());
-                if (index.isLoaded(id)) {
+                if (index.isListed(id)) {
                     continue;
                 }
                 Optional<LoadFailure> failed = index.failure(id);
@@ -102,17 +104,17 @@ final class StoreReconciler {
         stored.forEach(v -> present.add(new VersionId(v.name(), v.version())));
         index.keepFailuresOf(present);
         for (String name : index.names()) {
-            LoadedModel before = index.defaultVersion(name);
-            for (LoadedModel m : index.versions(name)) {
-                if (!present.contains(m.id())) {
-                    index.remove(m.id());
-                    log.info("{} version {} was deleted from the store", m.name(), m.version());
-                    events.add(new ModelVersionRetired(m.id()));
+            VersionIndex.Entry before = index.defaultEntry(name);
+            for (VersionIndex.Entry e : index.entries(name)) {
+                if (!present.contains(e.id())) {
+                    log.info("{} version {} was deleted from the store", name, e.version());
+                    events.add(new ModelVersionRetired(e.id()));
+                    index.remove(e.id());
                 }
             }
-            if (index.hasVersions(name) && index.defaultVersion(name) != before) {
-                events.add(new DefaultVersionChanged(
-                        name, index.defaultVersion(name).version()));
+            if (index.hasVersions(name) && index.defaultEntry(name) != before) {
+                events.add(
+                        new DefaultVersionChanged(name, index.defaultEntry(name).version()));
             }
         }
     }
@@ -122,10 +124,10 @@ final class StoreReconciler {
      * version serves (another process moved the pin), a {@link DefaultVersionChanged} is due.
      */
     void readPin(String name, List<RegistryEvent> events) {
-        LoadedModel before = index.hasVersions(name) ? index.defaultVersion(name) : null;
+        VersionIndex.Entry before = index.hasVersions(name) ? index.defaultEntry(name) : null;
         index.setPin(name, store.pinnedDefault(name));
         if (before != null) {
-            LoadedModel after = index.defaultVersion(name);
+            VersionIndex.Entry after = index.defaultEntry(name);
             if (after != before) {
                 log.info("The default of {} is now version {}", name, after.version());
                 events.add(new DefaultVersionChanged(name, after.version()));
@@ -137,11 +139,24 @@ final class StoreReconciler {
         Path local = null;
         try {
             local = store.localCopy(dir);
+            if (!memory.budget().keepsLoaded(dir.name())) {
+                // Listed only: the first request that needs it loads it.
+                ModelDescriptor descriptor = VersionLoader.describe(dir, local);
+                if (!index.hasVersions(dir.name())) {
+                    readPin(dir.name(), events);
+                }
+                index.add(descriptor, local, null);
+                return false;
+            }
             LoadedModel loaded = VersionLoader.read(dir, local);
             if (!index.hasVersions(dir.name())) {
                 readPin(dir.name(), events);
             }
-            index.add(loaded);
+            Resident resident = memory.admit(loaded, events);
+            index.add(loaded.descriptor(), local, resident);
+            if (resident == null) {
+                return false;
+            }
             log.info(
                     "Loaded {} version {} in {} ms",
                     dir.name(),
@@ -170,7 +185,7 @@ final class StoreReconciler {
     boolean intendedDefaultFailed(String name) {
         // A model with no loaded version has no pin in memory yet.
         int intended = index.hasVersions(name) ? index.pin(name).orElse(Integer.MIN_VALUE) : storedPin(name);
-        int highestLoaded = index.highestLoaded(name).orElse(Integer.MIN_VALUE);
+        int highestLoaded = index.highest(name).orElse(Integer.MIN_VALUE);
         return index.failures().stream()
                 .anyMatch(f -> f.name().equals(name) && (f.version() == intended || f.version() > highestLoaded));
     }

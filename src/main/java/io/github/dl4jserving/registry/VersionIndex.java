@@ -1,10 +1,12 @@
 package io.github.dl4jserving.registry;
 
 import io.github.dl4jserving.registry.ModelRegistry.LoadFailure;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -13,18 +15,51 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The registry's memory: the loaded versions of each model, the pinned defaults as last read from or
- * written to the store, and the versions that failed to load. Requests read it without a lock and
- * never touch the store; it is written only under the registry's lock.
+ * The registry's memory: every version it serves, loaded or not, the pinned defaults as last read
+ * from or written to the store, and the versions that failed to load. Requests read it without a
+ * lock and never touch the store; it is written only under the registry's lock, except for each
+ * version's last use.
  */
 final class VersionIndex {
-    private final Map<String, NavigableMap<Integer, LoadedModel>> models = new ConcurrentHashMap<>();
+    private final Map<String, NavigableMap<Integer, Entry>> models = new ConcurrentHashMap<>();
     private final Map<VersionId, LoadFailure> failures = new ConcurrentHashMap<>();
     private final Map<String, Integer> pins = new ConcurrentHashMap<>();
-    /** Removed versions whose networks nobody has released yet (a number can be removed twice). */
+    /** Unloaded versions whose networks nobody has released yet (a number can be unloaded twice). */
     private final Map<VersionId, Queue<LoadedModel>> retired = new ConcurrentHashMap<>();
 
-    /** The model names with at least one loaded version, sorted. */
+    /**
+     * One version the registry serves: its descriptor and the local directory of its files, and its
+     * network while it is in memory.
+     */
+    static final class Entry {
+        final ModelDescriptor descriptor;
+        final Path directory;
+        /** The network in memory, or null while the version is unloaded. */
+        volatile Resident resident;
+        /** {@link System#nanoTime} of the last request that used it; 0 before the first. */
+        volatile long lastUsed;
+        /** What the version held in memory when it was last loaded; 0 before its first load. */
+        volatile long bytes;
+
+        Entry(ModelDescriptor descriptor, Path directory) {
+            this.descriptor = descriptor;
+            this.directory = directory;
+        }
+
+        VersionId id() {
+            return new VersionId(descriptor.name(), descriptor.version());
+        }
+
+        int version() {
+            return descriptor.version();
+        }
+
+        boolean loaded() {
+            return resident != null;
+        }
+    }
+
+    /** The model names with at least one version, sorted. */
     List<String> names() {
         return models.keySet().stream().sorted().toList();
     }
@@ -33,73 +68,86 @@ final class VersionIndex {
         return models.values().stream().mapToInt(Map::size).sum();
     }
 
+    /** Every version of {@code name}, loaded or not, ascending. */
+    List<Entry> entries(String name) {
+        return List.copyOf(listed(name).values());
+    }
+
+    /** Every version of every model. */
+    List<Entry> all() {
+        return models.values().stream().flatMap(v -> v.values().stream()).toList();
+    }
+
     /** The loaded versions of {@code name}, ascending. */
-    List<LoadedModel> versions(String name) {
-        return List.copyOf(loaded(name).values());
+    List<LoadedModel> loaded(String name) {
+        return listed(name).values().stream()
+                .map(e -> e.resident)
+                .filter(Objects::nonNull)
+                .map(Resident::model)
+                .toList();
     }
 
     boolean hasVersions(String name) {
-        NavigableMap<Integer, LoadedModel> versions = models.get(name);
+        NavigableMap<Integer, Entry> versions = models.get(name);
         return versions != null && !versions.isEmpty();
     }
 
-    boolean isLoaded(VersionId id) {
-        NavigableMap<Integer, LoadedModel> versions = models.get(id.name());
-        return versions != null && versions.containsKey(id.version());
+    Optional<Entry> entry(VersionId id) {
+        NavigableMap<Integer, Entry> versions = models.get(id.name());
+        return versions == null ? Optional.empty() : Optional.ofNullable(versions.get(id.version()));
     }
 
-    /** The version that serves when none is asked for: the pinned one if it is loaded, else the highest. */
-    LoadedModel defaultVersion(String name) {
-        NavigableMap<Integer, LoadedModel> v = models.get(name);
+    boolean isListed(VersionId id) {
+        return entry(id).isPresent();
+    }
+
+    /** The version that serves when none is asked for: the pinned one if it is listed, else the highest. */
+    Entry defaultEntry(String name) {
+        NavigableMap<Integer, Entry> v = models.get(name);
         if (v == null || v.isEmpty()) {
             throw new ModelNotFoundException(unknownModel(name));
         }
         Integer pinned = pins.get(name);
-        LoadedModel m = pinned == null ? null : v.get(pinned);
-        return m != null ? m : v.lastEntry().getValue();
+        Entry e = pinned == null ? null : v.get(pinned);
+        return e != null ? e : v.lastEntry().getValue();
     }
 
     /** {@code version} of {@code name}, or the default version when {@code version} is null. */
-    LoadedModel get(String name, Integer version) {
+    Entry resolve(String name, Integer version) {
         if (version == null) {
-            return defaultVersion(name);
+            return defaultEntry(name);
         }
-        NavigableMap<Integer, LoadedModel> v = loaded(name);
-        LoadedModel m = v.get(version);
-        if (m == null) {
-            throw new ModelNotFoundException("Model '" + name + "' has no loaded version " + version
-                    + "; loaded versions are " + v.keySet() + ".");
+        NavigableMap<Integer, Entry> v = listed(name);
+        Entry e = v.get(version);
+        if (e == null) {
+            throw new ModelNotFoundException(
+                    "Model '" + name + "' has no version " + version + "; its versions are " + v.keySet() + ".");
         }
-        return m;
+        return e;
     }
 
-    private NavigableMap<Integer, LoadedModel> loaded(String name) {
-        NavigableMap<Integer, LoadedModel> v = models.get(name);
+    private NavigableMap<Integer, Entry> listed(String name) {
+        NavigableMap<Integer, Entry> v = models.get(name);
         if (v == null) {
             throw new ModelNotFoundException(unknownModel(name));
         }
         return v;
     }
 
-    /** The pinned default in memory, if any; a model with no loaded version has none. */
+    /** The pinned default in memory, if any; a model with no version has none. */
     Optional<Integer> pin(String name) {
         return models.containsKey(name) ? Optional.ofNullable(pins.get(name)) : Optional.empty();
     }
 
-    /** The highest loaded version of {@code name}, if any. */
-    Optional<Integer> highestLoaded(String name) {
-        NavigableMap<Integer, LoadedModel> v = models.get(name);
+    /** The highest version of {@code name}, if any. */
+    Optional<Integer> highest(String name) {
+        NavigableMap<Integer, Entry> v = models.get(name);
         return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.lastKey());
-    }
-
-    /** Every loaded version, model by model. */
-    List<LoadedModel> all() {
-        return models.values().stream().flatMap(v -> v.values().stream()).toList();
     }
 
     String unknownModel(String name) {
         String shown = name == null ? "" : name.length() > 64 ? name.substring(0, 64) + "..." : name;
-        return "There is no model named '" + shown + "'. Loaded models: " + names() + ".";
+        return "There is no model named '" + shown + "'. Models: " + names() + ".";
     }
 
     List<LoadFailure> failures() {
@@ -114,21 +162,31 @@ final class VersionIndex {
 
     // Writes, under the registry's lock.
 
-    void add(LoadedModel m) {
-        models.computeIfAbsent(m.name(), n -> new ConcurrentSkipListMap<>()).put(m.version(), m);
-        failures.remove(new VersionId(m.name(), m.version()));
+    /** Lists a version, its network with it when {@code resident} is not null. */
+    Entry add(ModelDescriptor descriptor, Path directory, Resident resident) {
+        Entry e = new Entry(descriptor, directory);
+        e.resident = resident;
+        if (resident != null) {
+            e.bytes = resident.bytes();
+        }
+        models.computeIfAbsent(descriptor.name(), n -> new ConcurrentSkipListMap<>())
+                .put(descriptor.version(), e);
+        failures.remove(e.id());
+        return e;
     }
 
-    /** Removes a version; the model goes with its last one, and its pin with it. */
-    /** Takes a version out of service; it waits in {@link #takeRetired} until its network is released. */
+    /**
+     * Takes a version out of the listing; the model goes with its last one, and its pin with it. Its
+     * network, if loaded, is unloaded: see {@link #unload}.
+     */
     void remove(VersionId id) {
-        NavigableMap<Integer, LoadedModel> versions = models.get(id.name());
+        NavigableMap<Integer, Entry> versions = models.get(id.name());
         if (versions == null) {
             return;
         }
-        LoadedModel gone = versions.remove(id.version());
+        Entry gone = versions.remove(id.version());
         if (gone != null) {
-            retired.computeIfAbsent(id, k -> new ConcurrentLinkedQueue<>()).add(gone);
+            unload(gone);
         }
         if (versions.isEmpty()) {
             models.remove(id.name());
@@ -136,7 +194,26 @@ final class VersionIndex {
         }
     }
 
-    /** The removed versions under {@code id} not taken yet, now taken. */
+    /**
+     * Takes a version's network out of service: no new lease is given on it, and once the last one
+     * ends it waits in {@link #takeRetired} until its network is released. Returns whether it was loaded.
+     */
+    boolean unload(Entry e) {
+        Resident r = e.resident;
+        if (r == null) {
+            return false;
+        }
+        e.resident = null;
+        r.unload();
+        return true;
+    }
+
+    /** A network no lease uses any more: it waits for its releaser. */
+    void retire(LoadedModel m) {
+        retired.computeIfAbsent(m.id(), k -> new ConcurrentLinkedQueue<>()).add(m);
+    }
+
+    /** The unloaded versions under {@code id} not taken yet, now taken. */
     List<LoadedModel> takeRetired(VersionId id) {
         Queue<LoadedModel> gone = retired.remove(id);
         return gone == null ? List.of() : List.copyOf(gone);

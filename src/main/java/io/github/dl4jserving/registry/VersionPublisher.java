@@ -27,11 +27,13 @@ final class VersionPublisher {
     private final ModelStore store;
     private final VersionIndex index;
     private final RegistryChanges changes;
+    private final ModelMemory memory;
 
-    VersionPublisher(ModelStore store, VersionIndex index, RegistryChanges changes) {
+    VersionPublisher(ModelStore store, VersionIndex index, RegistryChanges changes, ModelMemory memory) {
         this.store = store;
         this.index = index;
         this.changes = changes;
+        this.memory = memory;
     }
 
     LoadedModel upload(
@@ -44,15 +46,14 @@ final class VersionPublisher {
             ModelDescriptor toWrite = contractChanges.isEmpty() || !allowSchemaChange
                     ? descriptor
                     : descriptor.withSchemaChange(new ModelDescriptor.SchemaChange(
-                            index.defaultVersion(descriptor.name()).version(), contractChanges));
+                            index.defaultEntry(descriptor.name()).version(), contractChanges));
             Consumer<LoadedModel> checks = contractChanges.isEmpty() || allowSchemaChange
                     ? check
                     : check.andThen(candidate -> {
                         throw contractConflict(descriptor.name(), contractChanges, "?allowSchemaChange=true");
                     });
             LoadedModel written = VersionLoader.writeUploaded(store, toWrite, modelZip, checks);
-            index.add(written);
-            events.add(loadedEvent(written));
+            list(written, events);
             return written;
         });
         log.info("Added uploaded {} version {}", loaded.name(), loaded.version());
@@ -77,15 +78,14 @@ final class VersionPublisher {
             if (!contractChanges.isEmpty()) {
                 throw contractConflict(name, contractChanges, null);
             }
-            LoadedModel current = index.hasVersions(name) ? index.defaultVersion(name) : null;
-            PromotionRule.Decision decision = rule.decide(descriptor, current == null ? null : current.descriptor());
+            ModelDescriptor current = index.hasVersions(name) ? index.defaultEntry(name).descriptor : null;
+            PromotionRule.Decision decision = rule.decide(descriptor, current);
             if (!decision.promote() && current != null) {
                 pin(name, current.version());
             }
             ModelStore.WrittenVersion written = store.writeNewVersion(descriptor, network, normalizer);
             LoadedModel loaded = VersionLoader.restore(written.descriptor(), written.directory(), start);
-            index.add(loaded);
-            events.add(loadedEvent(loaded));
+            list(loaded, events);
             if (decision.promote()) {
                 pin(name, loaded.version());
                 events.add(new DefaultVersionChanged(name, loaded.version()));
@@ -100,39 +100,39 @@ final class VersionPublisher {
         return published;
     }
 
-    LoadedModel setDefault(String name, int version) throws IOException {
+    ModelDescriptor setDefault(String name, int version) throws IOException {
         return changes.make(events -> {
-            LoadedModel target = index.get(name, version);
+            VersionIndex.Entry target = index.resolve(name, version);
             pin(name, version);
             events.add(new DefaultVersionChanged(name, version));
-            return target;
+            return target.descriptor;
         });
     }
 
     void delete(String name, int version) throws IOException {
         changes.make(events -> {
-            LoadedModel victim = index.get(name, version);
-            if (index.versions(name).size() == 1) {
+            VersionIndex.Entry victim = index.resolve(name, version);
+            if (index.entries(name).size() == 1) {
                 throw new ModelConflictException("Version " + version + " is the last version of '" + name
                         + "'. To delete it, delete the model (DELETE /models/" + name + ").");
             }
-            if (index.defaultVersion(name).version() == version) {
+            if (index.defaultEntry(name).version() == version) {
                 throw new ModelConflictException("Version " + version + " is the default of '" + name + "'. Make "
                         + "another version the default first (PUT /models/" + name + "/default).");
             }
             store.deleteVersion(name, version);
-            index.remove(victim.id());
             events.add(new ModelVersionRetired(victim.id()));
+            index.remove(victim.id()); // its network's release follows the retirement
             return null;
         });
     }
 
     void deleteModel(String name) throws IOException {
         changes.make(events -> {
-            for (LoadedModel m : index.versions(name)) {
-                store.deleteVersion(name, m.version());
-                index.remove(m.id());
-                events.add(new ModelVersionRetired(m.id()));
+            for (VersionIndex.Entry e : index.entries(name)) {
+                store.deleteVersion(name, e.version());
+                events.add(new ModelVersionRetired(e.id()));
+                index.remove(e.id());
             }
             index.setPin(name, Optional.empty());
             store.unpinDefault(name);
@@ -143,15 +143,14 @@ final class VersionPublisher {
     /** How {@code candidate} changes the contract of its model's current default; empty for a new model. */
     private List<String> changesAgainstDefault(ModelDescriptor candidate) {
         return index.hasVersions(candidate.name())
-                ? ModelDescriptor.contractChanges(
-                        index.defaultVersion(candidate.name()).descriptor(), candidate)
+                ? ModelDescriptor.contractChanges(index.defaultEntry(candidate.name()).descriptor, candidate)
                 : List.of();
     }
 
     private ModelConflictException contractConflict(String name, List<String> changes, String howToAllow) {
         return new ModelConflictException("A new version of '" + name + "' would change the contract its clients "
                 + "rely on, against the default (version "
-                + index.defaultVersion(name).version() + "): "
+                + index.defaultEntry(name).version() + "): "
                 + String.join("; ", changes) + ". Use another model name"
                 + (howToAllow == null ? "." : ", or, if the change is meant, " + howToAllow + "."));
     }
@@ -161,7 +160,15 @@ final class VersionPublisher {
         index.setPin(name, Optional.of(version));
     }
 
-    private static ModelVersionLoaded loadedEvent(LoadedModel m) {
-        return new ModelVersionLoaded(m.name(), m.version(), m.loadSeconds());
+    /**
+     * Lists a version just written, in memory if the budget makes room for it; else it stays on disk
+     * and loads on its first request.
+     */
+    private void list(LoadedModel m, List<RegistryEvent> events) {
+        Resident resident = memory.admit(m, events);
+        index.add(m.descriptor(), m.directory(), resident);
+        if (resident != null) {
+            events.add(new ModelVersionLoaded(m.name(), m.version(), m.loadSeconds()));
+        }
     }
 }

@@ -164,7 +164,7 @@ class ModelRegistryTest {
                 .hasMessageContaining("no model named");
         assertThatThrownBy(() -> registry.get(NAME, 9))
                 .isInstanceOf(ModelNotFoundException.class)
-                .hasMessageContaining("no loaded version 9");
+                .hasMessageContaining("has no version 9");
     }
 
     @Test

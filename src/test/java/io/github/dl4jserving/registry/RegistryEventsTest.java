@@ -166,6 +166,7 @@ class RegistryEventsTest {
                         "ModelVersionLoaded " + NAME,
                         "DefaultVersionChanged " + NAME,
                         "DefaultVersionChanged " + NAME,
-                        "ModelVersionRetired " + NAME);
+                        "ModelVersionRetired " + NAME,
+                        "ModelVersionUnloaded " + NAME);
     }
 }

@@ -34,6 +34,9 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
  */
 final class BatchQueue {
     private final String label;
+    /** The network the queue was made for; its first replica runs it. */
+    private final MultiLayerNetwork network;
+
     private final int width;
     private final int maxBatchSize;
     private final long maxDelayNanos;
@@ -60,6 +63,7 @@ final class BatchQueue {
             DistributionSummary batchSize,
             InferenceTracing tracing) {
         this.label = label;
+        this.network = network;
         this.tracing = tracing;
         this.width = width;
         this.normalizer = normalizer;
@@ -236,6 +240,11 @@ final class BatchQueue {
     }
 
     /** Refuses new work, lets the workers finish what is queued, then closes the replicas. */
+    /** The network the queue was made for. */
+    MultiLayerNetwork network() {
+        return network;
+    }
+
     void closeWhenIdle() {
         closing = true;
         for (Thread worker : workers) {

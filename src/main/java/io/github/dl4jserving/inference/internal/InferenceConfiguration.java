@@ -43,7 +43,10 @@ class InferenceConfiguration {
         if (settings.workersPerModel() != null) {
             log.warn("dl4j-serving.workers-per-model is deprecated; set dl4j-serving.batching.workers instead");
         }
-        return new VersionQueues(registry, batching, settings.workersPerModel(), metrics, tracing);
+        VersionQueues queues = new VersionQueues(registry, batching, settings.workersPerModel(), metrics, tracing);
+        // Before the registry starts: its first loads are counted against the budget with their workers.
+        registry.measureWith(queues::footprint);
+        return queues;
     }
 
     @Bean

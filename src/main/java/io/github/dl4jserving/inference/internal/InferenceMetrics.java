@@ -78,6 +78,16 @@ public class InferenceMetrics {
                 .register(meters);
     }
 
+    /** Removes a version's queue depth, whose queue is gone: the next queue of the version registers its own. */
+    void dropQueueDepth(String model, String version) {
+        Gauge gauge = meters.find("dl4j.inference.queue.depth")
+                .tags("model", model, "version", version)
+                .gauge();
+        if (gauge != null) {
+            meters.remove(gauge);
+        }
+    }
+
     /**
      * Removes every meter of a deleted version (its timers, batch sizes, queue depth and rejection
      * counts), so its time series leave {@code /actuator/prometheus} and nothing keeps it on the heap.

@@ -24,7 +24,7 @@ class ModelsReadyHealthIndicator implements HealthIndicator {
         Map<String, ModelReadiness.State> states = readiness.all();
         Map<String, Object> details = new LinkedHashMap<>();
         states.forEach((name, state) -> details.put(name, state.description()));
-        return (ModelReadiness.allReady(states) ? Health.up() : Health.outOfService())
+        return (readiness.ready(states) ? Health.up() : Health.outOfService())
                 .withDetails(details)
                 .build();
     }

@@ -1,7 +1,7 @@
 package io.github.dl4jserving.registry.internal;
 
-import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.VersionState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
@@ -24,10 +24,18 @@ public class ModelRegistryHealthIndicator implements HealthIndicator {
         Map<String, Object> models = new LinkedHashMap<>();
         for (String name : registry.names()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("defaultVersion", registry.defaultVersion(name).version());
+            m.put("defaultVersion", registry.describe(name, null).version());
             m.put(
                     "versions",
-                    registry.versions(name).stream().map(LoadedModel::version).toList());
+                    registry.listing(name).stream()
+                            .map(v -> v.descriptor().version())
+                            .toList());
+            m.put(
+                    "loaded",
+                    registry.listing(name).stream()
+                            .filter(VersionState::loaded)
+                            .map(v -> v.descriptor().version())
+                            .toList());
             models.put(name, m);
         }
         Health.Builder builder = models.isEmpty() ? Health.down() : Health.up();

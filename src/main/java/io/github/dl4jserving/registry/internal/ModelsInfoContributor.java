@@ -1,14 +1,19 @@
 package io.github.dl4jserving.registry.internal;
 
-import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelRegistry;
+import io.github.dl4jserving.registry.VersionState;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.stereotype.Component;
 
-/** Adds {@code models} to {@code /actuator/info}: each model's kind, default and loaded versions. */
+/**
+ * Adds {@code models} to {@code /actuator/info}: each model's kind, default, versions and loaded
+ * versions; and {@code modelMemory}: the budget and what the loaded versions hold.
+ */
 @Component
 class ModelsInfoContributor implements InfoContributor {
     private final ModelRegistry registry;
@@ -21,19 +26,24 @@ class ModelsInfoContributor implements InfoContributor {
     public void contribute(Info.Builder builder) {
         Map<String, Object> models = new LinkedHashMap<>();
         for (String name : registry.names()) {
-            LoadedModel def = registry.defaultVersion(name);
+            ModelDescriptor def = registry.describe(name, null);
+            List<VersionState> versions = registry.listing(name);
             models.put(
                     name,
                     Map.of(
                             "kind",
-                            def.descriptor().kind().wireName(),
+                            def.kind().wireName(),
                             "defaultVersion",
                             def.version(),
                             "versions",
-                            registry.versions(name).stream()
-                                    .map(LoadedModel::version)
+                            versions.stream().map(v -> v.descriptor().version()).toList(),
+                            "loadedVersions",
+                            versions.stream()
+                                    .filter(VersionState::loaded)
+                                    .map(v -> v.descriptor().version())
                                     .toList()));
         }
         builder.withDetail("models", models);
+        builder.withDetail("modelMemory", registry.memory());
     }
 }

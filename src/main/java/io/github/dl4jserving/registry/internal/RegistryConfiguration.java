@@ -32,8 +32,8 @@ class RegistryConfiguration {
     }
 
     @Bean
-    ModelRegistry modelRegistry(ModelStore store, ApplicationEventPublisher events) {
-        return new ModelRegistry(store, events);
+    ModelRegistry modelRegistry(ModelStore store, ApplicationEventPublisher events, RegistrySettings properties) {
+        return new ModelRegistry(store, events, properties.registry().memory());
     }
 
     /** Seeds the store, then starts the registry: before inference warms up and the server opens. */

@@ -6,6 +6,7 @@ import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,6 +29,14 @@ public final class VersionLoader {
      */
     public static LoadedModel read(ModelStore.StoredVersion stored, Path dir) throws IOException {
         long start = System.nanoTime();
+        return restore(describe(stored, dir), dir, start);
+    }
+
+    /**
+     * The descriptor of the version {@code stored}, from its {@code model.json} in {@code dir},
+     * checked against the place it lies in the store; its network is not read.
+     */
+    public static ModelDescriptor describe(ModelStore.StoredVersion stored, Path dir) throws IOException {
         ModelDescriptor descriptor = DescriptorJson.read(dir.resolve(ModelStore.DESCRIPTOR_FILE));
         if (!stored.name().equals(descriptor.name()) || stored.version() != descriptor.version()) {
             throw new IOException("model.json names " + descriptor.name() + " version " + descriptor.version()
@@ -36,7 +45,10 @@ public final class VersionLoader {
         if (descriptor.kind() == null || descriptor.input() == null) {
             throw new IOException("model.json lacks the kind or the input schema");
         }
-        return restore(descriptor, dir, start);
+        if (!Files.isRegularFile(dir.resolve(ModelStore.MODEL_FILE))) {
+            throw new NoSuchFileException(dir.resolve(ModelStore.MODEL_FILE).toString());
+        }
+        return descriptor;
     }
 
     /**

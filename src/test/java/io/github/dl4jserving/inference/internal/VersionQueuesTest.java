@@ -74,8 +74,9 @@ class VersionQueuesTest {
                     .isInstanceOf(ModelNotFoundException.class)
                     .hasMessageContaining("was just deleted");
 
-            // The event names the version only; the queue took its network from the registry and
-            // closes it once idle.
+            // Once no request holds it, the registry announces the network as unloaded; the event names
+            // the version only, and the queue takes the network from the registry and closes it.
+            queues.on(new RegistryEvent.ModelVersionUnloaded(model.id()));
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!model.network().params().wasClosed() && System.nanoTime() < deadline) {
                 Thread.sleep(5);

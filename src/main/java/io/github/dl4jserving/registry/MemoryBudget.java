@@ -1,0 +1,27 @@
+package io.github.dl4jserving.registry;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * How much memory the loaded versions may hold ({@code dl4j-serving.registry.max-loaded-bytes}),
+ * which models stay loaded whatever it costs ({@code keep-loaded}) and how long a request waits for
+ * another's load of the same version ({@code load-timeout}).
+ */
+public record MemoryBudget(long maxBytes, Set<String> keepLoaded, Duration loadTimeout) {
+    /** No limit: every version is loaded at start-up and stays, as before budgets existed. */
+    public static final MemoryBudget UNLIMITED = new MemoryBudget(Long.MAX_VALUE, Set.of(), Duration.ofSeconds(60));
+
+    public MemoryBudget {
+        keepLoaded = Set.copyOf(keepLoaded);
+    }
+
+    public boolean bounded() {
+        return maxBytes != Long.MAX_VALUE;
+    }
+
+    /** Whether the versions of {@code name} are loaded at start-up and never unloaded to make room. */
+    public boolean keepsLoaded(String name) {
+        return !bounded() || keepLoaded.contains(name);
+    }
+}
