@@ -1,5 +1,6 @@
 package io.github.dl4jserving.web;
 
+import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.InferenceSettings;
 import io.github.dl4jserving.inference.InvalidInputException;
 import io.github.dl4jserving.inference.ModelReadiness;
@@ -9,6 +10,7 @@ import io.github.dl4jserving.platform.ReadEndpoint;
 import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelConflictException;
 import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.VersionState;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -18,6 +20,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,7 +36,10 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.databind.JsonNode;
 
-/** The management API: upload a version, choose the default, delete a version, per-model readiness. */
+/**
+ * The management API: upload a version, choose the default, delete a version, load and unload a
+ * version under the memory budget, per-model readiness.
+ */
 @RestController
 @Tag(name = "Models")
 class ModelManagementController {
@@ -41,9 +47,15 @@ class ModelManagementController {
     private final ModelUploads uploads;
     private final ModelReadiness readiness;
     private final InferenceSettings defaults;
+    private final InferenceService inference;
 
     ModelManagementController(
-            ModelCatalog catalog, ModelUploads uploads, ModelReadiness readiness, InferenceSettings defaults) {
+            ModelCatalog catalog,
+            ModelUploads uploads,
+            ModelReadiness readiness,
+            InferenceSettings defaults,
+            InferenceService inference) {
+        this.inference = inference;
         this.catalog = catalog;
         this.uploads = uploads;
         this.readiness = readiness;
@@ -124,6 +136,29 @@ class ModelManagementController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(
+            operationId = "loadModelVersion",
+            summary = "Load a version into memory now, unloading the least recently used versions if the "
+                    + "memory budget needs room; answers once it is loaded and has run its warm-up batch")
+    @ApiResponse(responseCode = "200", description = "Loaded")
+    @ApiResponse(responseCode = "503", description = "The budget is held by models kept loaded, or still loading")
+    @ApiResponse(responseCode = "507", description = "The version is larger than the whole memory budget")
+    @ChangesState
+    @PostMapping("/models/{name}/versions/{version}/load")
+    VersionMemory load(@PathVariable String name, @PathVariable int version) {
+        return VersionMemory.of(name, inference.load(name, version));
+    }
+
+    @Operation(
+            operationId = "unloadModelVersion",
+            summary = "Unload a version from memory once its in-flight requests end; it stays listed and loads "
+                    + "again on its next request. Refused (409) for a model in keep-loaded, or without a budget")
+    @ChangesState
+    @PostMapping("/models/{name}/versions/{version}/unload")
+    VersionMemory unload(@PathVariable String name, @PathVariable int version) throws IOException {
+        return VersionMemory.of(name, catalog.unload(name, version).get(0));
+    }
+
     @Operation(operationId = "modelReady", summary = "Whether the model's default version is loaded and warmed up")
     @ApiResponse(
             responseCode = "200",
@@ -146,6 +181,17 @@ class ModelManagementController {
     /** {@code {"version": N}}; read as a node so that {@code 1.5} and {@code "1"} are refused, not coerced. */
     record DefaultVersion(
             @Schema(type = "integer", minimum = "1") JsonNode version) {}
+
+    /**
+     * A version's memory: whether it is loaded, the bytes it holds (or held when last loaded; 0 before
+     * its first load) and when a request last used it (null: never).
+     */
+    record VersionMemory(String name, int version, boolean loaded, long bytes, Instant lastUsed) {
+        static VersionMemory of(String name, VersionState state) {
+            return new VersionMemory(
+                    name, state.descriptor().version(), state.loaded(), state.bytes(), state.lastUsed());
+        }
+    }
 
     /** A model's readiness. */
     record Readiness(String name, Integer defaultVersion, boolean ready, String state) {}

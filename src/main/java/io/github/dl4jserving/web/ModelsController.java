@@ -4,6 +4,7 @@ import io.github.dl4jserving.platform.ReadEndpoint;
 import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
+import io.github.dl4jserving.registry.VersionState;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -24,14 +25,15 @@ class ModelsController {
 
     @Operation(
             operationId = "listModels",
-            summary = "List the models with their kind, default version and loaded versions")
+            summary = "List the models with their kind, default version, versions and, per version, whether it is "
+                    + "in memory, the bytes it holds and its last use")
     @ReadEndpoint
     @GetMapping("/models")
     List<ModelSummary> list() {
         return catalog.names().stream().map(n -> summary(catalog, n)).toList();
     }
 
-    @Operation(operationId = "getModel", summary = "Show a model and the descriptor of each loaded version")
+    @Operation(operationId = "getModel", summary = "Show a model and the descriptor of each version")
     @ReadEndpoint
     @GetMapping("/models/{name}")
     ModelDetails model(@PathVariable String name) {
@@ -50,24 +52,32 @@ class ModelsController {
 
     static ModelSummary summary(ModelCatalog catalog, String name) {
         ModelDescriptor def = catalog.describe(name, null);
+        List<VersionState> listing = catalog.listing(name);
         return new ModelSummary(
                 name,
                 def.kind(),
                 def.version(),
-                catalog.versions(name).stream().map(ModelDescriptor::version).toList(),
+                listing.stream().map(v -> v.descriptor().version()).toList(),
                 def.description(),
-                def.metrics());
+                def.metrics(),
+                listing.stream()
+                        .map(v -> ModelManagementController.VersionMemory.of(name, v))
+                        .toList());
     }
 
-    /** One model: its kind, default version, every loaded version and the default's metrics. */
+    /**
+     * One model: its kind, default version, every version, the default's metrics and each version's
+     * memory.
+     */
     record ModelSummary(
             String name,
             ModelKind kind,
             int defaultVersion,
             List<Integer> versions,
             String description,
-            Map<String, Double> metrics) {}
+            Map<String, Double> metrics,
+            List<ModelManagementController.VersionMemory> memory) {}
 
-    /** One model with the descriptor of each loaded version. */
+    /** One model with the descriptor of each version. */
     record ModelDetails(String name, ModelKind kind, int defaultVersion, List<ModelDescriptor> versions) {}
 }

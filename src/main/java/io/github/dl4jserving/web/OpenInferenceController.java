@@ -8,12 +8,16 @@ import io.github.dl4jserving.inference.ModelReadiness;
 import io.github.dl4jserving.inference.Protocol;
 import io.github.dl4jserving.inference.TensorDatatype;
 import io.github.dl4jserving.inference.TensorRequest;
+import io.github.dl4jserving.platform.ChangesState;
 import io.github.dl4jserving.platform.InferenceEndpoint;
 import io.github.dl4jserving.platform.ProbeEndpoint;
 import io.github.dl4jserving.platform.ReadEndpoint;
+import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.VersionState;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +32,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The REST side of the Open Inference Protocol (KServe V2, Triton), so existing KServe and Triton
@@ -44,11 +49,16 @@ class OpenInferenceController {
     private final InferenceService inference;
     private final String version;
     private final ModelReadiness readiness;
+    private final ModelCatalog catalog;
 
     OpenInferenceController(
-            InferenceService inference, ModelReadiness readiness, ObjectProvider<BuildProperties> build) {
+            InferenceService inference,
+            ModelReadiness readiness,
+            ModelCatalog catalog,
+            ObjectProvider<BuildProperties> build) {
         this.inference = inference;
         this.readiness = readiness;
+        this.catalog = catalog;
         BuildProperties props = build.getIfAvailable();
         this.version = props != null ? props.getVersion() : "dev";
     }
@@ -105,6 +115,55 @@ class OpenInferenceController {
                 : readiness.of(m.name()).ready();
         return ResponseEntity.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(Map.of("name", m.name(), "ready", ready));
+    }
+
+    @Operation(
+            operationId = "oipRepositoryIndex",
+            summary =
+                    "The model repository (Triton's repository extension): every version with its state, "
+                            + "READY when in memory, UNAVAILABLE with a reason when not; {\"ready\": true} lists the ready only")
+    @ReadEndpoint
+    @PostMapping("/repository/index")
+    List<Map<String, Object>> repositoryIndex(@RequestBody(required = false) JsonNode body) {
+        boolean readyOnly = body != null && body.path("ready").asBoolean(false);
+        List<Map<String, Object>> index = new ArrayList<>();
+        for (String name : catalog.names()) {
+            for (VersionState v : catalog.listing(name)) {
+                if (readyOnly && !v.loaded()) {
+                    continue;
+                }
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", name);
+                row.put("version", Integer.toString(v.descriptor().version()));
+                row.put("state", v.loaded() ? "READY" : "UNAVAILABLE");
+                if (!v.loaded()) {
+                    row.put("reason", "unloaded: loads on its first request");
+                }
+                index.add(row);
+            }
+        }
+        return index;
+    }
+
+    @Operation(
+            operationId = "oipRepositoryLoad",
+            summary = "Load a model's default version into memory (Triton's and KServe's repository extension)")
+    @ChangesState
+    @PostMapping("/repository/models/{model}/load")
+    Map<String, Object> repositoryLoad(@PathVariable String model) {
+        inference.load(model, null);
+        return Map.of("name", model, "load", true);
+    }
+
+    @Operation(
+            operationId = "oipRepositoryUnload",
+            summary = "Unload every version of a model from memory (Triton's and KServe's repository extension); "
+                    + "they load again on their next request")
+    @ChangesState
+    @PostMapping("/repository/models/{model}/unload")
+    Map<String, Object> repositoryUnload(@PathVariable String model) throws IOException {
+        catalog.unload(model, null);
+        return Map.of("name", model, "unload", true);
     }
 
     @Operation(operationId = "oipInfer", summary = "Inference on one input tensor")

@@ -45,10 +45,19 @@ class RoutePolicyTest {
                         "GET /jobs/{id}/events -> READ trainer events",
                         "GET /trainers -> READ trainer",
                         "POST /datasets -> CHANGES_STATE trainer large-body",
-                        "POST /datasets -> CHANGES_STATE trainer");
+                        "POST /datasets -> CHANGES_STATE trainer",
+                        "POST /models/{name}/versions/{version}/load -> CHANGES_STATE",
+                        "POST /models/{name}/versions/{version}/unload -> CHANGES_STATE",
+                        "POST /v2/repository/models/{model}/load -> CHANGES_STATE",
+                        "POST /v2/repository/models/{model}/unload -> CHANGES_STATE",
+                        "POST /v2/repository/index -> READ");
         assertThat(table).noneMatch(line -> line.startsWith("GET ") && line.contains("CHANGES_STATE"));
+        // Triton's repository index is a POST that only lists, as GET /models does.
         assertThat(table)
-                .noneMatch(line -> !line.startsWith("GET ") && line.contains("-> READ") && !line.contains("/error"));
+                .noneMatch(line -> !line.startsWith("GET ")
+                        && line.contains("-> READ")
+                        && !line.contains("/error")
+                        && !line.contains("/v2/repository/index"));
     }
 
     @Test

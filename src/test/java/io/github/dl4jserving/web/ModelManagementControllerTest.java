@@ -9,6 +9,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.ModelReadiness;
 import io.github.dl4jserving.inference.ModelUploads;
 import io.github.dl4jserving.registry.InvalidModelException;
@@ -40,6 +41,9 @@ class ModelManagementControllerTest {
 
     @MockitoBean
     ModelReadiness readiness;
+
+    @MockitoBean
+    InferenceService inference;
 
     @Test
     void passesAnUploadsZipAndDescriptorToTheModuleAndAnswers201WithItsLocation() throws Exception {
