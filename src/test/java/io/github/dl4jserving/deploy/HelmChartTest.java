@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.github.dl4jserving.registry.RegistrySettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.client.RestClient;
@@ -248,6 +251,39 @@ class HelmChartTest {
         String scrape = body((String) endpoint.get("path"));
         assertThat(scrape).contains(metric.group());
         assertThat(endpoint.get("port")).isEqualTo("http");
+    }
+
+    @Test
+    void theMemoryBudgetAndThePinnedModelsReachEveryPod() {
+        Map<String, String> unset = all(render(), ConfigMap.class).get(0).getData();
+        assertThat(unset)
+                .containsEntry("DL4J_SERVING_REGISTRY_MAX_LOADED_BYTES", "")
+                .containsEntry("DL4J_SERVING_REGISTRY_KEEP_LOADED", "");
+
+        Map<String, String> set = all(
+                        render(
+                                "registry.maxLoadedBytes=1500MB",
+                                "registry.keepLoaded[0]=mnist-mlp",
+                                "registry.keepLoaded[1]=mnist-dcgan"),
+                        ConfigMap.class)
+                .get(0)
+                .getData();
+        assertThat(set)
+                .containsEntry("DL4J_SERVING_REGISTRY_MAX_LOADED_BYTES", "1500MB")
+                .containsEntry("DL4J_SERVING_REGISTRY_KEEP_LOADED", "mnist-mlp,mnist-dcgan");
+        assertTheServiceReadsEach(set.keySet().stream());
+        // The service binds the pod's values as it would from its environment.
+        RegistrySettings.Store store = new Binder(new MapConfigurationPropertySource(Map.of(
+                        "max-loaded-bytes", set.get("DL4J_SERVING_REGISTRY_MAX_LOADED_BYTES"),
+                        "keep-loaded", set.get("DL4J_SERVING_REGISTRY_KEEP_LOADED"))))
+                .bindOrCreate("", RegistrySettings.Store.class);
+        assertThat(store.memory().maxBytes()).isEqualTo(1500L * 1024 * 1024);
+        assertThat(store.memory().keepLoaded()).containsExactlyInAnyOrder("mnist-mlp", "mnist-dcgan");
+        RegistrySettings.Store none = new Binder(new MapConfigurationPropertySource(Map.of(
+                        "max-loaded-bytes", unset.get("DL4J_SERVING_REGISTRY_MAX_LOADED_BYTES"),
+                        "keep-loaded", unset.get("DL4J_SERVING_REGISTRY_KEEP_LOADED"))))
+                .bindOrCreate("", RegistrySettings.Store.class);
+        assertThat(none.memory().bounded()).isFalse();
     }
 
     @Test
