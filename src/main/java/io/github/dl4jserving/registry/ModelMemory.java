@@ -12,19 +12,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Which versions are in memory under the {@link MemoryBudget}: loads on first use, one load per
  * version however many requests wait for it, and room made by unloading the least recently used
- * versions of models that are not kept loaded. Without a limit every version is loaded when it is
- * listed and nothing is ever unloaded to make room.
+ * versions of models that are not kept loaded ({@link #EVICTION_ORDER}). Without a limit every
+ * version is loaded when it is listed and nothing is ever unloaded to make room.
  */
 final class ModelMemory {
     private static final Logger log = LoggerFactory.getLogger(ModelMemory.class);
@@ -33,9 +33,12 @@ final class ModelMemory {
     private final VersionIndex index;
     private final RegistryChanges changes;
     /** What a loaded version holds in memory; the inference module adds its batch workers' memory. */
-    private volatile ToLongFunction<LoadedModel> footprint = ModelMemory::parameterBytes;
+    private volatile ToLongFunction<LoadedModel> footprint = ModelRegistry::parameterBytes;
     /** The loads under way, one per version: the requests that need it wait on the first one's. */
     private final Map<VersionId, CompletableFuture<Void>> loading = new ConcurrentHashMap<>();
+
+    /** Reads from disk under way: at most max-concurrent-loads, so that loads leave cores to requests. */
+    private final Semaphore reads;
 
     private final AtomicLong coldStarts = new AtomicLong();
     private final AtomicLong evictions = new AtomicLong();
@@ -44,6 +47,7 @@ final class ModelMemory {
         this.budget = budget;
         this.index = index;
         this.changes = changes;
+        this.reads = new Semaphore(budget.maxConcurrentLoads(), true);
     }
 
     MemoryBudget budget() {
@@ -52,12 +56,6 @@ final class ModelMemory {
 
     void footprint(ToLongFunction<LoadedModel> footprint) {
         this.footprint = footprint;
-    }
-
-    /** The bytes of a network's parameters (its updater state is not kept for serving). */
-    static long parameterBytes(LoadedModel m) {
-        DataType type = m.network().params().dataType();
-        return m.network().numParams() * type.width();
     }
 
     /** What the loaded versions hold now. */
@@ -120,12 +118,18 @@ final class ModelMemory {
      */
     ModelLease lease(String name, Integer version) {
         long deadline = System.nanoTime() + budget.loadTimeout().toNanos();
-        while (true) {
+        for (int attempt = 0; ; attempt++) {
             Entry e = index.resolve(name, version);
             Resident r = e.resident;
             if (r != null && r.acquire()) {
+                e.usedBefore = e.lastUsed;
                 e.lastUsed = System.nanoTime();
                 return new ModelLease(r);
+            }
+            if (attempt > 0 && System.nanoTime() > deadline) {
+                // Loaded, and pushed out again by other loads before this request could use it.
+                throw ModelMemoryException.stillLoading(
+                        e.id(), budget.loadTimeout().toMillis());
             }
             awaitLoad(e, deadline);
         }
@@ -138,7 +142,7 @@ final class ModelMemory {
         CompletableFuture<Void> running = loading.putIfAbsent(id, mine);
         if (running == null) {
             try {
-                load(e);
+                load(e, deadline);
                 mine.complete(null);
             } catch (RuntimeException | Error t) {
                 mine.completeExceptionally(t);
@@ -155,10 +159,9 @@ final class ModelMemory {
             throw ModelMemoryException.stillLoading(
                     id, budget.loadTimeout().toMillis() - TimeUnit.NANOSECONDS.toMillis(left));
         } catch (ExecutionException failed) {
-            if (failed.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new IllegalStateException("Loading " + id + " failed", failed.getCause());
+            throw failed.getCause() instanceof RuntimeException cause
+                    ? cause
+                    : new IllegalStateException("Loading " + id + " failed", failed.getCause());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw ModelMemoryException.stillLoading(id, 0);
@@ -166,7 +169,7 @@ final class ModelMemory {
     }
 
     /** Reads {@code e}'s network from its files and brings it into service: a cold start. */
-    private void load(Entry e) {
+    private void load(Entry e, long deadline) {
         long start = System.nanoTime();
         VersionId id = e.id();
         if (e.bytes > budget.maxBytes()) {
@@ -183,6 +186,14 @@ final class ModelMemory {
         }
         LoadedModel m;
         try {
+            if (!reads.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw ModelMemoryException.stillLoading(id, budget.loadTimeout().toMillis());
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw ModelMemoryException.stillLoading(id, 0);
+        }
+        try {
             m = VersionLoader.restore(e.descriptor, e.directory, start);
         } catch (IOException | RuntimeException failed) {
             log.warn("Could not load {} on demand: {}", id, failed.toString());
@@ -191,6 +202,8 @@ final class ModelMemory {
                             + VersionLoader.reason(
                                     failed, e.directory.getParent().getParent()),
                     failed);
+        } finally {
+            reads.release();
         }
         long bytes = footprint.applyAsLong(m);
         try {
@@ -220,16 +233,15 @@ final class ModelMemory {
             if (e.resident == null || e.resident.model() != m) {
                 m.network().close();
             }
-            if (failed instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new StoreUnavailableException(failed.getMessage(), failed);
+            throw failed instanceof RuntimeException runtime
+                    ? runtime
+                    : new StoreUnavailableException(failed.getMessage(), failed);
         }
     }
 
     /**
-     * Unloads the least recently used versions that may go until {@code bytes} more fit, or refuses
-     * without unloading anything when they cannot. Under the registry's lock.
+     * Unloads the versions that may go, in {@link #EVICTION_ORDER}, until {@code bytes} more fit, or
+     * refuses without unloading anything when they cannot. Under the registry's lock.
      */
     private void makeRoom(VersionId incoming, long bytes, List<RegistryEvent> events) {
         long max = budget.maxBytes();
@@ -237,13 +249,15 @@ final class ModelMemory {
         if (used + bytes <= max) {
             return;
         }
-        List<Entry> candidates = new ArrayList<>(index.all().stream()
+        List<Entry> candidates = index.all().stream()
                 .filter(e -> e.resident != null
                         && !budget.keepsLoaded(e.descriptor.name())
                         && !e.id().equals(incoming)
                         && !loading.containsKey(e.id()))
-                .sorted(Comparator.comparingLong(e -> e.lastUsed))
-                .toList());
+                .map(e -> new Candidate(e, e.usedBefore, e.lastUsed))
+                .sorted(EVICTION_ORDER)
+                .map(Candidate::entry)
+                .toList();
         List<Entry> victims = new ArrayList<>();
         long freed = 0;
         for (Entry c : candidates) {
@@ -265,6 +279,18 @@ final class ModelMemory {
             }
         }
     }
+
+    /**
+     * Which loaded versions leave first: LRU-2 (O'Neil, O'Neil and Weikum, 1993), the one whose request
+     * before the last is oldest (requested once: first), ties least recently used first; the history
+     * outlives unloads. Plain LRU let one-off requests to the long tail push out models called every
+     * few seconds (docs/performance.md, "Many models under a memory budget").
+     */
+    private static final Comparator<Candidate> EVICTION_ORDER =
+            Comparator.comparingLong(Candidate::usedBefore).thenComparingLong(Candidate::lastUsed);
+
+    /** A loaded version's uses as they stood when room was needed: requests move the live fields. */
+    private record Candidate(Entry entry, long usedBefore, long lastUsed) {}
 
     /** A version's network that no lease uses after its unload: its releaser takes it. */
     private void idle(Resident r) {

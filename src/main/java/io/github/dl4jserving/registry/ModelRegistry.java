@@ -223,9 +223,9 @@ public class ModelRegistry {
         memory.footprint(footprint);
     }
 
-    /** The bytes of a loaded network's parameters. */
+    /** The bytes of a loaded network's parameters (its updater state is not kept for serving). */
     public static long parameterBytes(LoadedModel m) {
-        return ModelMemory.parameterBytes(m);
+        return m.network().numParams() * m.network().params().dataType().width();
     }
 
     /** Whether the registry keeps every version of {@code name} in memory (no budget, or keep-loaded). */

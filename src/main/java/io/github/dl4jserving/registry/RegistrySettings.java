@@ -61,7 +61,9 @@ public record RegistrySettings(
      *                  least recently used are unloaded to make room
      * @param keepLoaded with a limit, the models whose versions are loaded at start-up and never unloaded;
      *                  readiness waits for them
-     * @param loadTimeout how long a request waits for another request's load of the version it needs
+     * @param loadTimeout how long a request waits for the load of the version it needs
+     * @param maxConcurrentLoads versions read from disk at once by requests (1: a load takes at most one
+     *                  core, and the models in memory keep the others)
      */
     public record Store(
             @DefaultValue("filesystem") StoreType store,
@@ -70,12 +72,13 @@ public record RegistrySettings(
             String modelName,
             DataSize maxLoadedBytes,
             List<String> keepLoaded,
-            @DefaultValue("60s") Duration loadTimeout) {
+            @DefaultValue("60s") Duration loadTimeout,
+            @DefaultValue("1") int maxConcurrentLoads) {
         static final Store FILESYSTEM = new Store(StoreType.FILESYSTEM, S3.NONE, false, null);
 
         /** A store with no memory limit. */
         public Store(StoreType store, S3 s3, boolean readOnly, String modelName) {
-            this(store, s3, readOnly, modelName, null, List.of(), Duration.ofSeconds(60));
+            this(store, s3, readOnly, modelName, null, List.of(), Duration.ofSeconds(60), 1);
         }
 
         @ConstructorBinding
@@ -85,6 +88,10 @@ public record RegistrySettings(
             if (maxLoadedBytes != null && maxLoadedBytes.toBytes() <= 0) {
                 throw new IllegalArgumentException(
                         "dl4j-serving.registry.max-loaded-bytes must be positive, not " + maxLoadedBytes);
+            }
+            if (maxConcurrentLoads < 1) {
+                throw new IllegalArgumentException(
+                        "dl4j-serving.registry.max-concurrent-loads must be at least 1, not " + maxConcurrentLoads);
             }
             if (loadTimeout.isNegative() || loadTimeout.isZero()) {
                 throw new IllegalArgumentException(
@@ -96,7 +103,8 @@ public record RegistrySettings(
         public MemoryBudget memory() {
             return maxLoadedBytes == null
                     ? MemoryBudget.UNLIMITED
-                    : new MemoryBudget(maxLoadedBytes.toBytes(), Set.copyOf(keepLoaded), loadTimeout);
+                    : new MemoryBudget(
+                            maxLoadedBytes.toBytes(), Set.copyOf(keepLoaded), loadTimeout, maxConcurrentLoads);
         }
 
         /** The single model's name, if the store holds one model's versions directly. */

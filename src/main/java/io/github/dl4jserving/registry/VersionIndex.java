@@ -38,6 +38,11 @@ final class VersionIndex {
         volatile Resident resident;
         /** {@link System#nanoTime} of the last request that used it; 0 before the first. */
         volatile long lastUsed;
+        /**
+         * {@link System#nanoTime} of the request before the last, kept across unloads; 0 before the
+         * second request. Written loosely with {@link #lastUsed}: it only orders unloads.
+         */
+        volatile long usedBefore;
         /** What the version held in memory when it was last loaded; 0 before its first load. */
         volatile long bytes;
 
