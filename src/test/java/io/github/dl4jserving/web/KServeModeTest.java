@@ -92,7 +92,8 @@ class KServeModeTest {
                     .isEqualTo(200);
             assertThat(client.get("/v2/models/" + MODEL + "/ready").statusCode())
                     .isEqualTo(200);
-            assertThat(HttpTestClient.json(client.get("/models")).findValuesAsString("name"))
+            assertThat(HttpTestClient.json(client.get("/models")))
+                    .extracting(m -> m.get("name").asString())
                     .containsExactly(MODEL);
             HttpResponse<byte[]> inferred = client.postJson("/v2/models/" + MODEL + "/infer", ROW);
             assertThat(inferred.statusCode()).isEqualTo(200);

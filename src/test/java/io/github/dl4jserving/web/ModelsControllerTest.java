@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.when;
 
 import io.github.dl4jserving.registry.ModelCatalog;
+import io.github.dl4jserving.registry.VersionState;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,10 +25,13 @@ class ModelsControllerTest {
     ModelCatalog catalog;
 
     @Test
-    void listsEachModelWithItsDefaultAndLoadedVersions() {
+    void listsEachModelWithItsDefaultVersionsAndWhatEachHoldsInMemory() {
         when(catalog.names()).thenReturn(List.of("mnist-mlp"));
         when(catalog.describe("mnist-mlp", null)).thenReturn(WebSlice.mlpVersion(2));
-        when(catalog.versions("mnist-mlp")).thenReturn(List.of(WebSlice.mlpVersion(1), WebSlice.mlpVersion(2)));
+        when(catalog.listing("mnist-mlp"))
+                .thenReturn(List.of(
+                        new VersionState(WebSlice.mlpVersion(1), false, 0, null),
+                        new VersionState(WebSlice.mlpVersion(2), true, 2_850_600, Instant.EPOCH)));
 
         assertThat(mvc.get().uri("/models"))
                 .hasStatusOk()
@@ -34,6 +39,9 @@ class ModelsControllerTest {
                 .hasPathSatisfying("$[0].defaultVersion", v -> v.assertThat().isEqualTo(2))
                 .hasPathSatisfying(
                         "$[0].versions", v -> v.assertThat().asArray().containsExactly(1, 2))
-                .hasPathSatisfying("$[0].kind", v -> v.assertThat().isEqualTo("image-classifier"));
+                .hasPathSatisfying("$[0].kind", v -> v.assertThat().isEqualTo("image-classifier"))
+                .hasPathSatisfying(
+                        "$[0].memory[*].loaded", v -> v.assertThat().asArray().containsExactly(false, true))
+                .hasPathSatisfying("$[0].memory[1].bytes", v -> v.assertThat().isEqualTo(2_850_600));
     }
 }

@@ -12,6 +12,7 @@ import io.github.dl4jserving.inference.InferenceService;
 import io.github.dl4jserving.inference.ModelReadiness;
 import io.github.dl4jserving.inference.Protocol;
 import io.github.dl4jserving.inference.TensorRequest;
+import io.github.dl4jserving.registry.ModelCatalog;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelNotFoundException;
 import java.util.Collections;
@@ -37,6 +38,9 @@ class OpenInferenceControllerTest {
 
     @MockitoBean
     ModelReadiness readiness;
+
+    @MockitoBean
+    ModelCatalog catalog;
 
     private static final Answers.TensorModel MLP =
             new Answers.TensorModel("mnist-mlp", 2, ModelKind.IMAGE_CLASSIFIER, List.of(1, 2), 784, 10);
