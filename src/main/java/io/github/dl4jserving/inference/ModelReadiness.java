@@ -57,9 +57,9 @@ public class ModelReadiness {
      * budget, the models kept loaded.
      */
     public Map<String, State> all() {
-        if (registry.memory().maxBytes() != null) {
+        if (registry.budget().bounded()) {
             Map<String, State> states = new LinkedHashMap<>();
-            registry.memory().keepLoaded().forEach(name -> states.put(name, of(name)));
+            registry.budget().keepLoaded().stream().sorted().forEach(name -> states.put(name, of(name)));
             return states;
         }
         TreeSet<String> names = new TreeSet<>(registry.names());
@@ -90,7 +90,7 @@ public class ModelReadiness {
      */
     public boolean ready(Map<String, State> states) {
         if (states.isEmpty()) {
-            return registry.memory().maxBytes() != null && !registry.names().isEmpty();
+            return registry.budget().bounded() && !registry.names().isEmpty();
         }
         return states.values().stream().allMatch(State::ready);
     }

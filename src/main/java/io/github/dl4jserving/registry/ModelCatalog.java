@@ -41,11 +41,6 @@ public class ModelCatalog {
         return registry.unload(name, version);
     }
 
-    /** What the loaded versions hold against the memory budget. */
-    public MemoryState memory() {
-        return registry.memory();
-    }
-
     /** Pins {@code version} as the default of {@code name}. */
     public ModelDescriptor setDefault(String name, int version) throws IOException {
         return registry.setDefault(name, version);

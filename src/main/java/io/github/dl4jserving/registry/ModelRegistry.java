@@ -228,9 +228,9 @@ public class ModelRegistry {
         return m.network().numParams() * m.network().params().dataType().width();
     }
 
-    /** Whether the registry keeps every version of {@code name} in memory (no budget, or keep-loaded). */
-    public boolean keepsLoaded(String name) {
-        return memory.budget().keepsLoaded(name);
+    /** The memory budget the registry keeps to ({@link MemoryBudget#UNLIMITED} without one). */
+    public MemoryBudget budget() {
+        return memory.budget();
     }
 
     /** The loaded versions of {@code name}, ascending. */

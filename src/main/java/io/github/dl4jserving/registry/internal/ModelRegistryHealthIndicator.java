@@ -1,7 +1,7 @@
 package io.github.dl4jserving.registry.internal;
 
+import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelRegistry;
-import io.github.dl4jserving.registry.VersionState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
@@ -32,10 +32,7 @@ public class ModelRegistryHealthIndicator implements HealthIndicator {
                             .toList());
             m.put(
                     "loaded",
-                    registry.listing(name).stream()
-                            .filter(VersionState::loaded)
-                            .map(v -> v.descriptor().version())
-                            .toList());
+                    registry.versions(name).stream().map(LoadedModel::version).toList());
             models.put(name, m);
         }
         Health.Builder builder = models.isEmpty() ? Health.down() : Health.up();

@@ -32,8 +32,8 @@ class RegistryMetrics {
                 .description("Memory the loaded versions hold: parameters and batch workers' working memory")
                 .baseUnit("bytes")
                 .register(meters);
-        Long max = registry.memory().maxBytes();
-        if (max != null) {
+        if (registry.budget().bounded()) {
+            long max = registry.budget().maxBytes();
             Gauge.builder("dl4j.models.memory.max", () -> max)
                     .description("The memory budget of the loaded versions (dl4j-serving.registry.max-loaded-bytes)")
                     .baseUnit("bytes")
