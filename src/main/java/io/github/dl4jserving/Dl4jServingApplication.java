@@ -17,6 +17,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class Dl4jServingApplication {
 
     public static void main(String[] args) throws Exception {
+        NativeBackend.configure();
         if (args.length > 0 && args[0].equals("train")) {
             System.exit(TrainCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
