@@ -180,5 +180,12 @@ public record ModelDescriptor(
             String dl4jVersion,
             String projectVersion,
             String notes,
-            String jobId) {}
+            String jobId,
+            List<EpochScores> curve) {}
+
+    /**
+     * One epoch of a training that is scored as it goes (the GAN's judge): where it ended, its mean
+     * training loss, its scores and the training seconds it took; across sittings.
+     */
+    public record EpochScores(int epoch, double trainingLoss, Map<String, Double> scores, double seconds) {}
 }

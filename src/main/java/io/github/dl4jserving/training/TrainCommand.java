@@ -15,25 +15,21 @@ import io.github.dl4jserving.training.internal.Trainer;
 import io.github.dl4jserving.training.internal.TrainingData;
 import io.github.dl4jserving.training.internal.TrainingOptions;
 import io.github.dl4jserving.training.internal.TrainingProgress;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code java -jar dl4j-serving.jar train <model> [--epochs=N] [--batch-size=N] [--learning-rate=X]
  * [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME] [--examples=N] [--degree=N] [--minutes=M]
- * [--checkpoint-dir=DIR] [--checkpoint-minutes=M] [--resume=DIR] [--models-dir=DIR] [--seed-models-dir=DIR]
+ * [--checkpoint-dir=DIR] [--checkpoint-minutes=M] [--resume=DIR|VERSION-DIR] [--models-dir=DIR] [--seed-models-dir=DIR]
  * [--data-dir=DIR] [--registry.store=s3 --registry.s3.bucket=B ...]}: trains one model without starting the
  * server and writes it as the model's next version.
  *
@@ -41,6 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code --resume=DIR} (or {@code --resume DIR}) continues from the newest checkpoint in DIR with the
  * options the run started with, any given now taking precedence, and keeps checkpointing there. One
  * long training can so span several sittings; {@code --minutes} counts the training time of all of them.
+ * Such a trainer also ships its training state with the version it writes ({@link Sittings}):
+ * {@code --resume=models/mnist-dcgan/3} continues from that version on any machine.
  */
 public final class TrainCommand {
     public static final List<Trainer> TRAINERS = List.of(
@@ -60,7 +58,7 @@ public final class TrainCommand {
                     + String.join("|", TRAINERS.stream().map(Trainer::modelName).toList())
                     + "> [--epochs=N] [--batch-size=N] [--learning-rate=X] [--seed=N] [--l2=X] [--dropout=X] [--optimizer=NAME]"
                     + " [--examples=N] [--degree=N] [--minutes=M] [--checkpoint-dir=DIR] [--checkpoint-minutes=M]"
-                    + " [--resume=DIR] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]"
+                    + " [--resume=DIR|VERSION-DIR] [--models-dir=DIR] [--seed-models-dir=DIR] [--data-dir=DIR]"
                     + " [--registry.store=filesystem|s3] [--registry.s3.endpoint=URL] [--registry.s3.bucket=B]"
                     + " [--registry.s3.prefix=P] [--registry.s3.region=R] [--registry.s3.path-style=true|false]");
             return 2;
@@ -81,7 +79,8 @@ public final class TrainCommand {
             }
             opts.put(a.substring(2, a.indexOf('=')).replace("dl4j-serving.", ""), a.substring(a.indexOf('=') + 1));
         }
-        Checkpoints checkpoints = checkpoints(trainer, opts);
+        Checkpoints checkpoints = Sittings.checkpoints(trainer, opts);
+        Optional<Path> state = Sittings.trainingState(trainer);
         RegistrySettings registry = registrySettings(opts);
         Path dataDir = Path.of(setting(opts, "data-dir", "data"));
         TrainingOptions options = hyperparameters(trainer, opts);
@@ -95,6 +94,11 @@ public final class TrainCommand {
                     public Checkpoints checkpoints() {
                         return checkpoints;
                     }
+
+                    @Override
+                    public Optional<Path> trainingState() {
+                        return state;
+                    }
                 });
         trained.requireFinite();
         ModelDescriptor descriptor = trained.describe(trainer, (System.nanoTime() - start) / 1e9, null);
@@ -102,44 +106,13 @@ public final class TrainCommand {
         ModelDescriptor written = ModelFiles.addVersion(registry, descriptor, trained.network(), trained.normalizer());
         System.out.println("Wrote " + written.name() + " version " + written.version() + " to "
                 + ModelFiles.location(registry) + "; metrics " + written.metrics());
+        if (state.isPresent()) {
+            Optional<Path> shipped = Sittings.ship(state.get(), trainer, opts, COMMAND_OPTIONS, registry, written);
+            System.out.println(shipped.map(
+                            p -> "Its training state, to continue with --resume=" + p.getParent() + ": " + p)
+                    .orElse("This store keeps no training state: continue from checkpoints (--checkpoint-dir)."));
+        }
         return 0;
-    }
-
-    /**
-     * Checkpoints in {@code --checkpoint-dir} or {@code --resume}'s directory. A new run records its
-     * options there ({@code command.json}); a resumed one takes them as defaults for what is not given.
-     */
-    private static Checkpoints checkpoints(Trainer trainer, Map<String, String> opts) throws IOException {
-        String resume = opts.remove("resume");
-        String dir = resume != null ? resume : opts.remove("checkpoint-dir");
-        if (dir == null) {
-            return Checkpoints.NONE;
-        }
-        Path path = Path.of(dir);
-        Path command = path.resolve("command.json");
-        if (resume != null) {
-            if (!Files.isRegularFile(command)) {
-                throw new IllegalArgumentException("Nothing to resume in " + dir + ": it has no command.json.");
-            }
-            Map<String, String> saved = JSON.readValue(command.toFile(), new TypeReference<Map<String, String>>() {});
-            if (!trainer.modelName().equals(saved.get("model"))) {
-                throw new IllegalArgumentException(
-                        dir + " holds a run of " + saved.get("model") + ", not " + trainer.modelName() + ".");
-            }
-            saved.remove("model");
-            saved.forEach(opts::putIfAbsent);
-        } else {
-            if (Checkpoints.latest(path).isPresent()) {
-                throw new IllegalArgumentException(
-                        dir + " already holds checkpoints: continue them with --resume=" + dir + ".");
-            }
-            Files.createDirectories(path);
-            Map<String, String> record = new TreeMap<>(opts);
-            record.put("model", trainer.modelName());
-            Files.write(command, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
-        }
-        double minutes = Double.parseDouble(opts.getOrDefault("checkpoint-minutes", "10"));
-        return new Checkpoints(path, Duration.ofMillis(Math.round(minutes * 60_000)), resume != null ? path : null);
     }
 
     /**

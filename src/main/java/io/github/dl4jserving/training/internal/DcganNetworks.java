@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
@@ -32,13 +33,21 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * learns while the discriminator's layers stay frozen, with the parameter copies between them.
  */
 final class DcganNetworks {
-    /** The generator's layers: the first layers of the stacked network. */
-    static final int GENERATOR_LAYERS = 10;
-
     private DcganNetworks() {}
 
-    static MultiLayerConfiguration generatorConfiguration(long seed, double learningRate) {
-        return new NeuralNetConfiguration.Builder()
+    /** How the generator doubles its image from 7x7 to 14x14 to 28x28. */
+    enum Upsampling {
+        /** Stride-2 transposed 5x5 convolutions, as in the TensorFlow tutorial. */
+        TRANSPOSED,
+        /**
+         * Nearest-neighbour upsampling then a plain 5x5 convolution (Odena et al., 2016): the same
+         * weights, no checkerboard artefacts, and ND4J's convolution path instead of its {@code deconv2d}.
+         */
+        RESIZE
+    }
+
+    static MultiLayerConfiguration generatorConfiguration(long seed, double learningRate, Upsampling upsampling) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(new Adam(learningRate))
                 .weightInit(new NormalDistribution(0, 0.02))
@@ -61,14 +70,32 @@ final class DcganNetworks {
                 .layer(new ActivationLayer.Builder()
                         .activation(new ActivationLReLU(0.2))
                         .build())
-                .layer(deconvolution(128, 64, 2, Activation.IDENTITY))
-                .layer(new BatchNormalization.Builder().nIn(64).nOut(64).build())
+                .inputPreProcessor(3, new FeedForwardToCnnPreProcessor(7, 7, 256));
+        doubling(list, upsampling, 128, 64, Activation.IDENTITY);
+        list.layer(new BatchNormalization.Builder().nIn(64).nOut(64).build())
                 .layer(new ActivationLayer.Builder()
                         .activation(new ActivationLReLU(0.2))
-                        .build())
-                .layer(deconvolution(64, 1, 2, Activation.TANH))
-                .inputPreProcessor(3, new FeedForwardToCnnPreProcessor(7, 7, 256))
-                .build();
+                        .build());
+        doubling(list, upsampling, 64, 1, Activation.TANH);
+        return list.build();
+    }
+
+    private static void doubling(
+            NeuralNetConfiguration.ListBuilder list, Upsampling upsampling, int nIn, int nOut, Activation activation) {
+        if (upsampling == Upsampling.TRANSPOSED) {
+            list.layer(deconvolution(nIn, nOut, 2, activation));
+            return;
+        }
+        list.layer(new Upsampling2D.Builder(2).build())
+                .layer(new ConvolutionLayer.Builder()
+                        .nIn(nIn)
+                        .nOut(nOut)
+                        .kernelSize(5, 5)
+                        .stride(1, 1)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .hasBias(activation == Activation.TANH)
+                        .activation(activation)
+                        .build());
     }
 
     /**
@@ -172,13 +199,14 @@ final class DcganNetworks {
     }
 
     static void copyDiscriminatorInto(MultiLayerNetwork stacked, MultiLayerNetwork discriminator) {
+        int first = stacked.getnLayers() - discriminator.getnLayers();
         for (int i = 0; i < discriminator.getnLayers(); i++) {
-            copyParams(discriminator.getLayer(i), stacked.getLayer(GENERATOR_LAYERS + i));
+            copyParams(discriminator.getLayer(i), stacked.getLayer(first + i));
         }
     }
 
     static void copyGeneratorOut(MultiLayerNetwork stacked, MultiLayerNetwork generator) {
-        for (int i = 0; i < GENERATOR_LAYERS; i++) {
+        for (int i = 0; i < generator.getnLayers(); i++) {
             copyParams(stacked.getLayer(i), generator.getLayer(i));
         }
     }

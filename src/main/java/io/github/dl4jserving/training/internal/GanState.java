@@ -22,6 +22,7 @@ record GanState(
         int batchSize,
         double learningRate,
         int examples,
+        DcganNetworks.Upsampling upsampling,
         int epoch,
         int from,
         long iteration,
@@ -39,9 +40,34 @@ record GanState(
     static final int FORMAT = 1;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    static GanState start(long seed, int batchSize, double learningRate, int examples) {
+    GanState {
+        // checkpoints written before the generator could upsample otherwise
+        upsampling = upsampling == null ? DcganNetworks.Upsampling.TRANSPOSED : upsampling;
+    }
+
+    static GanState start(
+            long seed, int batchSize, double learningRate, int examples, DcganNetworks.Upsampling upsampling) {
         return new GanState(
-                FORMAT, seed, batchSize, learningRate, examples, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
+                FORMAT,
+                seed,
+                batchSize,
+                learningRate,
+                examples,
+                upsampling,
+                1,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                List.of());
     }
 
     GanState at(
@@ -61,6 +87,7 @@ record GanState(
                 batchSize,
                 learningRate,
                 examples,
+                upsampling,
                 epoch,
                 from,
                 iteration,
@@ -89,6 +116,7 @@ record GanState(
                 batchSize,
                 learningRate,
                 examples,
+                upsampling,
                 done + 1,
                 0,
                 iteration,
@@ -112,6 +140,7 @@ record GanState(
                 batchSize,
                 learningRate,
                 examples,
+                upsampling,
                 epoch,
                 from,
                 iteration,

@@ -35,6 +35,8 @@ public class MnistDcganTrainer implements Trainer {
      * since the Fréchet distance's bias depends on it.
      */
     static final int SCORED_SAMPLES = 2000;
+    /** How a new run's generator upsamples; a resumed run keeps its checkpoint's. */
+    static final DcganNetworks.Upsampling UPSAMPLING = DcganNetworks.Upsampling.RESIZE;
 
     /**
      * How many generated digits the judge scores for a run on {@code examples} of {@code trainCount}
@@ -142,8 +144,8 @@ public class MnistDcganTrainer implements Trainer {
                     state.iteration(),
                     state.trainingNanos() / 1_000_000_000L);
         } else {
-            run = DcganRun.start(seed, learningRate, batchSize);
-            state = GanState.start(seed, batchSize, learningRate, examples);
+            run = DcganRun.start(seed, learningRate, batchSize, UPSAMPLING);
+            state = GanState.start(seed, batchSize, learningRate, examples, UPSAMPLING);
         }
 
         long sittingStart = System.nanoTime();
@@ -213,9 +215,7 @@ public class MnistDcganTrainer implements Trainer {
             scoredImages = run.generate(judgeNoise);
             scores = judge.score(scoredImages);
             scoredAt = state.iteration();
-            val.put("inception_score", scores.inceptionScore());
-            val.put("frechet_distance", scores.frechetDistance());
-            val.put("largest_class_share", scores.largestClassShare());
+            val.putAll(scores.metrics()); // IS, FID and the class histogram: the per-epoch curve
             progress.samples(epoch, SampleGrid.of(run.generate(gridNoise), 8, 8, 2));
             log.info("mnist-dcgan epoch {}: {}", epoch, val);
             double epochLoss = gSum / Math.max(1, batches);
@@ -225,6 +225,10 @@ public class MnistDcganTrainer implements Trainer {
                 run.save(checkpoints, state);
                 lastCheckpoint = System.nanoTime();
             }
+        }
+        Optional<Path> keep = progress.trainingState();
+        if (keep.isPresent()) {
+            run.saveForVersion(new Checkpoints(keep.get(), Duration.ZERO, null), state);
         }
         MultiLayerNetwork generator = run.finish();
 
@@ -282,6 +286,10 @@ public class MnistDcganTrainer implements Trainer {
                                 resume.isPresent() ? " in more than one sitting" : "",
                                 state.iteration(),
                                 state.imagesSeen(),
-                                state.epochsDone())));
+                                state.epochsDone()),
+                        state.history().stream()
+                                .map(e -> new ModelDescriptor.EpochScores(
+                                        e.epoch(), e.trainingLoss(), e.validation(), e.seconds()))
+                                .toList()));
     }
 }

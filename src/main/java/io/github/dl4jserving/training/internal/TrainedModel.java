@@ -28,7 +28,21 @@ public record TrainedModel(
             long seed,
             int epochs,
             long trainingExamples,
-            String notes) {}
+            String notes,
+            List<ModelDescriptor.EpochScores> curve) {
+
+        /** A fit without a per-epoch curve of scores in its descriptor. */
+        public Fit(
+                String dataset,
+                Map<String, String> datasetSha256,
+                Map<String, Object> hyperparameters,
+                long seed,
+                int epochs,
+                long trainingExamples,
+                String notes) {
+            this(dataset, datasetSha256, hyperparameters, seed, epochs, trainingExamples, notes, null);
+        }
+    }
 
     /**
      * The descriptor with its full provenance: the fit, the trainer, the wall time of the training,
@@ -47,7 +61,8 @@ public record TrainedModel(
                 BuildVersions.DL4J,
                 BuildVersions.PROJECT,
                 fit.notes(),
-                jobId));
+                jobId,
+                fit.curve()));
     }
 
     /**

@@ -2,8 +2,10 @@ package io.github.dl4jserving.training.internal;
 
 import io.github.dl4jserving.training.TrainingJob;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Receives a trainer's progress and tells it when to stop early. */
 public interface TrainingProgress {
@@ -18,6 +20,15 @@ public interface TrainingProgress {
     /** Where to save checkpoints and what to resume from; none by default. */
     default Checkpoints checkpoints() {
         return Checkpoints.NONE;
+    }
+
+    /**
+     * Where a resumable trainer writes, at the end of its sitting, what a later sitting needs to
+     * continue from the version it ships ({@link Checkpoints#TRAINING_STATE} of the version); none by
+     * default.
+     */
+    default Optional<Path> trainingState() {
+        return Optional.empty();
     }
 
     /**

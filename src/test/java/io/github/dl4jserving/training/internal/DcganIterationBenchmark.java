@@ -37,12 +37,17 @@ public final class DcganIterationBenchmark {
     private DcganIterationBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        io.github.dl4jserving.NativeBackend.configure();
         Path data = args.length > 0 ? Path.of(args[0]) : TestData.DATA_DIR;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 64;
-        boolean profile = args.length > 4 && args[4].equals("profile");
-        boolean deconv1 = args.length > 4 && args[4].equals("deconv1");
+        java.util.List<String> flags = java.util.Arrays.asList(args).subList(Math.min(4, args.length), args.length);
+        boolean profile = flags.contains("profile");
+        boolean deconv1 = flags.contains("deconv1");
+        DcganNetworks.Upsampling upsampling = flags.contains("transposed") || deconv1
+                ? DcganNetworks.Upsampling.TRANSPOSED
+                : flags.contains("resize") ? DcganNetworks.Upsampling.RESIZE : MnistDcganTrainer.UPSAMPLING;
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
@@ -53,7 +58,7 @@ public final class DcganIterationBenchmark {
         Nd4j.getRandom().setSeed(seed);
         MultiLayerNetwork discriminator = new MultiLayerNetwork(DcganNetworks.discriminatorConfiguration(seed, 1e-4));
         discriminator.init();
-        MultiLayerConfiguration generatorConf = DcganNetworks.generatorConfiguration(seed, 1e-4);
+        MultiLayerConfiguration generatorConf = DcganNetworks.generatorConfiguration(seed, 1e-4, upsampling);
         if (deconv1) {
             generatorConf
                     .getConf(3)
@@ -99,10 +104,10 @@ public final class DcganIterationBenchmark {
             INDArray real = DcganRun.realBatch(train, order, (it * batch) % (order.length - batch), batch);
             long t1 = System.nanoTime();
             INDArray fake = stacked.feedForwardToLayer(
-                            DcganNetworks.GENERATOR_LAYERS - 1,
+                            generator.getnLayers() - 1,
                             Nd4j.randn(DataType.FLOAT, batch, MnistDcganTrainer.LATENT),
                             true)
-                    .get(DcganNetworks.GENERATOR_LAYERS);
+                    .get(generator.getnLayers());
             long t2 = System.nanoTime();
             INDArray labels = Nd4j.vstack(Nd4j.ones(DataType.FLOAT, batch, 1), Nd4j.zeros(DataType.FLOAT, batch, 1));
             discriminator.fit(new DataSet(Nd4j.concat(0, real, fake), labels));
@@ -132,8 +137,9 @@ public final class DcganIterationBenchmark {
                 + nanos.get("copy D")
                 + nanos.get("stacked fit");
         System.out.printf(
-                "dcgan%s threads=%d batch=%d: %.1f ms per iteration (%d timed), %.1f images/s%n",
-                deconv1 ? " (deconv1)" : "",
+                "dcgan (%s%s) threads=%d batch=%d: %.1f ms per iteration (%d timed), %.1f images/s%n",
+                upsampling.name().toLowerCase(java.util.Locale.ROOT),
+                deconv1 ? ", deconv1" : "",
                 threads,
                 batch,
                 iterationNanos / 1e6 / iterations,

@@ -8,6 +8,7 @@ import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.datasets.DatasetFile;
 import io.github.dl4jserving.registry.LoadedModel;
 import io.github.dl4jserving.registry.ModelDescriptor;
+import io.github.dl4jserving.registry.ModelFiles;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.registry.RegistrySettings;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 class TrainCommandTest {
 
@@ -56,8 +58,9 @@ class TrainCommandTest {
     }
 
     /**
-     * One GAN training in two sittings: the first records its options and checkpoints, the second
-     * continues from the last checkpoint with one more epoch and says so in its provenance.
+     * One GAN training in two sittings: the first records its options and checkpoints and ships its
+     * training state with its version; the second continues with one more epoch, once from that
+     * version into a new store and once from the last checkpoint, and says so in its provenance.
      */
     @Test
     void aDcganTrainingSpansTwoSittingsThroughItsCheckpointDirectory(@TempDir Path work) throws Exception {
@@ -86,10 +89,59 @@ class TrainCommandTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("holds a run of mnist-dcgan");
 
+        // The version shipped its training state; a new store on another machine continues from it.
+        Path shipped = models.resolve("mnist-dcgan").resolve("1");
+        Path state = shipped.resolve(ModelFiles.TRAINING_STATE);
+        assertThat(state.resolve("command.json")).isRegularFile();
+        assertThat(state.resolve("checkpoint-000000004").resolve("discriminator.zip"))
+                .isRegularFile();
+        assertThat(state.resolve("checkpoint-000000004").resolve("stacked.zip"))
+                .as("the generator's weights are the version's own")
+                .doesNotExist();
+        Path elsewhere = work.resolve("elsewhere");
+        assertThat(TrainCommand.run(new String[] {
+                    "mnist-dcgan",
+                    "--resume=" + shipped,
+                    "--epochs=2",
+                    "--models-dir=" + elsewhere,
+                    "--seed-models-dir=" + noSeeds,
+                    "--data-dir=" + TestData.DATA_DIR
+                }))
+                .isZero();
+        LoadedModel continued =
+                ModelRegistry.open(new FileModelStore(elsewhere)).defaultVersion("mnist-dcgan");
+        ModelDescriptor fromVersion = continued.descriptor();
+        assertThat(fromVersion.metrics().get("iterations")).isEqualTo(8.0);
+        assertThat(fromVersion.metrics().get("training_images_seen")).isEqualTo(128.0);
+        assertThat(fromVersion.provenance().epochs()).isEqualTo(2);
+        assertThat(fromVersion.provenance().hyperparameters()).containsEntry("batchSize", 16);
+        assertThat(fromVersion.provenance().curve())
+                .as("the per-epoch curve goes on from the first sitting's epoch")
+                .extracting(ModelDescriptor.EpochScores::epoch)
+                .containsExactly(1, 2);
+        assertThat(fromVersion.provenance().curve().get(1).scores())
+                .containsKeys("inception_score", "frechet_distance", "class_share_0", "class_share_9");
+        assertThat(elsewhere.resolve("mnist-dcgan/1").resolve(ModelFiles.TRAINING_STATE))
+                .isDirectory();
+        assertThatThrownBy(() -> TrainCommand.run(
+                        new String[] {"mnist-dcgan", "--resume=" + TestData.MODELS_DIR.resolve("mnist-dcgan/1")}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without training state");
+
         assertThat(TrainCommand.run(new String[] {"mnist-dcgan", "--resume", ck.toString(), "--epochs=2"}))
                 .isZero();
         ModelRegistry registry = ModelRegistry.open(new FileModelStore(models));
         assertThat(registry.versions("mnist-dcgan")).hasSize(2);
+        assertThat(state).as("only the newest version keeps its training state").doesNotExist();
+        // The same two sittings through a full checkpoint: the version's bfloat16 Adam moments are all
+        // that differs, a few ulps of float after four more iterations.
+        double apart = Transforms.abs(registry.defaultVersion("mnist-dcgan")
+                        .network()
+                        .params()
+                        .sub(continued.network().params()))
+                .maxNumber()
+                .doubleValue();
+        assertThat(apart).isLessThan(1e-4);
         ModelDescriptor second = registry.defaultVersion("mnist-dcgan").descriptor();
         assertThat(second.version()).isEqualTo(2);
         assertThat(second.metrics().get("iterations")).isEqualTo(8.0);
