@@ -1,5 +1,6 @@
 package io.github.dl4jserving;
 
+import io.github.dl4jserving.platform.NativeBackend;
 import io.github.dl4jserving.training.TrainCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;

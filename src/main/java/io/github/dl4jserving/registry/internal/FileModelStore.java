@@ -95,12 +95,7 @@ public class FileModelStore extends BaseModelStore {
             Path tmp = modelDir.resolve(".tmp-" + UUID.randomUUID());
             try {
                 Files.createDirectories(modelDir);
-                // the version's two files: not the training state a shipped version may carry
-                Files.createDirectories(tmp);
-                Path from = seedStore.versionDir(seed.name(), seed.version());
-                for (String file : new String[] {MODEL_FILE, DESCRIPTOR_FILE}) {
-                    Files.copy(from.resolve(file), tmp.resolve(file));
-                }
+                StoreFiles.copyVersionFiles(seedStore.versionDir(seed.name(), seed.version()), tmp);
                 Path target = modelDir.resolve(Integer.toString(seed.version()));
                 try {
                     StoreFiles.publish(tmp, target);

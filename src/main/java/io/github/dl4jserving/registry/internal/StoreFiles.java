@@ -31,6 +31,17 @@ final class StoreFiles {
         }
     }
 
+    /**
+     * Copies a version's two files from {@code from} into a new directory {@code to}: not the
+     * training state a shipped version may carry beside them.
+     */
+    static void copyVersionFiles(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        for (String file : new String[] {ModelStore.MODEL_FILE, ModelStore.DESCRIPTOR_FILE}) {
+            Files.copy(from.resolve(file), to.resolve(file));
+        }
+    }
+
     /** Renames a finished temporary version directory to its number, never over an existing one. */
     static void publish(Path tmp, Path target) throws IOException {
         if (Files.exists(target)) {

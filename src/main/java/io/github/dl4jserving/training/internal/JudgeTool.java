@@ -136,7 +136,7 @@ public final class JudgeTool {
      * again whenever the judge is.
      */
     public static void main(String[] args) throws IOException {
-        io.github.dl4jserving.NativeBackend.configure();
+        io.github.dl4jserving.platform.NativeBackend.configure();
         DataDirectory data = new DataDirectory(Path.of(args[1]));
         MnistIdxReader.MnistData mnist = MnistIdxReader.read(data);
         INDArray test = GeneratorJudge.images(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.registry.LoadedModel;
+import io.github.dl4jserving.registry.ModelFiles;
 import io.github.dl4jserving.registry.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,11 +73,19 @@ class ModelSeedingTest {
         assertThat(root.resolve(NAME).resolve("1")).doesNotExist();
 
         seedVersion(2);
+        Path state = Files.createDirectories(seeds.resolve(NAME)
+                .resolve("2")
+                .resolve(ModelFiles.TRAINING_STATE)
+                .resolve("checkpoint-000000001"));
+        Files.writeString(state.resolve("state.json"), "{}");
         assertThat(store.seedFrom(seeds))
                 .extracting(ModelStore.StoredVersion::version)
                 .containsExactly(2);
         assertThat(root.resolve(NAME).resolve("2").resolve(ModelStore.DESCRIPTOR_FILE))
                 .exists();
+        assertThat(root.resolve(NAME).resolve("2").resolve(ModelFiles.TRAINING_STATE))
+                .as("a shipped version's training state stays with the shipped models")
+                .doesNotExist();
         assertThat(root.resolve(NAME).resolve("1")).doesNotExist();
     }
 

@@ -29,15 +29,16 @@ import org.nd4j.linalg.profiler.ProfilerConfig;
  * prints the time per native op over a few more.
  *
  * <p>Arguments: data directory (default ../shared/data), ND4J threads (default 1), timed iterations
- * (default 20), batch size (default 64), then "profile" or "deconv1" (the generator before issue 17:
- * its first layer after the dense one a stride-1 transposed convolution, which the trainer now runs
+ * (default 20), batch size (default 64), then any of: "profile"; "transposed" or "resize" (how the
+ * generator upsamples; default the trainer's); "deconv1" (the generator before issue 17: transposed,
+ * and its first layer after the dense one a stride-1 transposed convolution, which the trainer runs
  * as the plain 5x5 convolution with 'same' padding it equals).
  */
 public final class DcganIterationBenchmark {
     private DcganIterationBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        io.github.dl4jserving.NativeBackend.configure();
+        io.github.dl4jserving.platform.NativeBackend.configure();
         Path data = args.length > 0 ? Path.of(args[0]) : TestData.DATA_DIR;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 20;

@@ -20,7 +20,7 @@ public final class MlpEpochBenchmark {
     private MlpEpochBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        io.github.dl4jserving.NativeBackend.configure();
+        io.github.dl4jserving.platform.NativeBackend.configure();
         DataDirectory data = new DataDirectory(Path.of(args[0]));
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 2;

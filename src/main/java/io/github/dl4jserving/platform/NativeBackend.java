@@ -1,4 +1,4 @@
-package io.github.dl4jserving;
+package io.github.dl4jserving.platform;
 
 /**
  * How ND4J and DL4J are told, before either loads, to run on the oneDNN build of ND4J's native
