@@ -4,7 +4,7 @@
 # of issue 28 alone, alternating in rounds on the same machine:
 #   dl4j                the trainer: oneDNN helpers, resize-convolution generator
 #   dl4j-transposed     oneDNN helpers, the tutorial's stride-2 transposed convolutions
-#   dl4j-no-helpers     DL4J's own im2col path (helpers off: what ran before issue 28), resize generator
+#   dl4j-before         DL4J's own im2col path (helpers off) with the transposed generator: before issue 28
 # then the trainer at other batch sizes, one thread.
 # Usage: bench/dcgan.sh [data dir, default ../shared/data] [iterations to time, default 10] [rounds, default 2]
 set -euo pipefail
@@ -26,7 +26,7 @@ for round in $(seq 1 "$rounds"); do
   for threads in 1 2; do
     dl4j "$threads" 64 dl4j
     flags=transposed dl4j "$threads" 64 dl4j-transposed
-    dl4j "$threads" 64 dl4j-no-helpers -Dorg.eclipse.deeplearning4j.helpers.disable=true
+    flags=transposed dl4j "$threads" 64 dl4j-before -Dorg.eclipse.deeplearning4j.helpers.disable=true
     OMP_NUM_THREADS=$threads /usr/bin/python3 bench/peer/train_dcgan.py "$data" "$threads" "$iterations" 64
   done
 done

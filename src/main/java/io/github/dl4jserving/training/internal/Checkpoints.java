@@ -28,6 +28,9 @@ import org.springframework.util.FileSystemUtils;
 public record Checkpoints(Path directory, Duration interval, Path resumeFrom) {
     public static final Checkpoints NONE = new Checkpoints(null, Duration.ZERO, null);
     static final int KEEP = 2;
+    /** Where the best-scoring checkpoint of a run is kept ({@link #keepAsBest}). */
+    public static final String BEST = "best";
+
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{1,18})");
 
     public boolean enabled() {
@@ -64,6 +67,24 @@ public record Checkpoints(Path directory, Duration interval, Path resumeFrom) {
     private static long step(Path checkpoint) {
         Matcher m = NAME.matcher(checkpoint.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
+     * Keeps a copy of {@code checkpoint} as {@value #BEST}, with the run's {@code command.json}, in
+     * place of the previous one: the last two checkpoints roll on, this one stays until a better one
+     * comes. {@code --resume=<directory>/best} continues (or ships) from it.
+     */
+    public void keepAsBest(Path checkpoint) throws IOException {
+        Path best = directory.resolve(BEST);
+        Path tmp = directory.resolve(".tmp-" + BEST);
+        FileSystemUtils.deleteRecursively(tmp);
+        FileSystemUtils.copyRecursively(checkpoint, tmp.resolve(checkpoint.getFileName()));
+        Path command = directory.resolve("command.json");
+        if (Files.isRegularFile(command)) {
+            Files.copy(command, tmp.resolve("command.json"));
+        }
+        FileSystemUtils.deleteRecursively(best);
+        Files.move(tmp, best);
     }
 
     /** Writes the files of one checkpoint into a directory it is given. */

@@ -166,8 +166,8 @@ final class DcganRun {
         });
     }
 
-    /** Saves the networks with their updater state and {@code state} as a checkpoint. */
-    void save(Checkpoints checkpoints, GanState state) throws IOException {
+    /** Saves the networks with their updater state and {@code state} as a checkpoint; returns its directory. */
+    Path save(Checkpoints checkpoints, GanState state) throws IOException {
         GanState saved =
                 state.withRandom(Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState());
         Path dir = checkpoints.save(state.iteration(), tmp -> {
@@ -176,6 +176,7 @@ final class DcganRun {
             saved.write(tmp);
         });
         log.info("mnist-dcgan checkpoint {} (epoch {}, iteration {})", dir, state.epoch(), state.iteration());
+        return dir;
     }
 
     /**

@@ -133,6 +133,17 @@ record GanState(
                 List.copyOf(h));
     }
 
+    /** Whether the last finished epoch has the lowest Fréchet distance of the run so far. */
+    boolean bestSoFar() {
+        double last = frechet(history.get(history.size() - 1));
+        return history.stream().allMatch(e -> frechet(e) >= last);
+    }
+
+    private static double frechet(TrainingJob.EpochStats epoch) {
+        Double d = epoch.validation().get("frechet_distance");
+        return d == null ? Double.MAX_VALUE : d;
+    }
+
     GanState withRandom(long root, long node) {
         return new GanState(
                 format,

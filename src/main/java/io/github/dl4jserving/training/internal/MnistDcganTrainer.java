@@ -222,7 +222,10 @@ public class MnistDcganTrainer implements Trainer {
             progress.epoch(epoch, epochLoss, val);
             state = state.epochDone(epoch, epochLoss, val);
             if (checkpoints.enabled()) {
-                run.save(checkpoints, state);
+                Path saved = run.save(checkpoints, state);
+                if (state.bestSoFar()) {
+                    checkpoints.keepAsBest(saved);
+                }
                 lastCheckpoint = System.nanoTime();
             }
         }

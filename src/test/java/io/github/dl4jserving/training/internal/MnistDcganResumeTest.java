@@ -104,8 +104,8 @@ class MnistDcganResumeTest {
         assertThatThrownBy(() -> train(new Recorder(dir, false, 6))).isInstanceOf(TrainingCancelledException.class);
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString()))
-                    .as("the last two checkpoints and nothing half-written")
-                    .containsExactlyInAnyOrder("checkpoint-000000005", "checkpoint-000000006");
+                    .as("the last two checkpoints, the best epoch's, and nothing half-written")
+                    .containsExactlyInAnyOrder("checkpoint-000000005", "checkpoint-000000006", Checkpoints.BEST);
         }
         assertThat(dir.resolve("checkpoint-000000006")).isDirectoryContaining("glob:**/state.json");
 

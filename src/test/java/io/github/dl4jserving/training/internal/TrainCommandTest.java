@@ -81,6 +81,10 @@ class TrainCommandTest {
         assertThat(TrainCommand.run(first)).isZero();
         assertThat(ck.resolve("command.json")).isRegularFile();
         assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000004"));
+        assertThat(Checkpoints.latest(ck.resolve(Checkpoints.BEST)))
+                .as("the only epoch is the best so far; --resume=ck/best continues from it")
+                .contains(ck.resolve(Checkpoints.BEST).resolve("checkpoint-000000004"));
+        assertThat(ck.resolve(Checkpoints.BEST).resolve("command.json")).isRegularFile();
 
         assertThatThrownBy(() -> TrainCommand.run(first))
                 .isInstanceOf(IllegalArgumentException.class)
