@@ -4,8 +4,11 @@ import io.github.dl4jserving.training.TrainingJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -131,6 +134,25 @@ record GanState(
                 randomRoot,
                 randomNode,
                 List.copyOf(h));
+    }
+
+    /** The hyperparameters in force, and the method's fixed choices, as a version's provenance records them. */
+    Map<String, Object> provenance(int epochs, Duration budget, int scoredSamples) {
+        Map<String, Object> hyper = new LinkedHashMap<>();
+        hyper.put("epochs", epochs);
+        hyper.put("batchSize", batchSize);
+        hyper.put("learningRate", learningRate);
+        hyper.put("optimizer", "adam");
+        hyper.put("loss", "binary cross-entropy on the discriminator's logit (sigmoid + XENT)");
+        hyper.put("labelSmoothing", 0.0);
+        hyper.put("discriminatorStepsPerGeneratorStep", 1);
+        hyper.put("generatorFirstLayer", "5x5 convolution, stride 1, 'same' (equals the transposed one)");
+        hyper.put("generatorUpsampling", upsampling.name().toLowerCase(Locale.ROOT));
+        hyper.put("timeBudgetSeconds", budget.toSeconds());
+        hyper.put("examples", examples);
+        hyper.put("scoredSamples", scoredSamples);
+        hyper.put("latentDimension", DcganRun.LATENT);
+        return hyper;
     }
 
     /** Whether the last finished epoch has the lowest Fréchet distance of the run so far. */

@@ -154,6 +154,11 @@ public class MnistDcganTrainer implements Trainer {
         long lastCheckpoint = sittingStart;
         long iterationsPerEpoch = examples / batchSize;
         boolean outOfTime = trainedBefore >= budget.toNanos();
+        if (outOfTime) {
+            log.info(
+                    "mnist-dcgan: the budget of {} minutes is spent; scoring the generator as it is",
+                    budget.toMinutes());
+        }
         GeneratorJudge.Scores scores = null; // of scoredImages, made by the generator at iteration scoredAt
         INDArray scoredImages = null;
         long scoredAt = -1;
@@ -248,19 +253,7 @@ public class MnistDcganTrainer implements Trainer {
         metrics.put("iterations", (double) state.iteration());
         metrics.put("training_seconds", state.trainingNanos() / 1e9);
 
-        Map<String, Object> hyper = new LinkedHashMap<>();
-        hyper.put("epochs", epochs);
-        hyper.put("batchSize", batchSize);
-        hyper.put("learningRate", learningRate);
-        hyper.put("optimizer", "adam");
-        hyper.put("loss", "binary cross-entropy on the discriminator's logit (sigmoid + XENT)");
-        hyper.put("labelSmoothing", 0.0);
-        hyper.put("discriminatorStepsPerGeneratorStep", 1);
-        hyper.put("generatorFirstLayer", "5x5 convolution, stride 1, 'same' (equals the transposed one)");
-        hyper.put("timeBudgetSeconds", budget.toSeconds());
-        hyper.put("examples", examples);
-        hyper.put("scoredSamples", scored);
-        hyper.put("latentDimension", LATENT);
+        Map<String, Object> hyper = state.provenance(epochs, budget, scored);
         ModelDescriptor descriptor = new ModelDescriptor(
                 modelName(),
                 0,
