@@ -7,7 +7,6 @@ import org.nd4j.linalg.learning.config.AMSGrad;
 import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.AdaMax;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nadam;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -19,7 +18,8 @@ import org.nd4j.linalg.schedule.ISchedule;
  * The optimizer names the jobs API accepts, mapped to DL4J updaters. DL4J 1.0.0-M2.1 has no
  * heavy-ball momentum updater: {@code momentum} and {@code nesterov} both map to {@link Nesterovs}
  * (momentum 0.9), which is Nesterov's accelerated gradient. {@code adadelta} has no learning rate;
- * the rate (and its schedule) is ignored for it.
+ * the rate (and its schedule) is ignored for it. {@code adam} is DL4J's Adam computed by {@link
+ * FusedAdam}'s loop, and stored as DL4J's.
  */
 public final class Optimizers {
     public static final List<String> NAMES = List.of(
@@ -34,7 +34,7 @@ public final class Optimizers {
             case "adagrad" -> new AdaGrad(learningRate, 1e-6);
             case "rmsprop" -> new RmsProp(learningRate);
             case "adadelta" -> new AdaDelta();
-            case "adam" -> new Adam(learningRate);
+            case "adam" -> new FusedAdam(learningRate);
             case "adamax" -> new AdaMax(learningRate);
             case "nadam" -> new Nadam(learningRate);
             case "amsgrad" -> new AMSGrad(learningRate);

@@ -17,6 +17,11 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 public record TrainedModel(
         MultiLayerNetwork network, DataNormalization normalizer, ModelDescriptor descriptor, Fit fit) {
 
+    /** The network as it is stored: its configuration names DL4J's own updaters. */
+    public TrainedModel {
+        FusedAdam.storeAsAdam(network);
+    }
+
     /**
      * What the trainer knows of its fit, as Tribuo records it: the data and its checksums, the
      * hyperparameters in force, the seed, the epochs and examples, and its own notes.
