@@ -18,6 +18,6 @@ for threads in 1 2; do
 done
 # The best epoch of each, and ours over PyTorch's.
 awk '{split($2, t, "="); key = $1 " " t[2]; s = $5 + 0; if (!(key in best) || s < best[key]) best[key] = s}
-  END {for (th = 1; th <= 2; th++) printf "threads=%d: dl4j %.2f s, torch %.2f s per epoch: %.2fx (target <= 2x)\n",
+  END {for (th = 1; th <= 2; th++) printf "threads=%d: dl4j %.2f s, torch %.2f s per epoch: %.2fx (target <= 1.5x)\n",
     th, best["dl4j " th], best["torch " th], best["dl4j " th] / best["torch " th]}' "$out"
 rm -f "$out"
