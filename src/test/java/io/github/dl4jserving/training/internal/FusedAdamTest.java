@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -24,22 +25,8 @@ class FusedAdamTest {
         // both updaters work on the second half of a larger state array, as a layer's block does
         INDArray dl4jState = Nd4j.zeros(DataType.FLOAT, 1, 4 * n);
         INDArray fusedState = Nd4j.zeros(DataType.FLOAT, 1, 4 * n);
-        GradientUpdater<?> dl4j = new Adam(new FixedSchedule(1e-3))
-                .instantiate(
-                        dl4jState
-                                .get(
-                                        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                                        org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * n, 4 * n))
-                                .reshape(1, 2 * n),
-                        true);
-        GradientUpdater<?> fused = new FusedAdam(new FixedSchedule(1e-3))
-                .instantiate(
-                        fusedState
-                                .get(
-                                        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                                        org.nd4j.linalg.indexing.NDArrayIndex.interval(2 * n, 4 * n))
-                                .reshape(1, 2 * n),
-                        true);
+        GradientUpdater<?> dl4j = new Adam(new FixedSchedule(1e-3)).instantiate(secondHalf(dl4jState), true);
+        GradientUpdater<?> fused = new FusedAdam(new FixedSchedule(1e-3)).instantiate(secondHalf(fusedState), true);
         Nd4j.getRandom().setSeed(3);
         for (int iteration = 0; iteration < 20; iteration++) {
             INDArray gradient = Nd4j.randn(DataType.FLOAT, 1, n).muli(0.1);
@@ -68,6 +55,11 @@ class FusedAdamTest {
         assertThat(MultiLayerConfiguration.fromJson(
                         net.getLayerWiseConfigurations().toJson()))
                 .isEqualTo(net.getLayerWiseConfigurations());
+    }
+
+    private static INDArray secondHalf(INDArray state) {
+        long n = state.length();
+        return state.get(NDArrayIndex.point(0), NDArrayIndex.interval(n / 2, n)).reshape(1, n / 2);
     }
 
     private static double relative(INDArray actual, INDArray expected) {
