@@ -41,6 +41,7 @@ class ModelSeedingTest {
                         "breast-cancer-logreg",
                         "mnist-dcgan",
                         "mnist-dcgan",
+                        "mnist-dcgan",
                         "mnist-mlp",
                         "mnist-softmax",
                         "salary-polyreg");
