@@ -60,9 +60,18 @@ class TrainingOptionsTest {
             classes.add(
                     Optimizers.updater(name, new FixedSchedule(0.01)).getClass().getSimpleName());
         }
-        // momentum and nesterov share Nesterovs, the only momentum updater DL4J has.
+        // momentum and nesterov share Nesterovs, the only momentum updater DL4J has; adam is DL4J's Adam
+        // computed by FusedAdam's loop.
         assertThat(classes)
                 .containsExactlyInAnyOrder(
-                        "Sgd", "Nesterovs", "AdaGrad", "RmsProp", "AdaDelta", "Adam", "AdaMax", "Nadam", "AMSGrad");
+                        "Sgd",
+                        "Nesterovs",
+                        "AdaGrad",
+                        "RmsProp",
+                        "AdaDelta",
+                        "FusedAdam",
+                        "AdaMax",
+                        "Nadam",
+                        "AMSGrad");
     }
 }
