@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * trainer's sitting ends by shipping its training state with the version it writes.
  */
 final class Sittings {
-    static final String COMMAND = "command.json";
+    private static final String COMMAND = Checkpoints.COMMAND;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Sittings() {}

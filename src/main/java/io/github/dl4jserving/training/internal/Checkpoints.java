@@ -28,6 +28,8 @@ import org.springframework.util.FileSystemUtils;
 public record Checkpoints(Path directory, Duration interval, Path resumeFrom) {
     public static final Checkpoints NONE = new Checkpoints(null, Duration.ZERO, null);
     static final int KEEP = 2;
+    /** The run's options, beside its checkpoints ({@code train --checkpoint-dir}). */
+    public static final String COMMAND = "command.json";
     /** Where the best-scoring checkpoint of a run is kept ({@link #keepAsBest}). */
     public static final String BEST = "best";
 
@@ -70,7 +72,7 @@ public record Checkpoints(Path directory, Duration interval, Path resumeFrom) {
     }
 
     /**
-     * Keeps a copy of {@code checkpoint} as {@value #BEST}, with the run's {@code command.json}, in
+     * Keeps a copy of {@code checkpoint} as {@value #BEST}, with the run's {@value #COMMAND}, in
      * place of the previous one: the last two checkpoints roll on, this one stays until a better one
      * comes. {@code --resume=<directory>/best} continues (or ships) from it.
      */
@@ -79,9 +81,9 @@ public record Checkpoints(Path directory, Duration interval, Path resumeFrom) {
         Path tmp = directory.resolve(".tmp-" + BEST);
         FileSystemUtils.deleteRecursively(tmp);
         FileSystemUtils.copyRecursively(checkpoint, tmp.resolve(checkpoint.getFileName()));
-        Path command = directory.resolve("command.json");
+        Path command = directory.resolve(COMMAND);
         if (Files.isRegularFile(command)) {
-            Files.copy(command, tmp.resolve("command.json"));
+            Files.copy(command, tmp.resolve(COMMAND));
         }
         FileSystemUtils.deleteRecursively(best);
         Files.move(tmp, best);
