@@ -1,6 +1,5 @@
 package io.github.dl4jserving.platform;
 
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,10 +18,8 @@ class Nd4jThreads {
 
     Nd4jThreads(PlatformSettings properties) {
         int threads = properties.nd4jThreads();
+        NativeBackend.limitOperationThreads(threads);
         if (threads > 0) {
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            Nd4j.getEnvironment().setMaxMasterThreads(threads);
-            Nd4j.factory().blas().setMaxThreads(threads);
             log.info("ND4J operations use at most {} thread(s) each (dl4j-serving.nd4j-threads)", threads);
         }
     }

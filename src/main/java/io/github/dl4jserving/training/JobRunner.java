@@ -2,6 +2,7 @@ package io.github.dl4jserving.training;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.platform.NativeBackend;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelRegistry;
 import io.github.dl4jserving.training.internal.TrainedModel;
@@ -59,6 +60,7 @@ final class JobRunner {
             return;
         }
         try {
+            NativeBackend.limitOpenMpOfThisThread();
             TrainingData input = job.spec().upload() != null
                     ? new TrainingData(data, job.spec().dataset(), job.spec().upload(), uploads)
                     : TrainingData.builtIn(data, job.spec().dataset());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetStore;
+import io.github.dl4jserving.platform.NativeBackend;
 import io.github.dl4jserving.registry.ModelDescriptor;
 import io.github.dl4jserving.registry.ModelKind;
 import io.github.dl4jserving.registry.ModelRegistry;
@@ -38,7 +39,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The job machinery on its own, with a fake trainer that fits a two-weight network in a moment: no
@@ -108,6 +111,21 @@ class JobRunnerTest {
         assertThat(p.seed()).isEqualTo(42);
         assertThat(p.dl4jVersion()).isEqualTo(BuildVersions.DL4J);
         assertThat(p.trainingSeconds()).isPositive();
+    }
+
+    @Test
+    void aJobsThreadRunsNd4jsOpenMpTeamsAtTheConfiguredSize() throws Exception {
+        Nd4j.getEnvironment(); // the native ops need ND4J loaded first
+        int limit = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads() + 1;
+        try {
+            NativeBackend.limitOperationThreads(limit); // as the service does at start-up
+            trainer.release.countDown();
+            awaitFinal(jobs.submit(FakeTrainer.NAME, null, Map.of(), "always", null)
+                    .id());
+            assertThat(trainer.openMpThreads).isEqualTo(limit);
+        } finally {
+            NativeBackend.limitOperationThreads(1); // as the tests' forks run (OMP_NUM_THREADS=1)
+        }
     }
 
     @Test
@@ -287,6 +305,8 @@ class JobRunnerTest {
         final CountDownLatch release = new CountDownLatch(1);
         /** Fractions of the work the job reports as iterations while it waits for {@link #release}. */
         final BlockingQueue<Double> fractions = new LinkedBlockingQueue<>();
+        /** The OpenMP team size ND4J's ops would get on the job's thread. */
+        volatile int openMpThreads;
 
         @Override
         public String modelName() {
@@ -321,6 +341,8 @@ class JobRunnerTest {
         @Override
         public TrainedModel train(TrainingData data, TrainingOptions options, TrainingProgress progress)
                 throws IOException {
+            Nd4j.getEnvironment(); // the native ops need ND4J loaded first
+            openMpThreads = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
             started.countDown();
             try {
                 long iteration = 0;

@@ -3,6 +3,7 @@ package io.github.dl4jserving.training.internal;
 import io.github.dl4jserving.TestData;
 import io.github.dl4jserving.datasets.DatasetFile;
 import io.github.dl4jserving.datasets.MnistIdxReader;
+import io.github.dl4jserving.platform.NativeBackend;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class DcganIterationBenchmark {
     private DcganIterationBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        io.github.dl4jserving.platform.NativeBackend.configure();
+        NativeBackend.configure();
         Path data = args.length > 0 ? Path.of(args[0]) : TestData.DATA_DIR;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 20;
@@ -49,9 +50,7 @@ public final class DcganIterationBenchmark {
         DcganNetworks.Upsampling upsampling = flags.contains("transposed") || deconv1
                 ? DcganNetworks.Upsampling.TRANSPOSED
                 : flags.contains("resize") ? DcganNetworks.Upsampling.RESIZE : MnistDcganTrainer.UPSAMPLING;
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
+        NativeBackend.limitOperationThreads(threads); // as the service does, and a job on its thread
 
         MnistIdxReader.IdxImages train = MnistIdxReader.readImages(
                 new io.github.dl4jserving.datasets.DataDirectory(data).resolve(DatasetFile.MNIST_TRAIN_IMAGES));
