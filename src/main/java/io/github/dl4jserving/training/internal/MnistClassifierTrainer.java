@@ -136,18 +136,14 @@ abstract class MnistClassifierTrainer implements Trainer {
                 validationIdx.length,
                 images.labels().size());
         Random shuffle = new Random(seed + 1);
+        MnistSamples.Batches batches = new MnistSamples.Batches(
+                trainImages, images.trainLabels(), images.labels().size());
         FitLoop.of(epochs, trainIdx.length, batchSize)
                 .run(
                         net,
                         progress,
                         epoch -> MnistSamples.shuffleInPlace(trainIdx, shuffle),
-                        b -> MnistSamples.batch(
-                                trainImages,
-                                images.trainLabels(),
-                                trainIdx,
-                                b * batchSize,
-                                Math.min(trainIdx.length, (b + 1) * batchSize),
-                                images.labels().size()),
+                        b -> batches.batch(trainIdx, b * batchSize, Math.min(trainIdx.length, (b + 1) * batchSize)),
                         (epoch, loss) -> {
                             Map<String, Double> val =
                                     evaluate(net, validation, images.labels().size());
@@ -209,7 +205,7 @@ abstract class MnistClassifierTrainer implements Trainer {
                 .updater(Optimizers.updater(
                         optimizer, new StepSchedule(ScheduleType.ITERATION, learningRate, 0.5, LR_HALVING_ITERATIONS)))
                 .weightInit(WeightInit.RELU)
-                .l2(l2)
+                .regularization(FastL2.of(l2))
                 .list();
         int in = 784;
         for (int i = 0; i < hidden.size(); i++) {

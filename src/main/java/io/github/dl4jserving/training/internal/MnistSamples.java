@@ -2,6 +2,9 @@ package io.github.dl4jserving.training.internal;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetFile;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,51 @@ final class MnistSamples {
         INDArray x = Nd4j.create(features, new long[] {n, width}, DataType.FLOAT);
         INDArray y = Nd4j.create(oneHot, new long[] {n, classes}, DataType.FLOAT);
         return new DataSet(x, y);
+    }
+
+    /**
+     * The training batches of one loop, written into the same two native arrays per batch size
+     * (the last batch of an epoch may be smaller). A fresh array per batch cost an mnist-mlp epoch
+     * about 4% in allocation, element-by-element copying and the kernel zeroing new pages. A batch
+     * is valid until the next one of its size: the network reads it only during its fit call.
+     */
+    static final class Batches {
+        private final float[][] images;
+        private final int[] labels;
+        private final int classes;
+        private final Map<Integer, DataSet> bySize = new HashMap<>();
+
+        Batches(float[][] images, int[] labels, int classes) {
+            this.images = images;
+            this.labels = labels;
+            this.classes = classes;
+        }
+
+        /** Rows {@code idx[from..to)}, as {@link MnistSamples#batch} gives them. */
+        DataSet batch(int[] idx, int from, int to) {
+            int n = to - from;
+            int width = images[idx[from]].length;
+            DataSet set = bySize.computeIfAbsent(
+                    n,
+                    k -> new DataSet(
+                            Nd4j.create(DataType.FLOAT, new long[] {k, width}, 'c'),
+                            Nd4j.create(DataType.FLOAT, new long[] {k, classes}, 'c')));
+            FloatBuffer x = floats(set.getFeatures());
+            FloatBuffer y = floats(set.getLabels());
+            float[] oneHot = new float[classes];
+            for (int r = 0; r < n; r++) {
+                x.put(r * width, images[idx[from + r]], 0, width);
+                int label = labels[idx[from + r]];
+                oneHot[label] = 1f;
+                y.put(r * classes, oneHot);
+                oneHot[label] = 0f;
+            }
+            return set;
+        }
+
+        private static FloatBuffer floats(INDArray a) {
+            return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
     }
 
     static Map<String, String> sha256(DataDirectory data, List<DatasetFile> files) {

@@ -17,9 +17,10 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 public record TrainedModel(
         MultiLayerNetwork network, DataNormalization normalizer, ModelDescriptor descriptor, Fit fit) {
 
-    /** The network as it is stored: its configuration names DL4J's own updaters. */
+    /** The network as it is stored: its configuration names DL4J's own updaters and regularization. */
     public TrainedModel {
         FusedAdam.storeAsAdam(network);
+        FastL2.storeAsL2(network);
     }
 
     /**

@@ -41,13 +41,30 @@ class FusedAdamTest {
     }
 
     @Test
+    void momentsThatDecayTowardsZeroNeverTurnSubnormal() {
+        INDArray state = Nd4j.zeros(DataType.FLOAT, 1, 2 * 100);
+        GradientUpdater<?> fused = new FusedAdam(new FixedSchedule(1e-3)).instantiate(state, true);
+        fused.applyUpdater(Nd4j.valueArrayOf(new long[] {1, 100}, 1e-20f, DataType.FLOAT), 0, 0);
+        // then no gradient: m decays by 0.9 a step, from 1e-21 to about 1e-40 (subnormal) in 415 steps
+        for (int iteration = 1; iteration < 416; iteration++) {
+            fused.applyUpdater(Nd4j.zeros(DataType.FLOAT, 1, 100), iteration, 0);
+        }
+        for (float moment : state.data().asFloat()) {
+            assertThat(Math.abs(moment))
+                    .satisfiesAnyOf(
+                            x -> assertThat(x).isZero(),
+                            x -> assertThat(x).isBetween(Float.MIN_NORMAL, 1e-24f)); // rounded to 2^-83's multiples
+        }
+    }
+
+    @Test
     void aTrainedNetworkIsStoredWithDl4jsOwnAdam() {
         MultiLayerNetwork net =
                 new MultiLayerNetwork(new MnistMlpTrainer().configuration(42, 1e-3, "adam", 1e-5, 0.2, 10));
         net.init();
         assertThat(((BaseLayer) net.getLayerWiseConfigurations().getConf(0).getLayer()).getIUpdater())
                 .isInstanceOf(FusedAdam.class);
-        FusedAdam.storeAsAdam(net);
+        new TrainedModel(net, null, null, null); // stores what DL4J reads: its Adam, its L2
         IUpdater stored =
                 ((BaseLayer) net.getLayerWiseConfigurations().getConf(0).getLayer()).getIUpdater();
         assertThat(stored.getClass()).isEqualTo(Adam.class);

@@ -3,11 +3,11 @@ package io.github.dl4jserving.training.internal;
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetFile;
 import io.github.dl4jserving.datasets.MnistIdxReader;
+import io.github.dl4jserving.platform.NativeBackend;
 import java.nio.file.Path;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The training loop of a mnist-mlp job, timed alone: the network of {@link MnistMlpTrainer} with its
@@ -20,13 +20,11 @@ public final class MlpEpochBenchmark {
     private MlpEpochBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        io.github.dl4jserving.platform.NativeBackend.configure();
+        NativeBackend.configure();
         DataDirectory data = new DataDirectory(Path.of(args[0]));
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
-        Nd4j.factory().blas().setMaxThreads(threads);
+        NativeBackend.limitOperationThreads(threads); // as the service does, and a job on its thread
 
         MnistIdxReader.IdxImages raw = MnistIdxReader.readImages(data.resolve(DatasetFile.MNIST_TRAIN_IMAGES));
         int[] labels = MnistIdxReader.readLabels(data.resolve(DatasetFile.MNIST_TRAIN_LABELS));
@@ -40,24 +38,25 @@ public final class MlpEpochBenchmark {
                 new MultiLayerNetwork(new MnistMlpTrainer().configuration(42, 1e-3, "adam", 1e-5, 0.2, 10));
         net.init();
         int[] idx = MnistSamples.shuffled(n, new Random(42));
+        MnistSamples.Batches batches = new MnistSamples.Batches(images, labels, 10);
         for (int from = 0; from < 50 * batchSize; from += batchSize) {
-            net.fit(MnistSamples.batch(images, labels, idx, from, from + batchSize, 10));
+            net.fit(batches.batch(idx, from, from + batchSize));
         }
         for (int epoch = 1; epoch <= epochs; epoch++) {
             MnistSamples.shuffleInPlace(idx, new Random(epoch));
             long start = System.nanoTime();
             double loss = 0;
-            int batches = 0;
+            int count = 0;
             for (int from = 0; from < n; from += batchSize) {
-                DataSet batch = MnistSamples.batch(images, labels, idx, from, Math.min(n, from + batchSize), 10);
+                DataSet batch = batches.batch(idx, from, Math.min(n, from + batchSize));
                 net.fit(batch);
                 loss += net.score();
-                batches++;
+                count++;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf(
                     "dl4j threads=%d epoch %d: %.2f s, %.0f images/s, mean loss %.4f%n",
-                    threads, epoch, seconds, n / seconds, loss / batches);
+                    threads, epoch, seconds, n / seconds, loss / count);
         }
     }
 }
