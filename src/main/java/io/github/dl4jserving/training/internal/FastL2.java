@@ -2,8 +2,10 @@ package io.github.dl4jserving.training.internal;
 
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -12,6 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * DL4J's L2 regularization, computed faster and with the weights kept out of the subnormal range.
@@ -26,6 +29,10 @@ final class FastL2 extends L2Regularization {
     private static final int CHUNK = 2048;
 
     FastL2(double coefficient) {
+        super(coefficient);
+    }
+
+    private FastL2(ISchedule coefficient) {
         super(coefficient);
     }
 
@@ -80,7 +87,7 @@ final class FastL2 extends L2Regularization {
 
     @Override
     public Regularization clone() {
-        return new FastL2(getL2().valueAt(0, 0));
+        return new FastL2(getL2().clone());
     }
 
     /** L2 regularization of the weights by {@code coefficient}, as the builder's {@code l2} sets it. */
@@ -94,7 +101,7 @@ final class FastL2 extends L2Regularization {
             if (conf.getLayer() instanceof BaseLayer layer) {
                 layer.setRegularization(layer.getRegularization().stream()
                         .map(r -> r instanceof FastL2 fast ? new L2Regularization(fast.getL2()) : r)
-                        .toList());
+                        .collect(Collectors.toCollection(ArrayList::new)));
             }
         }
     }

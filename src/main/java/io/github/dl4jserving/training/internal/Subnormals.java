@@ -10,18 +10,20 @@ package io.github.dl4jserving.training.internal;
  */
 final class Subnormals {
     /**
-     * 2^-60: the floats near it are multiples of 2^-83, so {@code (x + SHIFT) - SHIFT} rounds x to a
-     * multiple of 2^-83 (about 1e-25), and every x under half that becomes 0. Flushing only the
-     * subnormals, to multiples of 2^-126, left weights stuck at 2^-126, whose products with a
-     * layer's deltas were subnormal again: epochs 4 to 7 still took 1.4 times as long.
+     * 2^-60: the floats near it are multiples of 2^-83, so for a small x {@code (x + SHIFT) - SHIFT}
+     * is x rounded to a multiple of 2^-83. Flushing only the subnormals, to multiples of 2^-126,
+     * left weights stuck at 2^-126, whose products with a layer's deltas were subnormal again:
+     * epochs 4 to 7 still took 1.4 times as long.
      */
     private static final float SHIFT = 0x1p-60f;
 
     private Subnormals() {}
 
     /**
-     * {@code x} rounded to a multiple of 2^-83: weights, gradients and Adam's moments of this size
-     * are noise (Adam's epsilon is 1e-8), and the result is never subnormal.
+     * {@code x} with its part below 2^-83 (about 1e-25) rounded off: anything under half of that
+     * becomes 0, and no result is subnormal. Weights, gradients and Adam's moments that small are
+     * noise (Adam's epsilon is 1e-8); values of magnitude 2^-35 (about 3e-11) or more come
+     * back unchanged.
      */
     static float flush(float x) {
         return (x + SHIFT) - SHIFT;
