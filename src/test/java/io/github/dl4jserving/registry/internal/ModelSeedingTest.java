@@ -42,6 +42,7 @@ class ModelSeedingTest {
                         "mnist-dcgan",
                         "mnist-dcgan",
                         "mnist-dcgan",
+                        "mnist-dcgan",
                         "mnist-mlp",
                         "mnist-softmax",
                         "salary-polyreg");
