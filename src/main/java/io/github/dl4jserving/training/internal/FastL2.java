@@ -1,6 +1,5 @@
 package io.github.dl4jserving.training.internal;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,8 +49,8 @@ final class FastL2 extends L2Regularization {
             return;
         }
         float coefficient = (float) getL2().valueAt(iteration, epoch);
-        FloatBuffer w = floats(param);
-        FloatBuffer g = floats(gradView);
+        FloatBuffer w = NativeFloats.of(param);
+        FloatBuffer g = NativeFloats.of(gradView);
         int n = (int) param.length();
         int wo = (int) param.offset();
         int go = (int) gradView.offset();
@@ -79,10 +78,6 @@ final class FastL2 extends L2Regularization {
                 && Arrays.equals(a.shape(), b.shape())
                 && a.elementWiseStride() == 1
                 && b.elementWiseStride() == 1;
-    }
-
-    private static FloatBuffer floats(INDArray a) {
-        return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     @Override

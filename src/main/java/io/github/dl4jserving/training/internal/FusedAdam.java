@@ -1,6 +1,5 @@
 package io.github.dl4jserving.training.internal;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -85,9 +84,9 @@ final class FusedAdam extends Adam {
             float alpha = (float) (c.getLearningRate(iteration, epoch)
                     * Math.sqrt(1 - Math.pow(beta2, iteration + 1))
                     / (1 - Math.pow(beta1, iteration + 1)));
-            FloatBuffer g = floats(gradient);
-            FloatBuffer m = floats(getM());
-            FloatBuffer v = floats(getV());
+            FloatBuffer g = NativeFloats.of(gradient);
+            FloatBuffer m = NativeFloats.of(getM());
+            FloatBuffer v = NativeFloats.of(getV());
             int n = (int) gradient.length();
             int go = (int) gradient.offset();
             int mo = (int) getM().offset();
@@ -114,10 +113,6 @@ final class FusedAdam extends Adam {
                 m.put(mo + from, mc, 0, len);
                 v.put(vo + from, vc, 0, len);
             }
-        }
-
-        private static FloatBuffer floats(INDArray a) {
-            return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
     }
 }

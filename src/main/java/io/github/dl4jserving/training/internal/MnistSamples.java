@@ -2,7 +2,6 @@ package io.github.dl4jserving.training.internal;
 
 import io.github.dl4jserving.datasets.DataDirectory;
 import io.github.dl4jserving.datasets.DatasetFile;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,19 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
 final class MnistSamples {
     private MnistSamples() {}
 
-    /** Rows {@code idx[from..to)} as features and one-hot labels over {@code classes} classes. */
+    /** Rows {@code idx[from..to)} as {@link Batches#batch} gives them, in arrays of their own. */
     static DataSet batch(float[][] images, int[] labels, int[] idx, int from, int to, int classes) {
-        int n = to - from;
-        int width = images[idx[from]].length;
-        float[] features = new float[n * width];
-        float[] oneHot = new float[n * classes];
-        for (int r = 0; r < n; r++) {
-            System.arraycopy(images[idx[from + r]], 0, features, r * width, width);
-            oneHot[r * classes + labels[idx[from + r]]] = 1f;
-        }
-        INDArray x = Nd4j.create(features, new long[] {n, width}, DataType.FLOAT);
-        INDArray y = Nd4j.create(oneHot, new long[] {n, classes}, DataType.FLOAT);
-        return new DataSet(x, y);
+        return new Batches(images, labels, classes).batch(idx, from, to);
     }
 
     /**
@@ -52,7 +40,7 @@ final class MnistSamples {
             this.classes = classes;
         }
 
-        /** Rows {@code idx[from..to)}, as {@link MnistSamples#batch} gives them. */
+        /** Rows {@code idx[from..to)} as features and one-hot labels over the classes. */
         DataSet batch(int[] idx, int from, int to) {
             int n = to - from;
             int width = images[idx[from]].length;
@@ -61,8 +49,8 @@ final class MnistSamples {
                     k -> new DataSet(
                             Nd4j.create(DataType.FLOAT, new long[] {k, width}, 'c'),
                             Nd4j.create(DataType.FLOAT, new long[] {k, classes}, 'c')));
-            FloatBuffer x = floats(set.getFeatures());
-            FloatBuffer y = floats(set.getLabels());
+            FloatBuffer x = NativeFloats.of(set.getFeatures());
+            FloatBuffer y = NativeFloats.of(set.getLabels());
             float[] oneHot = new float[classes];
             for (int r = 0; r < n; r++) {
                 x.put(r * width, images[idx[from + r]], 0, width);
@@ -72,10 +60,6 @@ final class MnistSamples {
                 oneHot[label] = 0f;
             }
             return set;
-        }
-
-        private static FloatBuffer floats(INDArray a) {
-            return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 
-/** Reused batch arrays hold what fresh ones would, batch after batch and for a smaller last batch. */
+/** Reused batch arrays hold the rows asked for, as fresh ones do, batch after batch and for a smaller last batch. */
 class MnistSamplesTest {
 
     @Test
@@ -30,6 +30,12 @@ class MnistSamplesTest {
                 DataSet fresh = MnistSamples.batch(images, labels, idx, from, to, 3);
                 assertThat(reused.getFeatures()).as("features %d..%d", from, to).isEqualTo(fresh.getFeatures());
                 assertThat(reused.getLabels()).as("labels %d..%d", from, to).isEqualTo(fresh.getLabels());
+                for (int r = 0; r < to - from; r++) {
+                    assertThat(reused.getFeatures().getRow(r).toFloatVector()).isEqualTo(images[idx[from + r]]);
+                    float[] oneHot = new float[3];
+                    oneHot[labels[idx[from + r]]] = 1f;
+                    assertThat(reused.getLabels().getRow(r).toFloatVector()).isEqualTo(oneHot);
+                }
                 if (first == null) {
                     first = reused;
                 } else if (to - from == 16) {
