@@ -1,10 +1,6 @@
 package io.github.dl4jserving.training.internal;
 
 import io.github.dl4jserving.datasets.MnistIdxReader;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,18 +30,26 @@ final class DcganRun {
     private static final String DISCRIMINATOR = "discriminator.zip";
     private static final String STACKED = "stacked.zip";
     private static final String GENERATOR_MOMENTS = "generator-adam-bf16.bin";
+    private static final String AVERAGE = "generator-average.bin";
+    private static final String OFFSET = "generator-minus-average-bf16.bin";
 
     private final MultiLayerNetwork generator;
     private final MultiLayerNetwork discriminator;
     private final MultiLayerNetwork stacked;
+    private final GeneratorAverage average;
     private final INDArray realLabels;
     private final INDArray labels;
 
     private DcganRun(
-            MultiLayerNetwork generator, MultiLayerNetwork discriminator, MultiLayerNetwork stacked, int batchSize) {
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            MultiLayerNetwork stacked,
+            GeneratorAverage average,
+            int batchSize) {
         this.generator = generator;
         this.discriminator = discriminator;
         this.stacked = stacked;
+        this.average = average;
         this.realLabels = Nd4j.ones(DataType.FLOAT, batchSize, 1);
         this.labels = Nd4j.vstack(realLabels, Nd4j.zeros(DataType.FLOAT, batchSize, 1));
     }
@@ -57,28 +62,41 @@ final class DcganRun {
         discriminator.init();
         MultiLayerNetwork stacked = DcganNetworks.stack(generator, discriminator, seed, learningRate);
         Nd4j.getRandom().setSeed(seed);
-        return new DcganRun(generator, discriminator, stacked, batchSize);
+        return new DcganRun(
+                generator, discriminator, stacked, GeneratorAverage.empty(generator.numParams()), batchSize);
     }
 
     /**
      * The run saved in checkpoint {@code from}, with ND4J's random state as {@code state} recorded it.
      * A checkpoint shipped with a version ({@link #saveForVersion}) has no stacked network: it is
      * built again from the version's generator, the discriminator and the generator's Adam moments.
+     * The generator's average goes on where it was, or starts here in a run that did not average.
      */
     static DcganRun resume(Path from, GanState state, double learningRate, int batchSize) throws IOException {
         MultiLayerNetwork generator = generator(state.seed(), learningRate, state.upsampling());
         MultiLayerNetwork discriminator = ModelSerializer.restoreMultiLayerNetwork(
                 from.resolve(DISCRIMINATOR).toFile(), true);
+        long averaged = state.iteration() - state.averagingSince();
         MultiLayerNetwork stacked;
+        GeneratorAverage average;
         if (Files.exists(from.resolve(STACKED))) {
             stacked = ModelSerializer.restoreMultiLayerNetwork(
                     from.resolve(STACKED).toFile(), true);
+            average = averaged == 0
+                    ? GeneratorAverage.empty(generator.numParams())
+                    : GeneratorAverage.read(from.resolve(AVERAGE), averaged, generator.numParams());
         } else {
+            INDArray shipped = shippedWeights(from);
+            average = averaged == 0
+                    ? GeneratorAverage.empty(generator.numParams())
+                    : GeneratorAverage.ofAveraged(shipped, averaged);
+            generator.setParams(
+                    averaged == 0 ? shipped : shipped.add(Bfloat16Files.read(from.resolve(OFFSET), shipped)));
             stacked = fromVersion(from, generator, discriminator, state, learningRate);
         }
         // Last: building and restoring networks reseeds ND4J's generator.
         Nd4j.getRandom().setStates(state.randomRoot(), state.randomNode());
-        return new DcganRun(generator, discriminator, stacked, batchSize);
+        return new DcganRun(generator, discriminator, stacked, average, batchSize);
     }
 
     /** The generator's own network, which the stacked one is trained in place of; seeded as a new run's. */
@@ -104,19 +122,49 @@ final class DcganRun {
         DcganNetworks.copyDiscriminatorInto(stacked, discriminator);
 
         stacked.fit(new DataSet(Nd4j.randn(DataType.FLOAT, batchSize, LATENT), realLabels));
+        average.update(trainedGeneratorWeights());
         return new double[] {dLoss, stacked.score()};
     }
 
-    /** The generator's digits for latent vectors {@code z}, with the weights trained so far. */
+    /** A view of the generator's weights in the stacked network, which come first in its flat vector. */
+    private INDArray trainedGeneratorWeights() {
+        INDArray all = stacked.params();
+        return all.reshape(all.length()).get(NDArrayIndex.interval(0, generator.numParams()));
+    }
+
+    /** The generator's digits for latent vectors {@code z}, with the weights served: the average so far. */
     INDArray generate(INDArray z) {
+        averagedIntoGenerator();
+        return generator.output(z, false);
+    }
+
+    /** The digits of the generator as trained, not averaged: what averaging gains is the difference. */
+    INDArray generateUnaveraged(INDArray z) {
         DcganNetworks.copyGeneratorOut(stacked, generator);
         return generator.output(z, false);
     }
 
+    private void averagedIntoGenerator() {
+        if (average.steps() == 0) {
+            DcganNetworks.copyGeneratorOut(stacked, generator);
+        } else {
+            generator.setParams(average.weights());
+        }
+    }
+
+    /** The generator of the version whose {@code model.zip} is two levels up from its checkpoint {@code from}. */
+    private static INDArray shippedWeights(Path from) throws IOException {
+        Path modelZip = from.getParent().getParent().resolve("model.zip");
+        MultiLayerNetwork shipped = ModelSerializer.restoreMultiLayerNetwork(modelZip.toFile(), false);
+        INDArray weights = shipped.params().dup();
+        shipped.close();
+        return weights;
+    }
+
     /**
-     * The stacked network of a checkpoint shipped with a version: the version's {@code model.zip}
-     * two levels up holds the generator's weights; Adam's moments come back from bfloat16 and its
-     * step count from {@code state}, so that its bias correction goes on where it was.
+     * The stacked network of a checkpoint shipped with a version, around {@code generator} (the
+     * version's weights as trained): Adam's moments come back from bfloat16 and its step count from
+     * {@code state}, so that its bias correction goes on where it was.
      */
     private static MultiLayerNetwork fromVersion(
             Path from,
@@ -125,42 +173,33 @@ final class DcganRun {
             GanState state,
             double learningRate)
             throws IOException {
-        Path modelZip = from.getParent().getParent().resolve("model.zip");
-        MultiLayerNetwork shipped = ModelSerializer.restoreMultiLayerNetwork(modelZip.toFile(), false);
-        generator.setParams(shipped.params());
-        shipped.close();
         MultiLayerNetwork stacked = DcganNetworks.stack(generator, discriminator, state.seed(), learningRate);
-        INDArray moments;
-        try (DataInputStream in =
-                new DataInputStream(new BufferedInputStream(Files.newInputStream(from.resolve(GENERATOR_MOMENTS))))) {
-            moments = Nd4j.read(in);
-        }
         INDArray view = stacked.getUpdater().getStateViewArray();
-        if (view.length() != moments.length()) {
-            throw new IOException("The training state beside " + modelZip + " holds " + moments.length()
-                    + " optimizer values; this generator has " + view.length() + ".");
-        }
-        view.assign(moments.castTo(DataType.FLOAT).reshape(view.shape()));
+        view.assign(Bfloat16Files.read(from.resolve(GENERATOR_MOMENTS), view));
         // as a checkpoint's stacked network has it: one fit per iteration, no epochs counted
         stacked.getLayerWiseConfigurations().setIterationCount((int) state.iteration());
         return stacked;
     }
 
     /**
-     * What a later sitting needs beside the shipped generator, as a checkpoint in {@code checkpoints}:
-     * the discriminator with its Adam state, the generator's Adam moments in bfloat16 (half the bytes;
-     * the weights themselves ship exact in the version) and {@code state}. 12 MB for this DCGAN,
-     * against 28 MB for a full checkpoint.
+     * What a later sitting needs beside the shipped generator (the average), as a checkpoint in
+     * {@code checkpoints}: the discriminator with its Adam state, the generator's Adam moments and
+     * its trained weights' offset from the average, both in bfloat16 (half the bytes; the offset is
+     * small, so its rounding is too), and {@code state}. 17 MB for this DCGAN, against 37 MB for a
+     * full checkpoint.
      */
     void saveForVersion(Checkpoints checkpoints, GanState state) throws IOException {
         GanState saved =
                 state.withRandom(Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState());
         checkpoints.save(state.iteration(), tmp -> {
             ModelSerializer.writeModel(discriminator, tmp.resolve(DISCRIMINATOR).toFile(), true);
-            INDArray moments = stacked.getUpdater().getStateViewArray().castTo(DataType.BFLOAT16);
-            try (DataOutputStream out = new DataOutputStream(
-                    new BufferedOutputStream(Files.newOutputStream(tmp.resolve(GENERATOR_MOMENTS))))) {
-                Nd4j.write(moments, out);
+            Bfloat16Files.write(stacked.getUpdater().getStateViewArray(), tmp.resolve(GENERATOR_MOMENTS));
+            if (average.steps() > 0) {
+                Bfloat16Files.write(
+                        trainedGeneratorWeights()
+                                .reshape(1, generator.numParams())
+                                .sub(average.weights()),
+                        tmp.resolve(OFFSET));
             }
             saved.write(tmp);
         });
@@ -173,6 +212,9 @@ final class DcganRun {
         Path dir = checkpoints.save(state.iteration(), tmp -> {
             ModelSerializer.writeModel(discriminator, tmp.resolve(DISCRIMINATOR).toFile(), true);
             ModelSerializer.writeModel(stacked, tmp.resolve(STACKED).toFile(), true);
+            if (average.steps() > 0) {
+                average.write(tmp.resolve(AVERAGE));
+            }
             saved.write(tmp);
         });
         log.info("mnist-dcgan checkpoint {} (epoch {}, iteration {})", dir, state.epoch(), state.iteration());
@@ -196,9 +238,9 @@ final class DcganRun {
         return a.meanNumber().doubleValue();
     }
 
-    /** The trained generator, the stacked network released; the run is over. */
+    /** The generator served (the average), the stacked network released; the run is over. */
     MultiLayerNetwork finish() {
-        DcganNetworks.copyGeneratorOut(stacked, generator);
+        averagedIntoGenerator();
         stacked.close();
         return generator;
     }

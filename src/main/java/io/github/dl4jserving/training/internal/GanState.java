@@ -17,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Where a GAN training stands, saved as {@code state.json} beside the two networks of a
  * checkpoint: the position in the data (epoch and next image; each epoch's order is a function of
  * the seed), the counters, the running loss sums of the epoch, ND4J's random state (noise and
- * dropout), the epochs finished and the hyperparameters a resumed run must share.
+ * dropout), the epochs finished, the hyperparameters a resumed run must share, and the iteration
+ * the generator's weights began to be averaged at ({@link GeneratorAverage}; null in checkpoints
+ * written before runs averaged them).
  */
 record GanState(
         int format,
@@ -39,7 +41,8 @@ record GanState(
         double gLoss,
         long randomRoot,
         long randomNode,
-        List<TrainingJob.EpochStats> history) {
+        List<TrainingJob.EpochStats> history,
+        Long averageFrom) {
     static final int FORMAT = 1;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -70,7 +73,8 @@ record GanState(
                 0,
                 0,
                 0,
-                List.of());
+                List.of(),
+                0L);
     }
 
     GanState at(
@@ -104,7 +108,8 @@ record GanState(
                 gLoss,
                 randomRoot,
                 randomNode,
-                history);
+                history,
+                averagingSince()); // a run resumed from before averaging averages from there on
     }
 
     /** Epoch {@code done} finished with this mean loss and these metrics; the next starts at its first image. */
@@ -133,7 +138,8 @@ record GanState(
                 gLoss,
                 randomRoot,
                 randomNode,
-                List.copyOf(h));
+                List.copyOf(h),
+                averageFrom);
     }
 
     /** The hyperparameters in force, and the method's fixed choices, as a version's provenance records them. */
@@ -152,7 +158,15 @@ record GanState(
         hyper.put("examples", examples);
         hyper.put("scoredSamples", scoredSamples);
         hyper.put("latentDimension", DcganRun.LATENT);
+        hyper.put("servedGenerator", "exponential moving average of the weights, bias-corrected");
+        hyper.put("generatorAverageDecay", GeneratorAverage.DECAY);
+        hyper.put("generatorAveragedSince", averagingSince());
         return hyper;
+    }
+
+    /** The iteration the generator's average began at: this one for a checkpoint of a run that did not average. */
+    long averagingSince() {
+        return averageFrom == null ? iteration : averageFrom;
     }
 
     /** Whether the last finished epoch has the lowest Fréchet distance of the run so far. */
@@ -187,7 +201,8 @@ record GanState(
                 gLoss,
                 root,
                 node,
-                history);
+                history,
+                averageFrom);
     }
 
     /** Refuses to continue a run with other settings: the result would match neither. */

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * a stacked network (generator layers followed by the discriminator's, the latter frozen with a
  * no-op updater), whose discriminator half is refreshed from the discriminator after each of its updates.
  * The discriminator's last layer is a single sigmoid unit with binary cross-entropy, which is
- * binary cross-entropy on its logit. Only the generator is kept; training stops after the epochs
- * or the time budget, whichever comes first.
+ * binary cross-entropy on its logit. Only the generator is kept, as the moving average of its
+ * weights ({@link GeneratorAverage}), which is also what each epoch's scores judge (the trained
+ * weights' scores beside them, prefixed {@code unaveraged_}); training stops after the epochs or the
+ * time budget, whichever comes first.
  */
 public class MnistDcganTrainer implements Trainer {
     private static final Logger log = LoggerFactory.getLogger(MnistDcganTrainer.class);
@@ -221,6 +223,11 @@ public class MnistDcganTrainer implements Trainer {
             scores = judge.score(scoredImages);
             scoredAt = state.iteration();
             val.putAll(scores.metrics()); // IS, FID and the class histogram: the per-epoch curve
+            Map<String, Double> unaveraged =
+                    judge.score(run.generateUnaveraged(judgeNoise)).metrics();
+            for (String key : List.of("inception_score", "frechet_distance", "largest_class_share")) {
+                val.put("unaveraged_" + key, unaveraged.get(key)); // what the average gains
+            }
             progress.samples(epoch, SampleGrid.of(run.generate(gridNoise), 8, 8, 2));
             log.info("mnist-dcgan epoch {}: {}", epoch, val);
             double epochLoss = gSum / Math.max(1, batches);
@@ -259,7 +266,7 @@ public class MnistDcganTrainer implements Trainer {
                 0,
                 ModelKind.IMAGE_GENERATOR,
                 Instant.now(),
-                "DCGAN generator: z in R^100 (standard normal) to a 28x28 MNIST-like digit",
+                description(),
                 ModelDescriptor.InputSchema.latent(LATENT),
                 List.of(),
                 metrics,

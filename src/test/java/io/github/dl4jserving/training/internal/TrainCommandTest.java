@@ -102,6 +102,9 @@ class TrainCommandTest {
         assertThat(state.resolve("checkpoint-000000004").resolve("stacked.zip"))
                 .as("the generator's weights are the version's own")
                 .doesNotExist();
+        assertThat(state.resolve("checkpoint-000000004").resolve("generator-minus-average-bf16.bin"))
+                .as("the version serves the average of the generator's weights; the trained ones are this far off")
+                .isRegularFile();
         Path elsewhere = work.resolve("elsewhere");
         assertThat(TrainCommand.run(new String[] {
                     "mnist-dcgan",
