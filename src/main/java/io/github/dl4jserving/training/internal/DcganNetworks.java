@@ -22,6 +22,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -196,6 +197,24 @@ final class DcganNetworks {
         }
         copyDiscriminatorInto(stacked, discriminator);
         return stacked;
+    }
+
+    /**
+     * Sets the rate of the Adam updaters of {@code net}'s first {@code layers} layers, in place: the
+     * updater already built reads its configuration at every step, so its moments stay as they are.
+     * (DL4J's own {@code setLearningRate} rebuilds the updater and fails on the stacked network's
+     * frozen layers.) Frozen layers' no-op updaters have no rate and stay.
+     */
+    static void setLearningRate(MultiLayerNetwork net, int layers, double rate) {
+        for (int i = 0; i < layers; i++) {
+            if (net.getLayer(i).conf().getLayer() instanceof BaseLayer layer) {
+                for (IUpdater updater : new IUpdater[] {layer.getIUpdater(), layer.getBiasUpdater()}) {
+                    if (updater != null && updater.hasLearningRate()) {
+                        updater.setLrAndSchedule(rate, null);
+                    }
+                }
+            }
+        }
     }
 
     static void copyDiscriminatorInto(MultiLayerNetwork stacked, MultiLayerNetwork discriminator) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -94,6 +93,9 @@ final class DcganRun {
                     averaged == 0 ? shipped : shipped.add(Bfloat16Files.read(from.resolve(OFFSET), shipped)));
             stacked = fromVersion(from, generator, discriminator, state, learningRate);
         }
+        // the rate may have changed since the checkpoint (GanState.withLearningRate); Adam's moments stay
+        DcganNetworks.setLearningRate(discriminator, discriminator.getnLayers(), learningRate);
+        DcganNetworks.setLearningRate(stacked, generator.getnLayers(), learningRate);
         // Last: building and restoring networks reseeds ND4J's generator.
         Nd4j.getRandom().setStates(state.randomRoot(), state.randomNode());
         return new DcganRun(generator, discriminator, stacked, average, batchSize);
@@ -124,6 +126,16 @@ final class DcganRun {
         stacked.fit(new DataSet(Nd4j.randn(DataType.FLOAT, batchSize, LATENT), realLabels));
         average.update(trainedGeneratorWeights());
         return new double[] {dLoss, stacked.score()};
+    }
+
+    /** The rate both networks learn at; only for a test that a resumed run changed it. */
+    double learningRate() {
+        double d = discriminator.getLearningRate(0);
+        double g = stacked.getLearningRate(0);
+        if (d != g) {
+            throw new IllegalStateException("The discriminator learns at " + d + ", the generator at " + g + ".");
+        }
+        return d;
     }
 
     /** A view of the generator's weights in the stacked network, which come first in its flat vector. */
@@ -229,7 +241,9 @@ final class DcganRun {
         int n = (int) fake.size(0);
         int[] idx = IntStream.range(0, n).toArray();
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("discriminator_mean_on_test_images", mean(discriminator.output(realBatch(test, idx, 0, n), false)));
+        m.put(
+                "discriminator_mean_on_test_images",
+                mean(discriminator.output(DcganInputs.realBatch(test, idx, 0, n), false)));
         m.put("discriminator_mean_on_generated", mean(discriminator.output(fake, false)));
         return m;
     }
@@ -248,33 +262,5 @@ final class DcganRun {
     /** Releases the discriminator, after {@link #finish} and the held-out metrics. */
     void close() {
         discriminator.close();
-    }
-
-    /** {@code n} latent vectors from a generator of their own, so that scoring draws nothing from ND4J's. */
-    static INDArray noise(long seed, int n) {
-        Random random = new Random(seed);
-        float[] z = new float[n * LATENT];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) random.nextGaussian();
-        }
-        return Nd4j.create(z, new long[] {n, LATENT}, DataType.FLOAT);
-    }
-
-    /** The order of the training images in {@code epoch}: a function of the seed and the epoch alone. */
-    static int[] epochOrder(int examples, long seed, int epoch) {
-        return MnistSamples.shuffled(examples, new Random(seed * 1_000_003L + epoch));
-    }
-
-    /** Images {@code order[from..from+n)} as [n, 1, 28, 28] in [-1, 1], the generator's tanh range. */
-    static INDArray realBatch(MnistIdxReader.IdxImages images, int[] order, int from, int n) {
-        int size = images.rows() * images.cols();
-        float[] buffer = new float[n * size];
-        for (int r = 0; r < n; r++) {
-            byte[] px = images.pixels()[order[from + r]];
-            for (int p = 0; p < size; p++) {
-                buffer[r * size + p] = (px[p] & 0xFF) / 127.5f - 1f;
-            }
-        }
-        return Nd4j.create(buffer, new long[] {n, 1, images.rows(), images.cols()}, DataType.FLOAT);
     }
 }

@@ -42,13 +42,47 @@ record GanState(
         long randomRoot,
         long randomNode,
         List<TrainingJob.EpochStats> history,
-        Long averageFrom) {
+        Long averageFrom,
+        List<RateChange> rateChanges) {
     static final int FORMAT = 1;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     GanState {
-        // checkpoints written before the generator could upsample otherwise
+        // checkpoints written before the generator could upsample otherwise, or the rate change
         upsampling = upsampling == null ? DcganNetworks.Upsampling.TRANSPOSED : upsampling;
+        rateChanges = rateChanges == null ? List.of() : List.copyOf(rateChanges);
+    }
+
+    /** From {@code iteration} on, both networks learned at {@code learningRate}. */
+    record RateChange(long iteration, double learningRate) {}
+
+    /** The run goes on at {@code rate} from here: Adam keeps its moments, and the change is recorded. */
+    GanState withLearningRate(double rate) {
+        List<RateChange> changes = new ArrayList<>(rateChanges);
+        changes.add(new RateChange(iteration, rate));
+        return new GanState(
+                format,
+                seed,
+                batchSize,
+                rate,
+                examples,
+                upsampling,
+                epoch,
+                from,
+                iteration,
+                imagesSeen,
+                epochsDone,
+                trainingNanos,
+                dSum,
+                gSum,
+                batches,
+                dLoss,
+                gLoss,
+                randomRoot,
+                randomNode,
+                history,
+                averageFrom,
+                changes);
     }
 
     static GanState start(
@@ -74,7 +108,8 @@ record GanState(
                 0,
                 0,
                 List.of(),
-                0L);
+                0L,
+                List.of());
     }
 
     GanState at(
@@ -109,7 +144,8 @@ record GanState(
                 randomRoot,
                 randomNode,
                 history,
-                averagingSince()); // a run resumed from before averaging averages from there on
+                averagingSince(), // a run resumed from before averaging averages from there on
+                rateChanges);
     }
 
     /** Epoch {@code done} finished with this mean loss and these metrics; the next starts at its first image. */
@@ -139,7 +175,8 @@ record GanState(
                 randomRoot,
                 randomNode,
                 List.copyOf(h),
-                averageFrom);
+                averageFrom,
+                rateChanges);
     }
 
     /** The hyperparameters in force, and the method's fixed choices, as a version's provenance records them. */
@@ -148,6 +185,9 @@ record GanState(
         hyper.put("epochs", epochs);
         hyper.put("batchSize", batchSize);
         hyper.put("learningRate", learningRate);
+        if (!rateChanges.isEmpty()) {
+            hyper.put("learningRateChanges", rateChanges); // the rate above is the last one's
+        }
         hyper.put("optimizer", "adam");
         hyper.put("loss", "binary cross-entropy on the discriminator's logit (sigmoid + XENT)");
         hyper.put("labelSmoothing", 0.0);
@@ -202,26 +242,31 @@ record GanState(
                 root,
                 node,
                 history,
-                averageFrom);
+                averageFrom,
+                rateChanges);
     }
 
-    /** Refuses to continue a run with other settings: the result would match neither. */
-    void checkSame(long seed, int batchSize, double learningRate, int examples) {
-        if (this.seed != seed
-                || this.batchSize != batchSize
-                || this.learningRate != learningRate
-                || this.examples != examples) {
+    /**
+     * The state of checkpoint {@code from}, for a run with these options: refused if they differ but
+     * for the learning rate, which goes on at the value given from here.
+     */
+    static GanState forResume(Path from, long seed, int batchSize, double learningRate, int examples)
+            throws IOException {
+        GanState state = read(from);
+        state.checkSame(seed, batchSize, examples);
+        return state.learningRate == learningRate ? state : state.withLearningRate(learningRate);
+    }
+
+    /**
+     * Refuses to continue a run with another seed, batch size or set of images: the result would
+     * match neither run. The learning rate may change ({@link #withLearningRate}), as a schedule's would.
+     */
+    void checkSame(long seed, int batchSize, int examples) {
+        if (this.seed != seed || this.batchSize != batchSize || this.examples != examples) {
             throw new IllegalArgumentException(String.format(
-                    "The checkpoint was trained with seed %d, batchSize %d, learningRate %s and examples %d; "
-                            + "resume with the same values (given: %d, %d, %s, %d).",
-                    this.seed,
-                    this.batchSize,
-                    this.learningRate,
-                    this.examples,
-                    seed,
-                    batchSize,
-                    learningRate,
-                    examples));
+                    "The checkpoint was trained with seed %d, batchSize %d and examples %d; "
+                            + "resume with the same values (given: %d, %d, %d).",
+                    this.seed, this.batchSize, this.examples, seed, batchSize, examples));
         }
     }
 

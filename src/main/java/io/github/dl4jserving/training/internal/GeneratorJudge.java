@@ -226,7 +226,7 @@ public final class GeneratorJudge {
     }
 
     static INDArray images(MnistIdxReader.IdxImages images, int[] idx) {
-        return DcganRun.realBatch(images, idx, 0, idx.length);
+        return DcganInputs.realBatch(images, idx, 0, idx.length);
     }
 
     private static int[] all(int n) {

@@ -125,9 +125,9 @@ public class MnistDcganTrainer implements Trainer {
                     "batchSize " + batchSize + " is larger than the " + examples + " training images used.");
         }
         GeneratorJudge judge = GeneratorJudge.forTestImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
-        INDArray gridNoise = DcganRun.noise(seed + 11, 64);
+        INDArray gridNoise = DcganInputs.noise(seed + 11, 64);
         int scored = scoredSamples(examples, train.count());
-        INDArray judgeNoise = DcganRun.noise(seed + 13, scored);
+        INDArray judgeNoise = DcganInputs.noise(seed + 13, scored);
         Checkpoints checkpoints = progress.checkpoints();
         Optional<Path> resume = checkpoints.resumePoint();
 
@@ -135,16 +135,16 @@ public class MnistDcganTrainer implements Trainer {
         GanState state;
         if (resume.isPresent()) {
             Path from = resume.get();
-            state = GanState.read(from);
-            state.checkSame(seed, batchSize, learningRate, examples);
+            state = GanState.forResume(from, seed, batchSize, learningRate, examples);
             run = DcganRun.resume(from, state, learningRate, batchSize);
             progress.resumed(state.epoch(), state.iteration(), state.history());
             log.info(
-                    "mnist-dcgan resumes from {}: epoch {}, iteration {}, {} s trained",
+                    "mnist-dcgan resumes from {}: epoch {}, iteration {}, {} s trained, learning rate {}",
                     from.getFileName(),
                     state.epoch(),
                     state.iteration(),
-                    state.trainingNanos() / 1_000_000_000L);
+                    state.trainingNanos() / 1_000_000_000L,
+                    learningRate);
         } else {
             run = DcganRun.start(seed, learningRate, batchSize, UPSAMPLING);
             state = GanState.start(seed, batchSize, learningRate, examples, UPSAMPLING);
@@ -165,7 +165,7 @@ public class MnistDcganTrainer implements Trainer {
         INDArray scoredImages = null;
         long scoredAt = -1;
         for (int epoch = state.epoch(); epoch <= epochs && !outOfTime; epoch++) {
-            int[] order = DcganRun.epochOrder(examples, seed, epoch);
+            int[] order = DcganInputs.epochOrder(examples, seed, epoch);
             boolean continuing = epoch == state.epoch();
             double dSum = continuing ? state.dSum() : 0;
             double gSum = continuing ? state.gSum() : 0;
@@ -173,7 +173,7 @@ public class MnistDcganTrainer implements Trainer {
             long iteration = state.iteration();
             for (int from = continuing ? state.from() : 0; from + batchSize <= order.length; from += batchSize) {
                 FitLoop.stopIfCancelled(progress);
-                double[] losses = run.step(DcganRun.realBatch(train, order, from, batchSize));
+                double[] losses = run.step(DcganInputs.realBatch(train, order, from, batchSize));
                 double dLoss = losses[0];
                 double gLoss = losses[1];
                 dSum += dLoss;

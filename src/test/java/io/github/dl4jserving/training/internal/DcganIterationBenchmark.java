@@ -101,7 +101,7 @@ public final class DcganIterationBenchmark {
             }
             boolean timed = it >= warmup;
             long t0 = System.nanoTime();
-            INDArray real = DcganRun.realBatch(train, order, (it * batch) % (order.length - batch), batch);
+            INDArray real = DcganInputs.realBatch(train, order, (it * batch) % (order.length - batch), batch);
             long t1 = System.nanoTime();
             INDArray fake = stacked.feedForwardToLayer(
                             generator.getnLayers() - 1,

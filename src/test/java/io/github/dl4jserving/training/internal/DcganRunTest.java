@@ -2,7 +2,10 @@ package io.github.dl4jserving.training.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,7 +21,7 @@ class DcganRunTest {
         DcganRun run = DcganRun.start(3, 1e-2, 8, DcganNetworks.Upsampling.RESIZE);
         Nd4j.getRandom().setSeed(5);
         INDArray real = Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28).muli(2).subi(1);
-        INDArray z = DcganRun.noise(5, 4);
+        INDArray z = DcganInputs.noise(5, 4);
         INDArray untrained = run.generate(z);
 
         run.step(real);
@@ -39,5 +42,34 @@ class DcganRunTest {
         assertThat(maxApart(run.finish().output(z, false), served))
                 .as("the run's result is the average")
                 .isZero();
+    }
+
+    private static INDArray firstLayerWeights(DcganRun run) {
+        return run.finish().getLayer(0).getParam("W").dup();
+    }
+
+    @Test
+    void aResumedRunGoesOnAtTheRateGivenWithAdamsMoments(@TempDir Path dir) throws Exception {
+        DcganRun run = DcganRun.start(3, 1e-2, 8, DcganNetworks.Upsampling.RESIZE);
+        Nd4j.getRandom().setSeed(5);
+        INDArray real = Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28).muli(2).subi(1);
+        run.step(real);
+        run.step(real);
+        Path saved = run.save(
+                new Checkpoints(dir, Duration.ZERO, null),
+                GanState.start(3, 8, 1e-2, 64, DcganNetworks.Upsampling.RESIZE));
+        GanState state = GanState.read(saved);
+
+        INDArray before = firstLayerWeights(DcganRun.resume(saved, state, 1e-2, 8));
+        DcganRun same = DcganRun.resume(saved, state, 1e-2, 8);
+        assertThat(same.learningRate()).isEqualTo(1e-2);
+        same.step(real);
+        DcganRun slower = DcganRun.resume(saved, state, 1e-3, 8);
+        assertThat(slower.learningRate()).isEqualTo(1e-3);
+        slower.step(real);
+        double ratio = firstLayerWeights(slower).sub(before).norm2Number().doubleValue()
+                / firstLayerWeights(same).sub(before).norm2Number().doubleValue();
+        // Adam's step is the rate times m/sqrt(v): a tenth of the rate with the same moments moves a tenth as far
+        assertThat(ratio).isBetween(0.07, 0.13);
     }
 }

@@ -32,7 +32,7 @@ class OneDnnHelpersTest {
         assertThat(fast.getLayer(4).getHelper()).isInstanceOf(MKLDNNBatchNormHelper.class);
         assertThat(plain.getLayer(3).getHelper()).isNull();
 
-        INDArray z = DcganRun.noise(3, 16);
+        INDArray z = DcganInputs.noise(3, 16);
         assertClose(fast.output(z, false), plain.output(z, false), 1e-4);
         // Training mode: batch statistics, and the gradients the generator learns from.
         INDArray target = Nd4j.rand(DataType.FLOAT, 16, 1, 28, 28).muli(2).subi(1);
