@@ -8,6 +8,7 @@ import io.github.dl4jserving.training.internal.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +68,10 @@ final class Sittings {
                         dir + " already holds checkpoints: continue them with --resume=" + dir + ".");
             }
             Files.createDirectories(path);
+        }
+        if (path != null) {
+            // also when resuming in place: an option this sitting changed (a lower learning rate)
+            // is what the next sitting goes on with
             write(path, trainer, opts, Set.of());
         }
         double minutes = Double.parseDouble(opts.getOrDefault("checkpoint-minutes", "10"));
@@ -107,6 +112,8 @@ final class Sittings {
             record.keySet().removeIf(k -> leaveOut.contains(k) || k.startsWith("registry."));
         }
         record.put("model", trainer.modelName());
-        Files.write(dir.resolve(COMMAND), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+        Path tmp = Files.createTempFile(dir, COMMAND, ".tmp");
+        Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+        Files.move(tmp, dir.resolve(COMMAND), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

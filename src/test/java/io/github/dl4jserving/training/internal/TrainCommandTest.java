@@ -161,6 +161,41 @@ class TrainCommandTest {
         assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000008"));
     }
 
+    /** A sitting that lowers the learning rate records it: the next sitting goes on at the lower rate. */
+    @Test
+    void aLearningRateChangedInOneSittingHoldsForTheNext(@TempDir Path work) throws Exception {
+        Path ck = work.resolve("ck");
+        Path models = work.resolve("models");
+        Path noSeeds = java.nio.file.Files.createDirectories(work.resolve("no-seeds"));
+        assertThat(TrainCommand.run(new String[] {
+                    "mnist-dcgan",
+                    "--epochs=1",
+                    "--batch-size=16",
+                    "--examples=64",
+                    "--checkpoint-dir=" + ck,
+                    "--models-dir=" + models,
+                    "--seed-models-dir=" + noSeeds,
+                    "--data-dir=" + TestData.DATA_DIR
+                }))
+                .isZero();
+        assertThat(TrainCommand.run(
+                        new String[] {"mnist-dcgan", "--resume=" + ck, "--epochs=2", "--learning-rate=5e-5"}))
+                .isZero();
+        assertThat(TrainCommand.run(new String[] {"mnist-dcgan", "--resume=" + ck, "--epochs=3"}))
+                .isZero();
+        ModelDescriptor third = ModelRegistry.open(new FileModelStore(models))
+                .defaultVersion("mnist-dcgan")
+                .descriptor();
+        assertThat(third.version()).isEqualTo(3);
+        assertThat(third.metrics().get("iterations")).isEqualTo(12.0);
+        assertThat(third.provenance().hyperparameters())
+                .containsEntry("learningRate", 5e-5)
+                .as("changed once, where the second sitting began")
+                .hasEntrySatisfying(
+                        "learningRateChanges",
+                        changes -> assertThat(changes.toString()).isEqualTo("[{iteration=4, learningRate=5.0E-5}]"));
+    }
+
     /** What the chart's train Job runs: the command against an S3 repository, seeded first. */
     @Test
     void writesToAnS3RepositoryThatServingReplicasPickUp(@TempDir Path work) throws Exception {
