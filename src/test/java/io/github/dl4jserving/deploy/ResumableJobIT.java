@@ -63,8 +63,8 @@ class ResumableJobIT {
     void aKilledGanJobResumesFromItsCheckpointAndEndsAsIfUninterrupted() throws Exception {
         Path models = work.resolve("models");
         TestData.copyTree(
-                Path.of("models", "mnist-dcgan", "1"),
-                models.resolve("mnist-dcgan").resolve("1"));
+                Path.of("models", "mnist-dcgan", "2"),
+                models.resolve("mnist-dcgan").resolve("2"));
         HttpClient http = HttpClient.newHttpClient();
         int port = PackagedJar.freePort();
         String base = "http://localhost:" + port;
@@ -98,7 +98,7 @@ class ResumableJobIT {
                     .isEqualTo(200);
             JsonNode resumed = awaitFinal(http, base, id);
             assertThat(resumed.path("status").asString()).as(resumed.toString()).isEqualTo("SUCCEEDED");
-            assertThat(resumed.path("resultVersion").asInt()).isEqualTo(2);
+            assertThat(resumed.path("resultVersion").asInt()).isEqualTo(3);
             assertThat(resumed.path("history").size()).isEqualTo(2);
             assertThat(resumed.path("history").get(1).path("validation").has("inception_score"))
                     .isTrue();

@@ -138,7 +138,7 @@ final class DcganRun {
         return d;
     }
 
-    /** A view of the generator's weights in the stacked network, which come first in its flat vector. */
+    /** The generator's weights in the stacked network, which come first in its flat vector. */
     private INDArray trainedGeneratorWeights() {
         INDArray all = stacked.params();
         return all.reshape(all.length()).get(NDArrayIndex.interval(0, generator.numParams()));

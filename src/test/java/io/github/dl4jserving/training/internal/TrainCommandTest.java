@@ -131,7 +131,7 @@ class TrainCommandTest {
         assertThat(elsewhere.resolve("mnist-dcgan/1").resolve(ModelFiles.TRAINING_STATE))
                 .isDirectory();
         assertThatThrownBy(() -> TrainCommand.run(
-                        new String[] {"mnist-dcgan", "--resume=" + TestData.MODELS_DIR.resolve("mnist-dcgan/1")}))
+                        new String[] {"mnist-dcgan", "--resume=" + TestData.MODELS_DIR.resolve("mnist-dcgan/2")}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("without training state");
 
