@@ -90,7 +90,7 @@ final class DcganRun {
                     ? GeneratorAverage.empty(generator.numParams())
                     : GeneratorAverage.ofAveraged(shipped, averaged);
             generator.setParams(
-                    averaged == 0 ? shipped : shipped.add(Bfloat16Files.read(from.resolve(OFFSET), shipped)));
+                    averaged == 0 ? shipped : shipped.add(ArrayFiles.readFloatsLike(from.resolve(OFFSET), shipped)));
             stacked = fromVersion(from, generator, discriminator, state, learningRate);
         }
         // the rate may have changed since the checkpoint (GanState.withLearningRate); Adam's moments stay
@@ -187,7 +187,7 @@ final class DcganRun {
             throws IOException {
         MultiLayerNetwork stacked = DcganNetworks.stack(generator, discriminator, state.seed(), learningRate);
         INDArray view = stacked.getUpdater().getStateViewArray();
-        view.assign(Bfloat16Files.read(from.resolve(GENERATOR_MOMENTS), view));
+        view.assign(ArrayFiles.readFloatsLike(from.resolve(GENERATOR_MOMENTS), view));
         // as a checkpoint's stacked network has it: one fit per iteration, no epochs counted
         stacked.getLayerWiseConfigurations().setIterationCount((int) state.iteration());
         return stacked;
@@ -205,9 +205,9 @@ final class DcganRun {
                 state.withRandom(Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState());
         checkpoints.save(state.iteration(), tmp -> {
             ModelSerializer.writeModel(discriminator, tmp.resolve(DISCRIMINATOR).toFile(), true);
-            Bfloat16Files.write(stacked.getUpdater().getStateViewArray(), tmp.resolve(GENERATOR_MOMENTS));
+            ArrayFiles.writeBfloat16(stacked.getUpdater().getStateViewArray(), tmp.resolve(GENERATOR_MOMENTS));
             if (average.steps() > 0) {
-                Bfloat16Files.write(
+                ArrayFiles.writeBfloat16(
                         trainedGeneratorWeights()
                                 .reshape(1, generator.numParams())
                                 .sub(average.weights()),

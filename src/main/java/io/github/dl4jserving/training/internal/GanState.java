@@ -60,29 +60,7 @@ record GanState(
     GanState withLearningRate(double rate) {
         List<RateChange> changes = new ArrayList<>(rateChanges);
         changes.add(new RateChange(iteration, rate));
-        return new GanState(
-                format,
-                seed,
-                batchSize,
-                rate,
-                examples,
-                upsampling,
-                epoch,
-                from,
-                iteration,
-                imagesSeen,
-                epochsDone,
-                trainingNanos,
-                dSum,
-                gSum,
-                batches,
-                dLoss,
-                gLoss,
-                randomRoot,
-                randomNode,
-                history,
-                averageFrom,
-                changes);
+        return with(rate, randomRoot, randomNode, changes);
     }
 
     static GanState start(
@@ -221,11 +199,16 @@ record GanState(
     }
 
     GanState withRandom(long root, long node) {
+        return with(learningRate, root, node, rateChanges);
+    }
+
+    /** This state with another rate, random state and record of rate changes. */
+    private GanState with(double rate, long root, long node, List<RateChange> changes) {
         return new GanState(
                 format,
                 seed,
                 batchSize,
-                learningRate,
+                rate,
                 examples,
                 upsampling,
                 epoch,
@@ -243,7 +226,7 @@ record GanState(
                 node,
                 history,
                 averageFrom,
-                rateChanges);
+                changes);
     }
 
     /**

@@ -1,11 +1,6 @@
 package io.github.dl4jserving.training.internal;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -62,17 +57,12 @@ final class GeneratorAverage {
     }
 
     void write(Path file) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
-            Nd4j.write(sum, out);
-        }
+        ArrayFiles.write(sum, file);
     }
 
     /** The sum written by {@link #write}, after {@code steps} steps; refused if it is not {@code length} long. */
     static GeneratorAverage read(Path file, long steps, long length) throws IOException {
-        INDArray sum;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            sum = Nd4j.read(in);
-        }
+        INDArray sum = ArrayFiles.read(file);
         if (sum.length() != length) {
             throw new IOException(
                     file.getFileName() + " averages " + sum.length() + " weights; this generator has " + length + ".");

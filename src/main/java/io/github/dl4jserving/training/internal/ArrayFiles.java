@@ -12,24 +12,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Arrays a shipped version's training state keeps in bfloat16, half the bytes of floats: Adam's
- * moments and the trained generator's offset from its average, where 8 bits of mantissa are enough.
+ * ND4J arrays in files of their own, as {@link Nd4j#write} stores them: a GAN checkpoint's weight
+ * average in floats, and what a shipped version's training state keeps in bfloat16, half the bytes
+ * (Adam's moments, the trained generator's offset from its average), where 8 bits of mantissa are
+ * enough.
  */
-final class Bfloat16Files {
-    private Bfloat16Files() {}
+final class ArrayFiles {
+    private ArrayFiles() {}
 
     static void write(INDArray values, Path file) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
-            Nd4j.write(values.castTo(DataType.BFLOAT16), out);
+            Nd4j.write(values, out);
+        }
+    }
+
+    static void writeBfloat16(INDArray values, Path file) throws IOException {
+        write(values.castTo(DataType.BFLOAT16), file);
+    }
+
+    /** The array of {@code file}, in the type it was written in. */
+    static INDArray read(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            return Nd4j.read(in);
         }
     }
 
     /** The values of {@code file} as floats shaped like {@code like}; refused if there are not as many. */
-    static INDArray read(Path file, INDArray like) throws IOException {
-        INDArray values;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            values = Nd4j.read(in);
-        }
+    static INDArray readFloatsLike(Path file, INDArray like) throws IOException {
+        INDArray values = read(file);
         if (values.length() != like.length()) {
             throw new IOException("The training state's " + file.getFileName() + " holds " + values.length()
                     + " values; this generator has " + like.length() + ".");
