@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * kill -9 of the packaged jar in the middle of a small DCGAN job: after the restart the job goes on
  * from its last checkpoint and ends with the very metrics of the same job run without a break; then
- * {@code resumeFrom} continues the finished job for one more epoch, and its sample grids are served.
+ * {@code resumeFrom} continues the finished job for one more epoch at half the learning rate, and its sample
+ * grids are served.
  */
 class ResumableJobIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -31,10 +32,13 @@ class ResumableJobIT {
     Path work;
 
     private static JsonNode job(HttpClient http, String base, String id) throws Exception {
-        return JSON.readTree(http.send(
-                        HttpRequest.newBuilder(URI.create(base + "/jobs/" + id)).build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body());
+        return json(http, base + "/jobs/" + id);
+    }
+
+    private static JsonNode json(HttpClient http, String url) throws Exception {
+        return JSON.readTree(
+                http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                        .body());
     }
 
     private static JsonNode awaitFinal(HttpClient http, String base, String id) throws Exception {
@@ -63,8 +67,8 @@ class ResumableJobIT {
     void aKilledGanJobResumesFromItsCheckpointAndEndsAsIfUninterrupted() throws Exception {
         Path models = work.resolve("models");
         TestData.copyTree(
-                Path.of("models", "mnist-dcgan", "2"),
-                models.resolve("mnist-dcgan").resolve("2"));
+                Path.of("models", "mnist-dcgan", "3"),
+                models.resolve("mnist-dcgan").resolve("3"));
         HttpClient http = HttpClient.newHttpClient();
         int port = PackagedJar.freePort();
         String base = "http://localhost:" + port;
@@ -98,7 +102,7 @@ class ResumableJobIT {
                     .isEqualTo(200);
             JsonNode resumed = awaitFinal(http, base, id);
             assertThat(resumed.path("status").asString()).as(resumed.toString()).isEqualTo("SUCCEEDED");
-            assertThat(resumed.path("resultVersion").asInt()).isEqualTo(3);
+            assertThat(resumed.path("resultVersion").asInt()).isEqualTo(4);
             assertThat(resumed.path("history").size()).isEqualTo(2);
             assertThat(resumed.path("history").get(1).path("validation").has("inception_score"))
                     .isTrue();
@@ -113,13 +117,31 @@ class ResumableJobIT {
                     .isEqualTo(metrics(uninterrupted));
 
             String more = PackagedJar.startJob(
-                    http, base, "{\"resumeFrom\": \"" + id + "\", \"hyperparameters\": {\"epochs\": 3}}");
+                    http,
+                    base,
+                    "{\"resumeFrom\": \"" + id + "\", \"hyperparameters\": {\"epochs\": 3, \"learningRate\": 5e-5}}");
             JsonNode third = awaitFinal(http, base, more);
             assertThat(third.path("status").asString()).as(third.toString()).isEqualTo("SUCCEEDED");
             assertThat(third.path("model").asString()).isEqualTo("mnist-dcgan");
             assertThat(third.path("history").size()).isEqualTo(3);
             assertThat(third.path("metrics").path("iterations").asDouble()).isEqualTo(12.0);
             assertThat(third.path("hyperparameters").path("seed").asInt()).isEqualTo(7);
+            assertThat(third.path("hyperparameters").path("learningRate").asDouble())
+                    .isEqualTo(5e-5);
+            JsonNode changes = json(
+                            http,
+                            base + "/models/mnist-dcgan/versions/"
+                                    + third.path("resultVersion").asInt())
+                    .path("provenance")
+                    .path("hyperparameters")
+                    .path("settingChanges");
+            assertThat(changes.size())
+                    .as("the rate change is recorded: %s", changes)
+                    .isEqualTo(1);
+            assertThat(changes.get(0).path("iteration").asInt())
+                    .as("where the first job's 8 iterations ended")
+                    .isEqualTo(8);
+            assertThat(changes.get(0).path("learningRate").asDouble()).isEqualTo(5e-5);
 
             HttpResponse<byte[]> grid = http.send(
                     HttpRequest.newBuilder(URI.create(base + "/jobs/" + more + "/samples/3"))

@@ -93,7 +93,7 @@ final class DcganRun {
                     averaged == 0 ? shipped : shipped.add(ArrayFiles.readFloatsLike(from.resolve(OFFSET), shipped)));
             stacked = fromVersion(from, generator, discriminator, state, learningRate);
         }
-        // the rate may have changed since the checkpoint (GanState.withLearningRate); Adam's moments stay
+        // the rate may have changed since the checkpoint (GanState.withSettings); Adam's moments stay
         DcganNetworks.setLearningRate(discriminator, discriminator.getnLayers(), learningRate);
         DcganNetworks.setLearningRate(stacked, generator.getnLayers(), learningRate);
         // Last: building and restoring networks reseeds ND4J's generator.
@@ -112,9 +112,12 @@ final class DcganRun {
 
     /**
      * One iteration on a batch of {@code real} images: the discriminator on them and as many
-     * generated ones, then the generator through the stacked network. Returns the two losses.
+     * generated ones, then the generator through the stacked network, from the {@code keep} of a
+     * fresh batch of its digits that the discriminator rates most real in that very pass, dropout
+     * and all (top-k training, Sinha et al. 2020: the others' gradients pull towards what the
+     * discriminator rejects). Returns the two losses; the generator's is the mean over the digits kept.
      */
-    double[] step(INDArray real) {
+    double[] step(INDArray real, int keep) {
         int batchSize = (int) real.size(0);
         int layers = generator.getnLayers();
         INDArray fake = stacked.feedForwardToLayer(layers - 1, Nd4j.randn(DataType.FLOAT, batchSize, LATENT), true)
@@ -123,9 +126,36 @@ final class DcganRun {
         double dLoss = discriminator.score();
         DcganNetworks.copyDiscriminatorInto(stacked, discriminator);
 
-        stacked.fit(new DataSet(Nd4j.randn(DataType.FLOAT, batchSize, LATENT), realLabels));
+        INDArray z = Nd4j.randn(DataType.FLOAT, batchSize, LATENT);
+        DataSet generatorStep = new DataSet(z, realLabels);
+        if (keep < batchSize) {
+            long root = Nd4j.getRandom().rootState();
+            long node = Nd4j.getRandom().nodeState();
+            INDArray rated = stacked.output(z, true);
+            Nd4j.getRandom().setStates(root, node); // the fit's forward pass draws the same dropout
+            generatorStep.setLabelsMaskArray(strongest(rated, keep));
+        }
+        stacked.fit(generatorStep);
         average.update(trainedGeneratorWeights());
-        return new double[] {dLoss, stacked.score()};
+        return new double[] {dLoss, stacked.score() * batchSize / keep};
+    }
+
+    /**
+     * A per-example loss mask ({@code [n, 1]}, 1 or 0) that keeps the {@code keep} highest of
+     * {@code scores}. DL4J still divides the loss by n: the kept digits' mean is n / keep times it.
+     */
+    static INDArray strongest(INDArray scores, int keep) {
+        double[] s = scores.toDoubleVector();
+        int[] byScore = IntStream.range(0, s.length)
+                .boxed()
+                .sorted((a, b) -> Double.compare(s[b], s[a]))
+                .mapToInt(Integer::intValue)
+                .toArray();
+        float[] mask = new float[s.length];
+        for (int i = 0; i < keep; i++) {
+            mask[byScore[i]] = 1;
+        }
+        return Nd4j.create(mask, new long[] {s.length, 1}, DataType.FLOAT);
     }
 
     /** The rate both networks learn at; only for a test that a resumed run changed it. */

@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * the seed), the counters, the running loss sums of the epoch, ND4J's random state (noise and
  * dropout), the epochs finished, the hyperparameters a resumed run must share, and the iteration
  * the generator's weights began to be averaged at ({@link GeneratorAverage}; null in checkpoints
- * written before runs averaged them).
+ * written before runs averaged them), and the share of its digits the generator learns from
+ * ({@link #generatorKeep}; null, all of them, in checkpoints written before it could be less).
  */
 record GanState(
         int format,
@@ -43,7 +44,8 @@ record GanState(
         long randomNode,
         List<TrainingJob.EpochStats> history,
         Long averageFrom,
-        List<RateChange> rateChanges) {
+        List<SettingChange> rateChanges,
+        Double topFraction) {
     static final int FORMAT = 1;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -51,20 +53,34 @@ record GanState(
         // checkpoints written before the generator could upsample otherwise, or the rate change
         upsampling = upsampling == null ? DcganNetworks.Upsampling.TRANSPOSED : upsampling;
         rateChanges = rateChanges == null ? List.of() : List.copyOf(rateChanges);
+        topFraction = topFraction == null ? 1.0 : topFraction;
     }
 
-    /** From {@code iteration} on, both networks learned at {@code learningRate}. */
-    record RateChange(long iteration, double learningRate) {}
+    /**
+     * The run goes on at {@code rate}, its generator learning from the share {@code top} of its
+     * digits, from here: Adam keeps its moments, and the change is recorded.
+     */
+    GanState withSettings(double rate, double top) {
+        List<SettingChange> changes = new ArrayList<>(rateChanges);
+        changes.add(new SettingChange(iteration, rate, top));
+        return with(rate, top, randomRoot, randomNode, changes);
+    }
 
-    /** The run goes on at {@code rate} from here: Adam keeps its moments, and the change is recorded. */
-    GanState withLearningRate(double rate) {
-        List<RateChange> changes = new ArrayList<>(rateChanges);
-        changes.add(new RateChange(iteration, rate));
-        return with(rate, randomRoot, randomNode, changes);
+    /**
+     * How many of a batch's generated digits the generator learns from: those the discriminator
+     * rates most real (top-k training, Sinha et al. 2020), all of them at a fraction of 1.
+     */
+    int generatorKeep() {
+        return (int) Math.max(1, Math.round(topFraction * batchSize));
     }
 
     static GanState start(
-            long seed, int batchSize, double learningRate, int examples, DcganNetworks.Upsampling upsampling) {
+            long seed,
+            int batchSize,
+            double learningRate,
+            int examples,
+            DcganNetworks.Upsampling upsampling,
+            double topFraction) {
         return new GanState(
                 FORMAT,
                 seed,
@@ -87,7 +103,8 @@ record GanState(
                 0,
                 List.of(),
                 0L,
-                List.of());
+                List.of(),
+                topFraction);
     }
 
     GanState at(
@@ -123,7 +140,8 @@ record GanState(
                 randomNode,
                 history,
                 averagingSince(), // a run resumed from before averaging averages from there on
-                rateChanges);
+                rateChanges,
+                topFraction);
     }
 
     /** Epoch {@code done} finished with this mean loss and these metrics; the next starts at its first image. */
@@ -154,7 +172,8 @@ record GanState(
                 randomNode,
                 List.copyOf(h),
                 averageFrom,
-                rateChanges);
+                rateChanges,
+                topFraction);
     }
 
     /** The hyperparameters in force, and the method's fixed choices, as a version's provenance records them. */
@@ -163,8 +182,9 @@ record GanState(
         hyper.put("epochs", epochs);
         hyper.put("batchSize", batchSize);
         hyper.put("learningRate", learningRate);
+        hyper.put("generatorTopFraction", topFraction);
         if (!rateChanges.isEmpty()) {
-            hyper.put("learningRateChanges", rateChanges); // the rate above is the last one's
+            hyper.put("settingChanges", rateChanges); // the rate and fraction above are the last ones
         }
         hyper.put("optimizer", "adam");
         hyper.put("loss", "binary cross-entropy on the discriminator's logit (sigmoid + XENT)");
@@ -199,11 +219,11 @@ record GanState(
     }
 
     GanState withRandom(long root, long node) {
-        return with(learningRate, root, node, rateChanges);
+        return with(learningRate, topFraction, root, node, rateChanges);
     }
 
-    /** This state with another rate, random state and record of rate changes. */
-    private GanState with(double rate, long root, long node, List<RateChange> changes) {
+    /** This state with other settings, random state and record of their changes. */
+    private GanState with(double rate, double top, long root, long node, List<SettingChange> changes) {
         return new GanState(
                 format,
                 seed,
@@ -226,23 +246,26 @@ record GanState(
                 node,
                 history,
                 averageFrom,
-                changes);
+                changes,
+                top);
     }
 
     /**
      * The state of checkpoint {@code from}, for a run with these options: refused if they differ but
-     * for the learning rate, which goes on at the value given from here.
+     * for the learning rate and the generator's top fraction, which go on at the values given from here.
      */
-    static GanState forResume(Path from, long seed, int batchSize, double learningRate, int examples)
+    static GanState forResume(Path from, long seed, int batchSize, double learningRate, int examples, double top)
             throws IOException {
         GanState state = read(from);
         state.checkSame(seed, batchSize, examples);
-        return state.learningRate == learningRate ? state : state.withLearningRate(learningRate);
+        return state.learningRate == learningRate && state.topFraction == top
+                ? state
+                : state.withSettings(learningRate, top);
     }
 
     /**
      * Refuses to continue a run with another seed, batch size or set of images: the result would
-     * match neither run. The learning rate may change ({@link #withLearningRate}), as a schedule's would.
+     * match neither run. The learning rate may change ({@link #withSettings}), as a schedule's would.
      */
     void checkSame(long seed, int batchSize, int examples) {
         if (this.seed != seed || this.batchSize != batchSize || this.examples != examples) {

@@ -47,6 +47,20 @@ public final class GeneratorJudge {
 
     private static final int CHUNK = 500;
 
+    /**
+     * Samples scored after each epoch and at the end of a full run: the same number throughout a run,
+     * since the Fréchet distance's bias depends on it.
+     */
+    static final int SAMPLES = 2000;
+    /**
+     * How many generated digits the judge scores for a run on {@code examples} of {@code trainCount}
+     * images: 2,000 on the full set; on fewer (a quick job), twice the images, 256 to 1,000, since
+     * generating and judging 1,000 digits costs more than a short epoch.
+     */
+    static int samplesFor(int examples, int trainCount) {
+        return examples >= trainCount ? SAMPLES : Math.min(SAMPLES / 2, Math.max(256, 2 * examples));
+    }
+
     private final MultiLayerNetwork network;
     private final INDArray testMean;
     private final INDArray testCovariance;

@@ -165,7 +165,7 @@ public final class JudgeTool {
                         .metrics());
         for (int i = 2; args[0].equals("score") && i < args.length; i++) {
             MultiLayerNetwork generator = ModelSerializer.restoreMultiLayerNetwork(new File(args[i]), false);
-            INDArray samples = generator.output(DcganInputs.noise(42 + 13, MnistDcganTrainer.SCORED_SAMPLES), false);
+            INDArray samples = generator.output(DcganInputs.noise(42 + 13, GeneratorJudge.SAMPLES), false);
             System.out.printf("%s: %s%n", args[i], judge.score(samples).metrics());
         }
     }

@@ -32,22 +32,8 @@ import org.slf4j.LoggerFactory;
 public class MnistDcganTrainer implements Trainer {
     private static final Logger log = LoggerFactory.getLogger(MnistDcganTrainer.class);
     public static final int LATENT = 100;
-    /**
-     * Samples scored after each epoch and at the end of a full run: the same number throughout a run,
-     * since the Fréchet distance's bias depends on it.
-     */
-    static final int SCORED_SAMPLES = 2000;
     /** How a new run's generator upsamples; a resumed run keeps its checkpoint's. */
     static final DcganNetworks.Upsampling UPSAMPLING = DcganNetworks.Upsampling.RESIZE;
-
-    /**
-     * How many generated digits the judge scores for a run on {@code examples} of {@code trainCount}
-     * images: 2,000 on the full set; on fewer (a quick job), twice the images, 256 to 1,000, since
-     * generating and judging 1,000 digits costs more than a short epoch.
-     */
-    static int scoredSamples(int examples, int trainCount) {
-        return examples >= trainCount ? SCORED_SAMPLES : Math.min(SCORED_SAMPLES / 2, Math.max(256, 2 * examples));
-    }
 
     @Override
     public String modelName() {
@@ -86,7 +72,14 @@ public class MnistDcganTrainer implements Trainer {
                         "train on the first N training images (quick jobs: the judge then scores 2N generated "
                                 + "digits, 256 to 1,000, instead of 2,000)"),
                 Hyperparameter.number(
-                        "checkpointMinutes", 10, 0.01, 1440, "the longest training time between two checkpoints"));
+                        "checkpointMinutes", 10, 0.01, 1440, "the longest training time between two checkpoints"),
+                Hyperparameter.number(
+                        "generatorTopFraction",
+                        1.0,
+                        0.25,
+                        1.0,
+                        "the generator learns from this share of its digits, those the discriminator rates most "
+                                + "real (top-k training); 1 = all"));
     }
 
     @Override
@@ -114,6 +107,7 @@ public class MnistDcganTrainer implements Trainer {
         int epochs = options.epochs();
         int batchSize = options.batchSize();
         double learningRate = options.learningRate();
+        double topFraction = options.generatorTopFraction();
         long seed = options.seed();
         Duration budget = options.timeBudget();
 
@@ -126,7 +120,7 @@ public class MnistDcganTrainer implements Trainer {
         }
         GeneratorJudge judge = GeneratorJudge.forTestImages(data.resolve(DatasetFile.MNIST_TEST_IMAGES));
         INDArray gridNoise = DcganInputs.noise(seed + 11, 64);
-        int scored = scoredSamples(examples, train.count());
+        int scored = GeneratorJudge.samplesFor(examples, train.count());
         INDArray judgeNoise = DcganInputs.noise(seed + 13, scored);
         Checkpoints checkpoints = progress.checkpoints();
         Optional<Path> resume = checkpoints.resumePoint();
@@ -135,19 +129,20 @@ public class MnistDcganTrainer implements Trainer {
         GanState state;
         if (resume.isPresent()) {
             Path from = resume.get();
-            state = GanState.forResume(from, seed, batchSize, learningRate, examples);
+            state = GanState.forResume(from, seed, batchSize, learningRate, examples, topFraction);
             run = DcganRun.resume(from, state, learningRate, batchSize);
             progress.resumed(state.epoch(), state.iteration(), state.history());
             log.info(
-                    "mnist-dcgan resumes from {}: epoch {}, iteration {}, {} s trained, learning rate {}",
+                    "mnist-dcgan resumes from {}: epoch {}, iteration {}, {} s trained, learning rate {}, top {}",
                     from.getFileName(),
                     state.epoch(),
                     state.iteration(),
                     state.trainingNanos() / 1_000_000_000L,
-                    learningRate);
+                    learningRate,
+                    topFraction);
         } else {
             run = DcganRun.start(seed, learningRate, batchSize, UPSAMPLING);
-            state = GanState.start(seed, batchSize, learningRate, examples, UPSAMPLING);
+            state = GanState.start(seed, batchSize, learningRate, examples, UPSAMPLING, topFraction);
         }
 
         long sittingStart = System.nanoTime();
@@ -173,7 +168,7 @@ public class MnistDcganTrainer implements Trainer {
             long iteration = state.iteration();
             for (int from = continuing ? state.from() : 0; from + batchSize <= order.length; from += batchSize) {
                 FitLoop.stopIfCancelled(progress);
-                double[] losses = run.step(DcganInputs.realBatch(train, order, from, batchSize));
+                double[] losses = run.step(DcganInputs.realBatch(train, order, from, batchSize), state.generatorKeep());
                 double dLoss = losses[0];
                 double gLoss = losses[1];
                 dSum += dLoss;

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param examples   train on at most this many training examples (a quick job on a sample)
  * @param degree     the highest power of a polynomial model's features
  * @param checkpointInterval the longest time between two checkpoints within an epoch (GAN training)
+ * @param generatorTopFraction the share of its digits a GAN's generator learns from (top-k training)
  */
 public record TrainingOptions(
         Integer epochs,
@@ -30,7 +31,8 @@ public record TrainingOptions(
         String optimizer,
         Integer examples,
         Integer degree,
-        Duration checkpointInterval) {
+        Duration checkpointInterval,
+        Double generatorTopFraction) {
 
     /**
      * Checks request values against a trainer's definitions: unknown names, wrong types and values
@@ -70,7 +72,8 @@ public record TrainingOptions(
                 (String) resolved.get("optimizer"),
                 (Integer) resolved.get("examples"),
                 (Integer) resolved.get("degree"),
-                checkpointMinutes == null ? null : minutes(((Number) checkpointMinutes).doubleValue()));
+                checkpointMinutes == null ? null : minutes(((Number) checkpointMinutes).doubleValue()),
+                (Double) resolved.get("generatorTopFraction"));
         return new Parsed(options, resolved);
     }
 

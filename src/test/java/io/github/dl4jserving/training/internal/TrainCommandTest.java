@@ -131,7 +131,7 @@ class TrainCommandTest {
         assertThat(elsewhere.resolve("mnist-dcgan/1").resolve(ModelFiles.TRAINING_STATE))
                 .isDirectory();
         assertThatThrownBy(() -> TrainCommand.run(
-                        new String[] {"mnist-dcgan", "--resume=" + TestData.MODELS_DIR.resolve("mnist-dcgan/2")}))
+                        new String[] {"mnist-dcgan", "--resume=" + TestData.MODELS_DIR.resolve("mnist-dcgan/3")}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("without training state");
 
@@ -161,9 +161,12 @@ class TrainCommandTest {
         assertThat(Checkpoints.latest(ck)).contains(ck.resolve("checkpoint-000000008"));
     }
 
-    /** A sitting that lowers the learning rate records it: the next sitting goes on at the lower rate. */
+    /**
+     * A sitting that lowers the learning rate and keeps only the generator's top half records both:
+     * the next sitting goes on with them.
+     */
     @Test
-    void aLearningRateChangedInOneSittingHoldsForTheNext(@TempDir Path work) throws Exception {
+    void aLearningRateAndTopFractionChangedInOneSittingHoldForTheNext(@TempDir Path work) throws Exception {
         Path ck = work.resolve("ck");
         Path models = work.resolve("models");
         Path noSeeds = java.nio.file.Files.createDirectories(work.resolve("no-seeds"));
@@ -178,8 +181,13 @@ class TrainCommandTest {
                     "--data-dir=" + TestData.DATA_DIR
                 }))
                 .isZero();
-        assertThat(TrainCommand.run(
-                        new String[] {"mnist-dcgan", "--resume=" + ck, "--epochs=2", "--learning-rate=5e-5"}))
+        assertThat(TrainCommand.run(new String[] {
+                    "mnist-dcgan",
+                    "--resume=" + ck,
+                    "--epochs=2",
+                    "--learning-rate=5e-5",
+                    "--generator-top-fraction=0.5"
+                }))
                 .isZero();
         assertThat(TrainCommand.run(new String[] {"mnist-dcgan", "--resume=" + ck, "--epochs=3"}))
                 .isZero();
@@ -190,10 +198,12 @@ class TrainCommandTest {
         assertThat(third.metrics().get("iterations")).isEqualTo(12.0);
         assertThat(third.provenance().hyperparameters())
                 .containsEntry("learningRate", 5e-5)
+                .containsEntry("generatorTopFraction", 0.5)
                 .as("changed once, where the second sitting began")
                 .hasEntrySatisfying(
-                        "learningRateChanges",
-                        changes -> assertThat(changes.toString()).isEqualTo("[{iteration=4, learningRate=5.0E-5}]"));
+                        "settingChanges",
+                        changes -> assertThat(changes.toString())
+                                .isEqualTo("[{iteration=4, learningRate=5.0E-5, generatorTopFraction=0.5}]"));
     }
 
     /** What the chart's train Job runs: the command against an S3 repository, seeded first. */
