@@ -95,8 +95,8 @@ class CrashRecoveryIT {
     @Test
     void afterKillDashNineWhileAnUploadedVersionIsWrittenThePreviousDefaultServes() throws Exception {
         Path models = work.resolve("models");
-        Path shipped = Path.of("models", "mnist-dcgan", "2");
-        TestData.copyTree(shipped, models.resolve("mnist-dcgan").resolve("2"));
+        Path shipped = Path.of("models", "mnist-dcgan", "3");
+        TestData.copyTree(shipped, models.resolve("mnist-dcgan").resolve("3"));
         HttpClient http = HttpClient.newHttpClient();
         int port = PackagedJar.freePort();
         String base = "http://localhost:" + port;
@@ -133,7 +133,7 @@ class CrashRecoveryIT {
                             .statusCode())
                     .isEqualTo(200);
             String model = get(http, base + "/models/mnist-dcgan");
-            assertThat(model).contains("\"defaultVersion\":2").doesNotContain("\"version\":3");
+            assertThat(model).contains("\"defaultVersion\":3").doesNotContain("\"version\":4");
             assertThat(get(http, base + "/actuator/health")).doesNotContain("\"unavailable\":[{");
             HttpResponse<String> generated =
                     PackagedJar.postJson(http, base + "/predict/mnist-dcgan", "{\"count\": 2, \"seed\": 7}");
@@ -142,7 +142,7 @@ class CrashRecoveryIT {
             HttpResponse<String> again = http.send(
                     PackagedJar.modelUpload(base, "mnist-dcgan", shipped), HttpResponse.BodyHandlers.ofString());
             assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
-            assertThat(again.body()).contains("\"version\":3");
+            assertThat(again.body()).contains("\"version\":4");
         } finally {
             PackagedJar.stop(restarted);
         }

@@ -23,12 +23,12 @@ class ModelReleaseTest {
 
     @Test
     void aDeletedVersionFinishesItsInFlightBatchThenClosesItsParameters(@TempDir Path models) throws Exception {
-        Path source = TestData.MODELS_DIR.resolve("mnist-dcgan").resolve("2");
-        Files.createDirectories(models.resolve("mnist-dcgan").resolve("2"));
+        Path source = TestData.MODELS_DIR.resolve("mnist-dcgan").resolve("3");
+        Files.createDirectories(models.resolve("mnist-dcgan").resolve("3"));
         for (String f : new String[] {"model.zip", "model.json"}) {
             Files.copy(
                     source.resolve(f),
-                    models.resolve("mnist-dcgan").resolve("2").resolve(f));
+                    models.resolve("mnist-dcgan").resolve("3").resolve(f));
         }
         RegistryEvents events = new RegistryEvents();
         ModelRegistry registry = ModelRegistry.open(new FileModelStore(models), events);
@@ -39,7 +39,7 @@ class ModelReleaseTest {
                 source.resolve("model.zip"),
                 inference::validate,
                 false);
-        registry.setDefault("mnist-dcgan", 2);
+        registry.setDefault("mnist-dcgan", 3);
         inference.generate("mnist-dcgan", second.version(), 1, 1);
 
         CompletableFuture<Answers.GeneratedDigits> inFlight =
@@ -61,8 +61,8 @@ class ModelReleaseTest {
         assertThat(second.network().params().wasClosed())
                 .as("parameters released after the batch")
                 .isTrue();
-        assertThat(registry.get("mnist-dcgan", 2).network().params().wasClosed())
+        assertThat(registry.get("mnist-dcgan", 3).network().params().wasClosed())
                 .isFalse();
-        assertThat(inference.generate("mnist-dcgan", 2, 4, 3).images()).hasSize(4);
+        assertThat(inference.generate("mnist-dcgan", 3, 4, 3).images()).hasSize(4);
     }
 }
