@@ -51,10 +51,15 @@ public record TrainedModel(
     }
 
     /**
-     * The descriptor with its full provenance: the fit, the trainer, the wall time of the training,
-     * the library and project versions and, for a job, its id.
+     * The descriptor with its full provenance: the fit, the trainer, the wall time of the training
+     * ({@code trainingSeconds} of this run, or the {@code training_seconds} metric of a trainer that
+     * counts all the sittings of a resumed training, if that is more), the library and project
+     * versions and, for a job, its id.
      */
     public ModelDescriptor describe(Trainer trainer, double trainingSeconds, String jobId) {
+        Double counted =
+                descriptor.metrics() == null ? null : descriptor.metrics().get("training_seconds");
+        double seconds = counted == null ? trainingSeconds : Math.max(trainingSeconds, counted);
         return descriptor.withProvenance(new ModelDescriptor.Provenance(
                 fit.dataset(),
                 fit.datasetSha256(),
@@ -63,7 +68,7 @@ public record TrainedModel(
                 fit.seed(),
                 fit.epochs(),
                 fit.trainingExamples(),
-                trainingSeconds,
+                seconds,
                 BuildVersions.DL4J,
                 BuildVersions.PROJECT,
                 fit.notes(),
