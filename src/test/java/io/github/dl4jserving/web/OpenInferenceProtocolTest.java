@@ -52,7 +52,7 @@ class OpenInferenceProtocolTest extends RunningServer {
                         .toString())
                 .isEqualTo("[-1,9]");
         assertThat(client.get("/v2/models/mnist-dcgan/ready").statusCode()).isEqualTo(200);
-        assertThat(client.get("/v2/models/mnist-dcgan/versions/5/ready").statusCode())
+        assertThat(client.get("/v2/models/mnist-dcgan/versions/6/ready").statusCode())
                 .isEqualTo(200);
     }
 

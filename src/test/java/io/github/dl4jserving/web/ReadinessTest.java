@@ -68,7 +68,7 @@ class ReadinessTest extends RunningServer {
         assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
         copy("mnist-dcgan");
-        assertThat(registry.refresh()).as("the shipped versions 2 to 5").isEqualTo(4);
+        assertThat(registry.refresh()).as("the shipped versions 3 to 6").isEqualTo(4);
         assertThat(readiness(200).get("mnist-dcgan").asString()).startsWith("ready");
 
         Path broken = models.resolve("mnist-mlp").resolve("99");
