@@ -17,7 +17,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class FitLoopTest {
-    private static MultiLayerNetwork network() {
+    /** A one-layer regression network, for tests that need any small one. */
+    static MultiLayerNetwork network() {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(1)
                 .updater(new Sgd(0.1))

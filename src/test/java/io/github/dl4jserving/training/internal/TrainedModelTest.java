@@ -7,24 +7,10 @@ import io.github.dl4jserving.registry.ModelKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class TrainedModelTest {
     private static TrainedModel trained(Map<String, Double> metrics) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .list()
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
-                        .nIn(2)
-                        .nOut(1)
-                        .activation(Activation.IDENTITY)
-                        .build())
-                .build());
-        net.init();
         ModelDescriptor descriptor = new ModelDescriptor(
                 "mnist-dcgan",
                 0,
@@ -36,7 +22,10 @@ class TrainedModelTest {
                 metrics,
                 null);
         return new TrainedModel(
-                net, null, descriptor, new TrainedModel.Fit("mnist", Map.of(), Map.of(), 1, 1, 1, "test"));
+                FitLoopTest.network(),
+                null,
+                descriptor,
+                new TrainedModel.Fit("mnist", Map.of(), Map.of(), 1, 1, 1, "test"));
     }
 
     @Test
