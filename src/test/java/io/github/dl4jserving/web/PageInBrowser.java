@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -22,6 +23,9 @@ abstract class PageInBrowser extends RunningServer {
     void openPage() throws IOException {
         driver = Browser.start();
         wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+        // the page redraws its lists and tables on every server event: an element found a moment
+        // ago may have been replaced; look again
+        wait.ignoring(StaleElementReferenceException.class);
         driver.get("http://localhost:" + port + "/");
     }
 

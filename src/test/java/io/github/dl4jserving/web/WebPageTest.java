@@ -195,8 +195,8 @@ class WebPageTest extends PageInBrowser {
                 .isEqualTo("1");
         // Before: the loss of the last progress event (often the first iteration's), as the final
         // status event carries none; now the job's own last loss.
-        String id = wait.until(d -> d.findElement(By.cssSelector("#jobs-table tbody tr[data-job]")))
-                .getDomAttribute("data-job");
+        String id = wait.until(d ->
+                d.findElement(By.cssSelector("#jobs-table tbody tr[data-job]")).getDomAttribute("data-job"));
         double loss = HttpTestClient.json(client.get("/jobs/" + id)).get("loss").asDouble();
         wait.until(d -> d.findElement(By.id("job-progress-text"))
                 .getText()
